@@ -1,0 +1,206 @@
+"""Results directories: atomic writes, manifests and the resolved config.
+
+Every file a command produces goes through :func:`atomic_write_bytes` (write to a
+temporary file in the same directory, flush, ``fsync``, then ``os.replace``), so an
+interrupted command never leaves a half-written file under its final name.
+
+Layout of ``results/<name>/``::
+
+    config.toml        the resolved configuration (defaults filled in)
+    manifest.json      versions, git commit, seed, compile and run time
+    summary.json       scalars of a single run (written by ``runfatigue run``)
+    timeseries.npz     arrays of a single run (dimension order in the file's ``_dims``)
+    figures/           PNG figures
+    report.md          the validation report (``runfatigue validate``)
+
+Examples
+--------
+>>> import tempfile, pathlib
+>>> d = pathlib.Path(tempfile.mkdtemp())
+>>> write_json(d / "x.json", {"a": 1})
+>>> (d / "x.json").read_text().strip().startswith("{")
+True
+"""
+from __future__ import annotations
+
+import io
+import json
+import math
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from importlib import metadata
+from pathlib import Path
+
+__all__ = [
+    "atomic_write_bytes",
+    "atomic_write_text",
+    "write_json",
+    "save_figure",
+    "save_npz",
+    "results_dir",
+    "manifest",
+    "write_manifest",
+    "Timer",
+]
+
+_DEPENDENCIES = ("numpy", "numba", "llvmlite", "scipy", "matplotlib", "dask",
+                 "distributed", "SALib")
+
+
+def atomic_write_bytes(path, data: bytes) -> Path:
+    """Write ``data`` to ``path`` atomically (temporary file, fsync, rename).
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        Final file name. Parent directories are created.
+    data : bytes
+        Content.
+
+    Returns
+    -------
+    pathlib.Path
+        The final path.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+    return path
+
+
+def atomic_write_text(path, text: str) -> Path:
+    """Write UTF-8 ``text`` to ``path`` atomically; see :func:`atomic_write_bytes`."""
+    return atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def _jsonable(obj):
+    """Replace non-finite floats by ``None`` (JSON has no NaN) and numpy scalars by floats."""
+    if isinstance(obj, dict):
+        return {str(k): _jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_jsonable(v) for v in obj]
+    if hasattr(obj, "tolist"):  # numpy scalar or array
+        return _jsonable(obj.tolist())
+    if isinstance(obj, float) and not math.isfinite(obj):
+        return None
+    return obj
+
+
+def write_json(path, obj) -> Path:
+    """Write ``obj`` as indented JSON, atomically. NaN and infinities become ``null``."""
+    return atomic_write_text(path, json.dumps(_jsonable(obj), indent=2, sort_keys=False) + "\n")
+
+
+def save_figure(fig, path, dpi: int = 120) -> Path:
+    """Render a matplotlib figure to PNG in memory, then write it atomically."""
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight")
+    return atomic_write_bytes(path, buf.getvalue())
+
+
+def save_npz(path, **arrays) -> Path:
+    """Write a compressed ``.npz`` atomically."""
+    import numpy as np
+
+    buf = io.BytesIO()
+    np.savez_compressed(buf, **arrays)
+    return atomic_write_bytes(path, buf.getvalue())
+
+
+def results_dir(name: str, root="results") -> Path:
+    """Return (and create) ``<root>/<name>``."""
+    d = Path(root) / name
+    d.mkdir(parents=True, exist_ok=True)
+    return d
+
+
+def _git_commit() -> str | None:
+    """Commit of the checkout this package runs from, or None outside a git tree."""
+    here = Path(__file__).resolve().parent
+    try:
+        out = subprocess.run(["git", "rev-parse", "HEAD"], cwd=here, capture_output=True,
+                             text=True, timeout=5)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return out.stdout.strip() or None if out.returncode == 0 else None
+
+
+def manifest(command: str, seed=None, timings: dict | None = None, extra: dict | None = None) -> dict:
+    """Build the manifest of a results directory.
+
+    Parameters
+    ----------
+    command : str
+        The command line that produced the results.
+    seed : int, optional
+        Random seed used, if any.
+    timings : dict, optional
+        Named durations in seconds, e.g. ``{"compile_s": 3.2, "run_s": 0.4}``.
+    extra : dict, optional
+        Further entries.
+    """
+    from . import __version__
+
+    versions = {}
+    for dist in _DEPENDENCIES:
+        try:
+            versions[dist] = metadata.version(dist)
+        except metadata.PackageNotFoundError:
+            pass
+    out = {
+        "package": "runfatigue",
+        "version": __version__,
+        "command": command,
+        "created_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "python": sys.version.split()[0],
+        "platform": platform.platform(),
+        "git_commit": _git_commit(),
+        "seed": seed,
+        "dependencies": versions,
+        "timings_s": timings or {},
+    }
+    if extra:
+        out.update(extra)
+    return out
+
+
+def write_manifest(directory, command: str, **kwargs) -> Path:
+    """Write ``manifest.json`` into ``directory``; keyword arguments go to :func:`manifest`."""
+    return write_json(Path(directory) / "manifest.json", manifest(command, **kwargs))
+
+
+class Timer:
+    """Context manager measuring wall time in seconds (``elapsed``).
+
+    Examples
+    --------
+    >>> with Timer() as t:
+    ...     pass
+    >>> t.elapsed >= 0
+    True
+    """
+
+    def __enter__(self):
+        self._t0 = time.perf_counter()
+        self.elapsed = 0.0
+        return self
+
+    def __exit__(self, *exc):
+        self.elapsed = time.perf_counter() - self._t0
+        return False
