@@ -17,7 +17,7 @@ Examples
 --------
 >>> import tempfile, pathlib
 >>> d = pathlib.Path(tempfile.mkdtemp())
->>> write_json(d / "x.json", {"a": 1})
+>>> _ = write_json(d / "x.json", {"a": 1})
 >>> (d / "x.json").read_text().strip().startswith("{")
 True
 """

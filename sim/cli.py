@@ -1,0 +1,98 @@
+"""The ``runfatigue`` command line (also ``python -m sim``).
+
+Subcommands
+-----------
+config     print the resolved configuration (defaults filled in, overrides applied)
+validate   compare the model with the literature; writes ``results/validation/``
+
+Bad input ends with one line on stderr and exit code 2; no traceback.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .config import ConfigError
+
+__all__ = ["main", "UserError"]
+
+
+class UserError(Exception):
+    """A problem with what the user asked for; printed as one line, exit code 2."""
+
+
+def _load(args, extra_sections=()):
+    """The config named on the command line with its ``--set`` overrides."""
+    from .config import load_config, parse_override
+
+    overrides = dict(parse_override(s) for s in (args.set or []))
+    return load_config(args.config, overrides, extra_sections=extra_sections)
+
+
+def _add_config_args(p):
+    p.add_argument("config", help="TOML config file")
+    p.add_argument("--set", action="append", metavar="KEY=VALUE",
+                   help="override a config key, e.g. --set run.duration_min=60 (repeatable)")
+
+
+def _cmd_config(args) -> int:
+    from .config import to_toml
+
+    cfg = _load(args)
+    sys.stdout.write(to_toml(cfg, header=f"resolved from {cfg.source}"))
+    return 0
+
+
+def _cmd_validate(args) -> int:
+    from . import validate
+    from .results import Timer, write_manifest
+
+    out = Path(args.out)
+    with Timer() as t:
+        headline = validate.write_report(out)
+    write_manifest(out, " ".join(["runfatigue"] + sys.argv[1:]),
+                   timings={"total_s": round(t.elapsed, 3)}, extra={"headline": headline})
+    print(f"validation report: {out / 'report.md'} ({t.elapsed:.1f} s)")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with all subcommands."""
+    from . import __version__
+
+    p = argparse.ArgumentParser(
+        prog="runfatigue",
+        description="Fibre-pool fatigue and the shift of running load onto the lower back. "
+                    "An educational model, not medical advice.")
+    p.add_argument("--version", action="version", version=f"runfatigue {__version__}")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+
+    c = sub.add_parser("config", help="print the resolved configuration")
+    _add_config_args(c)
+    c.set_defaults(func=_cmd_config)
+
+    v = sub.add_parser("validate", help="compare the model with published data; write a report")
+    v.add_argument("--out", default="results/validation",
+                   help="output directory (default: results/validation)")
+    v.set_defaults(func=_cmd_validate)
+    return p
+
+
+def main(argv=None) -> int:
+    """Entry point; returns the process exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except (ConfigError, UserError) as e:
+        print(f"runfatigue: error: {e}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("runfatigue: interrupted; files already written are complete", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
