@@ -27,7 +27,7 @@ Examples
 >>> c, s = np.array([1.0, 0.9]), np.array([0.0, -0.4])
 >>> comp, shear = l5s1_loads(f, c, s, 500.0, np.deg2rad(40.0), 0.0, 0.9, 0.3)
 >>> round(comp, 1), round(shear, 1)
-(763.0, 241.4)
+(663.0, 241.4)
 """
 from __future__ import annotations
 
