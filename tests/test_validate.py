@@ -1,0 +1,41 @@
+"""Validation report: files, headline numbers, honesty statements, runnable examples."""
+import doctest
+import re
+
+import pytest
+
+import sim.validate
+from sim.validate import write_report
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory):
+    out = tmp_path_factory.mktemp("validation")
+    return out, write_report(out)
+
+
+def test_report_files(report):
+    out, _ = report
+    text = (out / "report.md").read_text()
+    figures = re.findall(r"\]\((figures/[^)]+\.png)\)", text)
+    assert len(figures) >= 5
+    for rel in figures:
+        assert (out / rel).stat().st_size > 10_000
+    assert "not medical advice" in text
+    assert "assumption" in text.lower() and "`energy.g_min`" in text
+
+
+def test_headline_numbers(report):
+    _, head = report
+    assert head["closed_form_max_rel_error_L10"] < 0.02
+    assert head["closed_form_max_rel_error_L100"] < 0.003
+    assert head["calibration_worst_rel_error"] < 0.20
+    assert head["capacity_3h_energy"] < head["capacity_1h_energy"] - 0.1
+    assert head["capacity_3h_no_energy"] == pytest.approx(head["capacity_1h_no_energy"], abs=1e-3)
+    rest = head["rest_multiplier_end_capacity"]
+    assert all(v["r=15"] > v["r=1"] for v in rest.values())
+
+
+def test_examples_run():
+    result = doctest.testmod(sim.validate)
+    assert result.attempted > 0 and result.failed == 0
