@@ -97,14 +97,15 @@ def tilt_deficit_deg(hip_extension_needed_deg, rom_deg, tightness_deg):
 
 
 @njit(cache=True)
-def passive_hip_flexor_moment(hip_extension_needed_deg, limit_deg, moment_at_limit, growth_per_deg):
+def passive_hip_flexor_moment(hip_extension_needed_deg, limit_deg, moment_at_limit, angle_constant_deg):
     """Passive hip flexion moment of the hip flexors [N·m].
 
-    The hip reaches ``min(needed, limit)``; the moment is ``moment_at_limit`` at the limit
-    and decays exponentially (``growth_per_deg`` [1/deg]) below it.
+    The hip reaches ``min(needed, limit)``; the moment is ``moment_at_limit`` [N·m] at the
+    limit and falls e-fold per ``angle_constant_deg`` before it (the exponential shape of
+    identified passive hip moments [3]_; constants in ``sim/data/muscles.toml``).
     """
     reached = min(hip_extension_needed_deg, limit_deg)
-    return moment_at_limit * math.exp(growth_per_deg * (reached - limit_deg))
+    return moment_at_limit * math.exp((reached - limit_deg) / angle_constant_deg)
 
 
 @njit(cache=True)

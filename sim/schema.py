@@ -109,7 +109,7 @@ SCHEMA: dict[str, dict[str, Key]] = {
         "mass_kg": _f(75.0, 30.0, 200.0, "kg", "body mass; muscle forces scale with it"),
         "marathon_pace_mps": _f(3.2, 2.0, 5.0, "m/s",
                                 "pace at which the energy stores reach the 'wall' near 30 km"),
-        "hip_extension_rom_deg": _f(12.0, -10.0, 40.0, "deg",
+        "hip_extension_rom_deg": _f(12.5, -10.0, 40.0, "deg",
                                     "hip extension the flexible reference runner reaches in running"),
     },
     "run": {

@@ -534,7 +534,8 @@ def solve_sharing(A, C, B, w, m, lam0, f, theta, lam, work, rtol=1e-10, max_iter
     rtol : float, default 1e-10
         Convergence when ``|A f + B theta - m| <= rtol * max(|m|, 1e-9 N m)``.
     max_iter : int, default 100
-        Newton iterations allowed (per phase of the solve).
+        Newton iterations allowed, plain and proximal together (the best-effort solve
+        of an infeasible problem has a budget of its own).
 
     Returns
     -------
@@ -711,7 +712,8 @@ class SharingResult:
     theta : ndarray, shape (n_comp,)
         Compensation variables.
     lam : ndarray, shape (n_dof,)
-        Multipliers of the moment balance [1/(N m)] (NaN from the SciPy solver).
+        Multipliers of the moment balance [1/(N m)]; for an infeasible problem those of
+        the best-effort solve.
     residual : float
         Relative moment residual ``|A f + B theta - m| / max(|m|, 1e-9 N m)``.
     iterations : int
@@ -763,7 +765,7 @@ def _objective(f, C, theta, w) -> float:
     return float(np.sum((f[pos] / C[pos]) ** 2) + np.sum(w * theta ** 2))
 
 
-def _prepare(A, C, B, w, n_phase=None):
+def _prepare(A, C, B, w):
     A = np.ascontiguousarray(A, dtype=np.float64)
     if A.ndim != 2:
         raise ValueError(f"A must be 2-D (n_dof, n_col), got shape {A.shape}")
@@ -812,7 +814,7 @@ def share_load(A, C, m, B=None, w=None, lam0=None, *, rtol: float = 1e-10,
     rtol : float, default 1e-10
         Relative tolerance of the moment balance.
     max_iter : int, default 100
-        Newton iterations allowed.
+        Newton iterations allowed (see :func:`solve_sharing`).
     work : ndarray, optional
         Workspace from :func:`make_workspace` (allocated if omitted).
 
@@ -982,7 +984,9 @@ def _polish(K, rhs, x, na, lb, ub, atol=1e-9):
             i = int(np.argmax(viol))
             (fixed_lo if out_lo[i] else fixed_hi)[i] = True
             continue
-        mu = np.linalg.lstsq(K[:, free].T, 2.0 * xf[free], rcond=None)[0] if free.any() else np.zeros(K.shape[0])
+        mu = np.zeros(K.shape[0])
+        if free.any():
+            mu = np.linalg.lstsq(K[:, free].T, 2.0 * xf[free], rcond=None)[0]
         g = K.T @ mu - 2.0 * xf           # > 0 at a lower bound: should move up
         bad_lo = fixed_lo & (g > 1e-10)
         bad_hi = fixed_hi & (g < -1e-10)

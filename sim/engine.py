@@ -1,0 +1,514 @@
+"""The time loop of one run: load sharing within the stride, fatigue over the run.
+
+:func:`run_kernel` advances one scenario from the start to the end of the run. Its
+inputs are plain arrays built by :mod:`sim.scenario`; it writes into preallocated
+outputs, one row per *checkpoint* (a block of strides, or a rest interval), so a batch
+kernel can call it for many scenarios in parallel.
+
+Two time scales
+---------------
+Fatigue states change over minutes, loads within a stride. In ``block`` mode (default)
+each checkpoint re-solves one representative stride at the current capacities (a
+load-sharing problem at every phase sample, :mod:`sim.sharing`), turns the forces into
+each fibre pool's stride-mean force target and rest fraction (size-principle
+recruitment, :func:`sim.fatigue.pools.recruit`) and advances the pools over the whole
+block with those stride-averaged rates (:func:`sim.fatigue.pools.pool_block_step`,
+exact over any block length). In ``resolved`` mode every phase sample of every stride is
+solved and every pool stepped (:func:`sim.fatigue.pools.muscle_step`); it is the check of
+the block mode.
+
+Within a stride (phase samples ``j = 0 … n-1``, right heel strike at 0)
+-----------------------------------------------------------------------
+* demand: the template moments (N·m) at the current speed; in right stance the hip
+  abduction demand is raised by the knee-tracking gain (quadriceps capacity loss);
+* hip-flexor tightness: the extension the hip cannot give becomes extra anterior pelvic
+  tilt (the larger of the two hips' deficits); the taut right hip flexors' passive moment
+  supplies part of the hip flexion moment; the passive psoas tension of both sides pulls
+  on L5/S1 and adds a small lumbar flexion moment the extensors must resist;
+* trunk lateral lean: one compensation column in right stance (:mod:`sim.compensation`);
+  its lumbar cost is mirrored onto the right-side benders half a stride later (left
+  stance), so both sides' histories are complete;
+* paired trunk muscles: both sides share each moment; in block mode a paired muscle's
+  fatigue uses the mean of its two columns' stride statistics, in resolved mode the right
+  column (one state per pair, bilateral symmetry);
+* infeasible phases (demand beyond capacities and compensation) flag the stride.
+
+Pace policies
+-------------
+``slow_down`` and ``in_run_sequence`` (:mod:`sim.pace`) react to the configured
+back-load index held above its threshold for the hold time (the spike definition of
+:mod:`sim.metrics`).
+
+Notes
+-----
+Kernels take every parameter as an argument; the layout of the scalar vector is
+:data:`SCALARS` (kept in one place, used by :mod:`sim.scenario`).
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numba import njit
+
+from .compensation import (effective_tightness_deg, knee_tracking_gain,
+                           passive_hip_flexor_moment, tilt_deficit_deg)
+from .fatigue.pools import energy_factor, muscle_step, pool_block_step, pool_capacity, recruit
+from .pace import in_interval, planned_speed
+from .sharing import STATUS_OK, solve_sharing
+from .spine import l5s1_loads
+
+__all__ = ["SCALARS", "DOF", "STAGES", "run_kernel"]
+
+#: Layout of the scalar parameter vector of :func:`run_kernel`.
+SCALARS = (
+    "mass_kg", "duration_s", "block_s", "mode", "rom_deg", "tightness_deg",
+    "stretch_deg", "stretch_fade_s", "in_run_stretch_deg", "policy", "jog_speed_mps",
+    "wait_s", "stretch_s", "rest_s", "lean_cost", "knee_gain", "shear_threshold_bw",
+    "superficial_threshold", "hold_s", "spike_index", "upper_fraction", "g",
+    "lean_lever_hip_m", "trunk_com_above_l5s1_m", "disc_inclination_rad",
+    "passive_moment_at_limit_Nm", "passive_angle_constant_deg", "psoas_tension_per_Nm",
+    "psoas_compression_per_N", "psoas_shear_per_N", "psoas_lumbar_arm_m",
+)
+
+#: Rows of the demand (same order as :data:`sim.gait.DOFS`).
+DOF = {"hip_flexion": 0, "hip_abduction": 1, "knee_extension": 2,
+       "ankle_plantarflexion": 3, "lumbar_extension": 4, "lumbar_bending": 5}
+
+#: Stages of the pace policies.
+STAGES = ("plan", "slowed", "stretching", "jog_after_stretch", "lying_rest", "jog_final")
+
+_HIP_FLEX, _HIP_ABD, _LUMB_EXT, _LUMB_BEND = 0, 1, 4, 5
+
+
+@njit(cache=True)
+def _solve_phase(j, tpl, tpl_m, tpl_grf_r, tpl_hipext, tpl_stance, A, C, sc, kgain, limit,
+                 theta_stride, m, B, w, lam, f, theta, work):
+    """Build the demand of phase ``j`` and solve its load sharing; returns the status."""
+    n = tpl_m.shape[1]
+    half = n // 2
+    mass = sc[0]
+    g = sc[21]
+    for d in range(m.shape[0]):
+        m[d] = tpl_m[tpl, j, d]
+    if tpl_stance[tpl, j] > 0.5:
+        m[_HIP_ABD] *= kgain
+    # taut hip flexors: right hip at j, left hip (= right at j + n/2) for the psoas
+    m_end, x0 = sc[25], sc[26]
+    mp_r = passive_hip_flexor_moment(tpl_hipext[tpl, j], limit, m_end, x0)
+    mp_l = passive_hip_flexor_moment(tpl_hipext[tpl, (j + half) % n], limit, m_end, x0)
+    m[_HIP_FLEX] -= mp_r
+    m[_LUMB_EXT] += (mp_r + mp_l) * sc[27] * sc[30]
+    # trunk lean in right stance; its mirror loads the right benders in left stance
+    grf = tpl_grf_r[tpl, j]
+    B[_HIP_ABD, 0] = grf * mass * g * sc[22]
+    B[_LUMB_BEND, 0] = grf * mass * sc[20] * g * sc[23]
+    if j >= half:
+        jm = j - half
+        m[_LUMB_BEND] += tpl_grf_r[tpl, jm] * mass * sc[20] * g * sc[23] * theta_stride[jm]
+    status, _, _ = solve_sharing(A, C, B, w, m, lam, f, theta, lam, work)
+    return status
+
+
+@njit(cache=True)
+def _spine_phase(j, tpl, F, tpl_grf_tot, tpl_hipext, col_muscle, col_side, col_comp,
+                 col_shear, sc, limit, tilt_deg, f_tmp):
+    """L5/S1 compression and anterior shear [N] at phase ``j`` of a solved stride ``F``."""
+    n = F.shape[0]
+    half = n // 2
+    j2 = (j + half) % n
+    for c in range(F.shape[1]):
+        f_tmp[c] = F[j, c]
+        # a leg muscle reaching the spine (psoas): add the left leg's (half a stride on)
+        if col_side[c] == 0 and col_comp[c] != 0.0:
+            paired = False
+            for c2 in range(F.shape[1]):
+                if c2 != c and col_muscle[c2] == col_muscle[c]:
+                    paired = True
+            if not paired:
+                f_tmp[c] += F[j2, c]
+    m_end, x0 = sc[25], sc[26]
+    t_ps = (passive_hip_flexor_moment(tpl_hipext[tpl, j], limit, m_end, x0)
+            + passive_hip_flexor_moment(tpl_hipext[tpl, j2], limit, m_end, x0)) * sc[27]
+    w_ub = sc[0] * sc[20] * sc[21] * tpl_grf_tot[tpl, j]
+    incl = sc[24] + tilt_deg * math.pi / 180.0
+    return l5s1_loads(f_tmp, col_comp, col_shear, w_ub, incl, t_ps, sc[28], sc[29])
+
+
+@njit(cache=True)
+def _capacities(state, prm, F0, col_muscle, cap, C):
+    """Muscle capacities (fraction of fresh) and column capacity forces [N]."""
+    for i in range(state.shape[0]):
+        p = prm[i, 0]
+        c = p * pool_capacity(state[i, 2], state[i, 3], prm[i, 11], prm[i, 12])
+        if p < 1.0:
+            c += (1.0 - p) * pool_capacity(state[i, 6], state[i, 7], prm[i, 11], prm[i, 12])
+        cap[i] = c
+    for k in range(col_muscle.shape[0]):
+        C[k] = F0[col_muscle[k]] * cap[col_muscle[k]]
+
+
+@njit(cache=True)
+def _block_fatigue(state, prm, F0, col_muscle, Fs, dt, n_cols_of):
+    """Advance every pool over ``dt`` with the stride statistics of the solved stride ``Fs``."""
+    n_ph = Fs.shape[0]
+    for i in range(state.shape[0]):
+        p = prm[i, 0]
+        g_min, K, thr = prm[i, 11], prm[i, 12], prm[i, 7]
+        cap_st = pool_capacity(state[i, 2], state[i, 3], g_min, K)
+        cap_ft = pool_capacity(state[i, 6], state[i, 7], g_min, K)
+        g_st = energy_factor(state[i, 3], g_min, K)
+        g_ft = energy_factor(state[i, 7], g_min, K)
+        mean_st = 0.0
+        mean_ft = 0.0
+        rest_st = 0.0
+        rest_ft = 0.0
+        wgt = 1.0 / (n_ph * n_cols_of[i])
+        for c in range(col_muscle.shape[0]):
+            if col_muscle[c] != i:
+                continue
+            for j in range(n_ph):
+                tl_st, tl_ft = recruit(Fs[j, c] / F0[i], p, cap_st, cap_ft)
+                mean_st += tl_st * wgt
+                mean_ft += tl_ft * wgt
+                if tl_st / g_st < thr:
+                    rest_st += wgt
+                if tl_ft / g_ft < thr:
+                    rest_ft += wgt
+        a, b, c_, d = pool_block_step(state[i, 0], state[i, 1], state[i, 2], state[i, 3],
+                                      mean_st, rest_st, prm[i, 1], prm[i, 2], prm[i, 5],
+                                      prm[i, 6], prm[i, 8], prm[i, 10], g_min, K, dt)
+        state[i, 0], state[i, 1], state[i, 2], state[i, 3] = a, b, c_, d
+        if p < 1.0:
+            a, b, c_, d = pool_block_step(state[i, 4], state[i, 5], state[i, 6], state[i, 7],
+                                          mean_ft, rest_ft, prm[i, 3], prm[i, 4], prm[i, 5],
+                                          prm[i, 6], prm[i, 9], prm[i, 10], g_min, K, dt)
+            state[i, 4], state[i, 5], state[i, 6], state[i, 7] = a, b, c_, d
+
+
+@njit(cache=True)
+def _rest_fatigue(state, prm, dt):
+    """Advance every pool over ``dt`` at rest (zero target, recovery r·R)."""
+    for i in range(state.shape[0]):
+        for q in range(2):
+            o = 4 * q
+            F = prm[i, 1 + 2 * q]
+            R = prm[i, 2 + 2 * q]
+            a, b, c, d = pool_block_step(state[i, o], state[i, o + 1], state[i, o + 2],
+                                         state[i, o + 3], 0.0, 1.0, F, R, prm[i, 5],
+                                         prm[i, 6], prm[i, 8 + q], prm[i, 10], prm[i, 11],
+                                         prm[i, 12], dt)
+            state[i, o], state[i, o + 1], state[i, o + 2], state[i, o + 3] = a, b, c, d
+
+
+@njit(cache=True)
+def _tpl_index(speed, tpl_speed):
+    best = 0
+    for k in range(tpl_speed.shape[0]):
+        if abs(tpl_speed[k] - speed) < abs(tpl_speed[best] - speed):
+            best = k
+    return best
+
+
+@njit(cache=True)
+def _next_event(t, t_end, arr):
+    """Smallest ``arr[i] > t`` (with a small margin), else ``t_end``."""
+    out = t_end
+    for i in range(arr.shape[0]):
+        if arr[i] > t + 1e-9 and arr[i] < out:
+            out = arr[i]
+    return out
+
+
+@njit(cache=True)
+def _stride_metrics(tpl, Fs, Th, Tilt, tpl_grf_tot, tpl_hipext, col_muscle, col_side, col_comp,
+                    col_shear, sup_col, sup_F0, sc, limit, f_tmp, shear_out):
+    """Peak compression [N], anterior shear [N], superficial load [1] and lean [rad] of a stride."""
+    n_ph = Fs.shape[0]
+    pk_c = -np.inf
+    pk_s = -np.inf
+    pk_sup = 0.0
+    pk_lean = 0.0
+    for j in range(n_ph):
+        comp, shear = _spine_phase(j, tpl, Fs, tpl_grf_tot, tpl_hipext, col_muscle, col_side,
+                                   col_comp, col_shear, sc, limit, Tilt[j], f_tmp)
+        shear_out[j] = shear
+        pk_c = max(pk_c, comp)
+        pk_s = max(pk_s, shear)
+        for s_ in range(sup_col.shape[0]):
+            pk_sup = max(pk_sup, Fs[j, sup_col[s_]] / sup_F0)
+        pk_lean = max(pk_lean, abs(Th[j]))
+    return pk_c, pk_s, pk_sup, pk_lean
+
+
+@njit(cache=True)
+def _step_muscles(state, prm, F0, col_muscle, col_side, f, dt, ustate):
+    """Resolved mode: step every muscle by ``dt`` with its right (or only) column's target."""
+    for c in range(col_muscle.shape[0]):
+        if col_side[c] != 0:
+            continue
+        i = col_muscle[c]
+        for q in range(8):
+            ustate[q] = state[i, q]
+        muscle_step(ustate, f[c] / F0[i], prm[i], dt)
+        for q in range(8):
+            state[i, q] = ustate[q]
+
+
+@njit(cache=True)
+def run_kernel(tpl_speed, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_hipext, tpl_stance,
+               tpl_stride_s, F0, prm, quad_w, sup_col, sup_F0, A, col_muscle, col_side,
+               col_comp, col_shear, seg_end, seg_speed, brk_start, brk_end, sc, state,
+               store_at,
+               o_time, o_dt, o_speed, o_stage, o_cap, o_pcap, o_energy, o_fpeak, o_fmean,
+               o_comp, o_shear, o_sup, o_lean, o_tilt, o_infeas, o_strides,
+               o_sforce, o_sdemand, o_slean, o_sshear):
+    """Run one scenario; returns the number of checkpoints written.
+
+    Parameters
+    ----------
+    tpl_speed : ndarray (n_tpl,)
+        Speeds of the demand templates [m/s].
+    tpl_m : ndarray (n_tpl, n_phase, n_dof)
+        Demanded net joint moments [N·m] (already scaled by body mass and step rate).
+    tpl_grf_r, tpl_grf_tot : ndarray (n_tpl, n_phase)
+        Right-foot and total vertical ground reaction force [BW].
+    tpl_hipext : ndarray (n_tpl, n_phase)
+        Right hip extension the stride needs [deg] (positive = extension).
+    tpl_stance : ndarray (n_tpl, n_phase)
+        1 in right stance, 0 in swing.
+    tpl_stride_s : ndarray (n_tpl,)
+        Stride time [s].
+    F0 : ndarray (n_m,)
+        Fresh maximum force with strength multipliers [N].
+    prm : ndarray (n_m, 13)
+        Fibre-pool parameters per muscle (:data:`sim.fatigue.pools.MUSCLE_PARAMS`).
+    quad_w : ndarray (n_m,)
+        Weights of the quadriceps capacity (sum 1) for the knee-tracking gain.
+    sup_col : ndarray of int (2,)
+        Right and left columns of the superficial erector spinae.
+    sup_F0 : float
+        Fresh capacity of the superficial erector spinae [N] (index denominator).
+    A, col_muscle, col_side, col_comp, col_shear : ndarray
+        Load-sharing columns (:class:`sim.muscles.SharingColumns`).
+    seg_end, seg_speed, brk_start, brk_end : ndarray
+        Pace plan and rest breaks [s], [m/s].
+    sc : ndarray
+        Scalars laid out as :data:`SCALARS`.
+    state : ndarray (n_m, 8)
+        Initial fibre-pool states; overwritten with the final state.
+    store_at : ndarray of int (n_ck_max,)
+        Slot in the within-stride outputs for each checkpoint, or -1.
+    o_* : ndarray
+        Outputs, first axis the checkpoint (see :mod:`sim.simulation`).
+
+    Returns
+    -------
+    int
+        Number of checkpoints written.
+    """
+    n_m = F0.shape[0]
+    n_dof, n_col = A.shape
+    n_ph = tpl_m.shape[1]
+    half = n_ph // 2
+    n_ck_max = o_time.shape[0]
+    mass, duration, block_s, resolved = sc[0], sc[1], sc[2], sc[3] > 0.5
+    policy, jog, wait_s = int(sc[9]), sc[10], sc[11]
+    thr_shear, thr_sup, hold_s, spike_sup = sc[16], sc[17], sc[18], sc[19] > 0.5
+    bw = mass * sc[21]
+
+    # workspaces
+    C = np.zeros(n_col)
+    cap = np.zeros(n_m)
+    f = np.zeros(n_col)
+    theta = np.zeros(1)
+    lam = np.zeros(n_dof)
+    m = np.zeros(n_dof)
+    B = np.zeros((n_dof, 1))
+    w = np.array([sc[14]])
+    work = np.zeros(64 * (n_col + n_dof + 4) + 8 * (n_dof + 2) * (n_dof + 2))
+    Fs = np.zeros((n_ph, n_col))
+    Th = np.zeros(n_ph)
+    Tilt = np.zeros(n_ph)
+    Dem = np.zeros((n_ph, n_dof))
+    Shear = np.zeros(n_ph)
+    last_c = np.nan
+    last_s = np.nan
+    last_sup = np.nan
+    last_lean = np.nan
+    kgain = 1.0
+    bad = False
+    f_tmp = np.zeros(n_col)
+    n_cols_of = np.zeros(n_m)
+    for c in range(n_col):
+        n_cols_of[col_muscle[c]] += 1.0
+    ustate = np.zeros(8)
+
+    t = 0.0
+    k = 0
+    stage = 0
+    stage_end = np.inf
+    run_start = np.nan      # start of the current above-threshold run (configured index)
+    applied_stretch = 0.0
+    phase_pos = 0           # next phase sample (resolved mode carries it across windows)
+    while t < duration - 1e-9 and k < n_ck_max:
+        resting = in_interval(t, brk_start, brk_end) or stage == 2 or stage == 4
+        t_next = min(t + block_s, duration)
+        t_next = min(t_next, _next_event(t, duration, seg_end))
+        t_next = min(t_next, _next_event(t, duration, brk_start))
+        t_next = min(t_next, _next_event(t, duration, brk_end))
+        if stage == 2 or stage == 4:
+            t_next = min(t_next, stage_end)
+        dt = t_next - t
+        speed = planned_speed(t, seg_end, seg_speed)
+        if stage >= 1:
+            speed = min(speed, jog)
+        _capacities(state, prm, F0, col_muscle, cap, C)
+        o_time[k] = t
+        o_dt[k] = dt
+        o_stage[k] = stage
+        for i in range(n_m):
+            o_cap[k, i] = cap[i]
+            for q in range(2):
+                o_pcap[k, i, q] = pool_capacity(state[i, 4 * q + 2], state[i, 4 * q + 3],
+                                                prm[i, 11], prm[i, 12])
+                o_energy[k, i, q] = state[i, 4 * q + 3]
+        if resting:
+            o_speed[k] = 0.0
+            _rest_fatigue(state, prm, dt)
+            o_comp[k] = np.nan
+            o_shear[k] = np.nan
+            o_sup[k] = np.nan
+            o_lean[k] = np.nan
+            o_tilt[k] = np.nan
+            o_strides[k] = 0.0
+            o_infeas[k] = 0.0
+            for i in range(n_m):
+                o_fpeak[k, i] = 0.0
+                o_fmean[k, i] = 0.0
+            run_start = np.nan
+            phase_pos = 0
+        else:
+            o_speed[k] = speed
+            tpl = _tpl_index(speed, tpl_speed)
+            stride_s = tpl_stride_s[tpl]
+            tight = effective_tightness_deg(t, sc[5], sc[6], sc[7])
+            tight = max(0.0, tight - applied_stretch)
+            limit = sc[4] - tight
+            for j in range(n_ph):
+                Tilt[j] = max(tilt_deficit_deg(tpl_hipext[tpl, j], sc[4], tight),
+                              tilt_deficit_deg(tpl_hipext[tpl, (j + half) % n_ph], sc[4], tight))
+            # per-window accumulators (block mode: the one representative stride)
+            acc_c = 0.0
+            acc_s = 0.0
+            acc_sup = 0.0
+            acc_lean = 0.0
+            n_str = 0.0
+            n_bad = 0.0
+            stored = False
+            for i in range(n_m):
+                o_fpeak[k, i] = 0.0
+                o_fmean[k, i] = 0.0
+            dtp = stride_s / n_ph
+            t_loc = t
+            while True:
+                j = phase_pos
+                if j == 0:
+                    kq = 0.0
+                    for i in range(n_m):
+                        kq += quad_w[i] * cap[i]
+                    kgain = knee_tracking_gain(kq, sc[15])
+                    bad = False
+                if resolved:
+                    _capacities(state, prm, F0, col_muscle, cap, C)
+                st = _solve_phase(j, tpl, tpl_m, tpl_grf_r, tpl_hipext, tpl_stance, A, C, sc,
+                                  kgain, limit, Th, m, B, w, lam, f, theta, work)
+                if st != STATUS_OK:
+                    bad = True
+                Th[j] = theta[0]
+                for c in range(n_col):
+                    Fs[j, c] = f[c]
+                for d in range(n_dof):
+                    Dem[j, d] = tpl_m[tpl, j, d]
+                if tpl_stance[tpl, j] > 0.5:
+                    Dem[j, _HIP_ABD] *= kgain
+                if resolved:
+                    _step_muscles(state, prm, F0, col_muscle, col_side, f, dtp, ustate)
+                    t_loc += dtp
+                phase_pos = (j + 1) % n_ph
+                if phase_pos == 0:
+                    # a stride is complete
+                    pk_c, pk_s, pk_sup, pk_lean = _stride_metrics(
+                        tpl, Fs, Th, Tilt, tpl_grf_tot, tpl_hipext, col_muscle, col_side,
+                        col_comp, col_shear, sup_col, sup_F0, sc, limit, f_tmp, Shear)
+                    acc_c += pk_c
+                    acc_s += pk_s
+                    acc_sup += pk_sup
+                    acc_lean += pk_lean
+                    n_str += 1.0
+                    if bad:
+                        n_bad += 1.0
+                    for c in range(n_col):
+                        if col_side[c] == 0:
+                            i = col_muscle[c]
+                            for jj in range(n_ph):
+                                o_fpeak[k, i] = max(o_fpeak[k, i], Fs[jj, c])
+                                o_fmean[k, i] += Fs[jj, c] / n_ph
+                    if not stored and store_at[k] >= 0:
+                        slot = store_at[k]
+                        for jj in range(n_ph):
+                            for c in range(n_col):
+                                if col_side[c] == 0:
+                                    o_sforce[slot, jj, col_muscle[c]] = Fs[jj, c]
+                            for d in range(n_dof):
+                                o_sdemand[slot, jj, d] = Dem[jj, d]
+                            o_slean[slot, jj] = Th[jj] * 180.0 / math.pi
+                            o_sshear[slot, jj] = Shear[jj]
+                        stored = True
+                    if not resolved:
+                        break
+                if resolved and t_loc >= t_next - 0.5 * dtp:
+                    break
+            if not resolved:
+                _block_fatigue(state, prm, F0, col_muscle, Fs, dt, n_cols_of)
+            if n_str == 0.0:
+                # window shorter than a stride: report the last complete stride
+                acc_c, acc_s, acc_sup, acc_lean, n_str = last_c, last_s, last_sup, last_lean, 1.0
+            last_c, last_s, last_sup, last_lean = (acc_c / n_str, acc_s / n_str,
+                                                   acc_sup / n_str, acc_lean / n_str)
+            o_comp[k] = last_c
+            o_shear[k] = last_s
+            o_sup[k] = last_sup
+            o_lean[k] = last_lean * 180.0 / math.pi
+            o_tilt[k] = 0.0
+            for j in range(n_ph):
+                o_tilt[k] = max(o_tilt[k], Tilt[j])
+            for i in range(n_m):
+                o_fmean[k, i] /= n_str
+            o_strides[k] = dt / stride_s
+            # infeasible strides: the fraction of solved strides that failed, times strides run
+            o_infeas[k] = (n_bad / n_str) * (dt / stride_s)
+            # configured back-load index: held above its threshold?
+            value = o_sup[k] if spike_sup else o_shear[k] / bw
+            thr = thr_sup if spike_sup else thr_shear
+            if value > thr:
+                if np.isnan(run_start):
+                    run_start = t
+                held = t_next - run_start
+                if stage == 0 and policy >= 1 and held >= hold_s:
+                    stage = 1
+                    run_start = np.nan
+                elif (stage == 1 or stage == 3) and policy == 2 and held >= wait_s:
+                    stage += 1
+                    stage_end = t_next + (sc[12] if stage == 2 else sc[13])
+                    run_start = np.nan
+            else:
+                run_start = np.nan
+        if (stage == 2 or stage == 4) and t_next >= stage_end - 1e-9 and resting:
+            if stage == 2:
+                applied_stretch = sc[8]
+            stage += 1
+            stage_end = np.inf
+        t = t_next
+        k += 1
+    return k

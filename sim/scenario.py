@@ -1,0 +1,200 @@
+"""Scenario inputs: a configuration turned into the plain arrays of the engine.
+
+This is the one place where configuration keys meet model parameters:
+
+* the muscle set scaled to the runner's mass (:mod:`sim.muscles`), with the strength
+  multipliers of the scenario (``glute_med_strength`` on gluteus medius,
+  ``quad_strength`` on the knee extensors, ``core_strength`` on the deep lumbar muscles);
+* fibre-pool parameters per muscle (:mod:`sim.fatigue`), with the energy drain scaled
+  by the marathon-pace calibration (:mod:`sim.energy`);
+* demand templates for every speed the run can use (:mod:`sim.gait`);
+* the pace plan (:mod:`sim.pace`) and the scalar vector :data:`sim.engine.SCALARS`.
+
+Examples
+--------
+>>> from sim.config import load_config
+>>> inp = build_inputs(load_config(None, {"run.duration_min": 30}))
+>>> inp.tpl_m.shape[1:], inp.F0.shape
+((64, 6), (18,))
+>>> float(inp.scalar("duration_s"))
+1800.0
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from . import gait, params
+from .energy import drain_scale
+from .engine import SCALARS
+from .fatigue import muscle_parameters
+from .muscles import DOFS, muscle_set, sharing_columns
+from .pace import pace_plan
+
+__all__ = ["ScenarioInputs", "build_inputs", "STRENGTH_TARGETS", "n_checkpoints_max"]
+
+#: Scenario strength keys and the muscles (or groups) they multiply.
+STRENGTH_TARGETS = {
+    "glute_med_strength": ("gluteus_medius",),
+    "quad_strength": ("knee_extensors",),
+    "core_strength": ("lumbar_deep",),
+}
+
+
+@dataclass(frozen=True, eq=False)
+class ScenarioInputs:
+    """Everything :func:`sim.engine.run_kernel` needs for one scenario (SI units)."""
+
+    tpl_speed: np.ndarray
+    tpl_m: np.ndarray
+    tpl_grf_r: np.ndarray
+    tpl_grf_tot: np.ndarray
+    tpl_hipext: np.ndarray
+    tpl_stance: np.ndarray
+    tpl_stride_s: np.ndarray
+    F0: np.ndarray
+    prm: np.ndarray
+    quad_w: np.ndarray
+    sup_col: np.ndarray
+    sup_F0: float
+    A: np.ndarray
+    col_muscle: np.ndarray
+    col_side: np.ndarray
+    col_comp: np.ndarray
+    col_shear: np.ndarray
+    seg_end: np.ndarray
+    seg_speed: np.ndarray
+    brk_start: np.ndarray
+    brk_end: np.ndarray
+    sc: np.ndarray
+    muscles: tuple
+    groups: dict
+    dofs: tuple
+    meta: dict = field(default_factory=dict)
+
+    def scalar(self, name: str) -> float:
+        """Value of a named scalar of :data:`sim.engine.SCALARS`."""
+        return self.sc[SCALARS.index(name)]
+
+    def kernel_args(self):
+        """Positional inputs of :func:`sim.engine.run_kernel` (before ``state``)."""
+        return (self.tpl_speed, self.tpl_m, self.tpl_grf_r, self.tpl_grf_tot, self.tpl_hipext,
+                self.tpl_stance, self.tpl_stride_s, self.F0, self.prm, self.quad_w,
+                self.sup_col, self.sup_F0, self.A, self.col_muscle, self.col_side,
+                self.col_comp, self.col_shear, self.seg_end, self.seg_speed, self.brk_start,
+                self.brk_end, self.sc)
+
+
+def n_checkpoints_max(inp: ScenarioInputs) -> int:
+    """Upper bound on the checkpoints of a run (blocks plus pace and break events)."""
+    n = math.ceil(inp.scalar("duration_s") / inp.scalar("block_s") - 1e-9)
+    return n + inp.seg_end.size + 2 * inp.brk_start.size + 8
+
+
+def _templates(speeds, step_rate_scale, n_phase, mass_kg):
+    tm, gr, gt, he, st, ss = [], [], [], [], [], []
+    for v in speeds:
+        d = gait.demand(float(v), step_rate_scale, n_phase)
+        tm.append(d.moments_Nm_per_kg * mass_kg)
+        grf = np.asarray(d.grf_vertical_bw, dtype=np.float64)
+        gr.append(grf)
+        gt.append(grf + np.roll(grf, -(n_phase // 2)))
+        he.append(d.hip_extension_deg)
+        st.append(d.stance.astype(np.float64))
+        ss.append(d.stride_time_s)
+    return tuple(np.ascontiguousarray(np.array(a, dtype=np.float64)) for a in (tm, gr, gt, he, st, ss))
+
+
+def build_inputs(cfg) -> ScenarioInputs:
+    """Arrays of one scenario from a :class:`~sim.config.Config`.
+
+    Raises
+    ------
+    ValueError
+        If the model layers reject a value (e.g. a speed outside the gait data).
+    """
+    mass = cfg.runner.mass_kg
+    ms = muscle_set(mass)
+    cols = sharing_columns(ms)
+    names = ms.names
+    strength = np.ones(len(names))
+    for key, targets in STRENGTH_TARGETS.items():
+        mult = getattr(cfg.scenario, key)
+        for t in targets:
+            members = ms.groups.get(t, (t,))
+            for name in members:
+                strength[names.index(name)] *= mult
+    F0 = np.ascontiguousarray(ms.F0 * strength)
+    scale = drain_scale(cfg.runner.marathon_pace_mps)
+    gain = cfg.model.activation_gain_per_s
+    prm = np.array([muscle_parameters(ms.fatigue_class[i], float(ms.p_st[i]), "muscle", gain, True)
+                    for i in range(len(names))])
+    prm[:, 8] *= scale
+    prm[:, 9] *= scale
+    quad = [names.index(n) for n in ms.groups["knee_extensors"]]
+    quad_w = np.zeros(len(names))
+    quad_w[quad] = ms.F0[quad] / ms.F0[quad].sum()
+    sup = names.index("erector_spinae_superficial")
+    sup_col = np.array([c for c in range(cols.n_columns) if cols.column_muscle[c] == sup],
+                       dtype=np.int64)
+
+    plan = pace_plan(cfg)
+    speeds = plan.speeds()
+    tpl = _templates(speeds, cfg.scenario.step_rate_scale, cfg.model.n_phase, mass)
+
+    body = params.load("body")
+    mus = params.load("muscles")
+    pf, scl = mus["passive_hip_flexors"], mus["scaling"]
+    mass_ratio = mass / scl["reference_mass"]
+    psoas_arm = pf["psoas_moment_arm"] * mass_ratio ** scl["moment_arm_exponent"]
+    seg = body["segments"]
+    values = {
+        "mass_kg": mass,
+        "duration_s": plan.duration_s,
+        "block_s": cfg.model.block_s,
+        "mode": 1.0 if cfg.model.mode == "resolved" else 0.0,
+        "rom_deg": cfg.runner.hip_extension_rom_deg,
+        "tightness_deg": cfg.scenario.hip_flexor_tightness_deg,
+        "stretch_deg": plan.stretch_deg,
+        "stretch_fade_s": plan.stretch_fade_s,
+        "in_run_stretch_deg": plan.in_run_stretch_deg,
+        "policy": float(plan.policy),
+        "jog_speed_mps": plan.jog_speed_mps,
+        "wait_s": plan.wait_s,
+        "stretch_s": plan.stretch_s,
+        "rest_s": plan.rest_s,
+        "lean_cost": cfg.model.lean_cost,
+        "knee_gain": cfg.model.knee_tracking_gain,
+        "shear_threshold_bw": cfg.spike.shear_threshold_bw,
+        "superficial_threshold": cfg.spike.superficial_threshold,
+        "hold_s": cfg.spike.hold_s,
+        "spike_index": 1.0 if cfg.spike.index == "superficial_load" else 0.0,
+        "upper_fraction": seg["upper_body_mass_fraction"],
+        "g": seg["g"],
+        "lean_lever_hip_m": seg["hat_mass_fraction"] * seg["hat_com_above_hip"],
+        "trunk_com_above_l5s1_m": seg["trunk_com_above_l5s1"],
+        "disc_inclination_rad": math.radians(body["l5s1"]["disc_inclination_deg"]),
+        "passive_moment_at_limit_Nm": pf["end_range_moment"] * mass_ratio,
+        "passive_angle_constant_deg": pf["angle_constant"],
+        "psoas_tension_per_Nm": pf["psoas_share"] / psoas_arm,
+        "psoas_compression_per_N": pf["psoas_compression_per_N"],
+        "psoas_shear_per_N": pf["psoas_shear_per_N"],
+        "psoas_lumbar_arm_m": body["psoas"]["lumbar_flexion_moment_arm"],
+    }
+    assert set(values) == set(SCALARS), set(SCALARS) ^ set(values)
+    sc = np.array([values[n] for n in SCALARS], dtype=np.float64)
+    return ScenarioInputs(
+        tpl_speed=speeds, tpl_m=tpl[0], tpl_grf_r=tpl[1], tpl_grf_tot=tpl[2], tpl_hipext=tpl[3],
+        tpl_stance=tpl[4], tpl_stride_s=tpl[5], F0=F0, prm=np.ascontiguousarray(prm),
+        quad_w=quad_w, sup_col=sup_col, sup_F0=float(ms.F0[sup]),
+        A=np.ascontiguousarray(cols.A), col_muscle=np.ascontiguousarray(cols.column_muscle),
+        col_side=np.ascontiguousarray(cols.column_side),
+        col_comp=np.ascontiguousarray(cols.compression_per_N),
+        col_shear=np.ascontiguousarray(cols.shear_per_N),
+        seg_end=plan.segment_end_s, seg_speed=plan.segment_speed_mps,
+        brk_start=plan.break_start_s, brk_end=plan.break_end_s, sc=sc,
+        muscles=names, groups={k: tuple(v) for k, v in ms.groups.items()}, dofs=DOFS,
+        meta={"drain_scale": scale, "strength": strength, "column_names": cols.names},
+    )

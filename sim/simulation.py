@@ -1,0 +1,257 @@
+"""One run: :func:`simulate` a configuration and get a :class:`RunResult`.
+
+Examples
+--------
+>>> import sim
+>>> cfg = sim.load_config(None, {"run.duration_min": 20, "run.speed_mps": 3.0})
+>>> res = sim.simulate(cfg)
+>>> res.capacity.shape == (res.time_s.size, len(res.muscles))
+True
+>>> bool(res.capacity[-1, res.muscles.index("gluteus_medius")] < 1.0)
+True
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .engine import STAGES, run_kernel
+from .fatigue.pools import fresh_state
+from .metrics import spike_onset
+from .results import Timer
+from .scenario import build_inputs, n_checkpoints_max
+
+__all__ = ["RunResult", "simulate", "run_inputs", "INDICES"]
+
+#: Back-load indices: name -> (result attribute, config threshold key, unit).
+INDICES = {
+    "shear_bw": ("shear_bw", "shear_threshold_bw", "BW"),
+    "superficial_load": ("superficial_load_index", "superficial_threshold", "1"),
+}
+
+
+@dataclass(frozen=True, eq=False)
+class RunResult:
+    """Result of one run. Arrays are indexed by checkpoint first (``time_s``).
+
+    A checkpoint is a block of strides (or a rest interval) starting at ``time_s`` and
+    lasting ``duration_s``. States (capacity, energy) are at its start; per-stride
+    quantities (forces, loads) are those of its representative stride (block mode) or
+    the mean over its strides (resolved mode). Rest intervals have NaN back-load values.
+
+    Attributes
+    ----------
+    time_s : ndarray (n,)
+        Checkpoint start times [s].
+    duration_s : ndarray (n,)
+        Checkpoint lengths [s].
+    speed_mps : ndarray (n,)
+        Running speed [m/s] (0 while resting).
+    stage : ndarray of int (n,)
+        Pace-policy stage (:data:`sim.engine.STAGES`).
+    muscles : tuple of str
+        Muscle names.
+    groups : dict
+        Functional group -> muscle names.
+    capacity : ndarray (n, n_muscle)
+        Fraction of the fresh maximum force available [1].
+    pool_capacity, energy : ndarray (n, n_muscle, 2)
+        Per fibre pool (ST, FT): capacity and energy store [1].
+    peak_force_N, mean_force_N : ndarray (n, n_muscle)
+        Peak and mean force over the stride [N] (right side for paired muscles).
+    l5s1_compression_N, l5s1_shear_N : ndarray (n,)
+        Per-stride peak L5/S1 compression and anterior shear [N].
+    shear_bw : ndarray (n,)
+        Peak anterior shear in body weights [BW].
+    superficial_load_index : ndarray (n,)
+        Peak superficial erector spinae force / its fresh capacity [1].
+    trunk_lean_deg, pelvic_tilt_deg : ndarray (n,)
+        Peak trunk lateral lean and extra anterior pelvic tilt [deg] (positive anterior).
+    infeasible_strides : ndarray (n,)
+        Strides in the checkpoint whose moments could not be met.
+    strides : ndarray (n,)
+        Strides run in the checkpoint.
+    spike_onset_s : float
+        Onset of the configured index [s], NaN if none.
+    spike_onsets : dict
+        Onset per index name [s].
+    stride_phase : ndarray (n_phase,)
+        Phase of the within-stride samples [0-1).
+    stride_checkpoints : ndarray of int
+        Checkpoints whose stride curves are kept (first and last running ones, and
+        quarters in between).
+    stride_force_N : ndarray (n_keep, n_phase, n_muscle)
+        Muscle forces over the stride at those checkpoints [N].
+    stride_demand_Nm : ndarray (n_keep, n_phase, n_dof)
+        Demanded net joint moments [N·m] (signs as in ``dofs``).
+    stride_lean_deg, stride_shear_N : ndarray (n_keep, n_phase)
+        Trunk lean [deg] and L5/S1 anterior shear [N] over the stride.
+    dofs : tuple of str
+        Names of the demand rows; each positive in the named direction
+        (``lumbar_bending`` positive toward the right).
+    config : Config
+        The resolved configuration.
+    timings_s : dict
+        ``compile_s`` (first call in this process) and ``run_s`` [s].
+    """
+
+    time_s: np.ndarray
+    duration_s: np.ndarray
+    speed_mps: np.ndarray
+    stage: np.ndarray
+    muscles: tuple
+    groups: dict
+    capacity: np.ndarray
+    pool_capacity: np.ndarray
+    energy: np.ndarray
+    peak_force_N: np.ndarray
+    mean_force_N: np.ndarray
+    l5s1_compression_N: np.ndarray
+    l5s1_shear_N: np.ndarray
+    shear_bw: np.ndarray
+    superficial_load_index: np.ndarray
+    trunk_lean_deg: np.ndarray
+    pelvic_tilt_deg: np.ndarray
+    infeasible_strides: np.ndarray
+    strides: np.ndarray
+    spike_onset_s: float
+    spike_onsets: dict
+    stride_phase: np.ndarray
+    stride_checkpoints: np.ndarray
+    stride_force_N: np.ndarray
+    stride_demand_Nm: np.ndarray
+    stride_lean_deg: np.ndarray
+    stride_shear_N: np.ndarray
+    dofs: tuple
+    end_capacity: np.ndarray
+    config: object = None
+    timings_s: dict = field(default_factory=dict)
+
+    def group_capacity(self, group: str) -> np.ndarray:
+        """F0-unweighted mean capacity of a muscle group over time [1]."""
+        idx = [self.muscles.index(n) for n in self.groups[group]]
+        return self.capacity[:, idx].mean(axis=1)
+
+    def summary(self) -> dict:
+        """Scalars of the run (JSON-ready; NaN for 'never')."""
+        def peak(x):
+            return float(np.nanmax(x)) if np.any(np.isfinite(x)) else float("nan")
+
+        end_idx = {g: [self.muscles.index(n) for n in names] for g, names in self.groups.items()}
+        out = {
+            "spike_onset_s": self.spike_onset_s,
+            "spike_onset_min": self.spike_onset_s / 60.0,
+        }
+        for name, onset in self.spike_onsets.items():
+            out[f"onset_{name}_s"] = onset
+        out.update({
+            "peak_shear_N": peak(self.l5s1_shear_N),
+            "peak_shear_bw": peak(self.shear_bw),
+            "peak_compression_N": peak(self.l5s1_compression_N),
+            "peak_superficial_load": peak(self.superficial_load_index),
+            "peak_trunk_lean_deg": peak(self.trunk_lean_deg),
+            "peak_pelvic_tilt_deg": peak(self.pelvic_tilt_deg),
+            "infeasible_strides": float(np.sum(self.infeasible_strides)),
+            "strides": float(np.sum(self.strides)),
+            "distance_km": float(np.sum(self.speed_mps * self.duration_s) / 1000.0),
+        })
+        for g, idx in end_idx.items():
+            out[f"end_capacity_{g}"] = float(np.mean(self.end_capacity[idx]))
+        return out
+
+
+def run_inputs(inp, store=True):
+    """Run the kernel on :class:`~sim.scenario.ScenarioInputs`; returns raw arrays and state."""
+    n_ck = n_checkpoints_max(inp)
+    n_m = inp.F0.size
+    n_ph = inp.tpl_m.shape[1]
+    n_dof = inp.tpl_m.shape[2]
+    n_keep = n_ck if store else 1
+    out = dict(
+        time=np.zeros(n_ck), dt=np.zeros(n_ck), speed=np.zeros(n_ck),
+        stage=np.zeros(n_ck, dtype=np.int64), cap=np.zeros((n_ck, n_m)),
+        pcap=np.zeros((n_ck, n_m, 2)), energy=np.zeros((n_ck, n_m, 2)),
+        fpeak=np.zeros((n_ck, n_m)), fmean=np.zeros((n_ck, n_m)), comp=np.zeros(n_ck),
+        shear=np.zeros(n_ck), sup=np.zeros(n_ck), lean=np.zeros(n_ck), tilt=np.zeros(n_ck),
+        infeas=np.zeros(n_ck), strides=np.zeros(n_ck),
+        sforce=np.zeros((n_keep, n_ph, n_m)), sdemand=np.zeros((n_keep, n_ph, n_dof)),
+        slean=np.zeros((n_keep, n_ph)), sshear=np.zeros((n_keep, n_ph)),
+    )
+    store_at = np.arange(n_ck, dtype=np.int64) if store else np.full(n_ck, -1, dtype=np.int64)
+    state = np.tile(fresh_state(), (n_m, 1))
+    n = run_kernel(*inp.kernel_args(), state, store_at, out["time"], out["dt"], out["speed"],
+                   out["stage"], out["cap"], out["pcap"], out["energy"], out["fpeak"],
+                   out["fmean"], out["comp"], out["shear"], out["sup"], out["lean"], out["tilt"],
+                   out["infeas"], out["strides"], out["sforce"], out["sdemand"], out["slean"],
+                   out["sshear"])
+    return n, out, state
+
+
+_COMPILED = {"done": False}
+
+
+def simulate(cfg) -> RunResult:
+    """Simulate one run of a configuration.
+
+    Parameters
+    ----------
+    cfg : Config
+        From :func:`sim.load_config`.
+
+    Returns
+    -------
+    RunResult
+    """
+    inp = build_inputs(cfg)
+    timings = {}
+    with Timer() as t:
+        n, out, state = run_inputs(inp)
+    timings["first_call_s" if not _COMPILED["done"] else "run_s"] = round(t.elapsed, 4)
+    _COMPILED["done"] = True
+    return _package(cfg, inp, n, out, state, timings)
+
+
+def _end_capacity(inp, state):
+    from .fatigue.pools import muscle_capacity
+
+    return np.array([muscle_capacity(state[i], inp.prm[i]) for i in range(inp.F0.size)])
+
+
+def _package(cfg, inp, n, out, state, timings) -> RunResult:
+    s = slice(0, n)
+    time = out["time"][s]
+    dur = out["dt"][s]
+    bw = cfg.runner.mass_kg * inp.scalar("g")
+    shear_bw = out["shear"][s] / bw
+    sup = out["sup"][s]
+    t_end = float(time[-1] + dur[-1]) if n else 0.0
+    onsets = {
+        "shear_bw": spike_onset(time, shear_bw, cfg.spike.shear_threshold_bw, cfg.spike.hold_s, t_end),
+        "superficial_load": spike_onset(time, sup, cfg.spike.superficial_threshold,
+                                        cfg.spike.hold_s, t_end),
+    }
+    running = np.flatnonzero(out["speed"][s] > 0)
+    if running.size:
+        picks = np.unique(np.round(np.linspace(0, running.size - 1, 5)).astype(int))
+        keep = running[picks]
+    else:
+        keep = np.zeros(0, dtype=int)
+    n_ph = inp.tpl_m.shape[1]
+    return RunResult(
+        time_s=time, duration_s=dur, speed_mps=out["speed"][s], stage=out["stage"][s],
+        muscles=inp.muscles, groups=inp.groups, capacity=out["cap"][s],
+        pool_capacity=out["pcap"][s], energy=out["energy"][s],
+        peak_force_N=out["fpeak"][s], mean_force_N=out["fmean"][s],
+        l5s1_compression_N=out["comp"][s], l5s1_shear_N=out["shear"][s], shear_bw=shear_bw,
+        superficial_load_index=sup, trunk_lean_deg=out["lean"][s],
+        pelvic_tilt_deg=out["tilt"][s], infeasible_strides=out["infeas"][s],
+        strides=out["strides"][s], spike_onset_s=onsets[cfg.spike.index], spike_onsets=onsets,
+        stride_phase=np.arange(n_ph) / n_ph, stride_checkpoints=keep,
+        stride_force_N=out["sforce"][keep], stride_demand_Nm=out["sdemand"][keep],
+        stride_lean_deg=out["slean"][keep], stride_shear_N=out["sshear"][keep],
+        dofs=inp.dofs, end_capacity=_end_capacity(inp, state), config=cfg, timings_s=timings,
+    )
+
+
+STAGE_NAMES = STAGES
