@@ -22,7 +22,8 @@ Within a stride (phase samples ``j = 0 … n-1``, right heel strike at 0)
 * demand: the template moments (N·m) at the current speed; in right stance the hip
   abduction demand is raised by the knee-tracking gain (quadriceps capacity loss);
 * hip-flexor tightness: the extension the hip cannot give becomes extra anterior pelvic
-  tilt (the larger of the two hips' deficits); the taut right hip flexors' passive moment
+  tilt, held over the stride as a posture (the stride's largest deficit); it steepens the
+  L5/S1 disc by as much; the taut right hip flexors' passive moment
   supplies part of the hip flexion moment; the passive psoas tension of both sides pulls
   on L5/S1 and adds a small lumbar flexion moment the extensors must resist;
 * trunk lateral lean: one compensation column in right stance (:mod:`sim.compensation`);
@@ -395,9 +396,14 @@ def run_kernel(tpl_speed, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_hipext, tpl_stance,
             tight = effective_tightness_deg(t, sc[5], sc[6], sc[7])
             tight = max(0.0, tight - applied_stretch)
             limit = sc[4] - tight
+            # extra anterior pelvic tilt: the stride's largest hip-extension deficit, held
+            # as a posture over the stride (pelvic tilt varies by only a few degrees within
+            # a running stride; the between-runner difference is the posture, Schache 2000)
+            tilt = 0.0
             for j in range(n_ph):
-                Tilt[j] = max(tilt_deficit_deg(tpl_hipext[tpl, j], sc[4], tight),
-                              tilt_deficit_deg(tpl_hipext[tpl, (j + half) % n_ph], sc[4], tight))
+                tilt = max(tilt, tilt_deficit_deg(tpl_hipext[tpl, j], sc[4], tight))
+            for j in range(n_ph):
+                Tilt[j] = tilt
             # per-window accumulators (block mode: the one representative stride)
             acc_c = 0.0
             acc_s = 0.0

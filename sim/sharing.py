@@ -559,6 +559,10 @@ def solve_sharing(A, C, B, w, m, lam0, f, theta, lam, work, rtol=1e-10, max_iter
     n, p = A.shape
     q = B.shape[1]
     qe = q + n
+    if work.shape[0] < 6 * p + 3 * qe + 8 * n + n * n + n * max(q, 1) + n * qe:
+        raise ValueError("solve_sharing: workspace too small (see workspace_size)")
+    if C.shape[0] != p or m.shape[0] != n or B.shape[0] != n or w.shape[0] != q:
+        raise ValueError("solve_sharing: shapes of A, C, B, w, m do not match")
     o = 0
     hc2 = work[o:o + p]; o += p
     s = work[o:o + p]; o += p

@@ -274,6 +274,15 @@ def test_numba_kernel_directly():
     np.testing.assert_array_equal(f, ref.f)
 
 
+def test_kernel_rejects_small_workspace():
+    A, C, B, w, m = instances(62, 1)[0]
+    n, p = A.shape
+    q = B.shape[1]
+    f, th, lam = np.empty(p), np.empty(q), np.empty(n)
+    with pytest.raises(ValueError, match="workspace"):
+        solve_sharing(A, C, B, w, m, np.zeros(n), f, th, lam, np.zeros(10))
+
+
 def test_iteration_limit_is_flagged():
     A, C, B, w, m = instances(71, 1)[0]
     res = share_load(A, C, m, B, w, max_iter=0)
