@@ -7,9 +7,15 @@ by one factor ``s`` chosen so that, running at the runner's marathon pace
 (``runner.marathon_pace_mps``, default 3.2 m/s) fresh and flexible, the stores of the
 main locomotor muscles (fibre-weighted mean over gluteus maximus and medius, vasti,
 hamstrings, gastrocnemius and soleus) reach 20 % near 30 km, i.e. after
-30 km / marathon pace (≈ 156 min at 3.2 m/s) [1]_ [2]_. A faster marathon pace means a
-fitter runner: at any given speed, a smaller scale. Faster running than the marathon
-pace drains faster (more fast-twitch recruitment, more activation).
+30 km / marathon pace (≈ 156 min at 3.2 m/s) [1]_ [2]_.
+
+Away from the marathon pace the drain per unit activation is further multiplied by
+``(v / v_marathon) ** n`` (:func:`intensity_factor`): glycogen use rises more steeply
+with relative intensity than muscle activation does, because the carbohydrate share of
+energy supply rises with intensity [3]_. So faster running drains faster (more
+activation, more fast-twitch recruitment, and a larger glycolytic share), and a fitter
+runner (faster marathon pace) drains more slowly at any given speed. ``n`` is an
+assumption (``sim/data/fatigue.toml``, ``[energy] intensity_exponent``).
 
 The factor is calibrated on a grid of marathon paces by :func:`calibrate` (re-runnable,
 ``experiments/calibrate_energy.py``) and stored with provenance in
@@ -21,12 +27,15 @@ References
    PLoS Comput Biol 6(10):e1000960.
 .. [2] Coyle EF, Coggan AR, Hemmert MK, Ivy JL (1986) Muscle glycogen utilization during
    prolonged strenuous exercise when fed carbohydrate. J Appl Physiol 61(1):165-172.
+.. [3] Romijn JA, Coyle EF, Sidossis LS, et al. (1993) Regulation of endogenous fat and
+   carbohydrate metabolism in relation to exercise intensity and duration. Am J Physiol
+   265(3):E380-E391.
 
 Examples
 --------
 >>> 0.1 < drain_scale(3.2) < 10.0
 True
->>> drain_scale(4.0) < drain_scale(3.0)      # fitter runner, slower drain per activation
+>>> intensity_factor(3.0, 4.0) < 1.0 < intensity_factor(4.0, 3.0)
 True
 """
 from __future__ import annotations
@@ -41,6 +50,7 @@ import numpy as np
 from . import params
 
 __all__ = ["LOCOMOTOR_MUSCLES", "TARGET_STORE", "WALL_DISTANCE_M", "drain_scale",
+           "intensity_factor",
            "locomotor_store", "calibrate"]
 
 #: Muscles whose stores define the wall.
@@ -73,12 +83,18 @@ def drain_scale(marathon_pace_mps: float) -> float:
     return float(math.exp(np.interp(x, v, logs)))
 
 
+def intensity_factor(speed_mps: float, marathon_pace_mps: float) -> float:
+    """Drain multiplier ``(v / v_marathon) ** n`` [1] of running at ``speed_mps``."""
+    n = params.load("fatigue")["energy"]["intensity_exponent"]
+    return float((speed_mps / marathon_pace_mps) ** n)
+
+
 def locomotor_store(res) -> np.ndarray:
     """Fibre-weighted mean energy store of :data:`LOCOMOTOR_MUSCLES` over time [1]."""
     from .scenario import build_inputs
 
     idx = [res.muscles.index(n) for n in LOCOMOTOR_MUSCLES]
-    p = build_inputs(res.config).prm[idx, 0]
+    p = build_inputs(res.config).prm[0, idx, 0]
     e = res.energy[:, idx, :]
     return (p * e[:, :, 0] + (1 - p) * e[:, :, 1]).mean(axis=1)
 
@@ -93,10 +109,10 @@ def _store_at_wall(v, scale):
     cfg = load_config(None, {"run.speed_mps": v, "runner.marathon_pace_mps": v,
                              "run.duration_min": t_wall / 60.0 + 1.0})
     inp = build_inputs(cfg)
-    inp.prm[:, 8:10] *= scale / inp.meta["drain_scale"]
+    inp.prm[:, :, 8:10] *= scale / inp.meta["drain_scale"]
     n, out, _ = run_inputs(inp, store=False)
     idx = [inp.muscles.index(m) for m in LOCOMOTOR_MUSCLES]
-    p = inp.prm[idx, 0]
+    p = inp.prm[0, idx, 0]
     e = out["energy"][:n][:, idx, :]
     store = (p * e[:, :, 0] + (1 - p) * e[:, :, 1]).mean(axis=1)
     return float(np.interp(t_wall, out["time"][:n], store))

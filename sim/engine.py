@@ -282,8 +282,10 @@ def run_kernel(tpl_speed, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_hipext, tpl_stance,
         Stride time [s].
     F0 : ndarray (n_m,)
         Fresh maximum force with strength multipliers [N].
-    prm : ndarray (n_m, 13)
-        Fibre-pool parameters per muscle (:data:`sim.fatigue.pools.MUSCLE_PARAMS`).
+    prm : ndarray (n_tpl, n_m, 13)
+        Fibre-pool parameters per template speed and muscle
+        (:data:`sim.fatigue.pools.MUSCLE_PARAMS`); only the energy drains differ between
+        speeds (:mod:`sim.energy`).
     quad_w : ndarray (n_m,)
         Weights of the quadriceps capacity (sum 1) for the knee-tracking gain.
     sup_col : ndarray of int (2,)
@@ -364,7 +366,7 @@ def run_kernel(tpl_speed, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_hipext, tpl_stance,
         speed = planned_speed(t, seg_end, seg_speed)
         if stage >= 1:
             speed = min(speed, jog)
-        _capacities(state, prm, F0, col_muscle, cap, C)
+        _capacities(state, prm[0], F0, col_muscle, cap, C)
         o_time[k] = t
         o_dt[k] = dt
         o_stage[k] = stage
@@ -372,11 +374,11 @@ def run_kernel(tpl_speed, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_hipext, tpl_stance,
             o_cap[k, i] = cap[i]
             for q in range(2):
                 o_pcap[k, i, q] = pool_capacity(state[i, 4 * q + 2], state[i, 4 * q + 3],
-                                                prm[i, 11], prm[i, 12])
+                                                prm[0, i, 11], prm[0, i, 12])
                 o_energy[k, i, q] = state[i, 4 * q + 3]
         if resting:
             o_speed[k] = 0.0
-            _rest_fatigue(state, prm, dt)
+            _rest_fatigue(state, prm[0], dt)
             o_comp[k] = np.nan
             o_shear[k] = np.nan
             o_sup[k] = np.nan
@@ -426,7 +428,7 @@ def run_kernel(tpl_speed, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_hipext, tpl_stance,
                     kgain = knee_tracking_gain(kq, sc[15])
                     bad = False
                 if resolved:
-                    _capacities(state, prm, F0, col_muscle, cap, C)
+                    _capacities(state, prm[0], F0, col_muscle, cap, C)
                 st = _solve_phase(j, tpl, tpl_m, tpl_grf_r, tpl_hipext, tpl_stance, A, C, sc,
                                   kgain, limit, Th, m, B, w, lam, f, theta, work)
                 if st != STATUS_OK:
@@ -439,7 +441,7 @@ def run_kernel(tpl_speed, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_hipext, tpl_stance,
                 if tpl_stance[tpl, j] > 0.5:
                     Dem[j, _HIP_ABD] *= kgain
                 if resolved:
-                    _step_muscles(state, prm, F0, col_muscle, col_side, f, dtp, ustate)
+                    _step_muscles(state, prm[tpl], F0, col_muscle, col_side, f, dtp, ustate)
                     t_loc += dtp
                 phase_pos = (j + 1) % n_ph
                 if phase_pos == 0:
@@ -476,7 +478,7 @@ def run_kernel(tpl_speed, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_hipext, tpl_stance,
                 if resolved and t_loc >= t_next - 0.5 * dtp:
                     break
             if not resolved:
-                _block_fatigue(state, prm, F0, col_muscle, Fs, dt, n_cols_of)
+                _block_fatigue(state, prm[tpl], F0, col_muscle, Fs, dt, n_cols_of)
             if n_str == 0.0:
                 # window shorter than a stride: report the last complete stride
                 acc_c, acc_s, acc_sup, acc_lean, n_str = last_c, last_s, last_sup, last_lean, 1.0

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import gait, params
-from .energy import drain_scale
+from .energy import drain_scale, intensity_factor
 from .engine import SCALARS
 from .fatigue import muscle_parameters
 from .muscles import DOFS, muscle_set, sharing_columns
@@ -55,7 +55,7 @@ class ScenarioInputs:
     tpl_stance: np.ndarray
     tpl_stride_s: np.ndarray
     F0: np.ndarray
-    prm: np.ndarray
+    prm: np.ndarray          # (n_tpl, n_muscle, 13)
     quad_w: np.ndarray
     sup_col: np.ndarray
     sup_F0: float
@@ -131,8 +131,6 @@ def build_inputs(cfg) -> ScenarioInputs:
     gain = cfg.model.activation_gain_per_s
     prm = np.array([muscle_parameters(ms.fatigue_class[i], float(ms.p_st[i]), "muscle", gain, True)
                     for i in range(len(names))])
-    prm[:, 8] *= scale
-    prm[:, 9] *= scale
     quad = [names.index(n) for n in ms.groups["knee_extensors"]]
     quad_w = np.zeros(len(names))
     quad_w[quad] = ms.F0[quad] / ms.F0[quad].sum()
@@ -143,6 +141,10 @@ def build_inputs(cfg) -> ScenarioInputs:
     plan = pace_plan(cfg)
     speeds = plan.speeds()
     tpl = _templates(speeds, cfg.scenario.step_rate_scale, cfg.model.n_phase, mass)
+    # energy drains per template speed: runner scale x intensity relative to marathon pace
+    prm = np.repeat(prm[None], len(speeds), axis=0)
+    for k, v in enumerate(speeds):
+        prm[k, :, 8:10] *= scale * intensity_factor(v, cfg.runner.marathon_pace_mps)
 
     body = params.load("body")
     mus = params.load("muscles")

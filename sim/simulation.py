@@ -215,7 +215,7 @@ def simulate(cfg) -> RunResult:
 def _end_capacity(inp, state):
     from .fatigue.pools import muscle_capacity
 
-    return np.array([muscle_capacity(state[i], inp.prm[i]) for i in range(inp.F0.size)])
+    return np.array([muscle_capacity(state[i], inp.prm[0, i]) for i in range(inp.F0.size)])
 
 
 def _package(cfg, inp, n, out, state, timings) -> RunResult:
