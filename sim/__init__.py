@@ -12,5 +12,6 @@ Examples
 __version__ = "0.1.0"
 
 from .config import ConfigError, load_config  # noqa: E402
+from .simulation import RunResult, simulate  # noqa: E402
 
-__all__ = ["__version__", "load_config", "ConfigError"]
+__all__ = ["__version__", "load_config", "ConfigError", "simulate", "RunResult"]
