@@ -32,7 +32,8 @@ Within a stride (phase samples ``j = 0 … n-1``, right heel strike at 0)
 * paired trunk muscles: both sides share each moment; in block mode a paired muscle's
   fatigue uses the mean of its two columns' stride statistics, in resolved mode the right
   column (one state per pair, bilateral symmetry);
-* infeasible phases (demand beyond capacities and compensation) flag the stride.
+* infeasible phases (demand beyond capacities and compensation, or a lean beyond the
+  largest plausible one) flag the stride.
 
 Pace policies
 -------------
@@ -69,7 +70,7 @@ SCALARS = (
     "superficial_threshold", "hold_s", "spike_index", "upper_fraction", "g",
     "lean_lever_hip_m", "trunk_com_above_l5s1_m", "disc_inclination_rad",
     "passive_moment_at_limit_Nm", "passive_angle_constant_deg", "psoas_tension_per_Nm",
-    "psoas_compression_per_N", "psoas_shear_per_N", "psoas_lumbar_arm_m",
+    "psoas_compression_per_N", "psoas_shear_per_N", "psoas_lumbar_arm_m", "max_lean_rad",
 )
 
 #: Rows of the demand (same order as :data:`sim.gait.DOFS`).
@@ -431,7 +432,7 @@ def run_kernel(tpl_speed, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_hipext, tpl_stance,
                     _capacities(state, prm[0], F0, col_muscle, cap, C)
                 st = _solve_phase(j, tpl, tpl_m, tpl_grf_r, tpl_hipext, tpl_stance, A, C, sc,
                                   kgain, limit, Th, m, B, w, lam, f, theta, work)
-                if st != STATUS_OK:
+                if st != STATUS_OK or abs(theta[0]) > sc[31]:
                     bad = True
                 Th[j] = theta[0]
                 for c in range(n_col):

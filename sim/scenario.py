@@ -184,6 +184,7 @@ def build_inputs(cfg) -> ScenarioInputs:
         "psoas_compression_per_N": pf["psoas_compression_per_N"],
         "psoas_shear_per_N": pf["psoas_shear_per_N"],
         "psoas_lumbar_arm_m": body["psoas"]["lumbar_flexion_moment_arm"],
+        "max_lean_rad": math.radians(body["lean"]["max_lean_deg"]),
     }
     assert set(values) == set(SCALARS), set(SCALARS) ^ set(values)
     sc = np.array([values[n] for n in SCALARS], dtype=np.float64)

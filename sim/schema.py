@@ -159,7 +159,7 @@ SCHEMA: dict[str, dict[str, Key]] = {
         "n_phase": _i(64, 16, 512, "1", "phase samples per stride"),
         "activation_gain_per_s": _f(10.0, 0.0, 1000.0, "1/s",
                                     "3CC controller gain L", lo_open=True),
-        "lean_cost": _f(1.0, 0.0, 1e6, "1/rad^2", "cost weight of trunk lateral lean (assumption)",
+        "lean_cost": _f(100.0, 0.0, 1e6, "1/rad^2", "cost weight of trunk lateral lean (assumption)",
                         lo_open=True),
         "knee_tracking_gain": _f(0.3, 0.0, 2.0, "1",
                                  "hip-abduction demand gain per unit quadriceps capacity loss "
