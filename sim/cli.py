@@ -2,6 +2,7 @@
 
 Subcommands
 -----------
+run        simulate one run of a config; writes ``results/<name>/``
 config     print the resolved configuration (defaults filled in, overrides applied)
 validate   compare the model with the literature; writes ``results/validation/``
 
@@ -44,6 +45,39 @@ def _cmd_config(args) -> int:
     return 0
 
 
+def _cmd_run(args) -> int:
+    from .io import write_run
+    from .simulation import simulate
+
+    cfg = _load(args)
+    print(f"running {cfg.name}: {cfg.run.duration_min:g} min "
+          f"({'first run compiles the kernels, ~20 s' if not _kernels_cached() else 'cached kernels'})",
+          file=sys.stderr)
+    try:
+        res = simulate(cfg)
+    except ValueError as e:
+        raise UserError(f"{cfg.source}: {e}") from None
+    out = write_run(res, Path(args.results) / cfg.name, " ".join(["runfatigue"] + sys.argv[1:]))
+    s = res.summary()
+    onset = s["spike_onset_s"]
+    when = "never" if onset != onset else f"at {onset / 60:.1f} min"
+    print(f"{cfg.name}: back-load spike ({cfg.spike.index}) {when}; peak shear "
+          f"{s['peak_shear_bw']:.2f} BW; infeasible strides {s['infeasible_strides']:.0f}; "
+          f"results in {out}")
+    return 0
+
+
+def _kernels_cached() -> bool:
+    """True if numba's cache for the engine exists (the first run compiles it)."""
+    from importlib import resources
+
+    cache = resources.files("sim").joinpath("__pycache__")
+    try:
+        return any(p.name.startswith("engine.run_kernel") for p in cache.iterdir())
+    except (FileNotFoundError, NotADirectoryError, OSError):
+        return False
+
+
 def _cmd_validate(args) -> int:
     from . import validate
     from .results import Timer, write_manifest
@@ -68,6 +102,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--version", action="version", version=f"runfatigue {__version__}")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
+
+    r = sub.add_parser("run", help="simulate one run; write summary, time series and figures")
+    _add_config_args(r)
+    r.add_argument("--results", default="results", help="results root (default: results)")
+    r.set_defaults(func=_cmd_run)
 
     c = sub.add_parser("config", help="print the resolved configuration")
     _add_config_args(c)

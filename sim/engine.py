@@ -29,9 +29,9 @@ Within a stride (phase samples ``j = 0 … n-1``, right heel strike at 0)
 * trunk lateral lean: one compensation column in right stance (:mod:`sim.compensation`);
   its lumbar cost is mirrored onto the right-side benders half a stride later (left
   stance), so both sides' histories are complete;
-* paired trunk muscles: both sides share each moment; in block mode a paired muscle's
-  fatigue uses the mean of its two columns' stride statistics, in resolved mode the right
-  column (one state per pair, bilateral symmetry);
+* paired trunk muscles: both sides share each moment (two columns); the right column's
+  history over the stride drives the pair's one fatigue state in both modes (bilateral
+  symmetry: the left muscle at phase φ is the right muscle at φ + 0.5);
 * infeasible phases (demand beyond capacities and compensation, or a lean beyond the
   largest plausible one) flag the stride.
 
@@ -86,7 +86,9 @@ _HIP_FLEX, _HIP_ABD, _LUMB_EXT, _LUMB_BEND = 0, 1, 4, 5
 @njit(cache=True)
 def _solve_phase(j, tpl, tpl_m, tpl_grf_r, tpl_hipext, tpl_stance, A, C, sc, kgain, limit,
                  theta_stride, m, B, w, lam, f, theta, work):
-    """Build the demand of phase ``j`` and solve its load sharing; returns the status."""
+    """Build the demand of phase ``j`` and solve its load sharing.
+
+    Returns the solver status and the relative moment residual."""
     n = tpl_m.shape[1]
     half = n // 2
     mass = sc[0]
@@ -108,8 +110,8 @@ def _solve_phase(j, tpl, tpl_m, tpl_grf_r, tpl_hipext, tpl_stance, A, C, sc, kga
     if j >= half:
         jm = j - half
         m[_LUMB_BEND] += tpl_grf_r[tpl, jm] * mass * sc[20] * g * sc[23] * theta_stride[jm]
-    status, _, _ = solve_sharing(A, C, B, w, m, lam, f, theta, lam, work)
-    return status
+    status, _, resid = solve_sharing(A, C, B, w, m, lam, f, theta, lam, work)
+    return status, resid
 
 
 @njit(cache=True)
@@ -151,7 +153,7 @@ def _capacities(state, prm, F0, col_muscle, cap, C):
 
 
 @njit(cache=True)
-def _block_fatigue(state, prm, F0, col_muscle, Fs, dt, n_cols_of):
+def _block_fatigue(state, prm, F0, col_muscle, col_side, Fs, dt):
     """Advance every pool over ``dt`` with the stride statistics of the solved stride ``Fs``."""
     n_ph = Fs.shape[0]
     for i in range(state.shape[0]):
@@ -165,9 +167,9 @@ def _block_fatigue(state, prm, F0, col_muscle, Fs, dt, n_cols_of):
         mean_ft = 0.0
         rest_st = 0.0
         rest_ft = 0.0
-        wgt = 1.0 / (n_ph * n_cols_of[i])
+        wgt = 1.0 / n_ph
         for c in range(col_muscle.shape[0]):
-            if col_muscle[c] != i:
+            if col_muscle[c] != i or col_side[c] != 0:
                 continue
             for j in range(n_ph):
                 tl_st, tl_ft = recruit(Fs[j, c] / F0[i], p, cap_st, cap_ft)
@@ -263,7 +265,7 @@ def run_kernel(tpl_speed, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_hipext, tpl_stance,
                col_comp, col_shear, seg_end, seg_speed, brk_start, brk_end, sc, state,
                store_at,
                o_time, o_dt, o_speed, o_stage, o_cap, o_pcap, o_energy, o_fpeak, o_fmean,
-               o_comp, o_shear, o_sup, o_lean, o_tilt, o_infeas, o_strides,
+               o_comp, o_shear, o_sup, o_lean, o_tilt, o_infeas, o_strides, o_resid,
                o_sforce, o_sdemand, o_slean, o_sshear):
     """Run one scenario; returns the number of checkpoints written.
 
@@ -343,9 +345,6 @@ def run_kernel(tpl_speed, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_hipext, tpl_stance,
     kgain = 1.0
     bad = False
     f_tmp = np.zeros(n_col)
-    n_cols_of = np.zeros(n_m)
-    for c in range(n_col):
-        n_cols_of[col_muscle[c]] += 1.0
     ustate = np.zeros(8)
 
     t = 0.0
@@ -387,6 +386,7 @@ def run_kernel(tpl_speed, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_hipext, tpl_stance,
             o_tilt[k] = np.nan
             o_strides[k] = 0.0
             o_infeas[k] = 0.0
+            o_resid[k] = 0.0
             for i in range(n_m):
                 o_fpeak[k, i] = 0.0
                 o_fmean[k, i] = 0.0
@@ -415,6 +415,7 @@ def run_kernel(tpl_speed, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_hipext, tpl_stance,
             n_str = 0.0
             n_bad = 0.0
             stored = False
+            worst = 0.0
             for i in range(n_m):
                 o_fpeak[k, i] = 0.0
                 o_fmean[k, i] = 0.0
@@ -430,10 +431,12 @@ def run_kernel(tpl_speed, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_hipext, tpl_stance,
                     bad = False
                 if resolved:
                     _capacities(state, prm[0], F0, col_muscle, cap, C)
-                st = _solve_phase(j, tpl, tpl_m, tpl_grf_r, tpl_hipext, tpl_stance, A, C, sc,
-                                  kgain, limit, Th, m, B, w, lam, f, theta, work)
+                st, resid = _solve_phase(j, tpl, tpl_m, tpl_grf_r, tpl_hipext, tpl_stance, A, C,
+                                         sc, kgain, limit, Th, m, B, w, lam, f, theta, work)
                 if st != STATUS_OK or abs(theta[0]) > sc[31]:
                     bad = True
+                else:
+                    worst = max(worst, resid)
                 Th[j] = theta[0]
                 for c in range(n_col):
                     Fs[j, c] = f[c]
@@ -479,7 +482,7 @@ def run_kernel(tpl_speed, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_hipext, tpl_stance,
                 if resolved and t_loc >= t_next - 0.5 * dtp:
                     break
             if not resolved:
-                _block_fatigue(state, prm[tpl], F0, col_muscle, Fs, dt, n_cols_of)
+                _block_fatigue(state, prm[tpl], F0, col_muscle, col_side, Fs, dt)
             if n_str == 0.0:
                 # window shorter than a stride: report the last complete stride
                 acc_c, acc_s, acc_sup, acc_lean, n_str = last_c, last_s, last_sup, last_lean, 1.0
@@ -497,6 +500,7 @@ def run_kernel(tpl_speed, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_hipext, tpl_stance,
             o_strides[k] = dt / stride_s
             # infeasible strides: the fraction of solved strides that failed, times strides run
             o_infeas[k] = (n_bad / n_str) * (dt / stride_s)
+            o_resid[k] = worst
             # configured back-load index: held above its threshold?
             value = o_sup[k] if spike_sup else o_shear[k] / bw
             thr = thr_sup if spike_sup else thr_shear

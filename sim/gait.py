@@ -88,7 +88,10 @@ Method
    starts in terminal swing), so the curve stays continuous. Lieberman et al. [4]_
    found the peak hip flexor moment in swing rises 5.8 % per +5 strides/min at 3 m/s;
    the positive hip flexion lobe holding the swing peak is scaled accordingly, with the
-   natural stride frequency of the target speed.
+   natural stride frequency of the target speed. Step length at a given speed scales
+   with 1/scale, and so, by assumption, does the sagittal hip excursion about its
+   stride mean (``hip_excursion_exponent`` = 1): shorter steps need less hip extension
+   at toe-off, which is what lets a higher step rate relieve tight hip flexors.
 
 Limitations
 -----------
@@ -707,6 +710,12 @@ def demand(speed_mps: float, step_rate_scale: float = 1.0, n_phase: int = 64) ->
             peak = int(np.flatnonzero(where)[np.argmax(y[where])])
             y[_lobe(y, peak)] *= f[name]
 
+    hip_ext = curves[:, N_DOF].copy()
+    if scale != 1.0:
+        # shorter steps at the same speed need a smaller sagittal hip excursion
+        mid = hip_ext.mean()
+        hip_ext = mid + (hip_ext - mid) * scale ** (-_P["step_rate"]["hip_excursion_exponent"])
+
     mask = np.repeat(closure[:, None], N_DOF, axis=1)
     mask[:, _HIP_ABD] |= capped
     stride_t = float(np.interp(v, m.speeds, m.stride_time)) / scale
@@ -715,7 +724,7 @@ def demand(speed_mps: float, step_rate_scale: float = 1.0, n_phase: int = 64) ->
         moments_Nm_per_kg=_read_only(moments),
         dofs=DOFS,
         grf_vertical_bw=_read_only(grf),
-        hip_extension_deg=_read_only(curves[:, N_DOF]),
+        hip_extension_deg=_read_only(hip_ext),
         stance=_read_only(stance),
         stance_fraction=s,
         stride_time_s=stride_t,

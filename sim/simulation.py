@@ -70,6 +70,9 @@ class RunResult:
         Peak trunk lateral lean and extra anterior pelvic tilt [deg] (positive anterior).
     infeasible_strides : ndarray (n,)
         Strides in the checkpoint whose moments could not be met.
+    moment_residual : ndarray (n,)
+        Largest relative moment residual ``|A f + B θ - m| / |m|`` of the feasible phases
+        solved in the checkpoint [1].
     strides : ndarray (n,)
         Strides run in the checkpoint.
     spike_onset_s : float
@@ -114,6 +117,7 @@ class RunResult:
     trunk_lean_deg: np.ndarray
     pelvic_tilt_deg: np.ndarray
     infeasible_strides: np.ndarray
+    moment_residual: np.ndarray
     strides: np.ndarray
     spike_onset_s: float
     spike_onsets: dict
@@ -174,7 +178,7 @@ def run_inputs(inp, store=True):
         pcap=np.zeros((n_ck, n_m, 2)), energy=np.zeros((n_ck, n_m, 2)),
         fpeak=np.zeros((n_ck, n_m)), fmean=np.zeros((n_ck, n_m)), comp=np.zeros(n_ck),
         shear=np.zeros(n_ck), sup=np.zeros(n_ck), lean=np.zeros(n_ck), tilt=np.zeros(n_ck),
-        infeas=np.zeros(n_ck), strides=np.zeros(n_ck),
+        infeas=np.zeros(n_ck), strides=np.zeros(n_ck), resid=np.zeros(n_ck),
         sforce=np.zeros((n_keep, n_ph, n_m)), sdemand=np.zeros((n_keep, n_ph, n_dof)),
         slean=np.zeros((n_keep, n_ph)), sshear=np.zeros((n_keep, n_ph)),
     )
@@ -183,7 +187,7 @@ def run_inputs(inp, store=True):
     n = run_kernel(*inp.kernel_args(), state, store_at, out["time"], out["dt"], out["speed"],
                    out["stage"], out["cap"], out["pcap"], out["energy"], out["fpeak"],
                    out["fmean"], out["comp"], out["shear"], out["sup"], out["lean"], out["tilt"],
-                   out["infeas"], out["strides"], out["sforce"], out["sdemand"], out["slean"],
+                   out["infeas"], out["strides"], out["resid"], out["sforce"], out["sdemand"], out["slean"],
                    out["sshear"])
     return n, out, state
 
@@ -246,6 +250,7 @@ def _package(cfg, inp, n, out, state, timings) -> RunResult:
         l5s1_compression_N=out["comp"][s], l5s1_shear_N=out["shear"][s], shear_bw=shear_bw,
         superficial_load_index=sup, trunk_lean_deg=out["lean"][s],
         pelvic_tilt_deg=out["tilt"][s], infeasible_strides=out["infeas"][s],
+        moment_residual=out["resid"][s],
         strides=out["strides"][s], spike_onset_s=onsets[cfg.spike.index], spike_onsets=onsets,
         stride_phase=np.arange(n_ph) / n_ph, stride_checkpoints=keep,
         stride_force_N=out["sforce"][keep], stride_demand_Nm=out["sdemand"][keep],

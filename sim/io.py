@@ -1,0 +1,82 @@
+"""Saving a run: ``results/<name>/`` with config, manifest, summary, time series, figures.
+
+``timeseries.npz`` holds one array per quantity; the entry ``_dims`` is a JSON text
+mapping each array name to its dimension names, e.g. ``capacity: [checkpoint, muscle]``
+and ``energy: [checkpoint, muscle, pool]`` (pool 0 = slow-twitch, 1 = fast-twitch);
+``muscles``, ``dofs`` and ``pools`` hold the labels.
+
+Examples
+--------
+>>> import tempfile, pathlib, sim
+>>> res = sim.simulate(sim.load_config(None, {"run.duration_min": 5}))
+>>> d = write_run(res, pathlib.Path(tempfile.mkdtemp()) / "demo", "doctest")
+>>> sorted(p.name for p in d.iterdir())
+['config.toml', 'figures', 'manifest.json', 'summary.json', 'timeseries.npz']
+>>> z = load_timeseries(d)
+>>> z["capacity"].shape == (z["time_s"].size, len(z["muscles"]))
+True
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+
+from .config import to_toml
+from .results import atomic_write_text, save_figure, save_npz, write_json, write_manifest
+
+__all__ = ["TIMESERIES_DIMS", "write_run", "load_timeseries"]
+
+#: Dimension names of every array in ``timeseries.npz``.
+TIMESERIES_DIMS = {
+    "time_s": ["checkpoint"], "duration_s": ["checkpoint"], "speed_mps": ["checkpoint"],
+    "stage": ["checkpoint"], "capacity": ["checkpoint", "muscle"],
+    "pool_capacity": ["checkpoint", "muscle", "pool"], "energy": ["checkpoint", "muscle", "pool"],
+    "peak_force_N": ["checkpoint", "muscle"], "mean_force_N": ["checkpoint", "muscle"],
+    "l5s1_compression_N": ["checkpoint"], "l5s1_shear_N": ["checkpoint"],
+    "shear_bw": ["checkpoint"], "superficial_load_index": ["checkpoint"],
+    "trunk_lean_deg": ["checkpoint"], "pelvic_tilt_deg": ["checkpoint"],
+    "infeasible_strides": ["checkpoint"], "moment_residual": ["checkpoint"],
+    "strides": ["checkpoint"], "stride_phase": ["phase"],
+    "stride_checkpoints": ["stored_checkpoint"],
+    "stride_force_N": ["stored_checkpoint", "phase", "muscle"],
+    "stride_demand_Nm": ["stored_checkpoint", "phase", "dof"],
+    "stride_lean_deg": ["stored_checkpoint", "phase"],
+    "stride_shear_N": ["stored_checkpoint", "phase"], "end_capacity": ["muscle"],
+}
+
+
+def write_run(res, directory, command: str) -> Path:
+    """Write a :class:`~sim.simulation.RunResult` into ``directory``; returns it."""
+    from . import plots
+
+    directory = Path(directory)
+    cfg = res.config
+    atomic_write_text(directory / "config.toml", to_toml(cfg, header=f"resolved from {cfg.source}"))
+    write_json(directory / "summary.json", res.summary())
+    if cfg.output.timeseries:
+        arrays = {k: np.asarray(getattr(res, k)) for k in TIMESERIES_DIMS}
+        save_npz(directory / "timeseries.npz", **arrays, muscles=np.array(res.muscles),
+                 dofs=np.array(res.dofs), pools=np.array(["slow_twitch", "fast_twitch"]),
+                 _dims=np.array(json.dumps(TIMESERIES_DIMS)))
+    import matplotlib
+
+    matplotlib.use("Agg", force=False)
+    import matplotlib.pyplot as plt
+
+    fig = plots.load_curves(res)
+    save_figure(fig, directory / "figures" / "load_curves.png")
+    plt.close(fig)
+    write_manifest(directory, command, seed=cfg.model.seed, timings=res.timings_s)
+    return directory
+
+
+def load_timeseries(directory) -> dict:
+    """Arrays of ``timeseries.npz`` as a dict (labels as lists of str)."""
+    with np.load(Path(directory) / "timeseries.npz") as z:
+        out = {k: z[k] for k in z.files if k != "_dims"}
+        out["_dims"] = json.loads(str(z["_dims"]))
+    for k in ("muscles", "dofs", "pools"):
+        out[k] = [str(x) for x in out[k]]
+    return out
