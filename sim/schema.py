@@ -145,9 +145,12 @@ SCHEMA: dict[str, dict[str, Key]] = {
     "spike": {
         "index": _s("shear_bw", ("shear_bw", "superficial_load"),
                     "back-load index whose onset is reported as spike_onset_s"),
-        "shear_threshold_bw": _f(0.6, 0.0, 10.0, "BW", "absolute threshold on peak anterior shear",
+        "shear_threshold_bw": _f(0.85, 0.0, 10.0, "BW",
+                                 "absolute threshold on peak anterior shear (default between a "
+                                 "fresh flexible runner's ~0.75 BW and the 700 N frequent-"
+                                 "exposure limit of Gallagher & Marras 2012, ~0.95 BW at 75 kg)",
                                  lo_open=True),
-        "superficial_threshold": _f(0.5, 0.0, 1.0, "1",
+        "superficial_threshold": _f(0.9, 0.0, 1.0, "1",
                                     "absolute threshold on superficial lumbar load "
                                     "(force / fresh capacity)", lo_open=True),
         "hold_s": _f(120.0, 0.0, 36000.0, "s", "time an index must stay above threshold"),

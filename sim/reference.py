@@ -1,0 +1,511 @@
+"""Reference engine: the running model in plain NumPy/SciPy, slow and easy to read.
+
+:func:`reference_run` advances one scenario from the same
+:class:`~sim.scenario.ScenarioInputs` as the numba engine (:func:`sim.engine.run_kernel`)
+and returns the same per-checkpoint quantities as :func:`sim.simulation.run_inputs`. It
+implements the model equations of DESIGN §2 independently of the kernels: the demand
+of each phase sample is built with array operations over the stride, every load-sharing
+problem is solved with SciPy (:func:`sim.sharing.share_load_scipy`, bounded least
+squares plus a HiGHS feasibility LP), and the fibre pools are stepped with the NumPy
+fatigue equations of :mod:`sim.fatigue.reference` (matrix exponentials). It is used by
+``tests/test_reference.py`` to check the engine and is the baseline of the speed
+benchmark; it takes seconds where the engine takes milliseconds.
+
+One checkpoint (block mode)
+---------------------------
+A checkpoint is a block of strides (at most ``block_s`` long, cut at pace-segment ends,
+rest-break edges and the end of a policy stop), or a rest interval.
+
+1. Capacities at the start of the block: pool capacity ``(1 - MF) g(E)`` and muscle
+   capacity ``p_ST cap_ST + (1 - p_ST) cap_FT`` (DESIGN §2.3); the capacity force of a
+   sharing column is ``F0 x capacity`` (``F0`` includes the strength multipliers); both
+   columns of a paired trunk muscle share its one state.
+2. Demand over the representative stride at the nearest template speed:
+
+   * right stance: hip abduction demand times the knee-tracking gain
+     ``1 + k max(0, 1 - c_quad)``, ``c_quad`` the F0-weighted quadriceps capacity;
+   * hip-flexor tightness: limit ``rom - tightness`` (after stretching); the taut right
+     hip flexors' passive moment ``M_end exp((min(x, limit) - limit) / x0)`` takes part of
+     the hip flexion moment, and the passive psoas tension of both hips (the left hip is
+     the right hip half a stride on) adds a lumbar flexion moment that the extensors
+     must resist;
+   * trunk lean column (right stance): ``GRF_r m g h_eff`` of hip abduction relief and
+     ``GRF_r m_ub g h_t`` of lumbar bending per radian; half a stride later (left
+     stance) the mirror image of that lean loads the lumbar benders toward the right.
+
+3. Load sharing at every phase sample, in phase order (the mirrored lean needs the
+   first half's leans); a phase whose moments cannot be met, or whose lean exceeds the
+   largest plausible one, flags the stride as infeasible.
+4. L5/S1 loads per phase: upper-body load ``m_ub g GRF_total`` on a disc inclined by
+   the sacral slope plus the held extra anterior pelvic tilt (the stride's largest
+   hip-extension deficit), muscle tensions times their line-of-action factors (the left
+   psoas is the right one half a stride on) and the passive psoas tension of both hips.
+5. Fatigue: each muscle's right (or only) column over the stride is split between the
+   pools by the size principle; each pool advances over the whole block with its
+   stride-mean force target and the recovery rate ``R (f_rest r + 1 - f_rest)``,
+   ``f_rest`` the fraction of the stride it rests (activation below the rest
+   threshold), exactly (:func:`sim.fatigue.reference.step_3ccr`), and its energy store
+   with the block's mean activation (:func:`sim.fatigue.reference.energy_step`).
+
+A rest interval (planned break, or the stretch and lie-down stops of the in-run
+sequence) steps every pool with zero target and recovery ``r R``; its energy drain is
+that of the slowest template (only the decaying activation drains it, a negligible
+amount). The pace policies then compare the configured back-load index with its
+threshold and change stage once it has stayed above it for the hold (or wait) time.
+
+Resolved mode (``model.mode = "resolved"``, for runs of a minute or less): every phase
+sample of every stride is solved at the current capacities and every muscle is stepped
+by one phase interval (:func:`sim.fatigue.reference.simulate_muscle_states`).
+
+Examples
+--------
+>>> from sim.config import load_config
+>>> from sim.scenario import build_inputs
+>>> cfg = load_config(None, {"run.duration_min": 2, "run.speed_mps": 3.0,
+...                          "model.block_s": 60, "model.n_phase": 16})
+>>> out = reference_run(build_inputs(cfg))
+>>> out["time"].tolist(), out["stage"].tolist()
+([0.0, 60.0], [0, 0])
+>>> out["cap"].shape
+(2, 18)
+>>> float(out["cap"][0].min()), bool(out["cap"][1].min() < 1.0)      # fresh, then tiring
+(1.0, True)
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from .engine import DOF, SCALARS
+from .fatigue.reference import energy_factor, energy_step, simulate_muscle_states, step_3ccr
+from .scenario import n_checkpoints_max
+from .sharing import _ELASTIC_RHO, STATUS_INFEASIBLE, STATUS_OK, share_load_scipy
+
+__all__ = ["reference_run", "stride_demand", "solve_stride", "spine_loads", "recruit_stride",
+           "block_step", "rest_step"]
+
+_HIP_FLEX = DOF["hip_flexion"]
+_HIP_ABD = DOF["hip_abduction"]
+_LUMB_EXT = DOF["lumbar_extension"]
+_LUMB_BEND = DOF["lumbar_bending"]
+
+
+# ----------------------------------------------------------------------------------------
+# small model pieces (NumPy versions of sim.compensation / sim.pace)
+# ----------------------------------------------------------------------------------------
+def _passive_moment(hip_ext_deg, limit_deg, moment_at_limit, angle_constant_deg):
+    """Passive hip flexion moment of taut hip flexors [N·m] (array in, array out)."""
+    reached = np.minimum(hip_ext_deg, limit_deg)
+    return moment_at_limit * np.exp((reached - limit_deg) / angle_constant_deg)
+
+
+def _tightness(t, p, applied_stretch):
+    """Tightness left at run time ``t`` after the pre-run and in-run stretches [deg]."""
+    remaining = max(0.0, 1.0 - t / p["stretch_fade_s"]) if p["stretch_fade_s"] > 0 else 1.0
+    tight = max(0.0, p["tightness_deg"] - p["stretch_deg"] * remaining)
+    return max(0.0, tight - applied_stretch)
+
+
+def _planned_speed(t, seg_end, seg_speed):
+    k = int(np.searchsorted(seg_end, t, side="right"))
+    return float(seg_speed[min(k, seg_speed.size - 1)])
+
+
+def _in_break(t, starts, ends):
+    return bool(np.any((starts <= t) & (t < ends)))
+
+
+def _next_event(t, t_end, times):
+    later = times[(times > t + 1e-9) & (times < t_end)]
+    return float(later.min()) if later.size else t_end
+
+
+def _activation(force_target, g):
+    """Activation target of a pool: force target / energy factor, at most 1."""
+    if not force_target > 0.0:
+        return 0.0
+    return 1.0 if force_target >= g else force_target / g
+
+
+# ----------------------------------------------------------------------------------------
+# one stride
+# ----------------------------------------------------------------------------------------
+def stride_demand(inp, p, tpl, kgain, limit_deg):
+    """Demand of every phase sample of one stride.
+
+    Parameters
+    ----------
+    inp : ScenarioInputs
+    p : dict
+        Named scalars (:data:`sim.engine.SCALARS`).
+    tpl : int
+        Template (speed) index.
+    kgain : float
+        Knee-tracking gain on the stance hip abduction demand [1].
+    limit_deg : float
+        Hip extension the hip flexors allow [deg].
+
+    Returns
+    -------
+    M : ndarray (n_phase, n_dof)
+        Moments the muscles and the lean must make [N·m], before the mirrored lean cost.
+    B : ndarray (n_phase, n_dof, 1)
+        Lean column per phase [N·m/rad].
+    demand : ndarray (n_phase, n_dof)
+        Net joint moments of the stride (template with the knee-tracking gain) [N·m].
+    mp : ndarray (n_phase,)
+        Passive moment of the right hip flexors [N·m].
+    """
+    n = inp.tpl_m.shape[1]
+    demand = inp.tpl_m[tpl].copy()
+    demand[inp.tpl_stance[tpl] > 0.5, _HIP_ABD] *= kgain
+    mp = _passive_moment(inp.tpl_hipext[tpl], limit_deg, p["passive_moment_at_limit_Nm"],
+                         p["passive_angle_constant_deg"])
+    mp_left = np.roll(mp, -(n // 2))
+    M = demand.copy()
+    M[:, _HIP_FLEX] -= mp
+    M[:, _LUMB_EXT] += (mp + mp_left) * p["psoas_tension_per_Nm"] * p["psoas_lumbar_arm_m"]
+    grf = inp.tpl_grf_r[tpl]
+    B = np.zeros(M.shape + (1,))
+    B[:, _HIP_ABD, 0] = grf * p["mass_kg"] * p["g"] * p["lean_lever_hip_m"]
+    B[:, _LUMB_BEND, 0] = (grf * p["mass_kg"] * p["upper_fraction"] * p["g"]
+                           * p["trunk_com_above_l5s1_m"])
+    return M, B, demand, mp
+
+
+def _share(A, C, m, B, w):
+    """Load sharing of one phase with SciPy.
+
+    An infeasible phase gets the model's best-effort forces (:mod:`sim.sharing`): the
+    elastic problem with every DOF's moment deficit ``s`` penalised by
+    ``rho |s|^2 / |m|^2``, ``rho = 1e6``.
+    """
+    res = share_load_scipy(A, C, m, B, w)
+    if res.status == STATUS_INFEASIBLE:
+        best = share_load_scipy(A, C, m, B, w, rho=_ELASTIC_RHO)
+        res = type(res)(best.f, best.theta, best.lam, best.residual, best.iterations,
+                        res.status, best.objective)
+    return res
+
+
+def solve_stride(A, C, M, B, w, max_lean_rad):
+    """Load sharing over one stride with SciPy, phase by phase.
+
+    From the middle of the stride on (left stance), the lean held half a stride earlier
+    loads the lumbar benders toward the right: ``B[j - n/2, bend] * theta[j - n/2]`` is
+    added to the bending demand.
+
+    Returns
+    -------
+    F : ndarray (n_phase, n_col)
+        Column forces [N].
+    theta : ndarray (n_phase,)
+        Trunk lean [rad].
+    bad : bool
+        Some phase was infeasible or leaned beyond ``max_lean_rad``.
+    """
+    n = M.shape[0]
+    half = n // 2
+    F = np.zeros((n, A.shape[1]))
+    theta = np.zeros(n)
+    bad = False
+    for j in range(n):
+        m = M[j].copy()
+        if j >= half:
+            m[_LUMB_BEND] += B[j - half, _LUMB_BEND, 0] * theta[j - half]
+        res = _share(A, C, m, B[j], w)
+        F[j] = res.f
+        theta[j] = res.theta[0]
+        bad |= res.status != STATUS_OK or abs(theta[j]) > max_lean_rad
+    return F, theta, bad
+
+
+def spine_loads(inp, p, tpl, F, tilt_deg, mp):
+    """L5/S1 compression and anterior shear [N] at every phase of a solved stride.
+
+    Parameters
+    ----------
+    F : ndarray (n_phase, n_col)
+        Column forces [N].
+    tilt_deg : float
+        Extra anterior pelvic tilt [deg].
+    mp : ndarray (n_phase,)
+        Passive moment of the right hip flexors [N·m].
+
+    Returns
+    -------
+    comp, shear : ndarray (n_phase,)
+    """
+    n = F.shape[0]
+    half = n // 2
+    n_cols_of = np.bincount(inp.col_muscle)[inp.col_muscle]
+    # an unpaired leg muscle reaching the spine (psoas): add the left leg's, half a stride on
+    leg_to_spine = (inp.col_side == 0) & (inp.col_comp != 0.0) & (n_cols_of == 1)
+    Fs = F.copy()
+    Fs[:, leg_to_spine] += np.roll(F[:, leg_to_spine], -half, axis=0)
+    psoas = (mp + np.roll(mp, -half)) * p["psoas_tension_per_Nm"]
+    w_ub = p["mass_kg"] * p["upper_fraction"] * p["g"] * inp.tpl_grf_tot[tpl]
+    incl = p["disc_inclination_rad"] + math.radians(tilt_deg)
+    comp = w_ub * math.cos(incl) + psoas * p["psoas_compression_per_N"] + Fs @ inp.col_comp
+    shear = w_ub * math.sin(incl) + psoas * p["psoas_shear_per_N"] + Fs @ inp.col_shear
+    return comp, shear
+
+
+# ----------------------------------------------------------------------------------------
+# fatigue
+# ----------------------------------------------------------------------------------------
+def recruit_stride(u, p_st, cap_st, cap_ft):
+    """Size-principle split of muscle targets ``u`` (array) into pool force targets.
+
+    Examples
+    --------
+    >>> st, ft = recruit_stride(np.array([0.0, 0.3, 0.6]), 0.5, 0.8, 1.0)
+    >>> st.tolist(), [round(x, 6) for x in ft]
+    ([0.0, 0.6, 0.8], [0.0, 0.0, 0.4])
+    """
+    u = np.clip(u, 0.0, 1.0)
+    share_st = np.minimum(u, p_st * cap_st)
+    if p_st >= 1.0:
+        return share_st / p_st, np.zeros_like(u)
+    share_ft = np.clip(u - share_st, 0.0, (1.0 - p_st) * cap_ft)
+    return share_st / p_st, share_ft / (1.0 - p_st)
+
+
+def _pool_block(s, o, tl, rest_frac, F, R, r, L, drain, refill, g, dt):
+    """Advance pool at offset ``o`` of state ``s`` in place (stride-averaged rates)."""
+    act = _activation(float(np.mean(tl)), g)
+    R_eff = R * (rest_frac * r + 1.0 - rest_frac)
+    # r = 1 makes step_3ccr recover at R_eff whatever the target
+    ma, mr, mf, ma_mean = step_3ccr(s[o], s[o + 1], s[o + 2], act, F, R_eff, 1.0, L, 0.0, dt)
+    s[o:o + 4] = ma, mr, mf, energy_step(s[o + 3], ma_mean, drain, refill, dt)
+
+
+def block_step(state, prm, F0, right_col, F, dt):
+    """Advance every muscle over a block of ``dt`` seconds from one solved stride.
+
+    Parameters
+    ----------
+    state : ndarray (n_muscle, 8)
+        Pool states (:data:`sim.fatigue.pools.STATE`); a new array is returned.
+    prm : ndarray (n_muscle, 13)
+        Pool parameters at the stride's speed.
+    F0 : ndarray (n_muscle,)
+        Fresh maximum forces [N].
+    right_col : ndarray of int (n_muscle,)
+        Right (or only) column of each muscle.
+    F : ndarray (n_phase, n_col)
+        Column forces over the stride [N].
+    dt : float
+        Block length [s].
+    """
+    new = state.copy()
+    for i, s in enumerate(new):
+        p, F_st, R_st, F_ft, R_ft, r, L, thr, d_st, d_ft, refill, g_min, K = prm[i]
+        g = energy_factor(state[i, [3, 7]], g_min, K)
+        cap = (1.0 - state[i, [2, 6]]) * g
+        tl = recruit_stride(F[:, right_col[i]] / F0[i], p, cap[0], cap[1])
+        pools = [(0, F_st, R_st, d_st), (4, F_ft, R_ft, d_ft)][:1 if p >= 1.0 else 2]
+        for q, (o, Fq, Rq, drain) in enumerate(pools):
+            rest = float(np.mean(tl[q] / g[q] < thr))
+            _pool_block(s, o, tl[q], rest, Fq, Rq, r, L, drain, refill, g[q], dt)
+    return new
+
+
+def rest_step(state, prm, dt):
+    """Advance every pool over ``dt`` seconds at rest (zero target, recovery r·R)."""
+    new = state.copy()
+    for i, s in enumerate(new):
+        _, F_st, R_st, F_ft, R_ft, r, L, _, d_st, d_ft, refill, g_min, K = prm[i]
+        for o, Fq, Rq, drain in ((0, F_st, R_st, d_st), (4, F_ft, R_ft, d_ft)):
+            g = energy_factor(s[o + 3], g_min, K)
+            _pool_block(s, o, np.zeros(1), 1.0, Fq, Rq, r, L, drain, refill, g, dt)
+    return new
+
+
+def _capacities(state, prm):
+    """Pool capacities (n_muscle, 2) and muscle capacities (n_muscle,) [1]."""
+    g_min, K, p = prm[:, 11:12], prm[:, 12:13], prm[:, 0]
+    pcap = (1.0 - state[:, [2, 6]]) * energy_factor(state[:, [3, 7]], g_min, K)
+    cap = np.where(p < 1.0, p * pcap[:, 0] + (1.0 - p) * pcap[:, 1], p * pcap[:, 0])
+    return pcap, cap
+
+
+# ----------------------------------------------------------------------------------------
+# the run
+# ----------------------------------------------------------------------------------------
+def reference_run(inp, mode=None, state0=None):
+    """Run one scenario with the plain NumPy/SciPy model.
+
+    Parameters
+    ----------
+    inp : ScenarioInputs
+        From :func:`sim.scenario.build_inputs`.
+    mode : {"block", "resolved"}, optional
+        Default: the scenario's ``model.mode``. ``"resolved"`` solves every phase of
+        every stride (thousands of SciPy solves a minute): for runs of a minute or less.
+    state0 : ndarray (n_muscle, 8), optional
+        Initial pool states (default fresh).
+
+    Returns
+    -------
+    dict
+        The keys of :func:`sim.simulation.run_inputs`'s output, each with one row per
+        checkpoint: ``time``, ``dt`` [s], ``speed`` [m/s], ``stage``, ``cap``,
+        ``pcap``, ``energy`` (at the checkpoint's start), ``fpeak``, ``fmean`` [N]
+        (right columns), ``comp``, ``shear`` [N], ``sup``, ``lean``, ``tilt`` [deg],
+        ``infeas``, ``strides``, and the stride curves ``sforce`` [N], ``sdemand``
+        [N·m], ``slean`` [deg], ``sshear`` [N] (zeros while resting); plus ``state``,
+        the final pool states.
+    """
+    p = {name: float(v) for name, v in zip(SCALARS, inp.sc)}
+    if mode is None:
+        mode = "resolved" if p["mode"] > 0.5 else "block"
+    if mode not in ("block", "resolved"):
+        raise ValueError(f"mode={mode!r}; allowed: 'block', 'resolved'")
+    resolved = mode == "resolved"
+    n_m = inp.F0.size
+    n_ph, n_dof = inp.tpl_m.shape[1:]
+    half = n_ph // 2
+    right_col = np.array([np.flatnonzero((inp.col_muscle == i) & (inp.col_side == 0))[0]
+                          for i in range(n_m)])
+    state = np.tile([0.0, 1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 1.0], (n_m, 1)) if state0 is None \
+        else np.array(state0, dtype=float)
+    w = np.array([p["lean_cost"]])
+    bw = p["mass_kg"] * p["g"]
+    duration, policy = p["duration_s"], int(p["policy"])
+    spike_sup = p["spike_index"] > 0.5
+    thr = p["superficial_threshold"] if spike_sup else p["shear_threshold_bw"]
+    n_max = n_checkpoints_max(inp)
+
+    rows = []
+    t, stage, stage_end = 0.0, 0, math.inf
+    run_start = math.nan
+    applied_stretch = 0.0
+    last = (math.nan,) * 4                  # compression, shear, superficial, lean
+    carry = None                            # resolved mode: a stride left unfinished
+    while t < duration - 1e-9 and len(rows) < n_max:
+        resting = _in_break(t, inp.brk_start, inp.brk_end) or stage in (2, 4)
+        t_next = min(t + p["block_s"], duration,
+                     _next_event(t, duration, inp.seg_end),
+                     _next_event(t, duration, inp.brk_start),
+                     _next_event(t, duration, inp.brk_end))
+        if stage in (2, 4):
+            t_next = min(t_next, stage_end)
+        dt = t_next - t
+        speed = _planned_speed(t, inp.seg_end, inp.seg_speed)
+        if stage >= 1:
+            speed = min(speed, p["jog_speed_mps"])
+        pcap, cap = _capacities(state, inp.prm[0])
+        row = dict(time=t, dt=dt, stage=stage, cap=cap, pcap=pcap,
+                   energy=state[:, [3, 7]].copy(), fpeak=np.zeros(n_m), fmean=np.zeros(n_m),
+                   sforce=np.zeros((n_ph, n_m)), sdemand=np.zeros((n_ph, n_dof)),
+                   slean=np.zeros(n_ph), sshear=np.zeros(n_ph))
+        if resting:
+            state = rest_step(state, inp.prm[0], dt)
+            row.update(speed=0.0, comp=math.nan, shear=math.nan, sup=math.nan,
+                       lean=math.nan, tilt=math.nan, infeas=0.0, strides=0.0)
+            run_start = math.nan
+            carry = None
+        else:
+            tpl = int(np.argmin(np.abs(inp.tpl_speed - speed)))
+            stride_s = inp.tpl_stride_s[tpl]
+            tight = _tightness(t, p, applied_stretch)
+            limit = p["rom_deg"] - tight
+            # held extra anterior pelvic tilt: the stride's largest hip-extension deficit
+            tilt = max(0.0, float(np.max(inp.tpl_hipext[tpl] - limit)))
+            if resolved:
+                strides, state, carry = _resolved_window(inp, p, tpl, limit, tilt, state,
+                                                         right_col, w, t, t_next, carry)
+            else:
+                kgain = 1.0 + p["knee_gain"] * max(0.0, 1.0 - float(inp.quad_w @ cap))
+                M, B, demand, mp = stride_demand(inp, p, tpl, kgain, limit)
+                C = inp.F0[inp.col_muscle] * cap[inp.col_muscle]
+                F, theta, bad = solve_stride(inp.A, C, M, B, w, p["max_lean_rad"])
+                comp, shear = spine_loads(inp, p, tpl, F, tilt, mp)
+                strides = [dict(F=F, theta=theta, bad=bad, comp=comp, shear=shear,
+                                demand=demand)]
+                state = block_step(state, inp.prm[tpl], inp.F0, right_col, F, dt)
+            if strides:
+                s0 = strides[0]
+                row.update(sforce=s0["F"][:, right_col], sdemand=s0["demand"],
+                           slean=np.degrees(s0["theta"]), sshear=s0["shear"])
+                per = np.array([(s["comp"].max(), s["shear"].max(),
+                                 s["F"][:, inp.sup_col].max() / inp.sup_F0,
+                                 np.abs(s["theta"]).max()) for s in strides])
+                last = tuple(per.mean(axis=0))
+                frac_bad = np.mean([s["bad"] for s in strides])
+                Fr = np.array([s["F"][:, right_col] for s in strides])
+                row.update(fpeak=Fr.max(axis=(0, 1)), fmean=Fr.mean(axis=1).mean(axis=0))
+            else:                                 # window shorter than a stride
+                frac_bad = 0.0
+            row.update(speed=speed, comp=last[0], shear=last[1], sup=last[2],
+                       lean=math.degrees(last[3]), tilt=tilt,
+                       infeas=frac_bad * dt / stride_s, strides=dt / stride_s)
+            # pace policies: the configured index held above its threshold
+            value = row["sup"] if spike_sup else row["shear"] / bw
+            if value > thr:
+                if math.isnan(run_start):
+                    run_start = t
+                held = t_next - run_start
+                if stage == 0 and policy >= 1 and held >= p["hold_s"]:
+                    stage, run_start = 1, math.nan
+                elif stage in (1, 3) and policy == 2 and held >= p["wait_s"]:
+                    stage += 1
+                    stage_end = t_next + (p["stretch_s"] if stage == 2 else p["rest_s"])
+                    run_start = math.nan
+            else:
+                run_start = math.nan
+        rows.append(row)
+        if stage in (2, 4) and resting and t_next >= stage_end - 1e-9:
+            if stage == 2:
+                applied_stretch = p["in_run_stretch_deg"]
+            stage, stage_end = stage + 1, math.inf
+        t = t_next
+
+    out = {key: np.array([r[key] for r in rows]) for key in rows[0]} if rows else {}
+    out["stage"] = out["stage"].astype(np.int64)
+    out["state"] = state
+    return out
+
+
+def _resolved_window(inp, p, tpl, limit, tilt, state, right_col, w, t, t_next, carry):
+    """Resolved mode: every phase sample of a window, each muscle stepped per phase.
+
+    Capacities are re-evaluated at every phase; the knee-tracking gain once per stride.
+    A stride that the window's end cuts is carried into the next window (``carry``).
+    Returns the completed strides, the new state and the carry.
+    """
+    n_ph = inp.tpl_m.shape[1]
+    half = n_ph // 2
+    dtp = inp.tpl_stride_s[tpl] / n_ph
+    # phase steps until within half a step of the window's end (at least one)
+    n_steps = max(1, math.ceil((t_next - t) / dtp - 0.5))
+    strides = []
+    if carry is None:
+        carry = dict(j=0)
+    for _ in range(n_steps):
+        j = carry["j"]
+        _, cap = _capacities(state, inp.prm[0])
+        if j == 0:
+            kgain = 1.0 + p["knee_gain"] * max(0.0, 1.0 - float(inp.quad_w @ cap))
+            carry.update(kgain=kgain, bad=False, F=np.zeros((n_ph, inp.A.shape[1])),
+                         theta=np.zeros(n_ph))
+        M, B, demand, mp = stride_demand(inp, p, tpl, carry["kgain"], limit)
+        m = M[j].copy()
+        if j >= half:
+            m[_LUMB_BEND] += B[j - half, _LUMB_BEND, 0] * carry["theta"][j - half]
+        C = inp.F0[inp.col_muscle] * cap[inp.col_muscle]
+        res = _share(inp.A, C, m, B[j], w)
+        carry["F"][j] = res.f
+        carry["theta"][j] = res.theta[0]
+        carry["bad"] |= res.status != STATUS_OK or abs(res.theta[0]) > p["max_lean_rad"]
+        for i in range(state.shape[0]):
+            u = res.f[right_col[i]] / inp.F0[i]
+            state[i] = simulate_muscle_states([u], dtp, inp.prm[tpl, i], state[i])[-1]
+        carry["j"] = (j + 1) % n_ph
+        if carry["j"] == 0:
+            comp, shear = spine_loads(inp, p, tpl, carry["F"], tilt, mp)
+            strides.append(dict(F=carry["F"], theta=carry["theta"], bad=carry["bad"],
+                                comp=comp, shear=shear, demand=demand))
+    return strides, state, carry
