@@ -1,0 +1,168 @@
+"""The numba engine agrees with the plain NumPy/SciPy reference engine (sim/reference.py).
+
+Both take the same :class:`~sim.scenario.ScenarioInputs` and return the same
+per-checkpoint arrays; short runs (6-16 min, 60 s blocks, 32 phase samples) keep the
+SciPy solves to a few seconds.
+
+Tolerances, and why
+-------------------
+* Times, checkpoint lengths, stages, speeds, pelvic tilt and stride counts: equal (to
+  1e-12). They follow from the same event logic; a policy that switched stage one block
+  earlier on one side would show here first.
+* Infeasible strides: equal. Both flag the same phases (Farkas certificate vs HiGHS LP,
+  plus the same lean cap).
+* Capacities, pool capacities, energy stores and the final states: within 1e-9
+  (absolute, fractions of fresh). The fatigue equations are exact on both sides (closed
+  form vs matrix exponential) and agree to ~1e-14; the forces that drive them differ
+  by the QP tolerance, which moves the states by far less.
+* Forces and loads (peak and mean muscle force, within-stride forces, L5/S1
+  compression and shear, superficial load index, lean, demand): within 1e-7 of the
+  run's largest absolute value of each quantity. The engine stops its QP at a relative
+  moment residual of 1e-10 and the SciPy reference solves the active set exactly, so
+  feasible solutions agree to ~1e-14 in practice; 1e-7 leaves room for rounding
+  on other platforms and for a different active set at a near-degenerate phase.
+* Infeasible phases: both return the model's best-effort forces (the elastic problem
+  with the moment deficit penalised by 1e6 |s|^2/|m|^2). That problem is badly scaled
+  on purpose, so its solutions agree only to ~1e-8; there forces and loads are checked
+  within 1e-5 of their peak and the states within 1e-7.
+"""
+import functools
+import time
+
+import numpy as np
+import pytest
+
+from sim.config import load_config
+from sim.reference import reference_run
+from sim.scenario import build_inputs
+from sim.simulation import run_inputs
+
+BASE = {"model.block_s": 60.0, "model.n_phase": 32}
+TIGHT_WEAK = {"scenario.hip_flexor_tightness_deg": 15.0, "scenario.core_strength": 0.6}
+
+SCENARIOS = {
+    "fresh_3mps": {"run.duration_min": 8, "run.speed_mps": 3.0},
+    "tight_weak_core_3p5mps": {"run.duration_min": 8, "run.speed_mps": 3.5, **TIGHT_WEAK},
+    "segments_break_stretch": {
+        "run.duration_min": 10,
+        "run.segments": [{"duration_min": 3.5, "speed_mps": 3.8},
+                         {"duration_min": 6.5, "speed_mps": 3.0}],
+        "intervention.rest_breaks": [{"at_min": 5.0, "duration_min": 1.5}],
+        "intervention.stretch_before_deg": 8.0, "intervention.stretch_fade_min": 6.0,
+        "scenario.hip_flexor_tightness_deg": 12.0, "scenario.glute_med_strength": 0.7,
+    },
+    "slow_down": {
+        "run.duration_min": 8, "run.speed_mps": 3.5, **TIGHT_WEAK,
+        "intervention.pace_policy": "slow_down", "spike.shear_threshold_bw": 0.6,
+        "spike.hold_s": 60.0,
+    },
+    "in_run_sequence": {
+        "run.duration_min": 16, "run.speed_mps": 3.5, **TIGHT_WEAK,
+        "intervention.pace_policy": "in_run_sequence", "spike.shear_threshold_bw": 0.5,
+        "spike.hold_s": 60.0, "intervention.policy_wait_min": 2.0,
+        "intervention.stretch_duration_min": 1.5, "intervention.rest_duration_min": 2.0,
+    },
+}
+#: Beyond every capacity: all strides infeasible (best-effort forces).
+INFEASIBLE = {
+    "run.duration_min": 6, "run.speed_mps": 5.0, "runner.mass_kg": 90.0,
+    "scenario.glute_med_strength": 0.2, "scenario.quad_strength": 0.3,
+    "scenario.core_strength": 0.3, "scenario.hip_flexor_tightness_deg": 20.0,
+    "scenario.step_rate_scale": 0.9,
+}
+
+EXACT = ("time", "dt", "stage", "speed", "tilt", "strides", "infeas")
+STATES = ("cap", "pcap", "energy", "state")
+FORCES = ("fpeak", "fmean", "sforce", "sdemand", "comp", "shear", "sshear", "sup", "lean",
+          "slean")
+
+
+@functools.lru_cache(maxsize=None)
+def run_both(name, mode="block"):
+    """(engine arrays, reference arrays, engine seconds, reference seconds)."""
+    over = dict(BASE, **(INFEASIBLE if name == "infeasible" else SCENARIOS.get(name, {})))
+    if mode == "resolved":
+        over.update({"run.duration_min": 0.5, "run.speed_mps": 3.5, "model.block_s": 10.0,
+                     "model.n_phase": 16, "model.mode": "resolved", **TIGHT_WEAK})
+        if name == "resolved_no_knee_gain":
+            over["model.knee_tracking_gain"] = 0.0
+    inp = build_inputs(load_config(None, over))
+    run_inputs(inp)                                   # compile (or load the cache)
+    t0 = time.perf_counter()
+    n, out, state = run_inputs(inp)
+    t1 = time.perf_counter()
+    ref = reference_run(inp)
+    t2 = time.perf_counter()
+    eng = {k: v[:n] for k, v in out.items()}
+    eng["state"] = state
+    return eng, ref, t1 - t0, t2 - t1
+
+
+def compare(eng, ref, state_atol, force_rtol):
+    """Assert agreement within the module's tolerances; returns the max differences."""
+    assert set(eng) == set(ref)
+    assert eng["time"].shape == ref["time"].shape, "different numbers of checkpoints"
+    diffs = {}
+    for key in eng:
+        a, b = eng[key], ref[key]
+        assert a.shape == b.shape, key
+        if key in EXACT:
+            atol = 1e-12
+        elif key in STATES:
+            atol = state_atol
+        else:
+            assert key in FORCES, key
+            atol = force_rtol * max(float(np.nanmax(np.abs(a), initial=0.0)), 1e-12)
+        np.testing.assert_allclose(b, a, rtol=0.0, atol=atol, equal_nan=True, err_msg=key)
+        d = np.abs(a - b)
+        diffs[key] = float(np.nanmax(d, initial=0.0))
+    return diffs
+
+
+@pytest.mark.parametrize("name", sorted(SCENARIOS))
+def test_engine_matches_reference(name):
+    eng, ref, _, _ = run_both(name)
+    compare(eng, ref, state_atol=1e-9, force_rtol=1e-7)
+    assert not np.any(eng["infeas"] > 0)              # all feasible: tight tolerances apply
+
+
+def test_engine_matches_reference_when_infeasible():
+    eng, ref, _, _ = run_both("infeasible")
+    assert np.all(eng["infeas"] > 0)                  # the best-effort path is exercised
+    compare(eng, ref, state_atol=1e-7, force_rtol=1e-5)
+
+
+def test_scenarios_exercise_the_model():
+    """The comparisons above are not vacuous: fatigue, tilt, breaks and policies happen."""
+    eng = {name: run_both(name)[0] for name in SCENARIOS}
+    assert eng["fresh_3mps"]["cap"][-1].min() < 0.95
+    assert np.all(eng["tight_weak_core_3p5mps"]["tilt"] > 5.0)
+    seg = eng["segments_break_stretch"]
+    assert {3.8, 3.0, 0.0} <= set(seg["speed"].tolist())
+    assert np.isnan(seg["shear"][seg["speed"] == 0]).all()
+    assert len(set(np.round(seg["tilt"][seg["speed"] > 0], 6))) > 1     # stretch fades
+    slow = eng["slow_down"]
+    assert slow["stage"][0] == 0 and slow["stage"][-1] == 1
+    assert slow["speed"][-1] == 2.5
+    assert set(eng["in_run_sequence"]["stage"].tolist()) == {0, 1, 2, 3, 4, 5}
+
+
+def test_resolved_mode_without_knee_gain():
+    """Resolved mode (every phase solved, every muscle stepped per phase), 30 s run."""
+    eng, ref, _, _ = run_both("resolved_no_knee_gain", "resolved")
+    compare(eng, ref, state_atol=1e-9, force_rtol=1e-7)
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "engine resolved mode evaluates the knee-tracking gain with the capacities of one "
+    "phase step earlier (run_kernel computes kgain before refreshing the capacities); "
+    "differences ~1e-6 relative. Remove this marker when that is fixed."))
+def test_resolved_mode_with_knee_gain():
+    eng, ref, _, _ = run_both("resolved_knee_gain", "resolved")
+    compare(eng, ref, state_atol=1e-9, force_rtol=1e-7)
+
+
+def test_reference_rejects_unknown_mode():
+    inp = build_inputs(load_config(None, dict(BASE, **{"run.duration_min": 1})))
+    with pytest.raises(ValueError, match="mode"):
+        reference_run(inp, mode="fast")
