@@ -204,12 +204,15 @@ def solve_stride(A, C, M, B, w, max_lean_rad):
         Trunk lean [rad].
     bad : bool
         Some phase was infeasible or leaned beyond ``max_lean_rad``.
+    resid : float
+        Largest relative moment residual of the other (feasible) phases [1].
     """
     n = M.shape[0]
     half = n // 2
     F = np.zeros((n, A.shape[1]))
     theta = np.zeros(n)
     bad = False
+    resid = 0.0
     for j in range(n):
         m = M[j].copy()
         if j >= half:
@@ -217,8 +220,11 @@ def solve_stride(A, C, M, B, w, max_lean_rad):
         res = _share(A, C, m, B[j], w)
         F[j] = res.f
         theta[j] = res.theta[0]
-        bad |= res.status != STATUS_OK or abs(theta[j]) > max_lean_rad
-    return F, theta, bad
+        if res.status != STATUS_OK or abs(theta[j]) > max_lean_rad:
+            bad = True
+        else:
+            resid = max(resid, res.residual)
+    return F, theta, bad, resid
 
 
 def spine_loads(inp, p, tpl, F, tilt_deg, mp):
@@ -354,7 +360,8 @@ def reference_run(inp, mode=None, state0=None):
         checkpoint: ``time``, ``dt`` [s], ``speed`` [m/s], ``stage``, ``cap``,
         ``pcap``, ``energy`` (at the checkpoint's start), ``fpeak``, ``fmean`` [N]
         (right columns), ``comp``, ``shear`` [N], ``sup``, ``lean``, ``tilt`` [deg],
-        ``infeas``, ``strides``, and the stride curves ``sforce`` [N], ``sdemand``
+        ``infeas``, ``strides``, ``resid`` (largest relative moment residual of the
+        feasible phases), and the stride curves ``sforce`` [N], ``sdemand``
         [N·m], ``slean`` [deg], ``sshear`` [N] (zeros while resting); plus ``state``,
         the final pool states.
     """
@@ -366,7 +373,6 @@ def reference_run(inp, mode=None, state0=None):
     resolved = mode == "resolved"
     n_m = inp.F0.size
     n_ph, n_dof = inp.tpl_m.shape[1:]
-    half = n_ph // 2
     right_col = np.array([np.flatnonzero((inp.col_muscle == i) & (inp.col_side == 0))[0]
                           for i in range(n_m)])
     state = np.tile([0.0, 1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 1.0], (n_m, 1)) if state0 is None \
@@ -404,7 +410,7 @@ def reference_run(inp, mode=None, state0=None):
         if resting:
             state = rest_step(state, inp.prm[0], dt)
             row.update(speed=0.0, comp=math.nan, shear=math.nan, sup=math.nan,
-                       lean=math.nan, tilt=math.nan, infeas=0.0, strides=0.0)
+                       lean=math.nan, tilt=math.nan, infeas=0.0, strides=0.0, resid=0.0)
             run_start = math.nan
             carry = None
         else:
@@ -415,13 +421,13 @@ def reference_run(inp, mode=None, state0=None):
             # held extra anterior pelvic tilt: the stride's largest hip-extension deficit
             tilt = max(0.0, float(np.max(inp.tpl_hipext[tpl] - limit)))
             if resolved:
-                strides, state, carry = _resolved_window(inp, p, tpl, limit, tilt, state,
-                                                         right_col, w, t, t_next, carry)
+                strides, state, carry, resid = _resolved_window(
+                    inp, p, tpl, limit, tilt, state, right_col, w, t, t_next, carry)
             else:
                 kgain = 1.0 + p["knee_gain"] * max(0.0, 1.0 - float(inp.quad_w @ cap))
                 M, B, demand, mp = stride_demand(inp, p, tpl, kgain, limit)
                 C = inp.F0[inp.col_muscle] * cap[inp.col_muscle]
-                F, theta, bad = solve_stride(inp.A, C, M, B, w, p["max_lean_rad"])
+                F, theta, bad, resid = solve_stride(inp.A, C, M, B, w, p["max_lean_rad"])
                 comp, shear = spine_loads(inp, p, tpl, F, tilt, mp)
                 strides = [dict(F=F, theta=theta, bad=bad, comp=comp, shear=shear,
                                 demand=demand)]
@@ -441,7 +447,7 @@ def reference_run(inp, mode=None, state0=None):
                 frac_bad = 0.0
             row.update(speed=speed, comp=last[0], shear=last[1], sup=last[2],
                        lean=math.degrees(last[3]), tilt=tilt,
-                       infeas=frac_bad * dt / stride_s, strides=dt / stride_s)
+                       infeas=frac_bad * dt / stride_s, strides=dt / stride_s, resid=resid)
             # pace policies: the configured index held above its threshold
             value = row["sup"] if spike_sup else row["shear"] / bw
             if value > thr:
@@ -474,7 +480,8 @@ def _resolved_window(inp, p, tpl, limit, tilt, state, right_col, w, t, t_next, c
 
     Capacities are re-evaluated at every phase; the knee-tracking gain once per stride.
     A stride that the window's end cuts is carried into the next window (``carry``).
-    Returns the completed strides, the new state and the carry.
+    Returns the completed strides, the new state, the carry and the largest relative
+    moment residual of the feasible phases solved.
     """
     n_ph = inp.tpl_m.shape[1]
     half = n_ph // 2
@@ -482,6 +489,7 @@ def _resolved_window(inp, p, tpl, limit, tilt, state, right_col, w, t, t_next, c
     # phase steps until within half a step of the window's end (at least one)
     n_steps = max(1, math.ceil((t_next - t) / dtp - 0.5))
     strides = []
+    resid = 0.0
     if carry is None:
         carry = dict(j=0)
     for _ in range(n_steps):
@@ -499,7 +507,10 @@ def _resolved_window(inp, p, tpl, limit, tilt, state, right_col, w, t, t_next, c
         res = _share(inp.A, C, m, B[j], w)
         carry["F"][j] = res.f
         carry["theta"][j] = res.theta[0]
-        carry["bad"] |= res.status != STATUS_OK or abs(res.theta[0]) > p["max_lean_rad"]
+        if res.status != STATUS_OK or abs(res.theta[0]) > p["max_lean_rad"]:
+            carry["bad"] = True
+        else:
+            resid = max(resid, res.residual)
         for i in range(state.shape[0]):
             u = res.f[right_col[i]] / inp.F0[i]
             state[i] = simulate_muscle_states([u], dtp, inp.prm[tpl, i], state[i])[-1]
@@ -508,4 +519,4 @@ def _resolved_window(inp, p, tpl, limit, tilt, state, right_col, w, t, t_next, c
             comp, shear = spine_loads(inp, p, tpl, carry["F"], tilt, mp)
             strides.append(dict(F=carry["F"], theta=carry["theta"], bad=carry["bad"],
                                 comp=comp, shear=shear, demand=demand))
-    return strides, state, carry
+    return strides, state, carry, resid

@@ -21,6 +21,9 @@ Tolerances, and why
   moment residual of 1e-10 and the SciPy reference solves the active set exactly, so
   feasible solutions agree to ~1e-14 in practice; 1e-7 leaves room for rounding
   on other platforms and for a different active set at a near-degenerate phase.
+* Moment residuals of the feasible phases (``resid``): solver accuracy, not a model
+  output; both at most 1e-7 (the engine's acceptance level when rounding stalls its
+  Newton iteration; usually ~1e-10 and ~1e-15).
 * Infeasible phases: both return the model's best-effort forces (the elastic problem
   with the moment deficit penalised by 1e6 |s|^2/|m|^2). That problem is badly scaled
   on purpose, so its solutions agree only to ~1e-8; there forces and loads are checked
@@ -73,6 +76,8 @@ INFEASIBLE = {
 
 EXACT = ("time", "dt", "stage", "speed", "tilt", "strides", "infeas")
 STATES = ("cap", "pcap", "energy", "state")
+#: Solver accuracy, not model output: both sides below the engine's acceptance level.
+RESIDUALS = ("resid",)
 FORCES = ("fpeak", "fmean", "sforce", "sdemand", "comp", "shear", "sshear", "sup", "lean",
           "slean")
 
@@ -106,6 +111,9 @@ def compare(eng, ref, state_atol, force_rtol):
     for key in eng:
         a, b = eng[key], ref[key]
         assert a.shape == b.shape, key
+        if key in RESIDUALS:
+            assert np.all(a <= 1e-7) and np.all(b <= 1e-7), key
+            continue
         if key in EXACT:
             atol = 1e-12
         elif key in STATES:

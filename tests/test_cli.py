@@ -1,0 +1,45 @@
+"""The command line: run writes a complete results directory; bad input exits 2."""
+import json
+import subprocess
+import sys
+
+import numpy as np
+
+from sim.io import load_timeseries
+
+
+def cli(*args, cwd):
+    return subprocess.run([sys.executable, "-m", "sim", *args], capture_output=True, text=True,
+                          cwd=cwd, timeout=300)
+
+
+def test_run_writes_results(tmp_path):
+    cfg = tmp_path / "short.toml"
+    cfg.write_text("[run]\nduration_min = 15.0\nspeed_mps = 3.0\n")
+    r = cli("run", str(cfg), "--set", "scenario.hip_flexor_tightness_deg=10",
+            "--results", str(tmp_path / "res"), cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    d = tmp_path / "res" / "short"
+    summary = json.loads((d / "summary.json").read_text())
+    assert summary["peak_pelvic_tilt_deg"] > 0 and summary["distance_km"] == 2.7
+    manifest = json.loads((d / "manifest.json").read_text())
+    assert "numba" in manifest["dependencies"] and manifest["command"].startswith("runfatigue run")
+    assert "hip_flexor_tightness_deg = 10.0" in (d / "config.toml").read_text()
+    ts = load_timeseries(d)
+    assert ts["_dims"]["capacity"] == ["checkpoint", "muscle"]
+    assert ts["capacity"].shape == (ts["time_s"].size, len(ts["muscles"]))
+    assert np.all(ts["capacity"] <= 1.0)
+    assert (d / "figures" / "load_curves.png").stat().st_size > 10_000
+
+
+def test_bad_override_exits_2_and_keeps_previous_results(tmp_path):
+    cfg = tmp_path / "short.toml"
+    cfg.write_text("[run]\nduration_min = 5.0\n")
+    res = tmp_path / "res"
+    assert cli("run", str(cfg), "--results", str(res), cwd=tmp_path).returncode == 0
+    before = (res / "short" / "summary.json").read_bytes()
+    r = cli("run", str(cfg), "--set", "run.speed_mps=7", "--results", str(res), cwd=tmp_path)
+    assert r.returncode == 2
+    assert r.stderr.count("\n") == 1 and "Traceback" not in r.stderr
+    assert "run.speed_mps = 7" in r.stderr and "[2, 5] [m/s]" in r.stderr
+    assert (res / "short" / "summary.json").read_bytes() == before
