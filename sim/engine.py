@@ -57,7 +57,7 @@ from .compensation import (effective_tightness_deg, knee_tracking_gain,
                            passive_hip_flexor_moment, tilt_deficit_deg)
 from .fatigue.pools import energy_factor, muscle_step, pool_block_step, pool_capacity, recruit
 from .pace import in_interval, planned_speed
-from .sharing import STATUS_OK, solve_sharing
+from .sharing import STATUS_OK, solve_sharing_weighted
 from .spine import l5s1_loads
 
 __all__ = ["SCALARS", "DOF", "STAGES", "run_kernel"]
@@ -84,7 +84,7 @@ _HIP_FLEX, _HIP_ABD, _LUMB_EXT, _LUMB_BEND = 0, 1, 4, 5
 
 
 @njit(cache=True)
-def _solve_phase(j, tpl, tpl_m, tpl_grf_r, tpl_hipext, tpl_stance, A, C, sc, kgain, limit,
+def _solve_phase(j, tpl, tpl_m, tpl_grf_r, tpl_hipext, tpl_stance, A, C, W, sc, kgain, limit,
                  theta_stride, m, B, w, lam, f, theta, work):
     """Build the demand of phase ``j`` and solve its load sharing.
 
@@ -110,7 +110,7 @@ def _solve_phase(j, tpl, tpl_m, tpl_grf_r, tpl_hipext, tpl_stance, A, C, sc, kga
     if j >= half:
         jm = j - half
         m[_LUMB_BEND] += tpl_grf_r[tpl, jm] * mass * sc[20] * g * sc[23] * theta_stride[jm]
-    status, _, resid = solve_sharing(A, C, B, w, m, lam, f, theta, lam, work)
+    status, _, resid = solve_sharing_weighted(A, C, W, B, w, m, lam, f, theta, lam, work)
     return status, resid
 
 
@@ -140,8 +140,8 @@ def _spine_phase(j, tpl, F, tpl_grf_tot, tpl_hipext, col_muscle, col_side, col_c
 
 
 @njit(cache=True)
-def _capacities(state, prm, F0, col_muscle, cap, C):
-    """Muscle capacities (fraction of fresh) and column capacity forces [N]."""
+def _capacities(state, prm, F0, col_muscle, col_rho, cap, C, W):
+    """Muscle capacities (fraction of fresh), column capacity forces and effort weights [N]."""
     for i in range(state.shape[0]):
         p = prm[i, 0]
         c = p * pool_capacity(state[i, 2], state[i, 3], prm[i, 11], prm[i, 12])
@@ -150,6 +150,7 @@ def _capacities(state, prm, F0, col_muscle, cap, C):
         cap[i] = c
     for k in range(col_muscle.shape[0]):
         C[k] = F0[col_muscle[k]] * cap[col_muscle[k]]
+        W[k] = col_rho[k] * C[k]
 
 
 @njit(cache=True)
@@ -262,7 +263,7 @@ def _step_muscles(state, prm, F0, col_muscle, col_side, f, dt, ustate):
 @njit(cache=True)
 def run_kernel(tpl_speed, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_hipext, tpl_stance,
                tpl_stride_s, F0, prm, quad_w, sup_col, sup_F0, A, col_muscle, col_side,
-               col_comp, col_shear, seg_end, seg_speed, brk_start, brk_end, sc, state,
+               col_comp, col_shear, col_rho, seg_end, seg_speed, brk_start, brk_end, sc, state,
                store_at,
                o_time, o_dt, o_speed, o_stage, o_cap, o_pcap, o_energy, o_fpeak, o_fmean,
                o_comp, o_shear, o_sup, o_lean, o_tilt, o_infeas, o_strides, o_resid,
@@ -295,8 +296,9 @@ def run_kernel(tpl_speed, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_hipext, tpl_stance,
         Right and left columns of the superficial erector spinae.
     sup_F0 : float
         Fresh capacity of the superficial erector spinae [N] (index denominator).
-    A, col_muscle, col_side, col_comp, col_shear : ndarray
-        Load-sharing columns (:class:`sim.muscles.SharingColumns`).
+    A, col_muscle, col_side, col_comp, col_shear, col_rho : ndarray
+        Load-sharing columns (:class:`sim.muscles.SharingColumns`); ``col_rho`` is the
+        effort scale of lumped muscles (effort weight = ``col_rho`` × capacity).
     seg_end, seg_speed, brk_start, brk_end : ndarray
         Pace plan and rest breaks [s], [m/s].
     sc : ndarray
@@ -325,6 +327,7 @@ def run_kernel(tpl_speed, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_hipext, tpl_stance,
 
     # workspaces
     C = np.zeros(n_col)
+    W = np.zeros(n_col)
     cap = np.zeros(n_m)
     f = np.zeros(n_col)
     theta = np.zeros(1)
@@ -366,7 +369,7 @@ def run_kernel(tpl_speed, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_hipext, tpl_stance,
         speed = planned_speed(t, seg_end, seg_speed)
         if stage >= 1:
             speed = min(speed, jog)
-        _capacities(state, prm[0], F0, col_muscle, cap, C)
+        _capacities(state, prm[0], F0, col_muscle, col_rho, cap, C, W)
         o_time[k] = t
         o_dt[k] = dt
         o_stage[k] = stage
@@ -430,9 +433,9 @@ def run_kernel(tpl_speed, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_hipext, tpl_stance,
                     kgain = knee_tracking_gain(kq, sc[15])
                     bad = False
                 if resolved:
-                    _capacities(state, prm[0], F0, col_muscle, cap, C)
+                    _capacities(state, prm[0], F0, col_muscle, col_rho, cap, C, W)
                 st, resid = _solve_phase(j, tpl, tpl_m, tpl_grf_r, tpl_hipext, tpl_stance, A, C,
-                                         sc, kgain, limit, Th, m, B, w, lam, f, theta, work)
+                                         W, sc, kgain, limit, Th, m, B, w, lam, f, theta, work)
                 if st != STATUS_OK or abs(theta[0]) > sc[31]:
                     bad = True
                 else:

@@ -118,6 +118,12 @@ class MuscleSet:
     shear_per_N, compression_per_N : ndarray, shape (n,)
         Anterior shear and compression at L5/S1 per N of tension [1] (0 for leg muscles
         that do not reach the spine).
+    effort_scale : ndarray, shape (n,)
+        ``sqrt(Σ p_k²) / Σ p_k`` over the anatomical muscles ``p_k`` an entry lumps
+        (``effort_parts``; 1 for one muscle). The load sharing normalises an entry's effort
+        by ``effort_scale × capacity``: with its force split among its muscles in the way
+        that minimises their summed effort, the lumped effort ``(f / (ρ C))²`` equals
+        ``Σ (f_k / C_k)²``, so results do not depend on how muscles are lumped.
     mass_kg : float
         Body mass the forces are scaled to [kg].
     force_scale, moment_arm_scale : float
@@ -138,6 +144,7 @@ class MuscleSet:
     paired: np.ndarray
     shear_per_N: np.ndarray
     compression_per_N: np.ndarray
+    effort_scale: np.ndarray
     mass_kg: float
     force_scale: float
     moment_arm_scale: float
@@ -218,6 +225,8 @@ class SharingColumns:
         Fresh maximum force of each column's muscle [N].
     shear_per_N, compression_per_N : ndarray, shape (n_col,)
         L5/S1 line-of-action factors of each column [1] (the same on both sides).
+    effort_scale : ndarray, shape (n_col,)
+        Effort weight factor of each column's muscle (:attr:`MuscleSet.effort_scale`).
     """
 
     names: tuple
@@ -227,6 +236,7 @@ class SharingColumns:
     F0: np.ndarray
     shear_per_N: np.ndarray
     compression_per_N: np.ndarray
+    effort_scale: np.ndarray
 
     @property
     def n_columns(self) -> int:
@@ -282,6 +292,7 @@ def muscle_set(mass_kg: float = 75.0) -> MuscleSet:
     p_st = np.empty(n)
     shear = np.zeros(n)
     comp = np.zeros(n)
+    rho = np.ones(n)
     paired = np.zeros(n, dtype=np.bool_)
     cls_idx = np.empty(n, dtype=np.int64)
     group, depth, fclass = [], [], []
@@ -296,6 +307,12 @@ def muscle_set(mass_kg: float = 75.0) -> MuscleSet:
             A[DOFS.index(dof), j] = arm
         shear[j] = mu.get("shear_per_N", 0.0)
         comp[j] = mu.get("compression_per_N", 0.0)
+        if "effort_parts" in mu:
+            parts = np.asarray(mu["effort_parts"], dtype=float)
+            if abs(parts.sum() - mu["F0"]) > 1e-6 * mu["F0"]:
+                raise params.ParameterError(f"muscles.toml: muscle.{name}.effort_parts sum to "
+                                            f"{parts.sum():g} N, not F0 = {mu['F0']:g} N")
+            rho[j] = math.sqrt(float(np.sum(parts ** 2))) / float(parts.sum())
         paired[j] = bool(mu["side_paired"])
         if mu["fatigue_class"] not in FATIGUE_CLASSES:
             raise params.ParameterError(f"muscles.toml: muscle.{name}.fatigue_class = "
@@ -323,6 +340,7 @@ def muscle_set(mass_kg: float = 75.0) -> MuscleSet:
         paired=_readonly(paired),
         shear_per_N=_readonly(shear),
         compression_per_N=_readonly(comp),
+        effort_scale=_readonly(rho),
         mass_kg=mass_kg,
         force_scale=float(force_scale),
         moment_arm_scale=float(arm_scale),
@@ -376,6 +394,7 @@ def sharing_columns(ms: MuscleSet) -> SharingColumns:
         F0=_readonly(ms.F0[mus_a].copy()),
         shear_per_N=_readonly(ms.shear_per_N[mus_a].copy()),
         compression_per_N=_readonly(ms.compression_per_N[mus_a].copy()),
+        effort_scale=_readonly(ms.effort_scale[mus_a].copy()),
     )
 
 

@@ -9,8 +9,8 @@ Examples
 >>> import sim
 >>> res = sim.simulate(sim.load_config(None, {"run.duration_min": 10}))
 >>> fig = load_curves(res)
->>> len(fig.axes)
-4
+>>> len(fig.axes)          # four panels and the speed axis
+5
 """
 from __future__ import annotations
 

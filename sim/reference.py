@@ -267,7 +267,7 @@ def recruit_stride(u, p_st, cap_st, cap_ft):
     Examples
     --------
     >>> st, ft = recruit_stride(np.array([0.0, 0.3, 0.6]), 0.5, 0.8, 1.0)
-    >>> st.tolist(), [round(x, 6) for x in ft]
+    >>> st.tolist(), np.round(ft, 6).tolist()
     ([0.0, 0.6, 0.8], [0.0, 0.0, 0.4])
     """
     u = np.clip(u, 0.0, 1.0)

@@ -64,6 +64,7 @@ class ScenarioInputs:
     col_side: np.ndarray
     col_comp: np.ndarray
     col_shear: np.ndarray
+    col_rho: np.ndarray
     seg_end: np.ndarray
     seg_speed: np.ndarray
     brk_start: np.ndarray
@@ -83,7 +84,7 @@ class ScenarioInputs:
         return (self.tpl_speed, self.tpl_m, self.tpl_grf_r, self.tpl_grf_tot, self.tpl_hipext,
                 self.tpl_stance, self.tpl_stride_s, self.F0, self.prm, self.quad_w,
                 self.sup_col, self.sup_F0, self.A, self.col_muscle, self.col_side,
-                self.col_comp, self.col_shear, self.seg_end, self.seg_speed, self.brk_start,
+                self.col_comp, self.col_shear, self.col_rho, self.seg_end, self.seg_speed, self.brk_start,
                 self.brk_end, self.sc)
 
 
@@ -196,6 +197,7 @@ def build_inputs(cfg) -> ScenarioInputs:
         col_side=np.ascontiguousarray(cols.column_side),
         col_comp=np.ascontiguousarray(cols.compression_per_N),
         col_shear=np.ascontiguousarray(cols.shear_per_N),
+        col_rho=np.ascontiguousarray(cols.effort_scale),
         seg_end=plan.segment_end_s, seg_speed=plan.segment_speed_mps,
         brk_start=plan.break_start_s, brk_end=plan.break_end_s, sc=sc,
         muscles=names, groups={k: tuple(v) for k, v in ms.groups.items()}, dofs=DOFS,

@@ -106,6 +106,7 @@ __all__ = [
     "workspace_size",
     "make_workspace",
     "solve_sharing",
+    "solve_sharing_weighted",
     "solve_stride",
     "share_load",
     "share_stride",
@@ -556,6 +557,31 @@ def solve_sharing(A, C, B, w, m, lam0, f, theta, lam, work, rtol=1e-10, max_iter
     >>> status, bool(res < 1e-10), round(float(A[0] @ f), 6)
     (0, True, 60.0)
     """
+    return solve_sharing_weighted(A, C, C, B, w, m, lam0, f, theta, lam, work, rtol, max_iter)
+
+
+@njit(cache=True)
+def solve_sharing_weighted(A, C, W, B, w, m, lam0, f, theta, lam, work, rtol=1e-10,
+                           max_iter=100):
+    """:func:`solve_sharing` with effort weights ``W`` apart from the bounds ``C``.
+
+    Solves ``min Σ (f_i / W_i)^2 + Σ w_c θ_c^2  s.t.  A f + B θ = m, 0 ≤ f_i ≤ C_i``:
+    the effort of column ``i`` is normalised by ``W_i`` [N] while its force is bounded by
+    ``C_i`` [N]. ``W = C`` is :func:`solve_sharing`. A column that lumps several muscles
+    of capacities ``c_k`` (sharing one moment arm) has ``W = sqrt(Σ c_k²)``: the lumped
+    criterion then equals the criterion summed over the muscles it stands for.
+
+    Examples
+    --------
+    >>> A = np.array([[0.05, 0.05]]); C = np.array([1000.0, 1000.0])
+    >>> W = np.array([1000.0, 500.0])            # second column: effort weighs more
+    >>> f, th, lam = np.empty(2), np.empty(0), np.empty(1)
+    >>> st, it, res = solve_sharing_weighted(A, C, W, np.zeros((1, 0)), np.zeros(0),
+    ...                                      np.array([50.0]), np.zeros(1), f, th, lam,
+    ...                                      make_workspace(1, 2, 0))
+    >>> np.round(f, 1)
+    array([800., 200.])
+    """
     n, p = A.shape
     q = B.shape[1]
     qe = q + n
@@ -586,7 +612,7 @@ def solve_sharing(A, C, B, w, m, lam0, f, theta, lam, work, rtol=1e-10, max_iter
     Bx = work[o:o + n * qe].reshape((n, qe)); o += n * qe
 
     for i in range(p):
-        hc2[i] = 0.5 * C[i] * C[i] if C[i] > 0.0 else 0.0
+        hc2[i] = 0.5 * W[i] * W[i] if C[i] > 0.0 else 0.0
     for c in range(q):
         iw[c] = 0.5 / w[c]
     for k in range(n):
