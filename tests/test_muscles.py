@@ -281,3 +281,13 @@ def test_every_public_function_has_an_example():
         obj = getattr(mus, name)
         if inspect.isfunction(obj):
             assert "Examples" in (obj.__doc__ or ""), name
+
+
+def test_effort_scale_of_lumped_muscles():
+    ms = muscle_set()
+    rho = dict(zip(ms.names, ms.effort_scale))
+    assert rho["gluteus_medius"] == 1.0 and rho["multifidus"] == 1.0
+    assert rho["erector_spinae_superficial"] == pytest.approx(np.hypot(543.0, 395.3) / 938.3)
+    assert rho["hamstrings"] == pytest.approx(
+        np.sqrt(1313.0 ** 2 + 557.0 ** 2 + 2201.0 ** 2 + 591.0 ** 2) / 4662.0)
+    assert np.all((ms.effort_scale > 0) & (ms.effort_scale <= 1))

@@ -371,3 +371,35 @@ def test_every_public_function_has_an_example():
         fn = getattr(obj, "py_func", obj)
         if inspect.isfunction(fn):
             assert "Examples" in (fn.__doc__ or ""), name
+
+
+def test_weighted_lumped_column_equals_its_parts():
+    """A column lumping muscles of capacities c_k with W = sqrt(Σ c_k²) carries what the
+    separate muscles carry together (same arms): the effort criterion does not depend on
+    how muscles are lumped."""
+    from sim.sharing import solve_sharing_weighted
+
+    rng = np.random.default_rng(7)
+    for _ in range(50):
+        n_dof, n_other, n_parts = 3, 6, int(rng.integers(2, 5))
+        arm = rng.normal(0, 0.05, n_dof)
+        other = rng.normal(0, 0.05, (n_dof, n_other))
+        parts = rng.uniform(100, 2000, n_parts)
+        c_other = rng.uniform(100, 2000, n_other)
+        m = 0.3 * (other @ (0.3 * c_other) + arm * 0.3 * parts.sum())
+        # separate columns
+        A_sep = np.hstack([other, np.repeat(arm[:, None], n_parts, axis=1)])
+        C_sep = np.concatenate([c_other, parts])
+        sep = share_load(A_sep, C_sep, m)
+        # one lumped column
+        A_l = np.hstack([other, arm[:, None]])
+        C_l = np.concatenate([c_other, [parts.sum()]])
+        W_l = np.concatenate([c_other, [np.sqrt(np.sum(parts ** 2))]])
+        f, th, lam = np.empty(n_other + 1), np.empty(0), np.empty(n_dof)
+        st, _, res = solve_sharing_weighted(A_l, C_l, W_l, np.zeros((n_dof, 0)), np.zeros(0), m,
+                                            np.zeros(n_dof), f, th, lam,
+                                            make_workspace(n_dof, n_other + 1, 0))
+        assert sep.feasible and st == 0 and res < 1e-9
+        if np.all(sep.f[n_other:] < parts * (1 - 1e-9)):  # no part at its bound
+            np.testing.assert_allclose(f[:n_other], sep.f[:n_other], rtol=1e-7, atol=1e-6)
+            assert f[-1] == pytest.approx(sep.f[n_other:].sum(), rel=1e-7, abs=1e-6)
