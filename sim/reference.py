@@ -57,6 +57,12 @@ Resolved mode (``model.mode = "resolved"``, for runs of a minute or less): every
 sample of every stride is solved at the current capacities and every muscle is stepped
 by one phase interval (:func:`sim.fatigue.reference.simulate_muscle_states`).
 
+Timing: almost all the time goes to the SciPy solves (about 2 ms per phase sample: a
+HiGHS LP and a bounded least-squares problem); a 2-hour run with 30 s blocks and 64
+phase samples takes about 40 s. The matrices are tiny, so a multithreaded BLAS only adds
+thread overhead; on a busy machine it can slow the run several-fold. Time it with
+``OPENBLAS_NUM_THREADS=1`` (or ``OMP_NUM_THREADS=1``) set before NumPy is imported.
+
 Examples
 --------
 >>> from sim.config import load_config
@@ -82,8 +88,7 @@ from .fatigue.reference import energy_factor, energy_step, simulate_muscle_state
 from .scenario import n_checkpoints_max
 from .sharing import _ELASTIC_RHO, STATUS_INFEASIBLE, STATUS_OK, share_load_scipy
 
-__all__ = ["reference_run", "stride_demand", "solve_stride", "spine_loads", "recruit_stride",
-           "block_step", "rest_step"]
+__all__ = ["reference_run"]
 
 _HIP_FLEX = DOF["hip_flexion"]
 _HIP_ABD = DOF["hip_abduction"]
@@ -131,7 +136,7 @@ def _activation(force_target, g):
 # ----------------------------------------------------------------------------------------
 # one stride
 # ----------------------------------------------------------------------------------------
-def stride_demand(inp, p, tpl, kgain, limit_deg):
+def _stride_demand(inp, p, tpl, kgain, limit_deg):
     """Demand of every phase sample of one stride.
 
     Parameters
@@ -189,7 +194,7 @@ def _share(A, C, m, B, w):
     return res
 
 
-def solve_stride(A, C, M, B, w, max_lean_rad):
+def _solve_stride(A, C, M, B, w, max_lean_rad):
     """Load sharing over one stride with SciPy, phase by phase.
 
     From the middle of the stride on (left stance), the lean held half a stride earlier
@@ -227,7 +232,7 @@ def solve_stride(A, C, M, B, w, max_lean_rad):
     return F, theta, bad, resid
 
 
-def spine_loads(inp, p, tpl, F, tilt_deg, mp):
+def _spine_loads(inp, p, tpl, F, tilt_deg, mp):
     """L5/S1 compression and anterior shear [N] at every phase of a solved stride.
 
     Parameters
@@ -261,12 +266,12 @@ def spine_loads(inp, p, tpl, F, tilt_deg, mp):
 # ----------------------------------------------------------------------------------------
 # fatigue
 # ----------------------------------------------------------------------------------------
-def recruit_stride(u, p_st, cap_st, cap_ft):
+def _recruit_stride(u, p_st, cap_st, cap_ft):
     """Size-principle split of muscle targets ``u`` (array) into pool force targets.
 
     Examples
     --------
-    >>> st, ft = recruit_stride(np.array([0.0, 0.3, 0.6]), 0.5, 0.8, 1.0)
+    >>> st, ft = _recruit_stride(np.array([0.0, 0.3, 0.6]), 0.5, 0.8, 1.0)
     >>> st.tolist(), np.round(ft, 6).tolist()
     ([0.0, 0.6, 0.8], [0.0, 0.0, 0.4])
     """
@@ -287,7 +292,7 @@ def _pool_block(s, o, tl, rest_frac, F, R, r, L, drain, refill, g, dt):
     s[o:o + 4] = ma, mr, mf, energy_step(s[o + 3], ma_mean, drain, refill, dt)
 
 
-def block_step(state, prm, F0, right_col, F, dt):
+def _block_step(state, prm, F0, right_col, F, dt):
     """Advance every muscle over a block of ``dt`` seconds from one solved stride.
 
     Parameters
@@ -310,7 +315,7 @@ def block_step(state, prm, F0, right_col, F, dt):
         p, F_st, R_st, F_ft, R_ft, r, L, thr, d_st, d_ft, refill, g_min, K = prm[i]
         g = energy_factor(state[i, [3, 7]], g_min, K)
         cap = (1.0 - state[i, [2, 6]]) * g
-        tl = recruit_stride(F[:, right_col[i]] / F0[i], p, cap[0], cap[1])
+        tl = _recruit_stride(F[:, right_col[i]] / F0[i], p, cap[0], cap[1])
         pools = [(0, F_st, R_st, d_st), (4, F_ft, R_ft, d_ft)][:1 if p >= 1.0 else 2]
         for q, (o, Fq, Rq, drain) in enumerate(pools):
             rest = float(np.mean(tl[q] / g[q] < thr))
@@ -318,7 +323,7 @@ def block_step(state, prm, F0, right_col, F, dt):
     return new
 
 
-def rest_step(state, prm, dt):
+def _rest_step(state, prm, dt):
     """Advance every pool over ``dt`` seconds at rest (zero target, recovery r·R)."""
     new = state.copy()
     for i, s in enumerate(new):
@@ -408,7 +413,7 @@ def reference_run(inp, mode=None, state0=None):
                    sforce=np.zeros((n_ph, n_m)), sdemand=np.zeros((n_ph, n_dof)),
                    slean=np.zeros(n_ph), sshear=np.zeros(n_ph))
         if resting:
-            state = rest_step(state, inp.prm[0], dt)
+            state = _rest_step(state, inp.prm[0], dt)
             row.update(speed=0.0, comp=math.nan, shear=math.nan, sup=math.nan,
                        lean=math.nan, tilt=math.nan, infeas=0.0, strides=0.0, resid=0.0)
             run_start = math.nan
@@ -425,13 +430,13 @@ def reference_run(inp, mode=None, state0=None):
                     inp, p, tpl, limit, tilt, state, right_col, w, t, t_next, carry)
             else:
                 kgain = 1.0 + p["knee_gain"] * max(0.0, 1.0 - float(inp.quad_w @ cap))
-                M, B, demand, mp = stride_demand(inp, p, tpl, kgain, limit)
+                M, B, demand, mp = _stride_demand(inp, p, tpl, kgain, limit)
                 C = inp.F0[inp.col_muscle] * cap[inp.col_muscle]
-                F, theta, bad, resid = solve_stride(inp.A, C, M, B, w, p["max_lean_rad"])
-                comp, shear = spine_loads(inp, p, tpl, F, tilt, mp)
+                F, theta, bad, resid = _solve_stride(inp.A, C, M, B, w, p["max_lean_rad"])
+                comp, shear = _spine_loads(inp, p, tpl, F, tilt, mp)
                 strides = [dict(F=F, theta=theta, bad=bad, comp=comp, shear=shear,
                                 demand=demand)]
-                state = block_step(state, inp.prm[tpl], inp.F0, right_col, F, dt)
+                state = _block_step(state, inp.prm[tpl], inp.F0, right_col, F, dt)
             if strides:
                 s0 = strides[0]
                 row.update(sforce=s0["F"][:, right_col], sdemand=s0["demand"],
@@ -499,7 +504,7 @@ def _resolved_window(inp, p, tpl, limit, tilt, state, right_col, w, t, t_next, c
             kgain = 1.0 + p["knee_gain"] * max(0.0, 1.0 - float(inp.quad_w @ cap))
             carry.update(kgain=kgain, bad=False, F=np.zeros((n_ph, inp.A.shape[1])),
                          theta=np.zeros(n_ph))
-        M, B, demand, mp = stride_demand(inp, p, tpl, carry["kgain"], limit)
+        M, B, demand, mp = _stride_demand(inp, p, tpl, carry["kgain"], limit)
         m = M[j].copy()
         if j >= half:
             m[_LUMB_BEND] += B[j - half, _LUMB_BEND, 0] * carry["theta"][j - half]
@@ -516,7 +521,7 @@ def _resolved_window(inp, p, tpl, limit, tilt, state, right_col, w, t, t_next, c
             state[i] = simulate_muscle_states([u], dtp, inp.prm[tpl, i], state[i])[-1]
         carry["j"] = (j + 1) % n_ph
         if carry["j"] == 0:
-            comp, shear = spine_loads(inp, p, tpl, carry["F"], tilt, mp)
+            comp, shear = _spine_loads(inp, p, tpl, carry["F"], tilt, mp)
             strides.append(dict(F=carry["F"], theta=carry["theta"], bad=carry["bad"],
                                 comp=comp, shear=shear, demand=demand))
     return strides, state, carry, resid
