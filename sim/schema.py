@@ -136,7 +136,7 @@ SCHEMA: dict[str, dict[str, Key]] = {
                            item=_BREAK, max_items=100),
         "pace_policy": _s("none", ("none", "slow_down", "in_run_sequence"),
                           "react to the back-load index inside the run"),
-        "slow_down_speed_mps": _f(2.5, 2.0, 5.0, "m/s", "moderate jog the policy slows to"),
+        "slow_down_speed_mps": _f(2.8, 2.0, 5.0, "m/s", "moderate jog the policy slows to"),
         "stretch_duration_min": _f(2.0, 0.0, 60.0, "min", "stop-and-stretch length (sequence)"),
         "rest_duration_min": _f(5.0, 0.0, 120.0, "min", "lie-down rest length (sequence)"),
         "policy_wait_min": _f(5.0, 0.0, 120.0, "min",
