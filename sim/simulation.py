@@ -157,13 +157,21 @@ class RunResult:
             "peak_superficial_load": peak(self.superficial_load_index),
             "peak_trunk_lean_deg": peak(self.trunk_lean_deg),
             "peak_pelvic_tilt_deg": peak(self.pelvic_tilt_deg),
-            "infeasible_strides": float(np.sum(self.infeasible_strides)),
-            "strides": float(np.sum(self.strides)),
-            "distance_km": float(np.sum(self.speed_mps * self.duration_s) / 1000.0),
+            # plain left-to-right sums, as in the batch kernel (identical results)
+            "infeasible_strides": _seqsum(self.infeasible_strides),
+            "strides": _seqsum(self.strides),
+            "distance_km": _seqsum(self.speed_mps * self.duration_s) / 1000.0,
         })
         for g, idx in end_idx.items():
             out[f"end_capacity_{g}"] = float(np.mean(self.end_capacity[idx]))
         return out
+
+
+def _seqsum(x) -> float:
+    total = 0.0
+    for v in np.asarray(x, dtype=np.float64).tolist():
+        total += v
+    return total
 
 
 def run_inputs(inp, store=True):
