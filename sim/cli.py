@@ -3,6 +3,7 @@
 Subcommands
 -----------
 run        simulate one run of a config; writes ``results/<name>/``
+plot       redraw the figures of a results directory without re-simulating
 config     print the resolved configuration (defaults filled in, overrides applied)
 validate   compare the model with the literature; writes ``results/validation/``
 
@@ -78,6 +79,25 @@ def _kernels_cached() -> bool:
         return False
 
 
+def _cmd_plot(args) -> int:
+    from .io import load_run, write_run_figures
+
+    d = Path(args.results_dir)
+    if not d.is_dir():
+        raise UserError(f"{d}: no such results directory")
+    if (d / "timeseries.npz").is_file():
+        paths = write_run_figures(load_run(d), d)
+    elif (d / "summary.csv").is_file():
+        from . import sweep_plots
+
+        paths = sweep_plots.write_figures(d)
+    else:
+        raise UserError(f"{d}: neither a saved run (timeseries.npz) nor a sweep (summary.csv)")
+    for p in paths:
+        print(p)
+    return 0
+
+
 def _cmd_validate(args) -> int:
     from . import validate
     from .results import Timer, write_manifest
@@ -107,6 +127,10 @@ def build_parser() -> argparse.ArgumentParser:
     _add_config_args(r)
     r.add_argument("--results", default="results", help="results root (default: results)")
     r.set_defaults(func=_cmd_run)
+
+    pl = sub.add_parser("plot", help="redraw the figures of a results directory (no simulation)")
+    pl.add_argument("results_dir", help="a results/<name> directory written by run or sweep")
+    pl.set_defaults(func=_cmd_plot)
 
     c = sub.add_parser("config", help="print the resolved configuration")
     _add_config_args(c)

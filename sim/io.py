@@ -26,7 +26,7 @@ import numpy as np
 from .config import to_toml
 from .results import atomic_write_text, save_figure, save_npz, write_json, write_manifest
 
-__all__ = ["TIMESERIES_DIMS", "write_run", "load_timeseries"]
+__all__ = ["TIMESERIES_DIMS", "write_run", "write_run_figures", "load_timeseries", "load_run"]
 
 #: Dimension names of every array in ``timeseries.npz``.
 TIMESERIES_DIMS = {
@@ -49,34 +49,70 @@ TIMESERIES_DIMS = {
 
 def write_run(res, directory, command: str) -> Path:
     """Write a :class:`~sim.simulation.RunResult` into ``directory``; returns it."""
-    from . import plots
-
     directory = Path(directory)
     cfg = res.config
-    atomic_write_text(directory / "config.toml", to_toml(cfg, header=f"resolved from {cfg.source}"))
+    named = cfg.with_overrides({"output.name": cfg.name})
+    atomic_write_text(directory / "config.toml", to_toml(named, header=f"resolved from {cfg.source}"))
     write_json(directory / "summary.json", res.summary())
     if cfg.output.timeseries:
         arrays = {k: np.asarray(getattr(res, k)) for k in TIMESERIES_DIMS}
         save_npz(directory / "timeseries.npz", **arrays, muscles=np.array(res.muscles),
                  dofs=np.array(res.dofs), pools=np.array(["slow_twitch", "fast_twitch"]),
-                 _dims=np.array(json.dumps(TIMESERIES_DIMS)))
+                 _dims=np.array(json.dumps(TIMESERIES_DIMS)),
+                 _groups=np.array(json.dumps({g: list(v) for g, v in res.groups.items()})),
+                 _onsets=np.array(json.dumps(res.spike_onsets)))
+    write_run_figures(res, directory)
+    write_manifest(directory, command, seed=cfg.model.seed, timings=res.timings_s)
+    return directory
+
+
+def write_run_figures(res, directory) -> list:
+    """Render every figure of a run into ``directory/figures``; returns the paths."""
+    from . import plots
     import matplotlib
 
     matplotlib.use("Agg", force=False)
     import matplotlib.pyplot as plt
 
     fig = plots.load_curves(res)
-    save_figure(fig, directory / "figures" / "load_curves.png")
+    path = save_figure(fig, Path(directory) / "figures" / "load_curves.png")
     plt.close(fig)
-    write_manifest(directory, command, seed=cfg.model.seed, timings=res.timings_s)
-    return directory
+    return [path]
 
 
 def load_timeseries(directory) -> dict:
     """Arrays of ``timeseries.npz`` as a dict (labels as lists of str)."""
     with np.load(Path(directory) / "timeseries.npz") as z:
-        out = {k: z[k] for k in z.files if k != "_dims"}
-        out["_dims"] = json.loads(str(z["_dims"]))
+        out = {k: z[k] for k in z.files if not k.startswith("_")}
+        for k in z.files:
+            if k.startswith("_"):
+                out[k] = json.loads(str(z[k]))
     for k in ("muscles", "dofs", "pools"):
         out[k] = [str(x) for x in out[k]]
     return out
+
+
+def load_run(directory):
+    """A :class:`~sim.simulation.RunResult` rebuilt from a saved run (no simulation).
+
+    Raises
+    ------
+    FileNotFoundError
+        If the directory lacks ``config.toml`` or ``timeseries.npz``.
+    """
+    from .config import load_config
+    from .simulation import RunResult
+
+    directory = Path(directory)
+    for name in ("config.toml", "timeseries.npz"):
+        if not (directory / name).is_file():
+            raise FileNotFoundError(f"{directory}: no {name} (not a saved run; run "
+                                    "'runfatigue run CONFIG' with output.timeseries = true)")
+    cfg = load_config(directory / "config.toml")
+    z = load_timeseries(directory)
+    onsets = {k: (np.nan if v is None else float(v)) for k, v in z["_onsets"].items()}
+    fields = {k: z[k] for k in TIMESERIES_DIMS}
+    return RunResult(muscles=tuple(z["muscles"]), dofs=tuple(z["dofs"]),
+                     groups={g: tuple(v) for g, v in z["_groups"].items()},
+                     spike_onsets=onsets, spike_onset_s=onsets[cfg.spike.index],
+                     config=cfg, timings_s={}, **fields)

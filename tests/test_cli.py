@@ -43,3 +43,21 @@ def test_bad_override_exits_2_and_keeps_previous_results(tmp_path):
     assert r.stderr.count("\n") == 1 and "Traceback" not in r.stderr
     assert "run.speed_mps = 7" in r.stderr and "[2, 5] [m/s]" in r.stderr
     assert (res / "short" / "summary.json").read_bytes() == before
+
+
+def test_plot_redraws_a_saved_run_without_simulating(tmp_path):
+    from sim.io import load_run
+
+    cfg = tmp_path / "short.toml"
+    cfg.write_text("[run]\nduration_min = 10.0\n[scenario]\nhip_flexor_tightness_deg = 12.0\n")
+    res = tmp_path / "res"
+    assert cli("run", str(cfg), "--results", str(res), cwd=tmp_path).returncode == 0
+    fig = res / "short" / "figures" / "load_curves.png"
+    fig.unlink()
+    r = cli("plot", str(res / "short"), cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert fig.stat().st_size > 10_000
+    loaded = load_run(res / "short")
+    assert loaded.config.name == "short" and loaded.config.scenario.hip_flexor_tightness_deg == 12.0
+    assert loaded.summary()["peak_pelvic_tilt_deg"] > 0
+    assert cli("plot", str(tmp_path), cwd=tmp_path).returncode == 2
