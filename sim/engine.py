@@ -426,14 +426,14 @@ def run_kernel(tpl_speed, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_hipext, tpl_stance,
             t_loc = t
             while True:
                 j = phase_pos
+                if resolved:
+                    _capacities(state, prm[0], F0, col_muscle, col_rho, cap, C, W)
                 if j == 0:
                     kq = 0.0
                     for i in range(n_m):
                         kq += quad_w[i] * cap[i]
                     kgain = knee_tracking_gain(kq, sc[15])
                     bad = False
-                if resolved:
-                    _capacities(state, prm[0], F0, col_muscle, col_rho, cap, C, W)
                 st, resid = _solve_phase(j, tpl, tpl_m, tpl_grf_r, tpl_hipext, tpl_stance, A, C,
                                          W, sc, kgain, limit, Th, m, B, w, lam, f, theta, work)
                 if st != STATUS_OK or abs(theta[0]) > sc[31]:

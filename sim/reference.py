@@ -5,9 +5,10 @@
 and returns the same per-checkpoint quantities as :func:`sim.simulation.run_inputs`. It
 implements the model equations of DESIGN §2 independently of the kernels: the demand
 of each phase sample is built with array operations over the stride, every load-sharing
-problem is solved with SciPy (:func:`sim.sharing.share_load_scipy`, bounded least
-squares plus a HiGHS feasibility LP), and the fibre pools are stepped with the NumPy
-fatigue equations of :mod:`sim.fatigue.reference` (matrix exponentials). It is used by
+problem is solved with SciPy (bounded least squares, an exact active-set polish and a
+HiGHS feasibility LP, as :func:`sim.sharing.share_load_scipy` does, here with effort
+weights apart from the bounds), and the fibre pools are stepped with the NumPy fatigue
+equations of :mod:`sim.fatigue.reference` (matrix exponentials). It is used by
 ``tests/test_reference.py`` to check the engine and is the baseline of the speed
 benchmark; it takes seconds where the engine takes milliseconds.
 
@@ -18,8 +19,10 @@ rest-break edges and the end of a policy stop), or a rest interval.
 
 1. Capacities at the start of the block: pool capacity ``(1 - MF) g(E)`` and muscle
    capacity ``p_ST cap_ST + (1 - p_ST) cap_FT`` (DESIGN §2.3); the capacity force of a
-   sharing column is ``F0 x capacity`` (``F0`` includes the strength multipliers); both
-   columns of a paired trunk muscle share its one state.
+   sharing column is ``C = F0 x capacity`` (``F0`` includes the strength multipliers),
+   its effort weight ``W = rho C`` with ``rho`` the effort scale of a lumped muscle
+   (:attr:`sim.muscles.MuscleSet.effort_scale`); both columns of a paired trunk muscle
+   share its one state.
 2. Demand over the representative stride at the nearest template speed:
 
    * right stance: hip abduction demand times the knee-tracking gain
@@ -34,8 +37,10 @@ rest-break edges and the end of a policy stop), or a rest interval.
      stance) the mirror image of that lean loads the lumbar benders toward the right.
 
 3. Load sharing at every phase sample, in phase order (the mirrored lean needs the
-   first half's leans); a phase whose moments cannot be met, or whose lean exceeds the
-   largest plausible one, flags the stride as infeasible.
+   first half's leans): ``min sum (f/W)^2 + w theta^2`` subject to
+   ``A f + B theta = m`` and ``0 <= f <= C`` (DESIGN §2.4); a phase whose moments
+   cannot be met, or whose lean exceeds the largest plausible one, flags the stride as
+   infeasible.
 4. L5/S1 loads per phase: upper-body load ``m_ub g GRF_total`` on a disc inclined by
    the sacral slope plus the held extra anterior pelvic tilt (the stride's largest
    hip-extension deficit), muscle tensions times their line-of-action factors (the left
@@ -57,11 +62,12 @@ Resolved mode (``model.mode = "resolved"``, for runs of a minute or less): every
 sample of every stride is solved at the current capacities and every muscle is stepped
 by one phase interval (:func:`sim.fatigue.reference.simulate_muscle_states`).
 
-Timing: almost all the time goes to the SciPy solves (about 2 ms per phase sample: a
+Timing: almost all the time goes to the SciPy solves (about 1.5 ms per phase sample: a
 HiGHS LP and a bounded least-squares problem); a 2-hour run with 30 s blocks and 64
-phase samples takes about 40 s. The matrices are tiny, so a multithreaded BLAS only adds
-thread overhead; on a busy machine it can slow the run several-fold. Time it with
-``OPENBLAS_NUM_THREADS=1`` (or ``OMP_NUM_THREADS=1``) set before NumPy is imported.
+phase samples takes about 20-25 s, several hundred times the numba engine. The
+matrices are tiny, so a multithreaded BLAS only adds thread overhead; on a busy machine
+it can slow the run several-fold. Time it with ``OPENBLAS_NUM_THREADS=1`` (or
+``OMP_NUM_THREADS=1``) set before NumPy is imported.
 
 Examples
 --------
@@ -86,7 +92,7 @@ import numpy as np
 from .engine import DOF, SCALARS
 from .fatigue.reference import energy_factor, energy_step, simulate_muscle_states, step_3ccr
 from .scenario import n_checkpoints_max
-from .sharing import _ELASTIC_RHO, STATUS_INFEASIBLE, STATUS_OK, share_load_scipy
+from .sharing import _ELASTIC_RHO, STATUS_INFEASIBLE, STATUS_MAX_ITER, STATUS_OK, feasibility_lp
 
 __all__ = ["reference_run"]
 
@@ -179,22 +185,94 @@ def _stride_demand(inp, p, tpl, kgain, limit_deg):
     return M, B, demand, mp
 
 
-def _share(A, C, m, B, w):
+def _polish(K, rhs, v, lb, ub, n_bounded, atol=1e-9):
+    """Exact minimum-norm solution of ``K v = rhs`` on the active set suggested by ``v``.
+
+    The first ``n_bounded`` variables have bounds ``[lb, ub]``; those within ``atol`` of
+    a bound are fixed there and the free ones solve the balance with least norm. A free
+    variable leaving its box is fixed, a bound whose multiplier has the wrong sign is
+    released, until the KKT conditions hold. Returns None if that does not settle.
+    """
+    lo = np.zeros(v.size, dtype=bool)
+    hi = np.zeros(v.size, dtype=bool)
+    lo[:n_bounded] = v[:n_bounded] <= lb[:n_bounded] + atol
+    hi[:n_bounded] = v[:n_bounded] >= ub[:n_bounded] - atol
+    for _ in range(2 * v.size + 2):
+        free = ~(lo | hi)
+        x = np.where(hi, ub, 0.0)
+        x[lo] = lb[lo]
+        x[free] = np.linalg.lstsq(K[:, free], rhs - K[:, ~free] @ x[~free], rcond=None)[0]
+        out = free & ((x < lb - 1e-12) | (x > ub + 1e-12))
+        if out.any():
+            viol = np.where(out, np.maximum(lb - x, x - ub), 0.0)
+            i = int(np.argmax(viol))
+            (lo if x[i] < lb[i] else hi)[i] = True
+            continue
+        mu = np.linalg.lstsq(K[:, free].T, 2.0 * x[free], rcond=None)[0]
+        g = K.T @ mu - 2.0 * x        # > 0 at a lower bound: the objective wants it higher
+        wrong = (lo & (g > 1e-10)) | (hi & (g < -1e-10))
+        if not wrong.any():
+            return np.clip(x, lb, ub)
+        i = int(np.argmax(np.where(wrong, np.abs(g), 0.0)))
+        lo[i] = hi[i] = False
+    return None
+
+
+def _share(A, C, W, m, B, w):
     """Load sharing of one phase with SciPy.
 
-    An infeasible phase gets the model's best-effort forces (:mod:`sim.sharing`): the
-    elastic problem with every DOF's moment deficit ``s`` penalised by
-    ``rho |s|^2 / |m|^2``, ``rho = 1e6``.
+    Solves ``min sum (f_i/W_i)^2 + w theta^2  s.t.  A f + B theta = m, 0 <= f <= C`` in
+    the scaled variables ``y = f/W`` (bounds ``[0, C/W]``) and ``z = sqrt(w) theta``, so
+    the objective is ``|y|^2 + |z|^2`` and the balance ``K [y; z] = m``:
+    ``scipy.optimize.lsq_linear`` (BVLS) on the penalised problem
+    ``|y|^2 + |z|^2 + rho |K [y; z] - m|^2 / |m|^2`` (``rho = 1e10``) finds the active
+    bounds, then :func:`_polish` solves that active set exactly. Feasibility is decided
+    by a HiGHS LP (:func:`sim.sharing.feasibility_lp`); an infeasible phase gets the
+    model's best-effort forces (:mod:`sim.sharing`), the penalised solution with
+    ``rho = 1e6``.
+
+    Returns
+    -------
+    f : ndarray (n_col,)
+        Column forces [N].
+    theta : float
+        Lean [rad].
+    status : int
+        :data:`sim.sharing.STATUS_OK`, ``STATUS_INFEASIBLE`` or ``STATUS_MAX_ITER``.
+    residual : float
+        Relative moment residual ``|A f + B theta - m| / |m|``.
     """
-    res = share_load_scipy(A, C, m, B, w)
-    if res.status == STATUS_INFEASIBLE:
-        best = share_load_scipy(A, C, m, B, w, rho=_ELASTIC_RHO)
-        res = type(res)(best.f, best.theta, best.lam, best.residual, best.iterations,
-                        res.status, best.objective)
-    return res
+    from scipy.optimize import lsq_linear
+
+    act = np.flatnonzero(C > 0.0)
+    na = act.size
+    m_norm = max(float(np.linalg.norm(m)), 1e-9)
+    K = np.hstack([A[:, act] * W[act], B / np.sqrt(w)]) / m_norm
+    rhs = m / m_norm
+    lb = np.zeros(na + w.size)
+    ub = np.concatenate([C[act] / W[act], np.full(w.size, np.inf)])
+    lb[na:] = -np.inf
+    feasible = feasibility_lp(A, C, m, B)[0]
+    rho = 1e10 if feasible else _ELASTIC_RHO
+    v = lsq_linear(np.vstack([np.eye(na + w.size), math.sqrt(rho) * K]),
+                   np.concatenate([np.zeros(na + w.size), math.sqrt(rho) * rhs]),
+                   bounds=(lb, ub), method="bvls", tol=1e-15).x
+    v = np.clip(v, lb, ub)
+    if feasible:
+        exact = _polish(K, rhs, v, lb, ub, na)
+        v = v if exact is None else exact
+    f = np.zeros(A.shape[1])
+    f[act] = v[:na] * W[act]
+    theta = v[na:] / np.sqrt(w)
+    residual = float(np.linalg.norm(A @ f + B @ theta - m)) / m_norm
+    if not feasible:
+        status = STATUS_INFEASIBLE
+    else:
+        status = STATUS_OK if residual <= 1e-6 else STATUS_MAX_ITER
+    return f, float(theta[0]), status, residual
 
 
-def _solve_stride(A, C, M, B, w, max_lean_rad):
+def _solve_stride(A, C, W, M, B, w, max_lean_rad):
     """Load sharing over one stride with SciPy, phase by phase.
 
     From the middle of the stride on (left stance), the lean held half a stride earlier
@@ -222,13 +300,11 @@ def _solve_stride(A, C, M, B, w, max_lean_rad):
         m = M[j].copy()
         if j >= half:
             m[_LUMB_BEND] += B[j - half, _LUMB_BEND, 0] * theta[j - half]
-        res = _share(A, C, m, B[j], w)
-        F[j] = res.f
-        theta[j] = res.theta[0]
-        if res.status != STATUS_OK or abs(theta[j]) > max_lean_rad:
+        F[j], theta[j], status, residual = _share(A, C, W, m, B[j], w)
+        if status != STATUS_OK or abs(theta[j]) > max_lean_rad:
             bad = True
         else:
-            resid = max(resid, res.residual)
+            resid = max(resid, residual)
     return F, theta, bad, resid
 
 
@@ -432,7 +508,8 @@ def reference_run(inp, mode=None, state0=None):
                 kgain = 1.0 + p["knee_gain"] * max(0.0, 1.0 - float(inp.quad_w @ cap))
                 M, B, demand, mp = _stride_demand(inp, p, tpl, kgain, limit)
                 C = inp.F0[inp.col_muscle] * cap[inp.col_muscle]
-                F, theta, bad, resid = _solve_stride(inp.A, C, M, B, w, p["max_lean_rad"])
+                F, theta, bad, resid = _solve_stride(inp.A, C, inp.col_rho * C, M, B, w,
+                                                     p["max_lean_rad"])
                 comp, shear = _spine_loads(inp, p, tpl, F, tilt, mp)
                 strides = [dict(F=F, theta=theta, bad=bad, comp=comp, shear=shear,
                                 demand=demand)]
@@ -509,15 +586,15 @@ def _resolved_window(inp, p, tpl, limit, tilt, state, right_col, w, t, t_next, c
         if j >= half:
             m[_LUMB_BEND] += B[j - half, _LUMB_BEND, 0] * carry["theta"][j - half]
         C = inp.F0[inp.col_muscle] * cap[inp.col_muscle]
-        res = _share(inp.A, C, m, B[j], w)
-        carry["F"][j] = res.f
-        carry["theta"][j] = res.theta[0]
-        if res.status != STATUS_OK or abs(res.theta[0]) > p["max_lean_rad"]:
+        f, theta, status, residual = _share(inp.A, C, inp.col_rho * C, m, B[j], w)
+        carry["F"][j] = f
+        carry["theta"][j] = theta
+        if status != STATUS_OK or abs(theta) > p["max_lean_rad"]:
             carry["bad"] = True
         else:
-            resid = max(resid, res.residual)
+            resid = max(resid, residual)
         for i in range(state.shape[0]):
-            u = res.f[right_col[i]] / inp.F0[i]
+            u = f[right_col[i]] / inp.F0[i]
             state[i] = simulate_muscle_states([u], dtp, inp.prm[tpl, i], state[i])[-1]
         carry["j"] = (j + 1) % n_ph
         if carry["j"] == 0:
