@@ -71,6 +71,7 @@ SCALARS = (
     "lean_lever_hip_m", "trunk_com_above_l5s1_m", "disc_inclination_rad",
     "passive_moment_at_limit_Nm", "passive_angle_constant_deg", "psoas_tension_per_Nm",
     "psoas_compression_per_N", "psoas_shear_per_N", "psoas_lumbar_arm_m", "max_lean_rad",
+    "max_block_s", "block_tolerance",
 )
 
 #: Rows of the demand (same order as :data:`sim.gait.DOFS`).
@@ -85,7 +86,7 @@ _HIP_FLEX, _HIP_ABD, _LUMB_EXT, _LUMB_BEND = 0, 1, 4, 5
 
 @njit(cache=True)
 def _solve_phase(j, tpl, tpl_m, tpl_grf_r, tpl_hipext, tpl_stance, A, C, W, sc, kgain, limit,
-                 theta_stride, m, B, w, lam, f, theta, work):
+                 theta_stride, m, B, w, lam0, lam, f, theta, work):
     """Build the demand of phase ``j`` and solve its load sharing.
 
     Returns the solver status and the relative moment residual."""
@@ -110,7 +111,7 @@ def _solve_phase(j, tpl, tpl_m, tpl_grf_r, tpl_hipext, tpl_stance, A, C, W, sc, 
     if j >= half:
         jm = j - half
         m[_LUMB_BEND] += tpl_grf_r[tpl, jm] * mass * sc[20] * g * sc[23] * theta_stride[jm]
-    status, _, resid = solve_sharing_weighted(A, C, W, B, w, m, lam, f, theta, lam, work)
+    status, _, resid = solve_sharing_weighted(A, C, W, B, w, m, lam0, f, theta, lam, work)
     return status, resid
 
 
@@ -204,6 +205,15 @@ def _rest_fatigue(state, prm, dt):
                                          prm[i, 6], prm[i, 8 + q], prm[i, 10], prm[i, 11],
                                          prm[i, 12], dt)
             state[i, o], state[i, o + 1], state[i, o + 2], state[i, o + 3] = a, b, c, d
+
+
+@njit(cache=True)
+def _may_cross(value, previous, threshold, dt_prev, dt_next):
+    """Could an index cross its threshold within the next block (linear extrapolation)?"""
+    if not (np.isfinite(value) and np.isfinite(previous)):
+        return True
+    rate = abs(value - previous) / dt_prev
+    return abs(value - threshold) <= 2.0 * rate * dt_next + 1e-3 * threshold
 
 
 @njit(cache=True)
@@ -331,7 +341,8 @@ def run_kernel(tpl_speed, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_hipext, tpl_stance,
     cap = np.zeros(n_m)
     f = np.zeros(n_col)
     theta = np.zeros(1)
-    lam = np.zeros(n_dof)
+    Lam = np.zeros((n_ph, n_dof))   # multipliers per phase: warm start of the next stride
+    lam_seen = np.zeros(n_ph, dtype=np.bool_)
     m = np.zeros(n_dof)
     B = np.zeros((n_dof, 1))
     w = np.array([sc[14]])
@@ -357,9 +368,15 @@ def run_kernel(tpl_speed, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_hipext, tpl_stance,
     run_start = np.nan      # start of the current above-threshold run (configured index)
     applied_stretch = 0.0
     phase_pos = 0           # next phase sample (resolved mode carries it across windows)
+    next_block = block_s    # block mode: adaptive block length
+    confirmed = False       # the configured index has held above its threshold once
+    v_prev = np.nan         # previous block's index values (adaptive blocks)
+    v_prev_other = np.nan
+    dt_prev = block_s
+    cap_prev = np.zeros(n_m)
     while t < duration - 1e-9 and k < n_ck_max:
         resting = in_interval(t, brk_start, brk_end) or stage == 2 or stage == 4
-        t_next = min(t + block_s, duration)
+        t_next = min(t + (block_s if resolved else next_block), duration)
         t_next = min(t_next, _next_event(t, duration, seg_end))
         t_next = min(t_next, _next_event(t, duration, brk_start))
         t_next = min(t_next, _next_event(t, duration, brk_end))
@@ -434,8 +451,12 @@ def run_kernel(tpl_speed, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_hipext, tpl_stance,
                         kq += quad_w[i] * cap[i]
                     kgain = knee_tracking_gain(kq, sc[15])
                     bad = False
+                # warm start: this phase in the previous stride, else the previous phase
+                jw = j if lam_seen[j] else (j - 1) % n_ph
                 st, resid = _solve_phase(j, tpl, tpl_m, tpl_grf_r, tpl_hipext, tpl_stance, A, C,
-                                         W, sc, kgain, limit, Th, m, B, w, lam, f, theta, work)
+                                         W, sc, kgain, limit, Th, m, B, w, Lam[jw], Lam[j], f,
+                                         theta, work)
+                lam_seen[j] = True
                 if st != STATUS_OK or abs(theta[0]) > sc[31]:
                     bad = True
                 else:
@@ -485,7 +506,16 @@ def run_kernel(tpl_speed, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_hipext, tpl_stance,
                 if resolved and t_loc >= t_next - 0.5 * dtp:
                     break
             if not resolved:
+                for i in range(n_m):
+                    cap_prev[i] = cap[i]
                 _block_fatigue(state, prm[tpl], F0, col_muscle, col_side, Fs, dt)
+                _capacities(state, prm[0], F0, col_muscle, col_rho, cap, C, W)
+                change = 0.0
+                for i in range(n_m):
+                    change = max(change, abs(cap[i] - cap_prev[i]))
+                # next block: as long as capacities change by at most the tolerance
+                grow = sc[33] * dt / change if change > 0.0 else sc[32]
+                next_block = min(max(grow, block_s), sc[32], 2.0 * dt)
             if n_str == 0.0:
                 # window shorter than a stride: report the last complete stride
                 acc_c, acc_s, acc_sup, acc_lean, n_str = last_c, last_s, last_sup, last_lean, 1.0
@@ -507,10 +537,21 @@ def run_kernel(tpl_speed, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_hipext, tpl_stance,
             # configured back-load index: held above its threshold?
             value = o_sup[k] if spike_sup else o_shear[k] / bw
             thr = thr_sup if spike_sup else thr_shear
+            # resolve onsets and holds at the finest block: near either threshold, or above
+            # the configured one until its spike is confirmed (or a policy is waiting)
+            v_other = o_shear[k] / bw if spike_sup else o_sup[k]
+            thr_other = thr_shear if spike_sup else thr_sup
+            if (_may_cross(value, v_prev, thr, dt_prev, next_block)
+                    or _may_cross(v_other, v_prev_other, thr_other, dt_prev, next_block)
+                    or (value > thr and (not confirmed or stage == 1 or stage == 3))):
+                next_block = block_s
+            v_prev, v_prev_other, dt_prev = value, v_other, dt
             if value > thr:
                 if np.isnan(run_start):
                     run_start = t
                 held = t_next - run_start
+                if held >= hold_s:
+                    confirmed = True
                 if stage == 0 and policy >= 1 and held >= hold_s:
                     stage = 1
                     run_start = np.nan

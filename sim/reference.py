@@ -14,7 +14,8 @@ benchmark; it takes seconds where the engine takes milliseconds.
 
 One checkpoint (block mode)
 ---------------------------
-A checkpoint is a block of strides (at most ``block_s`` long, cut at pace-segment ends,
+A checkpoint is a block of strides (``block_s`` to ``max_block_s`` long, adapted as in the
+engine, cut at pace-segment ends,
 rest-break edges and the end of a policy stop), or a rest interval.
 
 1. Capacities at the start of the block: pool capacity ``(1 - MF) g(E)`` and muscle
@@ -121,6 +122,14 @@ def _tightness(t, p, applied_stretch):
 def _planned_speed(t, seg_end, seg_speed):
     k = int(np.searchsorted(seg_end, t, side="right"))
     return float(seg_speed[min(k, seg_speed.size - 1)])
+
+
+def _may_cross(value, previous, threshold, dt_prev, dt_next):
+    """Could an index cross its threshold within the next block (linear extrapolation)?"""
+    if not (math.isfinite(value) and math.isfinite(previous)):
+        return True
+    rate = abs(value - previous) / dt_prev
+    return abs(value - threshold) <= 2.0 * rate * dt_next + 1e-3 * threshold
 
 
 def _in_break(t, starts, ends):
@@ -469,11 +478,14 @@ def reference_run(inp, mode=None, state0=None):
     t, stage, stage_end = 0.0, 0, math.inf
     run_start = math.nan
     applied_stretch = 0.0
+    next_block, confirmed = p["block_s"], False          # adaptive block length
+    v_prev = v_prev_other = math.nan
+    dt_prev = p["block_s"]
     last = (math.nan,) * 4                  # compression, shear, superficial, lean
     carry = None                            # resolved mode: a stride left unfinished
     while t < duration - 1e-9 and len(rows) < n_max:
         resting = _in_break(t, inp.brk_start, inp.brk_end) or stage in (2, 4)
-        t_next = min(t + p["block_s"], duration,
+        t_next = min(t + (p["block_s"] if resolved else next_block), duration,
                      _next_event(t, duration, inp.seg_end),
                      _next_event(t, duration, inp.brk_start),
                      _next_event(t, duration, inp.brk_end))
@@ -514,6 +526,10 @@ def reference_run(inp, mode=None, state0=None):
                 strides = [dict(F=F, theta=theta, bad=bad, comp=comp, shear=shear,
                                 demand=demand)]
                 state = _block_step(state, inp.prm[tpl], inp.F0, right_col, F, dt)
+                # next block: as long as capacities change by at most the tolerance
+                change = float(np.max(np.abs(_capacities(state, inp.prm[0])[1] - cap)))
+                grow = p["block_tolerance"] * dt / change if change > 0 else p["max_block_s"]
+                next_block = min(max(grow, p["block_s"]), p["max_block_s"], 2.0 * dt)
             if strides:
                 s0 = strides[0]
                 row.update(sforce=s0["F"][:, right_col], sdemand=s0["demand"],
@@ -532,10 +548,20 @@ def reference_run(inp, mode=None, state0=None):
                        infeas=frac_bad * dt / stride_s, strides=dt / stride_s, resid=resid)
             # pace policies: the configured index held above its threshold
             value = row["sup"] if spike_sup else row["shear"] / bw
+            v_other = row["shear"] / bw if spike_sup else row["sup"]
+            thr_other = p["shear_threshold_bw"] if spike_sup else p["superficial_threshold"]
+            # finest blocks where an index may cross its threshold, or while a hold runs
+            if (_may_cross(value, v_prev, thr, dt_prev, next_block)
+                    or _may_cross(v_other, v_prev_other, thr_other, dt_prev, next_block)
+                    or (value > thr and (not confirmed or stage in (1, 3)))):
+                next_block = p["block_s"]
+            v_prev, v_prev_other, dt_prev = value, v_other, dt
             if value > thr:
                 if math.isnan(run_start):
                     run_start = t
                 held = t_next - run_start
+                if held >= p["hold_s"]:
+                    confirmed = True
                 if stage == 0 and policy >= 1 and held >= p["hold_s"]:
                     stage, run_start = 1, math.nan
                 elif stage in (1, 3) and policy == 2 and held >= p["wait_s"]:

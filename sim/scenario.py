@@ -186,6 +186,8 @@ def build_inputs(cfg) -> ScenarioInputs:
         "psoas_shear_per_N": pf["psoas_shear_per_N"],
         "psoas_lumbar_arm_m": body["psoas"]["lumbar_flexion_moment_arm"],
         "max_lean_rad": math.radians(body["lean"]["max_lean_deg"]),
+        "max_block_s": max(cfg.model.max_block_s, cfg.model.block_s),
+        "block_tolerance": cfg.model.block_tolerance,
     }
     assert set(values) == set(SCALARS), set(SCALARS) ^ set(values)
     sc = np.array([values[n] for n in SCALARS], dtype=np.float64)

@@ -158,7 +158,12 @@ SCHEMA: dict[str, dict[str, Key]] = {
     "model": {
         "mode": _s("block", ("block", "resolved"),
                    "stride-averaged block stepping or every stride resolved"),
-        "block_s": _f(30.0, 0.0, 600.0, "s", "length of a stride-averaged block", lo_open=True),
+        "block_s": _f(30.0, 0.0, 600.0, "s", "shortest stride-averaged block (and the checkpoint "
+                      "spacing in resolved mode)", lo_open=True),
+        "max_block_s": _f(240.0, 0.0, 3600.0, "s", "longest stride-averaged block; blocks grow "
+                          "while capacities change slowly (block mode)", lo_open=True),
+        "block_tolerance": _f(0.002, 0.0, 0.1, "1", "largest capacity change per block the "
+                              "adaptive block length aims for", lo_open=True),
         "n_phase": _i(64, 16, 512, "1", "phase samples per stride"),
         "activation_gain_per_s": _f(10.0, 0.0, 1000.0, "1/s",
                                     "3CC controller gain L", lo_open=True),
