@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 
@@ -94,10 +95,35 @@ def n_checkpoints_max(inp: ScenarioInputs) -> int:
     return n + inp.seg_end.size + 2 * inp.brk_start.size + 8
 
 
+@lru_cache(maxsize=4096)
+def _demand(speed, step_rate_scale, n_phase):
+    return gait.demand(speed, step_rate_scale, n_phase)
+
+
+@lru_cache(maxsize=256)
+def _muscles(mass_kg):
+    ms = muscle_set(mass_kg)
+    return ms, sharing_columns(ms)
+
+
+@lru_cache(maxsize=64)
+def _base_prm(gain):
+    ms, _ = _muscles(75.0)
+    prm = np.array([muscle_parameters(ms.fatigue_class[i], float(ms.p_st[i]), "muscle", gain, True)
+                    for i in range(len(ms.names))])
+    prm.setflags(write=False)
+    return prm
+
+
+@lru_cache(maxsize=8)
+def _params(name):
+    return params.load(name)
+
+
 def _templates(speeds, step_rate_scale, n_phase, mass_kg):
     tm, gr, gt, he, st, ss = [], [], [], [], [], []
     for v in speeds:
-        d = gait.demand(float(v), step_rate_scale, n_phase)
+        d = _demand(float(v), float(step_rate_scale), int(n_phase))
         tm.append(d.moments_Nm_per_kg * mass_kg)
         grf = np.asarray(d.grf_vertical_bw, dtype=np.float64)
         gr.append(grf)
@@ -117,8 +143,7 @@ def build_inputs(cfg) -> ScenarioInputs:
         If the model layers reject a value (e.g. a speed outside the gait data).
     """
     mass = cfg.runner.mass_kg
-    ms = muscle_set(mass)
-    cols = sharing_columns(ms)
+    ms, cols = _muscles(mass)
     names = ms.names
     strength = np.ones(len(names))
     for key, targets in STRENGTH_TARGETS.items():
@@ -130,8 +155,7 @@ def build_inputs(cfg) -> ScenarioInputs:
     F0 = np.ascontiguousarray(ms.F0 * strength)
     scale = drain_scale(cfg.runner.marathon_pace_mps)
     gain = cfg.model.activation_gain_per_s
-    prm = np.array([muscle_parameters(ms.fatigue_class[i], float(ms.p_st[i]), "muscle", gain, True)
-                    for i in range(len(names))])
+    prm = _base_prm(gain)
     quad = [names.index(n) for n in ms.groups["knee_extensors"]]
     quad_w = np.zeros(len(names))
     quad_w[quad] = ms.F0[quad] / ms.F0[quad].sum()
@@ -147,8 +171,8 @@ def build_inputs(cfg) -> ScenarioInputs:
     for k, v in enumerate(speeds):
         prm[k, :, 8:10] *= scale * intensity_factor(v, cfg.runner.marathon_pace_mps)
 
-    body = params.load("body")
-    mus = params.load("muscles")
+    body = _params("body")
+    mus = _params("muscles")
     pf, scl = mus["passive_hip_flexors"], mus["scaling"]
     mass_ratio = mass / scl["reference_mass"]
     psoas_arm = pf["psoas_moment_arm"] * mass_ratio ** scl["moment_arm_exponent"]
