@@ -71,7 +71,7 @@ SCALARS = (
     "lean_lever_hip_m", "trunk_com_above_l5s1_m", "disc_inclination_rad",
     "passive_moment_at_limit_Nm", "passive_angle_constant_deg", "psoas_tension_per_Nm",
     "psoas_compression_per_N", "psoas_shear_per_N", "psoas_lumbar_arm_m", "max_lean_rad",
-    "max_block_s", "block_tolerance",
+    "max_block_s", "block_tolerance", "reuse_tolerance",
 )
 
 #: Rows of the demand (same order as :data:`sim.gait.DOFS`).
@@ -369,6 +369,9 @@ def run_kernel(tpl_speed, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_hipext, tpl_stance,
     applied_stretch = 0.0
     phase_pos = 0           # next phase sample (resolved mode carries it across windows)
     next_block = block_s    # block mode: adaptive block length
+    solved_tpl = -1         # block mode: what the last solved stride was solved for
+    solved_limit = np.nan
+    C_solved = np.zeros(n_col)
     confirmed = False       # the configured index has held above its threshold once
     v_prev = np.nan         # previous block's index values (adaptive blocks)
     v_prev_other = np.nan
@@ -441,29 +444,42 @@ def run_kernel(tpl_speed, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_hipext, tpl_stance,
                 o_fmean[k, i] = 0.0
             dtp = stride_s / n_ph
             t_loc = t
+            # block mode: the last solved stride still holds if nothing it depends on moved
+            # by more than the reuse tolerance (capacities, speed template, tightness)
+            reuse = False
+            if not resolved and solved_tpl == tpl and abs(solved_limit - limit) < 1e-12:
+                change = 0.0
+                for c in range(n_col):
+                    if C_solved[c] > 0.0:
+                        change = max(change, abs(C[c] / C_solved[c] - 1.0))
+                    elif C[c] > 0.0:
+                        change = np.inf
+                reuse = change <= sc[34]
             while True:
                 j = phase_pos
                 if resolved:
                     _capacities(state, prm[0], F0, col_muscle, col_rho, cap, C, W)
                 if j == 0:
-                    kq = 0.0
-                    for i in range(n_m):
-                        kq += quad_w[i] * cap[i]
-                    kgain = knee_tracking_gain(kq, sc[15])
-                    bad = False
-                # warm start: this phase in the previous stride, else the previous phase
-                jw = j if lam_seen[j] else (j - 1) % n_ph
-                st, resid = _solve_phase(j, tpl, tpl_m, tpl_grf_r, tpl_hipext, tpl_stance, A, C,
-                                         W, sc, kgain, limit, Th, m, B, w, Lam[jw], Lam[j], f,
-                                         theta, work)
-                lam_seen[j] = True
-                if st != STATUS_OK or abs(theta[0]) > sc[31]:
-                    bad = True
-                else:
-                    worst = max(worst, resid)
-                Th[j] = theta[0]
-                for c in range(n_col):
-                    Fs[j, c] = f[c]
+                    if not reuse:
+                        kq = 0.0
+                        for i in range(n_m):
+                            kq += quad_w[i] * cap[i]
+                        kgain = knee_tracking_gain(kq, sc[15])
+                        bad = False
+                if not reuse:
+                    # warm start: this phase in the previous stride, else the previous phase
+                    jw = j if lam_seen[j] else (j - 1) % n_ph
+                    st, resid = _solve_phase(j, tpl, tpl_m, tpl_grf_r, tpl_hipext, tpl_stance,
+                                             A, C, W, sc, kgain, limit, Th, m, B, w, Lam[jw],
+                                             Lam[j], f, theta, work)
+                    lam_seen[j] = True
+                    if st != STATUS_OK or abs(theta[0]) > sc[31]:
+                        bad = True
+                    else:
+                        worst = max(worst, resid)
+                    Th[j] = theta[0]
+                    for c in range(n_col):
+                        Fs[j, c] = f[c]
                 for d in range(n_dof):
                     Dem[j, d] = tpl_m[tpl, j, d]
                 if tpl_stance[tpl, j] > 0.5:
@@ -505,6 +521,11 @@ def run_kernel(tpl_speed, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_hipext, tpl_stance,
                         break
                 if resolved and t_loc >= t_next - 0.5 * dtp:
                     break
+            if not resolved and not reuse:
+                solved_tpl = tpl
+                solved_limit = limit
+                for c in range(n_col):
+                    C_solved[c] = C[c]
             if not resolved:
                 for i in range(n_m):
                     cap_prev[i] = cap[i]

@@ -479,6 +479,7 @@ def reference_run(inp, mode=None, state0=None):
     run_start = math.nan
     applied_stretch = 0.0
     next_block, confirmed = p["block_s"], False          # adaptive block length
+    solved = None                                        # last solved stride (block mode)
     v_prev = v_prev_other = math.nan
     dt_prev = p["block_s"]
     last = (math.nan,) * 4                  # compression, shear, superficial, lean
@@ -517,14 +518,26 @@ def reference_run(inp, mode=None, state0=None):
                 strides, state, carry, resid = _resolved_window(
                     inp, p, tpl, limit, tilt, state, right_col, w, t, t_next, carry)
             else:
-                kgain = 1.0 + p["knee_gain"] * max(0.0, 1.0 - float(inp.quad_w @ cap))
-                M, B, demand, mp = _stride_demand(inp, p, tpl, kgain, limit)
                 C = inp.F0[inp.col_muscle] * cap[inp.col_muscle]
-                F, theta, bad, resid = _solve_stride(inp.A, C, inp.col_rho * C, M, B, w,
-                                                     p["max_lean_rad"])
-                comp, shear = _spine_loads(inp, p, tpl, F, tilt, mp)
-                strides = [dict(F=F, theta=theta, bad=bad, comp=comp, shear=shear,
-                                demand=demand)]
+                # the last solved stride still holds if nothing it depends on moved by more
+                # than the reuse tolerance (as in the engine)
+                reuse = False
+                if solved is not None and solved["tpl"] == tpl and abs(solved["limit"] - limit) < 1e-12:
+                    with np.errstate(divide="ignore", invalid="ignore"):
+                        rel = np.where(solved["C"] > 0, np.abs(C / solved["C"] - 1.0),
+                                       np.where(C > 0, np.inf, 0.0))
+                    reuse = float(rel.max()) <= p["reuse_tolerance"]
+                if not reuse:
+                    kgain = 1.0 + p["knee_gain"] * max(0.0, 1.0 - float(inp.quad_w @ cap))
+                    M, B, demand, mp = _stride_demand(inp, p, tpl, kgain, limit)
+                    F, theta, bad, resid = _solve_stride(inp.A, C, inp.col_rho * C, M, B, w,
+                                                         p["max_lean_rad"])
+                    comp, shear = _spine_loads(inp, p, tpl, F, tilt, mp)
+                    solved = dict(tpl=tpl, limit=limit, C=C.copy(),
+                                  stride=dict(F=F, theta=theta, bad=bad, comp=comp,
+                                              shear=shear, demand=demand), resid=resid)
+                F, resid = solved["stride"]["F"], solved["resid"]
+                strides = [solved["stride"]]
                 state = _block_step(state, inp.prm[tpl], inp.F0, right_col, F, dt)
                 # next block: as long as capacities change by at most the tolerance
                 change = float(np.max(np.abs(_capacities(state, inp.prm[0])[1] - cap)))

@@ -212,6 +212,7 @@ def build_inputs(cfg) -> ScenarioInputs:
         "max_lean_rad": math.radians(body["lean"]["max_lean_deg"]),
         "max_block_s": max(cfg.model.max_block_s, cfg.model.block_s),
         "block_tolerance": cfg.model.block_tolerance,
+        "reuse_tolerance": cfg.model.reuse_tolerance,
     }
     assert set(values) == set(SCALARS), set(SCALARS) ^ set(values)
     sc = np.array([values[n] for n in SCALARS], dtype=np.float64)

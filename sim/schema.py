@@ -164,6 +164,9 @@ SCHEMA: dict[str, dict[str, Key]] = {
                           "while capacities change slowly (block mode)", lo_open=True),
         "block_tolerance": _f(0.002, 0.0, 0.1, "1", "largest capacity change per block the "
                               "adaptive block length aims for", lo_open=True),
+        "reuse_tolerance": _f(0.001, 0.0, 0.05, "1", "block mode: reuse the last solved stride "
+                              "while no capacity moved by more than this fraction (0: always "
+                              "re-solve)"),
         "n_phase": _i(64, 16, 512, "1", "phase samples per stride"),
         "activation_gain_per_s": _f(10.0, 0.0, 1000.0, "1/s",
                                     "3CC controller gain L", lo_open=True),
