@@ -4,6 +4,8 @@ Subcommands
 -----------
 run        simulate one run of a config; writes ``results/<name>/``
 plot       redraw the figures of a results directory without re-simulating
+bench      speed benchmark (batch kernel, reference path, resolved-mode error)
+sweep      run every scenario of a [sweep] config; writes ``results/<name>/summary.csv``
 config     print the resolved configuration (defaults filled in, overrides applied)
 validate   compare the model with the literature; writes ``results/validation/``
 
@@ -98,6 +100,63 @@ def _cmd_plot(args) -> int:
     return 0
 
 
+def _positive_int(option: str, text):
+    if text is None:
+        return None
+    try:
+        value = int(text)
+    except ValueError:
+        raise UserError(f"{option} {text}: expected a positive integer") from None
+    if value < 1:
+        raise UserError(f"{option} {text}: expected a positive integer")
+    return value
+
+
+def _cmd_sweep(args) -> int:
+    import json
+
+    from .config import parse_override
+    from .sweep import run_sweep
+
+    overrides = dict(parse_override(s) for s in (args.set or []))
+    out = run_sweep(args.config, overrides, executor=args.executor,
+                    workers=_positive_int("--workers", args.workers),
+                    scheduler=args.scheduler,
+                    chunk_size=_positive_int("--chunk-size", args.chunk_size),
+                    resume=args.resume, results_root=args.results,
+                    progress=not args.no_progress,
+                    command=" ".join(["runfatigue"] + sys.argv[1:]))
+    man = json.loads((out / "manifest.json").read_text())
+    t = man.get("timings_s", {})
+    rate = man.get("scenarios_per_s")
+    extra = [p.name for p in (out / "sensitivity.csv",) if p.exists()]
+    print(f"sweep {out.name}: {man['sweep']['n_scenarios']} scenarios; compile "
+          f"{t.get('compile_s', 0):.1f} s, run {t.get('run_s', 0):.1f} s"
+          + (f" ({rate:.1f} scenarios/s)" if rate else "")
+          + f"; results in {out / 'summary.csv'}"
+          + (f" and {', '.join(extra)}" if extra else ""))
+    return 0
+
+
+def _cmd_bench(args) -> int:
+    import json
+
+    from .bench import format_report, run_bench
+    from .results import write_json, write_manifest
+
+    if args.scenarios < 1 or args.minutes <= 0 or args.reference < 0 or args.resolved < 0:
+        raise UserError("bench: --scenarios >= 1, --minutes > 0, --reference >= 0 and "
+                        "--resolved >= 0 are required")
+    say = (lambda m: print(f"bench: {m} ...", file=sys.stderr)) if not args.json else None
+    r = run_bench(args.scenarios, args.minutes, args.reference, args.resolved, progress=say)
+    out = Path(args.results) / "bench"
+    write_json(out / "bench.json", r)
+    write_manifest(out, " ".join(["runfatigue"] + sys.argv[1:]),
+                   timings={"compile_s": r["compile_s"], "run_s": r["run_s"]})
+    print(json.dumps(r, indent=2, default=float) if args.json else format_report(r))
+    return 0
+
+
 def _cmd_validate(args) -> int:
     from . import validate
     from .results import Timer, write_manifest
@@ -131,6 +190,36 @@ def build_parser() -> argparse.ArgumentParser:
     pl = sub.add_parser("plot", help="redraw the figures of a results directory (no simulation)")
     pl.add_argument("results_dir", help="a results/<name> directory written by run or sweep")
     pl.set_defaults(func=_cmd_plot)
+
+    sw = sub.add_parser("sweep", help="run every scenario of a [sweep] config; write "
+                        "summary.csv (and sensitivity indices)")
+    _add_config_args(sw)
+    sw.add_argument("--executor", choices=("local", "dask"), default="local",
+                    help="local: numba threads of this process (default); dask: one task "
+                         'per chunk on a Dask cluster (pip install "runfatigue[dask]")')
+    sw.add_argument("--workers", metavar="N",
+                    help="dask: start a local cluster of N worker processes (default: cores)")
+    sw.add_argument("--scheduler", metavar="ADDRESS",
+                    help="dask: use the existing scheduler at ADDRESS (tcp://host:8786)")
+    sw.add_argument("--chunk-size", metavar="N",
+                    help="scenarios per chunk file (default: up to 1024, at least 2 chunks "
+                         "per thread/worker); results do not depend on it")
+    sw.add_argument("--resume", action="store_true",
+                    help="continue an interrupted sweep of the same config (missing chunks only)")
+    sw.add_argument("--results", default="results", help="results root (default: results)")
+    sw.add_argument("--no-progress", action="store_true", help="no progress line on stderr")
+    sw.set_defaults(func=_cmd_sweep)
+
+    b = sub.add_parser("bench", help="speed benchmark: batch kernel vs NumPy/SciPy reference")
+    b.add_argument("--json", action="store_true", help="print the figures as JSON")
+    b.add_argument("--scenarios", type=int, default=2000, help="standard sweep size (2000)")
+    b.add_argument("--minutes", type=float, default=120.0, help="run length [min] (120)")
+    b.add_argument("--reference", type=int, default=2,
+                   help="scenarios re-run on the reference path (2; ~20 s each)")
+    b.add_argument("--resolved", type=int, default=3,
+                   help="scenarios re-run in resolved mode (3)")
+    b.add_argument("--results", default="results", help="results root (default: results)")
+    b.set_defaults(func=_cmd_bench)
 
     c = sub.add_parser("config", help="print the resolved configuration")
     _add_config_args(c)

@@ -1,0 +1,33 @@
+"""The benchmark runs end to end on a tiny sweep and reports consistent figures."""
+import json
+import subprocess
+import sys
+
+from sim.bench import format_report, run_bench, standard_configs
+
+
+def test_standard_configs_are_deterministic_and_in_range():
+    a = standard_configs(20, 30.0)
+    b = standard_configs(20, 30.0)
+    assert [c.to_dict() for c in a] == [c.to_dict() for c in b]
+    speeds = [c.run.speed_mps for c in a]
+    assert 2.5 <= min(speeds) and max(speeds) <= 4.0 and len(set(speeds)) == 20
+
+
+def test_tiny_bench_reports_every_figure():
+    r = run_bench(n=6, minutes=10.0, n_reference=1, n_resolved=1)
+    assert r["scenarios_per_s"] > 0 and r["muscle_steps_per_s"] > r["scenarios_per_s"]
+    ref = r["reference"][0]                         # figures only: no timing is asserted
+    assert ref["speedup"] == ref["reference_s"] / ref["engine_s"]
+    assert r["default_vs_resolved"][0]["max_capacity_difference"] < 0.01
+    text = format_report(r)
+    assert "reference path" in text and "default vs resolved" in text
+
+
+def test_cli_bench_json(tmp_path):
+    p = subprocess.run([sys.executable, "-m", "sim", "bench", "--json", "--scenarios", "4",
+                        "--minutes", "5", "--reference", "0", "--resolved", "0",
+                        "--results", str(tmp_path)], capture_output=True, text=True, timeout=300)
+    assert p.returncode == 0, p.stderr
+    r = json.loads(p.stdout)
+    assert r["scenarios"] == 4 and (tmp_path / "bench" / "bench.json").is_file()
