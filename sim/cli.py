@@ -92,7 +92,10 @@ def _cmd_plot(args) -> int:
     elif (d / "summary.csv").is_file():
         from . import sweep_plots
 
-        paths = sweep_plots.write_figures(d)
+        try:
+            paths = sweep_plots.write_figures(d)
+        except sweep_plots.SweepDataError as e:
+            raise UserError(str(e)) from None
     else:
         raise UserError(f"{d}: neither a saved run (timeseries.npz) nor a sweep (summary.csv)")
     for p in paths:
