@@ -50,7 +50,12 @@ def _pad(arrays, fill):
 
 
 class Packed:
-    """Inputs of many scenarios as padded arrays (first axis: scenario)."""
+    """Inputs of many scenarios as padded arrays (first axis: scenario).
+
+    Every array that depends on a scenario's settings is packed per scenario; only the
+    load-sharing column layout and line-of-action factors (the muscle set itself) are
+    shared, so a scenario's result never depends on the other scenarios of its batch.
+    """
 
     def __init__(self, inputs):
         first = inputs[0]
@@ -65,7 +70,7 @@ class Packed:
         self.tpl_stride_s = _pad([i.tpl_stride_s for i in inputs], 1.0)
         self.F0 = np.array([i.F0 for i in inputs])
         self.prm = _pad([i.prm for i in inputs], 0.0)
-        self.quad_w = first.quad_w
+        self.quad_w = np.array([i.quad_w for i in inputs])
         self.sup_col = first.sup_col
         self.sup_F0 = np.array([i.sup_F0 for i in inputs])
         self.A = np.array([i.A for i in inputs])
@@ -157,7 +162,7 @@ def batch_kernel(n_tpl, tpl_speed, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_hipext, tp
         o_sshear = np.zeros((1, n_ph))
         n = run_kernel(tpl_speed[s, :T], tpl_m[s, :T], tpl_grf_r[s, :T], tpl_grf_tot[s, :T],
                        tpl_hipext[s, :T], tpl_stance[s, :T], tpl_stride_s[s, :T], F0[s],
-                       prm[s, :T], quad_w, sup_col, sup_F0[s], A[s], col_muscle, col_side,
+                       prm[s, :T], quad_w[s], sup_col, sup_F0[s], A[s], col_muscle, col_side,
                        col_comp, col_shear, col_rho, seg_end[s, :n_seg[s]],
                        seg_speed[s, :n_seg[s]], brk_start[s, :n_brk[s]], brk_end[s, :n_brk[s]],
                        sc[s], state, store_at, o_time, o_dt, o_speed, o_stage, o_cap, o_pcap,

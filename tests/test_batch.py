@@ -46,3 +46,15 @@ def test_thread_count_does_not_change_results():
 
 def test_empty_batch():
     assert run_batch([]) == []
+
+
+def test_result_does_not_depend_on_the_other_scenarios_of_the_batch():
+    """Body mass and strength change per-scenario arrays (to the last bit): a scenario's
+    row must be the same alone, first, or behind another runner."""
+    a = sim.load_config(None, {"run.duration_min": 30.0, "runner.mass_kg": 61.3,
+                               "scenario.quad_strength": 0.7})
+    b = sim.load_config(None, {"run.duration_min": 30.0, "runner.mass_kg": 88.9})
+    alone = run_batch([a])[0]
+    behind = run_batch([b, a])[1]
+    single = sim.simulate(a).summary()
+    assert all(same(alone[k], behind[k]) and same(alone[k], single[k]) for k in alone)

@@ -1,0 +1,236 @@
+"""Sweeps: summary.csv equals the batch kernel, chunking/executors do not change a byte,
+interrupted sweeps resume to the same result, and bad input writes nothing."""
+import csv
+import json
+import math
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from sim.batch import run_batch, summary_fields
+from sim.cli import UserError
+from sim.sweep import run_sweep, sweep_hash
+from sim.sweep_spec import load_sweep
+
+GRID = """
+[run]
+duration_min = 20
+[sweep.grid]
+"scenario.hip_flexor_tightness_deg" = [0, 12]
+"runner.mass_kg" = [60, 75, 90]
+"""
+
+
+def cli(*args, cwd, timeout=300):
+    return subprocess.run([sys.executable, "-m", "sim", *args], capture_output=True,
+                          text=True, cwd=cwd, timeout=timeout)
+
+
+def one_line_error(r):
+    assert r.returncode == 2, (r.stdout, r.stderr)
+    assert r.stderr.count("\n") == 1 and "Traceback" not in r.stderr, r.stderr
+    return r.stderr
+
+
+def write(tmp_path, name, text):
+    p = tmp_path / name
+    p.write_text(text)
+    return p
+
+
+def same(a, b):
+    return (math.isnan(a) and math.isnan(b)) or a == b
+
+
+def test_summary_equals_batch_kernel_and_chunking_changes_nothing(tmp_path):
+    path = write(tmp_path, "grid.toml", GRID)
+    out = run_sweep(path, results_root=tmp_path / "default", progress=False)
+    assert out == tmp_path / "default" / "grid"
+    base, spec = load_sweep(path)
+    expected = run_batch([spec.config(base, i) for i in range(len(spec))])
+    with open(out / "summary.csv", newline="") as fh:
+        rows = list(csv.reader(fh))
+    header, body = rows[0], rows[1:]
+    fields = list(expected[0])
+    assert fields == list(summary_fields([f[13:] for f in fields if f.startswith("end_cap")]))
+    assert header == ["scenario", *spec.keys, *fields]
+    assert {"spike_onset_s", "peak_shear_N", "peak_shear_bw", "peak_trunk_lean_deg",
+            "peak_pelvic_tilt_deg", "infeasible_strides"} <= set(header)
+    assert any(h.startswith("end_capacity_") for h in header)
+    assert len(body) == len(spec) == 6
+    for i, (line, exp) in enumerate(zip(body, expected)):
+        assert line[0] == str(i)
+        assert tuple(float(v) for v in line[1:3]) == spec.rows[i]
+        for name, cell in zip(fields, line[3:]):
+            assert same(float(cell), exp[name]), (i, name, cell, exp[name])
+    assert "nan" in {c for line in body for c in line}  # a never-spiking run, written as nan
+    # chunk size does not change a byte
+    ref = (out / "summary.csv").read_bytes()
+    for cs in (1, 4):
+        o = run_sweep(path, chunk_size=cs, results_root=tmp_path / f"cs{cs}", progress=False)
+        assert (o / "summary.csv").read_bytes() == ref
+        assert len(list((o / "chunks").glob("chunk_*.csv"))) == math.ceil(6 / cs)
+    state = json.loads((out / "sweep.json").read_text())
+    assert state["n_scenarios"] == 6 and state["complete"] and state["keys"] == list(spec.keys)
+    assert state["hash"] == sweep_hash(base, spec)
+    man = json.loads((out / "manifest.json").read_text())
+    assert {"compile_s", "run_s"} <= set(man["timings_s"]) and man["scenarios_per_s"] > 0
+    # the written config.toml is itself the same sweep (same hash: resumable from it)
+    assert sweep_hash(*load_sweep(out / "config.toml")) == state["hash"]
+
+
+def test_sigkill_then_resume_equals_uninterrupted_run(tmp_path):
+    tight = ", ".join(str(v) for v in range(0, 20, 2))
+    core = ", ".join(f"{0.6 + 0.05 * k:.2f}" for k in range(20))
+    path = write(tmp_path, "kill.toml", f"""
+[run]
+duration_min = 30
+[sweep.grid]
+"scenario.hip_flexor_tightness_deg" = [{tight}]
+"scenario.core_strength" = [{core}]
+""")
+    n = 200
+    ref = run_sweep(path, results_root=tmp_path / "ref", progress=False)
+    res = tmp_path / "res"
+    chunks = res / "kill" / "chunks"
+    proc = subprocess.Popen([sys.executable, "-m", "sim", "sweep", str(path), "--chunk-size",
+                             "1", "--no-progress", "--results", str(res)],
+                            cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 120
+        while not (chunks.is_dir() and len(list(chunks.glob("chunk_*.csv"))) >= 5):
+            assert proc.poll() is None, proc.communicate()
+            assert time.monotonic() < deadline
+            time.sleep(0.005)
+        os.kill(proc.pid, signal.SIGKILL)
+    finally:
+        proc.wait(timeout=60)
+    assert proc.returncode == -signal.SIGKILL
+    done = len(list(chunks.glob("chunk_*.csv")))
+    assert 5 <= done < n, done
+    assert not (res / "kill" / "summary.csv").exists()
+    assert not json.loads((res / "kill" / "sweep.json").read_text())["complete"]
+    # a half-written temporary file (as a kill during a write leaves) is never read
+    (chunks / ".chunk_000199.csv.x1y2.tmp").write_text("scenario,garbage\n199,1\n")
+    r = cli("sweep", str(path), "--no-progress", "--results", str(res), cwd=tmp_path)
+    assert "--resume" in one_line_error(r)  # never mixed silently
+    r = cli("sweep", str(path), "--resume", "--no-progress", "--results", str(res),
+            cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert (res / "kill" / "summary.csv").read_bytes() == (ref / "summary.csv").read_bytes()
+    assert not list(chunks.glob("*.tmp"))
+    man = json.loads((res / "kill" / "manifest.json").read_text())["sweep"]
+    assert man["resumed"] and man["reused"] >= done and man["computed_now"] == n - man["reused"]
+
+
+def test_resume_of_finished_sweep_is_noop_and_changed_config_is_refused(tmp_path):
+    path = write(tmp_path, "grid.toml", GRID)
+    out = run_sweep(path, results_root=tmp_path / "res", progress=False)
+    summary = out / "summary.csv"
+    before = (summary.read_bytes(), summary.stat().st_mtime_ns,
+              (out / "manifest.json").read_bytes())
+    assert run_sweep(path, resume=True, results_root=tmp_path / "res", progress=False) == out
+    assert (summary.read_bytes(), summary.stat().st_mtime_ns,
+            (out / "manifest.json").read_bytes()) == before
+    r = cli("sweep", str(path), "--resume", "--set", "run.duration_min=21",
+            "--results", str(tmp_path / "res"), cwd=tmp_path)
+    assert "cannot resume" in one_line_error(r)
+    with pytest.raises(UserError, match="--resume"):
+        run_sweep(path, results_root=tmp_path / "res", progress=False)
+    assert summary.read_bytes() == before[0]
+
+
+def test_dask_local_cluster_equals_local_executor(tmp_path, require_extra):
+    require_extra("distributed")
+    path = write(tmp_path, "grid.toml", GRID)
+    local = run_sweep(path, results_root=tmp_path / "local", progress=False)
+    r = cli("sweep", str(path), "--executor", "dask", "--workers", "2", "--chunk-size", "2",
+            "--no-progress", "--results", str(tmp_path / "dask"), cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    out = tmp_path / "dask" / "grid"
+    assert (out / "summary.csv").read_bytes() == (local / "summary.csv").read_bytes()
+    man = json.loads((out / "manifest.json").read_text())["sweep"]
+    assert man["executor"] == "dask" and man["workers"] == 2 and man["n_chunks"] == 3
+    # an existing cluster (--scheduler ADDRESS), default chunk size
+    import logging
+
+    from distributed import LocalCluster
+
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+                      dashboard_address=None, silence_logs=logging.ERROR) as cluster:
+        o = run_sweep(path, executor="dask", scheduler=cluster.scheduler_address,
+                      results_root=tmp_path / "sched", progress=False)
+    assert (o / "summary.csv").read_bytes() == (local / "summary.csv").read_bytes()
+
+
+def test_dask_missing_says_how_to_install(tmp_path, monkeypatch):
+    monkeypatch.setitem(sys.modules, "distributed", None)  # import fails
+    path = write(tmp_path, "grid.toml", GRID)
+    with pytest.raises(UserError, match=r'pip install "runfatigue\[dask\]"'):
+        run_sweep(path, executor="dask", results_root=tmp_path / "res", progress=False)
+    assert not (tmp_path / "res").exists()
+
+
+def test_sensitivity_writes_indices_and_figure(tmp_path, require_extra):
+    require_extra("SALib")
+    path = write(tmp_path, "sens.toml", """
+[run]
+duration_min = 20
+[sweep.sensitivity]
+n = 8
+seed = 2
+outputs = ["spike_onset_s", "peak_shear_bw"]
+[sweep.sensitivity.bounds]
+"scenario.hip_flexor_tightness_deg" = [0, 20]
+"scenario.core_strength" = [0.6, 1.2]
+""")
+    out = run_sweep(path, results_root=tmp_path / "res", progress=False)
+    with open(out / "sensitivity.csv", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert list(rows[0]) == ["output", "parameter", "S1", "S1_conf", "ST", "ST_conf", "n",
+                             "censored"]
+    assert [(r["output"], r["parameter"]) for r in rows] == [
+        (o, p) for o in ("spike_onset_s", "peak_shear_bw")
+        for p in ("scenario.hip_flexor_tightness_deg", "scenario.core_strength")]
+    assert all(r["n"] == "32" for r in rows)  # n * (k + 2)
+    for r in rows:
+        for c in ("S1", "S1_conf", "ST", "ST_conf"):
+            float(r[c])
+    assert (out / "figures" / "sensitivity.png").stat().st_size > 10_000
+    assert sum(1 for _ in open(out / "summary.csv")) == 33
+
+
+def test_bad_sweep_config_exits_2_and_writes_nothing(tmp_path):
+    path = write(tmp_path, "bad.toml", GRID.replace("[0, 12]", "[0, 45]"))
+    res = tmp_path / "res"
+    err = one_line_error(cli("sweep", str(path), "--results", str(res), cwd=tmp_path))
+    assert "hip_flexor_tightness_deg" in err and "45" in err
+    err = one_line_error(cli("sweep", str(path), "--chunk-size", "0",
+                             "--results", str(res), cwd=tmp_path))
+    assert "--chunk-size" in err
+    assert not res.exists()
+
+
+def test_progress_line_overwrites_itself_on_a_terminal():
+    import io
+
+    from sim.sweep import _Progress
+
+    class Tty(io.StringIO):
+        def isatty(self):
+            return True
+
+    tty = Tty()
+    bar = _Progress("demo", total=10, done=4, enabled=True, stream=tty)
+    bar.update(6)
+    bar.close("sweep demo: done")
+    text = tty.getvalue()
+    assert text.count("\r") >= 2 and "\n" not in text[:-1] and text.endswith("done\n")
+    assert "10/10 scenarios (100.0%)" in text and "scenarios/s" in text and "left" in text
+    quiet = io.StringIO()  # not a terminal: only the final line
+    _Progress("demo", 10, 0, True, stream=quiet).close("sweep demo: done")
+    assert quiet.getvalue() == "sweep demo: done\n"
