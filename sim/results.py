@@ -23,6 +23,7 @@ True
 """
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import math
@@ -36,6 +37,7 @@ from importlib import metadata
 from pathlib import Path
 
 __all__ = [
+    "atomic_open",
     "atomic_write_bytes",
     "atomic_write_text",
     "write_json",
@@ -49,6 +51,39 @@ __all__ = [
 
 _DEPENDENCIES = ("numpy", "numba", "llvmlite", "scipy", "matplotlib", "dask",
                  "distributed", "SALib")
+
+
+@contextlib.contextmanager
+def atomic_open(path, mode: str = "wb", **kwargs):
+    """Open a temporary file beside ``path``; on success fsync it and rename it to ``path``.
+
+    For files written piece by piece (e.g. streamed merges). If the block raises, the
+    temporary file is removed and ``path`` is left as it was.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "a.txt"
+    >>> with atomic_open(p, "w") as fh:
+    ...     _ = fh.write("done")
+    >>> p.read_text()
+    'done'
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, mode, **kwargs) as fh:
+            yield fh
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
 
 
 def atomic_write_bytes(path, data: bytes) -> Path:
@@ -66,22 +101,9 @@ def atomic_write_bytes(path, data: bytes) -> Path:
     pathlib.Path
         The final path.
     """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
-    return path
+    with atomic_open(path, "wb") as fh:
+        fh.write(data)
+    return Path(path)
 
 
 def atomic_write_text(path, text: str) -> Path:
