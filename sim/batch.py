@@ -8,6 +8,19 @@ the scalars of :meth:`sim.simulation.RunResult.summary` in a preallocated table.
 Python runs per scenario inside the kernel; results do not depend on the number of
 threads (each scenario is computed independently and written to its own row).
 
+Time series (optional): :func:`run_batch_series` also samples every run on a fixed grid
+of run times into a table ``series`` (scenario × time × series, float64). The series are
+:data:`SERIES` (in that order), then the capacity of each muscle group
+(``capacity_<group>`` [fraction of fresh], the mean over its muscles, groups in the
+batch's group order, as in the ``end_capacity_*`` summary columns);
+:func:`series_names` lists them. A grid time ``t`` takes the values of the checkpoint
+covering it, the last checkpoint with ``time_s <= t``, for ``t`` before the end of the
+run (``time_s + duration_s`` of the last checkpoint); from the end of the run on (and
+before 0) every series is NaN. A checkpoint's values are those of
+:class:`~sim.simulation.RunResult` unchanged: while resting, the back-load and posture
+series are NaN, speed is 0 and the capacities are those at the start of the rest
+checkpoint. :func:`sample_checkpoints` is the same rule in plain numpy for one run.
+
 Examples
 --------
 >>> import sim
@@ -15,6 +28,11 @@ Examples
 ...         for c in (0.6, 1.0)]
 >>> rows = run_batch(cfgs)
 >>> rows[0]["peak_superficial_load"] > rows[1]["peak_superficial_load"]
+True
+>>> rows2, series = run_batch_series(cfgs, np.arange(0.0, 1500.0, 300.0))  # every 5 min
+>>> str(rows2) == str(rows), series.shape[:2], series_names(["lumbar_deep"])[0]
+(True, (2, 5), 'shear_bw')
+>>> bool(np.isnan(series[0, -1, 0]))  # 1200 s: the 20-min run has ended
 True
 """
 from __future__ import annotations
@@ -27,13 +45,80 @@ from .fatigue.pools import fresh_state, muscle_capacity
 from .metrics import spike_onset_kernel
 from .scenario import build_inputs, n_checkpoints_max
 
-__all__ = ["SUMMARY_FIELDS", "pack", "batch_kernel", "run_batch"]
+__all__ = ["SUMMARY_FIELDS", "SERIES", "pack", "batch_kernel", "run_batch",
+           "run_batch_series", "series_names", "series_units", "sample_checkpoints"]
 
 _SCALAR_FIELDS = (
     "spike_onset_s", "onset_shear_bw_s", "onset_superficial_load_s", "peak_shear_N",
     "peak_shear_bw", "peak_compression_N", "peak_superficial_load", "peak_trunk_lean_deg",
     "peak_pelvic_tilt_deg", "infeasible_strides", "strides", "distance_km",
 )
+
+
+#: Time series of :func:`run_batch_series`, in order: (name, unit, meaning). The
+#: capacity of each muscle group follows (``capacity_<group>``, unit ``1``: fraction of
+#: the fresh maximum force, mean over the group's muscles).
+SERIES = (
+    ("shear_bw", "BW", "peak L5/S1 anterior shear of the checkpoint's stride(s)"),
+    ("superficial_load_index", "1", "peak superficial erector spinae force / its fresh "
+                                    "capacity"),
+    ("trunk_lean_deg", "deg", "peak trunk lateral lean"),
+    ("pelvic_tilt_deg", "deg", "extra anterior pelvic tilt"),
+    ("speed_mps", "m/s", "running speed (0 while resting)"),
+)
+
+
+def series_names(groups) -> tuple:
+    """Names of the time series for a muscle set with these groups (order of the last axis).
+
+    Examples
+    --------
+    >>> series_names(["hip_abductors", "lumbar_deep"])[-3:]
+    ('speed_mps', 'capacity_hip_abductors', 'capacity_lumbar_deep')
+    """
+    return tuple(s[0] for s in SERIES) + tuple(f"capacity_{g}" for g in groups)
+
+
+def series_units(groups) -> tuple:
+    """Units of :func:`series_names` (``1`` for the group capacities)."""
+    return tuple(s[1] for s in SERIES) + ("1",) * len(groups)
+
+
+def sample_checkpoints(time_s, duration_s, values, grid_s):
+    """Sample checkpoint values at run times ``grid_s`` (the rule of :func:`batch_kernel`).
+
+    Parameters
+    ----------
+    time_s, duration_s : ndarray (n,)
+        Checkpoint start times and lengths [s] (:class:`~sim.simulation.RunResult`).
+    values : ndarray (n, ...)
+        Values per checkpoint.
+    grid_s : ndarray (n_t,)
+        Run times [s].
+
+    Returns
+    -------
+    ndarray (n_t, ...)
+        The values of the last checkpoint starting at or before each time; NaN at and
+        after the end of the run (and before its start).
+
+    Examples
+    --------
+    >>> sample_checkpoints(np.array([0.0, 30.0]), np.array([30.0, 60.0]),
+    ...                    np.array([1.0, 2.0]), np.array([0.0, 29.0, 30.0, 89.0, 90.0]))
+    array([ 1.,  1.,  2.,  2., nan])
+    """
+    time_s = np.asarray(time_s, dtype=np.float64)
+    values = np.asarray(values, dtype=np.float64)
+    grid_s = np.asarray(grid_s, dtype=np.float64)
+    out = np.full((grid_s.size,) + values.shape[1:], np.nan)
+    if time_s.size == 0:
+        return out
+    t_end = time_s[-1] + duration_s[-1]
+    k = np.searchsorted(time_s, grid_s, side="right") - 1
+    ok = (k >= 0) & (grid_s < t_end)
+    out[ok] = values[k[ok]]
+    return out
 
 
 def summary_fields(groups) -> tuple:
@@ -122,12 +207,19 @@ def _nanmax(x, n):
 def batch_kernel(n_tpl, tpl_speed, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_hipext, tpl_stance,
                  tpl_stride_s, F0, prm, quad_w, sup_col, sup_F0, A, col_muscle, col_side,
                  col_comp, col_shear, col_rho, n_seg, seg_end, seg_speed, n_brk, brk_start,
-                 brk_end, sc, n_ck, group_of, state0, out):
+                 brk_end, sc, n_ck, group_of, state0, out, grid_s, series):
     """Run every scenario and write its summary row into ``out`` (n_scenario × n_field).
 
     Field order: ``_SCALAR_FIELDS`` then the end capacity of each muscle group (mean over
     its muscles). Inputs are the padded arrays of :class:`Packed`; ``state0`` (n_m, 8) is
     the fresh fibre-pool state.
+
+    Time series: ``grid_s`` (n_t,) holds ascending run times [s] and ``series``
+    (n_scenario × n_t × (5 + n_group), float64) receives each scenario's checkpoint values
+    at those times (order and sampling rule: module docstring, :data:`SERIES`). With
+    ``n_t = 0`` (e.g. ``grid_s`` empty and ``series`` of shape (n_scenario, 0, 0)) no series
+    are written. Sampling only reads the checkpoint arrays, so ``out`` does not depend on
+    whether series are requested.
     """
     n_s = F0.shape[0]
     n_m = F0.shape[1]
@@ -199,6 +291,46 @@ def batch_kernel(n_tpl, tpl_speed, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_hipext, tp
             cnt[group_of[i]] += 1.0
         for g in range(n_g):
             out[s, 12 + g] = acc[g] / cnt[g]
+        n_t = min(grid_s.shape[0], series.shape[1])
+        if n_t > 0 and n > 0:
+            k = 0
+            for j in range(n_t):
+                tj = grid_s[j]
+                while k + 1 < n and o_time[k + 1] <= tj:
+                    k += 1
+                if tj < o_time[0] or not (tj < t_end):
+                    for q in range(series.shape[2]):
+                        series[s, j, q] = np.nan
+                    continue
+                series[s, j, 0] = o_shear[k] / bw
+                series[s, j, 1] = o_sup[k]
+                series[s, j, 2] = o_lean[k]
+                series[s, j, 3] = o_tilt[k]
+                series[s, j, 4] = o_speed[k]
+                for g in range(n_g):
+                    acc[g] = 0.0
+                for i in range(n_m):
+                    acc[group_of[i]] += o_cap[k, i]
+                for g in range(n_g):
+                    series[s, j, 5 + g] = acc[g] / cnt[g]
+
+
+def _run(cfgs, grid_s):
+    p = pack(cfgs)
+    fields = summary_fields(p.groups)
+    out = np.full((p.n, len(fields)), np.nan)
+    state0 = np.tile(fresh_state(), (p.F0.shape[1], 1))
+    if grid_s is None:
+        grid = np.zeros(0)
+        series = np.zeros((p.n, 0, 0))
+    else:
+        grid = np.ascontiguousarray(grid_s, dtype=np.float64)
+        if grid.ndim != 1 or (grid.size > 1 and not np.all(np.diff(grid) > 0)):
+            raise ValueError("series times must be a strictly increasing 1-d array")
+        series = np.full((p.n, grid.size, len(series_names(p.groups))), np.nan)
+    batch_kernel(*p.args(), state0, out, grid, series)
+    rows = [dict(zip(fields, (float(x) for x in row))) for row in out]
+    return rows, series
 
 
 def run_batch(cfgs) -> list[dict]:
@@ -216,12 +348,28 @@ def run_batch(cfgs) -> list[dict]:
     """
     if not cfgs:
         return []
-    p = pack(cfgs)
-    fields = summary_fields(p.groups)
-    out = np.full((p.n, len(fields)), np.nan)
-    state0 = np.tile(fresh_state(), (p.F0.shape[1], 1))
-    batch_kernel(*p.args(), state0, out)
-    return [dict(zip(fields, (float(x) for x in row))) for row in out]
+    return _run(cfgs, None)[0]
+
+
+def run_batch_series(cfgs, grid_s):
+    """Summaries of many runs and their time series on a grid of run times.
+
+    Parameters
+    ----------
+    cfgs : sequence of Config
+    grid_s : array_like (n_t,)
+        Strictly increasing run times [s] to sample at.
+
+    Returns
+    -------
+    rows : list of dict
+        As :func:`run_batch` (identical values).
+    series : ndarray (n_scenario, n_t, n_series), float64
+        Series :func:`series_names` of the batch's muscle groups (module docstring).
+    """
+    if not cfgs:
+        return [], np.zeros((0, np.size(grid_s), 0))
+    return _run(cfgs, grid_s)
 
 
 SUMMARY_FIELDS = _SCALAR_FIELDS

@@ -25,6 +25,30 @@ Layout of ``results/<name>/`` (``name``: ``output.name`` or the config file's st
     figures/sensitivity.png
                         ([sweep.sensitivity] only) bar chart of S1 and ST with their
                         95 % confidence intervals
+    chunks/series_000123.npy
+                        (time series only) float64 array (n_chunk, n_time, n_series) of
+                        the chunk's scenarios, written atomically with its CSV
+    timeseries.npz      (time series only) all scenarios' series, streamed from the
+                        chunk files once all exist (see below)
+
+Time series (optional): a sweep writes them only when its config sets ``[output]
+timeseries = true`` explicitly (in the file, or ``--set output.timeseries=true``). The
+key's schema default (true, for single runs) does not count: a sweep file without the
+key writes no series, and ``config.toml`` records the choice. Every scenario is sampled
+every :data:`sim.sweep_series.STEP_S` = 60 s of run time, from 0 up to (not including)
+the longest run duration of the sweep: the value of the checkpoint covering that time,
+NaN after the run has ended (and, as in single runs, NaN back-load and posture values
+while resting; speed is 0 then). ``timeseries.npz`` holds ``series`` (float64,
+dimensions scenario × time × series), ``time_min`` (time) [min], ``series_names`` and
+``series_units`` (series), ``scenario`` (scenario; the index of the summary.csv row) and
+``_dims`` (JSON text mapping each array to its dimension names, as in :mod:`sim.io`).
+The series, in order: peak L5/S1 anterior shear ``shear_bw`` [BW], superficial load
+index ``superficial_load_index`` [1], trunk lean ``trunk_lean_deg`` [deg], extra pelvic
+tilt ``pelvic_tilt_deg`` [deg], speed ``speed_mps`` [m/s], then ``capacity_<group>``
+[fraction of fresh] of each muscle group (mean over its muscles) in the order of the
+``end_capacity_*`` columns (:data:`sim.batch.SERIES`). The file is an uncompressed zip
+streamed from the chunk files, so memory stays bounded by one chunk in the kernel and a
+1 MiB copy buffer in the merge; :func:`sim.sweep_series.load` maps ``series`` from disk.
 
 ``summary.csv`` columns: ``scenario`` (index, 0-based, as in the spec), the swept keys by
 their dotted names in spec order, then :func:`sim.batch.summary_fields` in order (spike
@@ -37,13 +61,16 @@ never spiked has onset ``nan``. Booleans are ``true``/``false``; table values (e
 
 Determinism: every scenario is computed on its own row of the batch kernel from its own
 inputs, so results do not depend on the thread count, the chunk size or the executor;
-``summary.csv`` is byte-identical across them.
+``summary.csv`` and ``timeseries.npz`` are byte-identical across them.
 
 Resume and re-runs: every file goes to a temporary name first and is renamed into place,
 so an interrupted sweep leaves only complete chunk files (temporary ``.*.tmp`` files are
-never read and are removed on resume). ``--resume`` recomputes only the missing chunks,
-after checking that the directory was written by the same resolved base config and the
-same scenario rows (``sweep.json`` hash; otherwise a one-line error). Without
+never read and are removed on resume). ``--resume`` recomputes only the missing chunks
+(with time series, a chunk counts as done only when both its CSV and its series file are
+complete), after checking that the directory was written by the same resolved base
+config and the same scenario rows (``sweep.json`` hash; otherwise a one-line error; the
+hash leaves out ``[output]``, so a finished sweep resumed with ``output.timeseries =
+true`` computes its series and keeps its summary). Without
 ``--resume``, a directory that already holds a sweep (finished or not) is never touched:
 the command stops with an error suggesting ``--resume``, a different ``output.name``, or
 removing the directory. A sweep process holds an exclusive lock on ``.lock`` in its
@@ -83,6 +110,7 @@ from .cli import UserError
 from .config import ConfigError, load_config, to_toml
 from .results import Timer, atomic_write_text, save_figure, write_json, write_manifest
 from .sweep_spec import SweepSpec, load_sweep
+from . import sweep_series
 
 __all__ = ["run_sweep", "default_chunk_size", "sweep_hash", "read_summary",
            "sensitivity_figure", "DASK_HINT", "MAX_CHUNK"]
@@ -185,11 +213,12 @@ _KERNEL_LOCK = threading.Lock()
 
 
 def _compute_chunk(base, keys, rows, overrides: list[dict], start: int,
-                   threads: int | None = None) -> str:
-    """Run the scenarios of one chunk; return its CSV text."""
+                   threads: int | None = None, times_s=None):
+    """Run the scenarios of one chunk; return its CSV text and its time series
+    (n_chunk × n_time × n_series, or None when ``times_s`` is None)."""
     import numba
 
-    from .batch import run_batch
+    from .batch import run_batch, run_batch_series
 
     cfgs = [base.with_overrides(ov) for ov in overrides]
     # One batch at a time per process (a multi-threaded Dask worker would otherwise
@@ -201,10 +230,13 @@ def _compute_chunk(base, keys, rows, overrides: list[dict], start: int,
             numba.set_num_threads(max(1, min(threads, numba.config.NUMBA_NUM_THREADS)))
         try:
             with numba.parallel_chunksize(1):
-                results = run_batch(cfgs)
+                if times_s is None:
+                    results, series = run_batch(cfgs), None
+                else:
+                    results, series = run_batch_series(cfgs, times_s)
         finally:
             numba.set_num_threads(old)
-    return _chunk_text(keys, start, rows, results)
+    return _chunk_text(keys, start, rows, results), series
 
 
 def _warmup(base, first: dict) -> float:
@@ -239,9 +271,11 @@ def _base_from_raw(flat: dict, digest: str):
     return base
 
 
-def _dask_chunk(flat: dict, digest: str, keys, rows, overrides, start, threads):
-    """Dask task: one chunk on a worker; returns its CSV text."""
-    return _compute_chunk(_base_from_raw(flat, digest), keys, rows, overrides, start, threads)
+def _dask_chunk(flat: dict, digest: str, keys, rows, overrides, start, threads,
+                times_s=None):
+    """Dask task: one chunk on a worker; returns its CSV text and time series (or None)."""
+    return _compute_chunk(_base_from_raw(flat, digest), keys, rows, overrides, start, threads,
+                          times_s)
 
 
 def _dask_warmup(flat: dict, digest: str, overrides: dict) -> float:
@@ -391,6 +425,30 @@ def _merge(directory: Path, n: int, n_chunks: int) -> Path:
     return final
 
 
+def _groups_of(header) -> list[str]:
+    """Muscle groups of a summary header (its ``end_capacity_*`` columns, in order)."""
+    return [h[len("end_capacity_"):] for h in header if h.startswith("end_capacity_")]
+
+
+def _n_series(csv_path: Path) -> int:
+    """Number of time series of a chunk (from its CSV header's muscle groups)."""
+    from .batch import SERIES
+
+    with open(csv_path, newline="") as fh:
+        header = next(csv.reader(fh))
+    return len(SERIES) + len(_groups_of(header))
+
+
+def _write_series(directory: Path, n: int, bounds, n_chunks: int, times_s) -> Path:
+    """Stream the chunks' series into ``timeseries.npz`` (names from summary.csv)."""
+    from .batch import series_names, series_units
+
+    with open(directory / "summary.csv", newline="") as fh:
+        groups = _groups_of(next(csv.reader(fh)))
+    return sweep_series.write_npz(directory, n, bounds, n_chunks, times_s,
+                                  series_names(groups), series_units(groups))
+
+
 def read_summary(path, columns=None) -> dict:
     """Columns of a ``summary.csv`` as float arrays (NaN for ``nan``), streaming the file.
 
@@ -464,7 +522,9 @@ def _config_text(path: Path, base) -> str:
     """Resolved base config (with its name) + the [sweep] table as written."""
     header = (f"sweep resolved from {base.source}: the base scenario with defaults filled "
               "in, then the [sweep] table as written")
-    named = base.with_overrides({"output.name": base.name})
+    # output.timeseries as this sweep uses it (its schema default is for single runs)
+    named = base.with_overrides({"output.name": base.name,
+                                 "output.timeseries": sweep_series.requested(base)})
     text = to_toml(named, header=header)
     sweep = tomllib.loads(Path(path).read_text(encoding="utf-8"))["sweep"]
     lines: list = []
@@ -487,15 +547,16 @@ class _Local:
     def warmup(self, base, ov) -> float:
         return _warmup(base, ov)
 
-    def run(self, base, spec, todo, bounds, write):
+    def run(self, base, spec, todo, bounds, write, times_s=None):
         for i in todo:
             s, e = bounds(i)
             try:
-                text = _compute_chunk(base, spec.keys, spec.rows[s:e],
-                                      [spec.overrides(j) for j in range(s, e)], s)
+                result = _compute_chunk(base, spec.keys, spec.rows[s:e],
+                                        [spec.overrides(j) for j in range(s, e)], s,
+                                        times_s=times_s)
             except ValueError as e:  # e.g. scenarios the model cannot run
                 raise UserError(f"{spec.source}: {e}") from None
-            write(i, text, e - s)
+            write(i, result, e - s)
 
     def close(self):
         pass
@@ -562,7 +623,7 @@ class _Dask:
             raise UserError(f"the Dask cluster at {self.scheduler} has no workers")
         return max(times.values())
 
-    def run(self, base, spec, todo, bounds, write):
+    def run(self, base, spec, todo, bounds, write, times_s=None):
         as_completed = self.distributed.as_completed
         flat = _base_raw(base)
         meta = {}
@@ -571,7 +632,7 @@ class _Dask:
             s, e = bounds(i)
             fut = self.client.submit(
                 _dask_chunk, flat, self.digest, spec.keys, spec.rows[s:e],
-                [spec.overrides(j) for j in range(s, e)], s, self.threads,
+                [spec.overrides(j) for j in range(s, e)], s, self.threads, times_s,
                 key=f"runfatigue-chunk-{self.digest[:16]}-{i}", pure=False)
             meta[fut.key] = (i, e - s)
             return fut
@@ -588,10 +649,10 @@ class _Dask:
             for fut in ac:
                 i, count = meta.pop(fut.key)
                 try:
-                    text = fut.result()
+                    result = fut.result()
                 except ValueError as e:
                     raise UserError(f"{spec.source}: {e}") from None
-                write(i, text, count)
+                write(i, result, count)
                 live.pop(fut.key, None)
                 fut.release()
                 nxt = next(pending, None)
@@ -804,14 +865,14 @@ def run_sweep(path, overrides=None, executor="local", workers=None, scheduler=No
     directory = Path(results_root) / base.name
     digest = sweep_hash(base, spec)
     state = _check_state(directory, digest, resume)
-    if _finished(directory, state):
+    if _finished(directory, state, base):
         return _nothing_to_do(directory, base, spec)
     ex = _Dask(workers, scheduler) if executor == "dask" else _Local()
     ex.digest = digest
     try:
         with _lock(directory):
             state = _check_state(directory, digest, resume)  # again, now under the lock
-            if _finished(directory, state):
+            if _finished(directory, state, base):
                 return _nothing_to_do(directory, base, spec)
             return _execute(path, base, spec, digest, directory, state, ex, chunk_size,
                             progress, command, t_start)
@@ -839,8 +900,13 @@ def _check_state(directory: Path, digest: str, resume: bool):
     return state
 
 
-def _finished(directory: Path, state) -> bool:
-    return bool(state and state.get("complete") and (directory / "summary.csv").exists())
+def _finished(directory: Path, state, base) -> bool:
+    """Complete, with time series if they are asked for now (a finished sweep resumed
+    with ``output.timeseries = true`` computes its series)."""
+    done = bool(state and state.get("complete") and (directory / "summary.csv").exists())
+    if done and sweep_series.requested(base):
+        done = (directory / "timeseries.npz").exists()
+    return done
 
 
 def _nothing_to_do(directory: Path, base, spec) -> Path:
@@ -863,6 +929,7 @@ def _execute(path, base, spec, digest, directory, state, ex, chunk_size, progres
     else:
         chunk = chunk_size or default_chunk_size(n, ex.parallel)
     n_chunks = math.ceil(n / chunk)
+    times_s = sweep_series.grid_s(base, spec) if sweep_series.requested(base) else None
     sweep_state = {
         "format": FORMAT, "name": base.name, "source": str(path), "kind": spec.kind,
         "keys": list(spec.keys), "n_scenarios": n, "chunk_size": chunk,
@@ -870,6 +937,9 @@ def _execute(path, base, spec, digest, directory, state, ex, chunk_size, progres
         "hash": digest,
         "hash_of": "sha256 of the resolved base config (without [output]), the package "
                    "version, the sweep kind, keys and every scenario row",
+        "timeseries": None if times_s is None else {
+            "step_s": sweep_series.STEP_S, "n_times": int(times_s.size),
+            "dtype": str(sweep_series.DTYPE), "dims": sweep_series.DIMS["series"]},
         "complete": False,
     }
     if not resumed:
@@ -880,21 +950,37 @@ def _execute(path, base, spec, digest, directory, state, ex, chunk_size, progres
     def bounds(i):
         return i * chunk, min(n, (i + 1) * chunk)
 
-    todo = [i for i in range(n_chunks) if not _chunk_ok(_chunk_path(directory, i), *bounds(i))]
+    def done(i):
+        start, stop = bounds(i)
+        if not _chunk_ok(_chunk_path(directory, i), start, stop):
+            return False
+        return times_s is None or sweep_series.chunk_ok(
+            sweep_series.chunk_path(directory, i), stop - start, times_s.size,
+            _n_series(_chunk_path(directory, i)))
+
+    todo = [i for i in range(n_chunks) if not done(i)]
     n_todo = sum(bounds(i)[1] - bounds(i)[0] for i in todo)
     compile_s = ex.warmup(base, spec.overrides(0)) if todo else 0.0
 
     bar = _Progress(base.name, n, n - n_todo, progress)
 
-    def write(i, text, count):
+    def write(i, result, count):
+        text, series = result
+        if times_s is not None:  # series first: a chunk's CSV implies its series
+            sweep_series.save_chunk(sweep_series.chunk_path(directory, i), series)
         atomic_write_text(_chunk_path(directory, i), text)
         bar.update(count)
 
     t_run = time.perf_counter()
-    ex.run(base, spec, todo, bounds, write)
+    ex.run(base, spec, todo, bounds, write, times_s)
     run_s = time.perf_counter() - t_run
     with Timer() as t_merge:
         _merge(directory, n, n_chunks)
+    ts_s = 0.0
+    if times_s is not None:
+        with Timer() as t_ts:
+            _write_series(directory, n, bounds, n_chunks, times_s)
+        ts_s = t_ts.elapsed
     sens_s = 0.0
     if spec.kind == "sensitivity":
         with Timer() as t_sens:
@@ -906,7 +992,8 @@ def _execute(path, base, spec, digest, directory, state, ex, chunk_size, progres
         write_figures(directory)
     rate = n_todo / run_s if run_s > 0 and n_todo else float("nan")
     timings = {"compile_s": round(compile_s, 4), "run_s": round(run_s, 4),
-               "merge_s": round(t_merge.elapsed, 4), "sensitivity_s": round(sens_s, 4),
+               "merge_s": round(t_merge.elapsed, 4), "timeseries_s": round(ts_s, 4),
+               "sensitivity_s": round(sens_s, 4),
                "figures_s": round(t_fig.elapsed, 4),
                "total_s": round(time.perf_counter() - t_start, 4)}
     extra = {

@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 
 import sim
-from sim.batch import run_batch, summary_fields
+from sim.batch import (run_batch, run_batch_series, sample_checkpoints, series_names,
+                       summary_fields)
 
 
 def configs():
@@ -58,3 +59,79 @@ def test_result_does_not_depend_on_the_other_scenarios_of_the_batch():
     behind = run_batch([b, a])[1]
     single = sim.simulate(a).summary()
     assert all(same(alone[k], behind[k]) and same(alone[k], single[k]) for k in alone)
+
+
+def sampled(res, grid):
+    """Checkpoint values at the grid times, computed here independently of the kernel:
+    the last checkpoint starting at or before t, NaN from the end of the run on."""
+    t_end = res.time_s[-1] + res.duration_s[-1]
+    k = np.searchsorted(res.time_s, grid, side="right") - 1
+    out = sampled_columns(res)[k]
+    out[(k < 0) | (grid >= t_end)] = np.nan
+    return out
+
+
+def sampled_columns(r):
+    """The series of a single run per checkpoint (group capacities summed left to right
+    in muscle order, as the kernel sums)."""
+    cols = [r.shear_bw, r.superficial_load_index, r.trunk_lean_deg, r.pelvic_tilt_deg,
+            r.speed_mps]
+    for g in r.groups:
+        idx = sorted(r.muscles.index(m) for m in r.groups[g])
+        total = np.zeros(r.time_s.size)
+        for i in idx:
+            total = total + r.capacity[:, i]
+        cols.append(total / len(idx))
+    return np.stack(cols, axis=1)
+
+
+def series_configs():
+    return [sim.load_config(None, {"run.duration_min": 20.0, "run.speed_mps": 3.6,
+                                   "scenario.hip_flexor_tightness_deg": 15.0,
+                                   "scenario.core_strength": 0.6,
+                                   "intervention.rest_breaks": [{"at_min": 8.0,
+                                                                 "duration_min": 2.5}]}),
+            sim.load_config(None, {"run.duration_min": 12.5,
+                                   "scenario.hip_flexor_tightness_deg": 18.0,
+                                   "intervention.pace_policy": "in_run_sequence",
+                                   "intervention.policy_wait_min": 1.0})]
+
+
+def test_series_equal_single_runs_sampled_on_the_grid():
+    cfgs = series_configs()
+    grid = np.arange(0.0, 21 * 60.0, 60.0)  # past the end of both runs
+    rows, series = run_batch_series(cfgs, grid)
+    assert str(rows) == str(run_batch(cfgs))  # summaries unchanged by the series
+    res = [sim.simulate(c) for c in cfgs]
+    names = series_names(res[0].groups)
+    assert names[:5] == ("shear_bw", "superficial_load_index", "trunk_lean_deg",
+                         "pelvic_tilt_deg", "speed_mps")
+    assert names[5:] == tuple(f"capacity_{g}" for g in res[0].groups)
+    assert series.shape == (2, grid.size, len(names)) and series.dtype == np.float64
+    for r, got in zip(res, series):
+        np.testing.assert_array_equal(got, sampled(r, grid))  # exact, NaN where NaN
+        np.testing.assert_array_equal(
+            got, sample_checkpoints(r.time_s, r.duration_s, sampled_columns(r), grid))
+    # rest break 8-10.5 min: no back load, speed 0; capacities go on
+    rest = series[0, 8:11]
+    assert np.all(np.isnan(rest[:, :4])) and np.all(rest[:, 4] == 0.0)
+    assert np.all(np.isfinite(rest[:, 5:]))
+    assert np.all(np.isnan(series[1, 13:]))  # after the end of the 12.5-min run
+    assert np.all(np.isfinite(series[1, 12, 4:]))
+
+
+def test_series_do_not_depend_on_threads_or_batch_neighbours():
+    cfgs = series_configs()
+    grid = np.arange(0.0, 1200.0, 60.0)
+    n = numba.get_num_threads()
+    try:
+        numba.set_num_threads(1)
+        _, one = run_batch_series(cfgs, grid)
+    finally:
+        numba.set_num_threads(n)
+    _, many = run_batch_series(cfgs, grid)
+    _, alone = run_batch_series(cfgs[1:], grid)
+    np.testing.assert_array_equal(one, many)
+    np.testing.assert_array_equal(alone[0], many[1])
+    with pytest.raises(ValueError, match="increasing"):
+        run_batch_series(cfgs, [60.0, 0.0])

@@ -234,3 +234,112 @@ def test_progress_line_overwrites_itself_on_a_terminal():
     quiet = io.StringIO()  # not a terminal: only the final line
     _Progress("demo", 10, 0, True, stream=quiet).close("sweep demo: done")
     assert quiet.getvalue() == "sweep demo: done\n"
+
+
+# ----------------------------------------------------------------------- time series
+
+SERIES_GRID = GRID.replace("[sweep.grid]", "[output]\ntimeseries = true\n[sweep.grid]")
+
+
+def test_timeseries_npz_shapes_and_values_equal_single_runs(tmp_path):
+    import numpy as np
+
+    import sim
+    from sim import sweep_series
+    from sim.batch import SERIES
+
+    path = write(tmp_path, "grid.toml", SERIES_GRID)
+    out = run_sweep(path, results_root=tmp_path / "ts", progress=False)
+    base, spec = load_sweep(path)
+    n = len(spec)
+    with np.load(out / "timeseries.npz", allow_pickle=False) as z:
+        assert sorted(z.files) == ["_dims", "scenario", "series", "series_names",
+                                   "series_units", "time_min"]
+        arrays = {k: z[k] for k in z.files}
+    dims = json.loads(str(arrays["_dims"]))
+    assert dims["series"] == ["scenario", "time", "series"] and dims["time_min"] == ["time"]
+    names = [str(x) for x in arrays["series_names"]]
+    header = next(csv.reader(open(out / "summary.csv")))
+    groups = [h[13:] for h in header if h.startswith("end_capacity_")]
+    assert names == [s[0] for s in SERIES] + [f"capacity_{g}" for g in groups]
+    assert [str(u) for u in arrays["series_units"]][:5] == ["BW", "1", "deg", "deg", "m/s"]
+    series = arrays["series"]
+    assert series.dtype == np.float64 and series.shape == (n, 20, len(names))
+    assert arrays["time_min"].tolist() == [float(m) for m in range(20)]  # 20-min runs
+    assert arrays["scenario"].tolist() == list(range(n))
+    # shear [BW] at the grid times equals single runs' checkpoint values, exactly
+    grid = arrays["time_min"] * 60.0
+    for i in range(n):
+        res = sim.simulate(spec.config(base, i))
+        k = np.searchsorted(res.time_s, grid, side="right") - 1
+        np.testing.assert_array_equal(series[i, :, 0], res.shear_bw[k])
+        np.testing.assert_array_equal(series[i, :, 4], res.speed_mps[k])
+    assert np.all(np.isfinite(series))  # no rest, every grid time inside the run
+    # the memory-mapped reader gives the same arrays
+    z = sweep_series.load(out)
+    assert isinstance(z["series"], np.memmap) and z["series_names"] == names
+    np.testing.assert_array_equal(z["series"], series)
+    # chunk files next to the CSVs; sweep.json says what was written
+    chunks = sorted(p.name for p in (out / "chunks").iterdir())
+    assert [c for c in chunks if c.startswith("series_")] == [
+        c.replace("chunk_", "series_").replace(".csv", ".npy")
+        for c in chunks if c.startswith("chunk_")]
+    state = json.loads((out / "sweep.json").read_text())
+    assert state["timeseries"]["n_times"] == 20 and state["timeseries"]["step_s"] == 60.0
+    assert "timeseries_s" in json.loads((out / "manifest.json").read_text())["timings_s"]
+    # a sweep without the flag: the same summary, no series (the schema default of true
+    # is for single runs), and its config.toml says so
+    plain = run_sweep(write(tmp_path, "plain.toml", GRID), results_root=tmp_path / "plain",
+                      progress=False)
+    assert (plain / "summary.csv").read_bytes() == (out / "summary.csv").read_bytes()
+    assert not (plain / "timeseries.npz").exists()
+    assert not list((plain / "chunks").glob("series_*"))
+    assert "timeseries = false" in (plain / "config.toml").read_text()
+    assert "timeseries = true" in (out / "config.toml").read_text()
+    assert json.loads((plain / "sweep.json").read_text())["timeseries"] is None
+
+
+def test_timeseries_chunk_size_and_resume_change_nothing(tmp_path):
+    path = write(tmp_path, "grid.toml", SERIES_GRID)
+    ref = run_sweep(path, results_root=tmp_path / "default", progress=False)
+    ref_bytes = (ref / "timeseries.npz").read_bytes()
+    one = run_sweep(path, chunk_size=1, results_root=tmp_path / "cs1", progress=False)
+    assert len(list((one / "chunks").glob("series_*.npy"))) == 6
+    assert (one / "timeseries.npz").read_bytes() == ref_bytes  # same contents, same bytes
+    # interrupted after the chunks: one series file lost, one cut short
+    state = json.loads((one / "sweep.json").read_text())
+    (one / "sweep.json").write_text(json.dumps({**state, "complete": False}))
+    for name in ("summary.csv", "timeseries.npz"):
+        (one / name).unlink()
+    (one / "chunks" / "series_000002.npy").unlink()
+    cut = one / "chunks" / "series_000004.npy"
+    cut.write_bytes(cut.read_bytes()[:-8])
+    run_sweep(path, resume=True, results_root=tmp_path / "cs1", progress=False)
+    man = json.loads((one / "manifest.json").read_text())["sweep"]
+    assert man["resumed"] and man["computed_now"] == 2 and man["reused"] == 4
+    assert (one / "timeseries.npz").read_bytes() == ref_bytes
+    assert (one / "summary.csv").read_bytes() == (ref / "summary.csv").read_bytes()
+
+
+def test_finished_sweep_resumed_with_timeseries_adds_them(tmp_path):
+    path = write(tmp_path, "grid.toml", GRID)
+    out = run_sweep(path, results_root=tmp_path / "res", progress=False)
+    assert not (out / "timeseries.npz").exists()
+    summary = (out / "summary.csv").read_bytes()
+    run_sweep(path, {"output.timeseries": True}, resume=True, results_root=tmp_path / "res",
+              progress=False)
+    ref = run_sweep(path, {"output.timeseries": True}, results_root=tmp_path / "ref",
+                    progress=False)
+    assert (out / "timeseries.npz").read_bytes() == (ref / "timeseries.npz").read_bytes()
+    assert (out / "summary.csv").read_bytes() == summary
+
+
+def test_dask_writes_the_same_timeseries(tmp_path, require_extra):
+    require_extra("distributed")
+    path = write(tmp_path, "grid.toml", SERIES_GRID)
+    local = run_sweep(path, chunk_size=4, results_root=tmp_path / "local", progress=False)
+    r = cli("sweep", str(path), "--executor", "dask", "--workers", "2", "--chunk-size", "2",
+            "--no-progress", "--results", str(tmp_path / "dask"), cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    out = tmp_path / "dask" / "grid"
+    assert (out / "timeseries.npz").read_bytes() == (local / "timeseries.npz").read_bytes()
