@@ -328,7 +328,6 @@ def run_kernel(tpl_speed, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_hipext, tpl_stance,
     n_m = F0.shape[0]
     n_dof, n_col = A.shape
     n_ph = tpl_m.shape[1]
-    half = n_ph // 2
     n_ck_max = o_time.shape[0]
     mass, duration, block_s, resolved = sc[0], sc[1], sc[2], sc[3] > 0.5
     policy, jog, wait_s = int(sc[9]), sc[10], sc[11]

@@ -15,8 +15,6 @@ True
 """
 from __future__ import annotations
 
-import numpy as np
-
 from .config import load_config
 from .simulation import simulate
 

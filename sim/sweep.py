@@ -99,7 +99,6 @@ import json
 import math
 import os
 import sys
-import tempfile
 import threading
 import time
 import tomllib
@@ -107,8 +106,9 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from .cli import UserError
-from .config import ConfigError, load_config, to_toml
-from .results import Timer, atomic_write_text, save_figure, write_json, write_manifest
+from .config import load_config, to_toml
+from .results import (Timer, atomic_open, atomic_write_text, save_figure, write_json,
+                      write_manifest)
 from .sweep_spec import SweepSpec, load_sweep
 from . import sweep_series
 
@@ -393,35 +393,24 @@ def _remove_temporaries(directory: Path):
 
 
 def _merge(directory: Path, n: int, n_chunks: int) -> Path:
-    """Stream the chunk files into ``summary.csv`` (temporary file, fsync, rename)."""
+    """Stream the chunk files into ``summary.csv`` (written atomically)."""
     final = directory / "summary.csv"
-    fd, tmp = tempfile.mkstemp(prefix=".summary.csv.", suffix=".tmp", dir=directory)
-    try:
-        with os.fdopen(fd, "wb") as out:
-            header = None
-            rows = 0
-            for i in range(n_chunks):
-                with open(_chunk_path(directory, i), "rb") as fh:
-                    first = fh.readline()
-                    if header is None:
-                        header = first
-                        out.write(first)
-                    elif first != header:
-                        raise RuntimeError(f"chunk {i} has different columns than chunk 0")
-                    for line in fh:
-                        out.write(line)
-                        rows += 1
-            if rows != n:
-                raise RuntimeError(f"chunks hold {rows} scenarios, expected {n}")
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, final)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
+    with atomic_open(final, "wb") as out:
+        header = None
+        rows = 0
+        for i in range(n_chunks):
+            with open(_chunk_path(directory, i), "rb") as fh:
+                first = fh.readline()
+                if header is None:
+                    header = first
+                    out.write(first)
+                elif first != header:
+                    raise RuntimeError(f"chunk {i} has different columns than chunk 0")
+                for line in fh:
+                    out.write(line)
+                    rows += 1
+        if rows != n:
+            raise RuntimeError(f"chunks hold {rows} scenarios, expected {n}")
     return final
 
 
