@@ -45,7 +45,7 @@ from .fatigue.pools import fresh_state, muscle_capacity
 from .metrics import spike_onset_kernel
 from .scenario import build_inputs, n_checkpoints_max
 
-__all__ = ["SUMMARY_FIELDS", "SERIES", "pack", "batch_kernel", "run_batch",
+__all__ = ["SERIES", "summary_fields", "pack", "batch_kernel", "run_batch",
            "run_batch_series", "series_names", "series_units", "sample_checkpoints"]
 
 _SCALAR_FIELDS = (
@@ -371,5 +371,3 @@ def run_batch_series(cfgs, grid_s):
         return [], np.zeros((0, np.size(grid_s), 0))
     return _run(cfgs, grid_s)
 
-
-SUMMARY_FIELDS = _SCALAR_FIELDS

@@ -56,6 +56,7 @@ from numba import njit
 from .compensation import (effective_tightness_deg, knee_tracking_gain,
                            passive_hip_flexor_moment, tilt_deficit_deg)
 from .fatigue.pools import energy_factor, muscle_step, pool_block_step, pool_capacity, recruit
+from .gait import DOFS
 from .pace import in_interval, planned_speed
 from .sharing import STATUS_OK, solve_sharing_weighted
 from .spine import l5s1_loads
@@ -74,14 +75,14 @@ SCALARS = (
     "max_block_s", "block_tolerance", "reuse_tolerance",
 )
 
-#: Rows of the demand (same order as :data:`sim.gait.DOFS`).
-DOF = {"hip_flexion": 0, "hip_abduction": 1, "knee_extension": 2,
-       "ankle_plantarflexion": 3, "lumbar_extension": 4, "lumbar_bending": 5}
+#: Rows of the demand (:data:`sim.gait.DOFS`) by name.
+DOF = {name: k for k, name in enumerate(DOFS)}
 
 #: Stages of the pace policies.
 STAGES = ("plan", "slowed", "stretching", "jog_after_stretch", "lying_rest", "jog_final")
 
-_HIP_FLEX, _HIP_ABD, _LUMB_EXT, _LUMB_BEND = 0, 1, 4, 5
+_HIP_FLEX, _HIP_ABD = DOF["hip_flexion"], DOF["hip_abduction"]
+_LUMB_EXT, _LUMB_BEND = DOF["lumbar_extension"], DOF["lumbar_bending"]
 
 
 @njit(cache=True)

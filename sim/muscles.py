@@ -49,6 +49,7 @@ import numpy as np
 from numba import njit
 
 from . import params
+from .gait import DOFS as GAIT_DOFS
 
 __all__ = [
     "DOFS",
@@ -61,19 +62,11 @@ __all__ = [
     "sharing_columns",
     "column_capacities",
     "column_forces_to_muscles",
-    "passive_hip_flexor_moment",
-    "psoas_passive_tension",
 ]
 
-#: Degrees of freedom of the load sharing, in the row order of the moment-arm matrix.
-DOFS = (
-    "hip_flexion",
-    "hip_abduction",
-    "knee_extension",
-    "ankle_plantarflexion",
-    "lumbar_extension",
-    "lumbar_bending",
-)
+#: Degrees of freedom of the load sharing, in the row order of the moment-arm matrix
+#: (the demand's DOFs, :data:`sim.gait.DOFS`).
+DOFS = GAIT_DOFS
 #: Joint classes of Frey-Law et al. 2012 used by the muscle set (index order).
 FATIGUE_CLASSES = ("general", "knee", "ankle", "trunk")
 #: Column side codes: right (and all unpaired leg muscles) and left.
@@ -520,68 +513,3 @@ def column_forces_to_muscles(F, cols: SharingColumns) -> np.ndarray:
     out = np.empty((f.shape[0], int(cols.column_muscle.max()) + 1))
     column_forces_to_muscles_into(f, cols.column_muscle, cols.column_side, out)
     return out
-
-
-def passive_hip_flexor_moment(x_deg, mass_kg: float = 75.0):
-    """Passive hip-flexor moment near the end of the hip extension range.
-
-    ``M(x) = M_end * exp(x / x0) * (mass / m_ref)``, with ``x`` the hip extension
-    relative to the end of the passive range (negative before it, 0 at it). ``M_end``
-    and ``x0`` are the ``[passive_hip_flexors]`` parameters of ``muscles.toml``
-    (assumptions, shape after identified passive hip moments). Moments scale with
-    mass like the active capacities.
-
-    Parameters
-    ----------
-    x_deg : float or array_like
-        Hip extension beyond the end of the passive extension range [deg].
-    mass_kg : float, default 75.0
-        Body mass [kg].
-
-    Returns
-    -------
-    float or ndarray
-        Passive hip flexion moment [N m] (>= 0, acting to flex the hip).
-
-    Examples
-    --------
-    >>> round(float(passive_hip_flexor_moment(0.0, 75.44)), 1)
-    13.0
-    >>> round(float(passive_hip_flexor_moment(-8.0, 75.44)), 2)   # one angle constant before
-    4.78
-    """
-    p = params.load(_DATA)
-    pf, sc = p["passive_hip_flexors"], p["scaling"]
-    scale = float(mass_kg) / sc["reference_mass"]
-    return pf["end_range_moment"] * np.exp(np.asarray(x_deg, dtype=float) / pf["angle_constant"]) * scale
-
-
-def psoas_passive_tension(x_deg, mass_kg: float = 75.0):
-    """Passive psoas tension from :func:`passive_hip_flexor_moment`.
-
-    ``T = psoas_share * M(x) / r_psoas``, with the psoas hip-flexion moment arm
-    ``r_psoas`` scaled by ``(mass / m_ref)**(1/3)``. Use it with
-    ``psoas_shear_per_N`` and ``psoas_compression_per_N`` of ``muscles.toml`` for the
-    pull of a taut psoas on L5/S1.
-
-    Parameters
-    ----------
-    x_deg : float or array_like
-        Hip extension beyond the end of the passive extension range [deg].
-    mass_kg : float, default 75.0
-        Body mass [kg].
-
-    Returns
-    -------
-    float or ndarray
-        Passive psoas tension [N].
-
-    Examples
-    --------
-    >>> round(float(psoas_passive_tension(0.0, 75.44)))
-    152
-    """
-    p = params.load(_DATA)
-    pf, sc = p["passive_hip_flexors"], p["scaling"]
-    arm = pf["psoas_moment_arm"] * (float(mass_kg) / sc["reference_mass"]) ** sc["moment_arm_exponent"]
-    return pf["psoas_share"] * passive_hip_flexor_moment(x_deg, mass_kg) / arm

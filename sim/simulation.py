@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .engine import STAGES, run_kernel
+from .engine import run_kernel
 from .fatigue.pools import fresh_state
 from .metrics import spike_onset
 from .results import Timer
@@ -273,5 +273,3 @@ def _package(cfg, inp, n, out, state, timings) -> RunResult:
         dofs=inp.dofs, end_capacity=_end_capacity(inp, state), config=cfg, timings_s=timings,
     )
 
-
-STAGE_NAMES = STAGES

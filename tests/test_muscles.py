@@ -255,20 +255,6 @@ def test_shape_errors(ms):
 
 
 # --------------------------------------------------------------------------------------
-# passive hip flexors
-# --------------------------------------------------------------------------------------
-def test_passive_hip_flexors():
-    x = np.linspace(-30.0, 10.0, 41)
-    M = mus.passive_hip_flexor_moment(x, REF_MASS)
-    assert np.all(np.diff(M) > 0) and np.all(M > 0)
-    assert M[x == 0.0][0] == pytest.approx(13.0)
-    T = mus.psoas_passive_tension(0.0, REF_MASS)
-    assert T == pytest.approx(0.28 * 13.0 / 0.024)
-    # heavier runner: moment scales with mass
-    assert mus.passive_hip_flexor_moment(0.0, 2 * REF_MASS) == pytest.approx(26.0)
-
-
-# --------------------------------------------------------------------------------------
 # examples
 # --------------------------------------------------------------------------------------
 def test_examples_run():

@@ -1,0 +1,31 @@
+"""L5/S1 loads: upper-body load on an inclined disc plus muscle lines of action."""
+import numpy as np
+import pytest
+
+from sim.spine import l5s1_loads, upper_body_load
+
+
+def test_upper_body_load_only():
+    w = upper_body_load(75.0, 0.536, 9.81, 2.5)
+    comp, shear = l5s1_loads(np.zeros(3), np.zeros(3), np.zeros(3), w, np.deg2rad(40.0),
+                             0.0, 0.95, 0.3)
+    assert comp == pytest.approx(w * np.cos(np.deg2rad(40.0)))
+    assert shear == pytest.approx(w * np.sin(np.deg2rad(40.0)))
+
+
+def test_steeper_disc_more_shear_and_protective_fascicles_reduce_it():
+    w = 1000.0
+    _, s40 = l5s1_loads(np.zeros(1), np.zeros(1), np.zeros(1), w, np.deg2rad(40), 0, 0, 0)
+    _, s55 = l5s1_loads(np.zeros(1), np.zeros(1), np.zeros(1), w, np.deg2rad(55), 0, 0, 0)
+    assert s55 > s40
+    f = np.array([300.0])
+    _, s_deep = l5s1_loads(f, np.array([0.82]), np.array([-0.57]), w, np.deg2rad(40), 0, 0, 0)
+    _, s_sup = l5s1_loads(f, np.array([1.0]), np.array([-0.05]), w, np.deg2rad(40), 0, 0, 0)
+    assert s_deep < s_sup < s40
+
+
+def test_taut_psoas_adds_compression_and_anterior_shear():
+    args = (np.zeros(1), np.zeros(1), np.zeros(1), 500.0, np.deg2rad(40))
+    c0, s0 = l5s1_loads(*args, 0.0, 0.95, 0.3)
+    c1, s1 = l5s1_loads(*args, 200.0, 0.95, 0.3)
+    assert c1 - c0 == pytest.approx(190.0) and s1 - s0 == pytest.approx(60.0)
