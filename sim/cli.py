@@ -5,6 +5,8 @@ Subcommands
 run        simulate one run of a config; writes ``results/<name>/``
 plot       redraw the figures of a results directory without re-simulating
 bench      speed benchmark (batch kernel, reference path, resolved-mode error)
+demo       interactive demo with sliders, or an animation (--save, or no display)
+lessons    build the six teaching lessons into ``results/lessons/``
 sweep      run every scenario of a [sweep] config; writes ``results/<name>/summary.csv``
 config     print the resolved configuration (defaults filled in, overrides applied)
 validate   compare the model with the literature; writes ``results/validation/``
@@ -160,6 +162,26 @@ def _cmd_bench(args) -> int:
     return 0
 
 
+def _cmd_demo(args) -> int:
+    from .config import load_config, parse_override
+    from .demo import run_demo
+
+    overrides = dict(parse_override(x) for x in (args.set or []))
+    cfg = load_config(args.config, overrides)
+    return run_demo(save=args.save, config=cfg)
+
+
+def _cmd_lessons(args) -> int:
+    from .lessons import build_all
+
+    try:
+        paths = build_all(args.out, only=args.only or None)
+    except ValueError as e:
+        raise UserError(str(e)) from None
+    print(f"lessons: {len(paths)} files in {args.out} (start with {Path(args.out) / 'README.md'})")
+    return 0
+
+
 def _cmd_validate(args) -> int:
     from . import validate
     from .results import Timer, write_manifest
@@ -223,6 +245,19 @@ def build_parser() -> argparse.ArgumentParser:
                    help="scenarios re-run in resolved mode (3)")
     b.add_argument("--results", default="results", help="results root (default: results)")
     b.set_defaults(func=_cmd_bench)
+
+    d = sub.add_parser("demo", help="interactive demo with sliders (or an animation when "
+                                    "there is no display)")
+    d.add_argument("config", nargs="?", default=None, help="optional base config (TOML)")
+    d.add_argument("--set", action="append", metavar="KEY=VALUE", help="override a config key")
+    d.add_argument("--save", metavar="GIF", default=None,
+                   help="write an animation of a run to this file instead of opening a window")
+    d.set_defaults(func=_cmd_demo)
+
+    ls = sub.add_parser("lessons", help="build the six teaching lessons (figures + pages)")
+    ls.add_argument("--out", default="results/lessons", help="output directory")
+    ls.add_argument("--only", nargs="+", metavar="LESSON", help="build only these lessons")
+    ls.set_defaults(func=_cmd_lessons)
 
     c = sub.add_parser("config", help="print the resolved configuration")
     _add_config_args(c)
