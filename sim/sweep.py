@@ -71,8 +71,9 @@ complete), after checking that the directory was written by the same resolved ba
 config and the same scenario rows (``sweep.json`` hash; otherwise a one-line error; the
 hash leaves out ``[output]``, so a finished sweep resumed with ``output.timeseries =
 true`` computes its series and keeps its summary). Without
-``--resume``, a directory that already holds a sweep (finished or not) is never touched:
-the command stops with an error suggesting ``--resume``, a different ``output.name``, or
+``--resume``, running the same finished sweep again is a no-op that keeps its results,
+and a directory that holds an unfinished or a different sweep is never touched: the
+command stops with an error suggesting ``--resume``, a different ``output.name``, or
 removing the directory. A sweep process holds an exclusive lock on ``.lock`` in its
 directory, so two processes never write the same sweep at once.
 
@@ -876,7 +877,8 @@ def _check_state(directory: Path, digest: str, resume: bool):
         raise UserError(f"{directory}: has chunks/ but no sweep.json, so it cannot be "
                         "checked or resumed; remove the directory to start again")
     if state is not None:
-        if not resume:
+        same_and_done = state.get("complete") and state.get("hash") == digest
+        if not resume and not same_and_done:
             what = "a finished" if state.get("complete") else "an unfinished"
             raise UserError(f"{directory} already holds {what} sweep; continue it with "
                             "--resume, or remove the directory (or --set output.name=...) "
