@@ -67,17 +67,30 @@ def write_run(res, directory, command: str) -> Path:
 
 
 def write_run_figures(res, directory) -> list:
-    """Render every figure of a run into ``directory/figures``; returns the paths."""
+    """Render every figure of a run into ``directory/figures``; returns the paths.
+
+    ``load_curves.png`` (the fatigue cascade), ``pool_depletion.png`` (slow- vs
+    fast-twitch pools), ``stride_forces_early_vs_late.png`` (forces within a stride) and
+    ``compensation_angles.png`` (trunk lean, pelvic tilt); see :mod:`sim.plots`.
+    """
     from . import plots
     import matplotlib
 
     matplotlib.use("Agg", force=False)
     import matplotlib.pyplot as plt
 
-    fig = plots.load_curves(res)
-    path = save_figure(fig, Path(directory) / "figures" / "load_curves.png")
-    plt.close(fig)
-    return [path]
+    figures = (("load_curves.png", plots.load_curves),
+               ("pool_depletion.png", plots.pool_depletion),
+               ("stride_forces_early_vs_late.png", plots.stride_forces),
+               ("compensation_angles.png", plots.compensation_angles))
+    paths = []
+    for name, draw in figures:
+        fig = draw(res)
+        try:
+            paths.append(save_figure(fig, Path(directory) / "figures" / name))
+        finally:
+            plt.close(fig)
+    return paths
 
 
 def load_timeseries(directory) -> dict:
