@@ -1,0 +1,168 @@
+"""Shared pieces of the teaching lessons: configs, page text, figures and known limits.
+
+Every lesson page carries :data:`DISCLAIMER_LINE`, says what the model assumes and what
+it leaves out, and quotes the model's known limits (:data:`LIMITS`) that matter for it.
+Figures are drawn on :class:`matplotlib.figure.Figure` objects (no pyplot state) and
+written atomically through :func:`sim.results.save_figure`.
+
+Examples
+--------
+>>> fmt_onset(float("nan"), 120.0)
+'never within 120 min'
+>>> fmt_onset(0.0, 120.0)
+'0 min (above the threshold from the start)'
+>>> fmt_onset(1605.5, 120.0)
+'27 min'
+>>> print(md_table(["a", "b"], [[1, "x"]]))
+| a | b |
+|---|---|
+| 1 | x |
+"""
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+
+from ..config import load_config
+from ..plots import DISCLAIMER, PALETTE
+from ..results import atomic_write_text, save_figure
+
+__all__ = ["DISCLAIMER_LINE", "LIMITS", "config", "fmt_onset", "md_table", "minutes",
+           "new_figure", "save", "write_page", "lumbar_force_N", "time_above_min",
+           "PALETTE", "DISCLAIMER"]
+
+#: One-line reminder printed at the top of every lesson page.
+DISCLAIMER_LINE = (f"> **{DISCLAIMER}** This page shows what a simplified model computes "
+                   "for one reference runner; it does not diagnose, treat or predict "
+                   "anyone's back pain. If your back hurts, see a physiotherapist or doctor.")
+
+#: The model's known limits (README, "What the model shows today, and its known limits").
+LIMITS = {
+    "even_pace": (
+        "**Back loads are highest early, not late.** At an even pace the model's back-load "
+        "indices are highest in the first minutes (every muscle is fresh, so the biggest "
+        "muscles carry the most) and then settle as the fatigue states do; they rise again "
+        "only when the energy stores run low (faster than marathon pace, or past the "
+        "marathon 'wall' near 155 min). The model does **not** yet produce a back-load "
+        "spike that *grows late* in an even-paced run, which is what the article describes. "
+        "Read an onset of 0 min as 'above the threshold from the start' and 'never' as "
+        "'never within the run', not as a prediction of when pain starts."),
+    "rest_phase": (
+        "**Slow running below about 2.6 m/s.** The rest-recovery multiplier acts only while "
+        "a fibre pool is below 1 % activation (Looft et al. 2018). Below about 2.6 m/s the "
+        "back muscles never fall that low within a stride in this model, lose their rest "
+        "phases and fatigue much more. The model's moderate jog is 2.8 m/s for that reason; "
+        "do not read 'slower is always better' (or worse) from it below 2.6 m/s."),
+    "deep_vs_superficial": (
+        "**Deep vs superficial fatigue is open.** Whether the deep lumbar muscles should "
+        "fatigue faster than the superficial ones (fibre types, the effort criterion, "
+        "lumping of muscles) is an open modelling question."),
+    "one_runner": (
+        "**One runner's movement.** The net joint moments come from one set of reference "
+        "running data (Hamner & Delp 2013, 2-5 m/s); every simulated runner moves like it, "
+        "and net joint moments are held constant as the runner fatigues."),
+    "threshold": (
+        "**The spike threshold is a choice, not a pain threshold.** A spike is peak L5/S1 "
+        "anterior shear above 0.85 body weights held for 2 min: between a fresh, flexible "
+        "runner (about 0.75 BW) and the 700 N frequent-exposure limit of Gallagher & "
+        "Marras 2012 (about 0.95 BW at 75 kg)."),
+    "left_out": (
+        "**Left out:** hamstring and calf flexibility, ankle mobility, shoes and running "
+        "surface. The article says these are connected to back pain too; the model has no "
+        "mechanism for them, so it says nothing about them."),
+}
+
+
+def config(overrides: dict | None = None, name: str = "lesson"):
+    """A resolved configuration from the defaults plus dotted ``overrides``.
+
+    Lessons build their scenarios from the defaults (not from ``configs/*.toml``) so an
+    installed package can build them; each page names the equivalent config file.
+
+    Examples
+    --------
+    >>> config({"run.speed_mps": 3.2}).run.speed_mps
+    3.2
+    """
+    return load_config(None, {"output.name": name, **(overrides or {})})
+
+
+def fmt_onset(onset_s: float, duration_min: float) -> str:
+    """Spike onset as text: minutes, 'from the start', or 'never within ... min'."""
+    if not math.isfinite(onset_s):
+        return f"never within {duration_min:g} min"
+    if onset_s <= 0.0:
+        return "0 min (above the threshold from the start)"
+    return f"{onset_s / 60.0:.0f} min"
+
+
+def md_table(head, rows) -> str:
+    """A markdown table from a header and rows of cells (already formatted or plain)."""
+    lines = ["| " + " | ".join(str(h) for h in head) + " |",
+             "|" + "---|" * len(head)]
+    lines += ["| " + " | ".join(str(c) for c in r) + " |" for r in rows]
+    return "\n".join(lines)
+
+
+def minutes(res) -> np.ndarray:
+    """Checkpoint mid-times [min] (loads describe the block around them)."""
+    return (res.time_s + 0.5 * res.duration_s) / 60.0
+
+
+def lumbar_force_N(res, groups=("lumbar_deep", "lumbar_superficial", "abdominals")):
+    """Mean force over the stride, summed over the muscles of ``groups`` (right side) [N]."""
+    idx = [res.muscles.index(m) for g in groups for m in res.groups[g]]
+    return res.mean_force_N[:, idx].sum(axis=1)
+
+
+def time_above_min(res, threshold_bw: float) -> float:
+    """Running time with peak anterior shear above ``threshold_bw`` [min]."""
+    above = np.isfinite(res.shear_bw) & (res.shear_bw > threshold_bw)
+    return float(np.sum(res.duration_s[above]) / 60.0)
+
+
+def new_figure(nrows=1, ncols=1, figsize=(8.0, 5.0), **kwargs):
+    """A constrained-layout figure and its axes, with the disclaimer footnote.
+
+    Examples
+    --------
+    >>> fig, ax = new_figure()
+    >>> fig.texts[0].get_text()
+    'Educational model, not medical advice.'
+    """
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=figsize, layout="constrained")
+    axes = fig.subplots(nrows, ncols, **kwargs)
+    # below the axes (outside the canvas; the tight bounding box of the PNG keeps it)
+    fig.text(0.005, -0.005, DISCLAIMER, fontsize=7, color="0.4", va="top")
+    return fig, axes
+
+
+def save(fig, path, written: list) -> Path:
+    """Save ``fig`` as PNG (atomically) and append the path to ``written``."""
+    p = save_figure(fig, path)
+    written.append(Path(p))
+    return Path(p)
+
+
+def write_page(path, text: str, written: list) -> Path:
+    """Write a markdown page (atomically) and append the path to ``written``."""
+    p = atomic_write_text(path, text.strip() + "\n")
+    written.append(Path(p))
+    return Path(p)
+
+
+def limits_section(keys, extra=()) -> str:
+    """The 'leaves out, and known limits' section: bullets of :data:`LIMITS` and extras."""
+    items = list(extra) + [LIMITS[k] for k in keys]
+    return ("## What the model leaves out, and its known limits\n\n"
+            + "\n".join(f"- {s}" for s in items))
+
+
+def header(number: int, title: str, point: str) -> str:
+    """Page title, disclaimer line and the article's point the lesson is about."""
+    return (f"# Lesson {number}: {title}\n\n{DISCLAIMER_LINE}\n\n"
+            f"**The article's point.** {point}\n")

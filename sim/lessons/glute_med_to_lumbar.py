@@ -1,0 +1,267 @@
+"""Lesson 3: a weak or tired gluteus medius overworks the lumbar muscles (via trunk lean).
+
+Runs gluteus medius strengths 1.0, 0.85, 0.7 and 0.55 at marathon pace (3.2 m/s) for two
+hours and shows the trunk lean, the lumbar muscle force and the L5/S1 shear. Then
+:func:`sim.sensitivity_assumed.glute_to_lumbar` shows how the size of the
+glute-to-lumbar effect depends on the assumed lean cost (and the knee-tracking gain).
+
+Examples
+--------
+>>> d = compute(minutes=20, lean_costs=(100.0,), knee_gains=(0.3,))
+>>> d["rows"][-1]["lean_end_deg"] > d["rows"][0]["lean_end_deg"]
+True
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from ..sensitivity_assumed import glute_to_lumbar
+from ..simulation import simulate
+from ._common import (PALETTE, config, header, limits_section, lumbar_force_N, md_table,
+                      minutes, new_figure, save, write_page)
+
+__all__ = ["NAME", "TITLE", "STRENGTHS", "LEAN_COSTS", "KNEE_GAINS", "compute", "build"]
+
+NAME = "glute_med_to_lumbar"
+TITLE = "A tired gluteus medius overworks the lumbar muscles"
+STRENGTHS = (1.0, 0.85, 0.7, 0.55)
+#: Lean costs [1/rad^2] and knee-tracking gains [1] of the sensitivity view.
+LEAN_COSTS = (10.0, 30.0, 100.0, 300.0, 1000.0)
+KNEE_GAINS = (0.0, 0.3, 1.0)
+SPEED = 3.2
+LUMBAR_NAMES = {"multifidus": "multifidus", "quadratus_lumborum": "quadratus lumborum",
+                "erector_spinae_deep": "erector spinae, lumbar fascicles (deep)",
+                "erector_spinae_superficial": "erector spinae, thoracic fascicles (superficial)",
+                "rectus_abdominis": "rectus abdominis", "obliques": "obliques"}
+
+
+def compute(minutes: float = 120.0, lean_costs=LEAN_COSTS, knee_gains=KNEE_GAINS) -> dict:
+    """Runs over gluteus medius strength, and the sensitivity rows of the assumed constants.
+
+    Returns
+    -------
+    dict
+        ``rows`` (one per strength: lean, lumbar force, superficial load, shear at the end),
+        ``results`` (strength -> RunResult), ``per_muscle`` (lumbar muscle -> extra mean
+        force at the end, strength 0.7 minus 1.0 [N]), ``sens`` (rows of
+        :func:`~sim.sensitivity_assumed.glute_to_lumbar`), ``lean_cost`` (the default).
+    """
+    results, rows = {}, []
+    for g in STRENGTHS:
+        r = simulate(config({"run.duration_min": minutes, "run.speed_mps": SPEED,
+                             "scenario.glute_med_strength": g}, NAME))
+        results[g] = r
+        rows.append({"strength": g, "lean_end_deg": float(r.trunk_lean_deg[-1]),
+                     "lumbar_force_end_N": float(lumbar_force_N(r)[-1]),
+                     "sup_end": float(r.superficial_load_index[-1]),
+                     "shear_end_bw": float(r.shear_bw[-1]),
+                     "glute_cap_end": float(r.capacity[-1, r.muscles.index("gluteus_medius")])})
+    r1, r7 = results[1.0], results[0.7]
+    per = {m: float(r7.mean_force_N[-1, r7.muscles.index(m)] - r1.mean_force_N[-1, r1.muscles.index(m)])
+           for m in LUMBAR_NAMES}
+    sens = glute_to_lumbar(lean_costs=lean_costs, knee_gains=knee_gains, minutes=minutes,
+                           speed_mps=SPEED)
+    return {"rows": rows, "results": results, "per_muscle": per, "sens": sens,
+            "lean_cost": config().model.lean_cost,
+            "knee_gain": config().model.knee_tracking_gain}
+
+
+def _fig_time(d):
+    fig, axes = new_figure(3, 1, figsize=(8.0, 9.0), sharex=True)
+    colours = [PALETTE["black"], PALETTE["orange"], PALETTE["vermillion"], PALETTE["purple"]]
+    for c, (g, r) in zip(colours, d["results"].items()):
+        t = minutes(r)
+        lab = f"gluteus medius strength {g:g}"
+        axes[0].plot(t, r.trunk_lean_deg, color=c, lw=2, label=lab)
+        axes[1].plot(t, lumbar_force_N(r), color=c, lw=2, label=lab)
+        axes[2].plot(t, r.shear_bw, color=c, lw=2, label=lab)
+    axes[0].set_ylabel("peak trunk lateral lean [deg]")
+    axes[0].set_title("Trunk lean over the stance hip")
+    axes[1].set_ylabel("lumbar + abdominal force [N]")
+    axes[1].set_title("Lumbar muscle force (mean over the stride, summed, one side)")
+    axes[2].set_ylabel("L5/S1 anterior shear [body weights]")
+    axes[2].set_title("Peak L5/S1 anterior shear (note the narrow scale)")
+    axes[2].set_xlabel("run time [min]")
+    axes[0].legend(fontsize=8, loc="lower right")
+    fig.suptitle(f"A weaker gluteus medius: more trunk lean, more lumbar force ({SPEED} m/s, 2 h)",
+                 fontsize=11)
+    return fig
+
+
+def _fig_sens(d):
+    fig, axes = new_figure(1, 2, figsize=(10.0, 4.2))
+    k0, w0 = d["knee_gain"], d["lean_cost"]
+    lean_rows = sorted((r for r in d["sens"] if r["knee_tracking_gain"] == k0),
+                       key=lambda r: r["lean_cost"])
+    w = np.array([r["lean_cost"] for r in lean_rows])
+    ax = axes[0]
+    ax.plot(w, [r["extra_lumbar_force_N"] for r in lean_rows], "o-", color=PALETTE["vermillion"],
+            lw=2, label="extra lumbar force [N]")
+    ax.set_xscale("log")
+    ax.set_xlabel("assumed lean cost w [1/rad²] (log scale)")
+    ax.set_ylabel("extra lumbar + abdominal force [N]", color=PALETTE["vermillion"])
+    ax.axvline(w0, color="0.5", ls=":", lw=1)
+    ax.text(w0, ax.get_ylim()[1], " default", va="top", fontsize=8, color="0.4")
+    ax2 = ax.twinx()
+    ax2.plot(w, [r["extra_lean_deg"] for r in lean_rows], "s--", color=PALETTE["green"], lw=1.5)
+    ax2.set_ylabel("extra trunk lean [deg]", color=PALETTE["green"])
+    ax.set_title("Lean cost: an ASSUMED constant", fontsize=10)
+    gain_rows = sorted((r for r in d["sens"] if r["lean_cost"] == w0),
+                       key=lambda r: r["knee_tracking_gain"])
+    ax = axes[1]
+    kk = [r["knee_tracking_gain"] for r in gain_rows]
+    ax.plot(kk, [r["extra_lumbar_force_N"] for r in gain_rows], "o-", color=PALETTE["vermillion"], lw=2)
+    ax.set_xlabel("assumed knee-tracking gain k [-]")
+    ax.set_ylabel("extra lumbar + abdominal force [N]", color=PALETTE["vermillion"])
+    ax.axvline(k0, color="0.5", ls=":", lw=1)
+    ax2 = ax.twinx()
+    ax2.plot(kk, [r["extra_lean_deg"] for r in gain_rows], "s--", color=PALETTE["green"], lw=1.5)
+    ax2.set_ylabel("extra trunk lean [deg]", color=PALETTE["green"])
+    ax.set_title("Knee-tracking gain: an ASSUMED constant", fontsize=10)
+    # same scales in both panels (from zero), so the two constants compare fairly
+    fmax = 1.1 * max(r["extra_lumbar_force_N"] for r in d["sens"])
+    lmax = 1.1 * max(r["extra_lean_deg"] for r in d["sens"])
+    for a in fig.axes:
+        if a.get_ylabel().startswith("extra lumbar"):
+            a.set_ylim(0, fmax)
+        elif a.get_ylabel().startswith("extra trunk"):
+            a.set_ylim(0, lmax)
+    fig.suptitle("Weak (0.7) minus normal (1.0) gluteus medius at the end of a 2-h run, "
+                 f"{SPEED} m/s", fontsize=11)
+    return fig
+
+
+def build(out_dir) -> list[Path]:
+    """Run the lesson, write its figures and ``README.md`` into ``out_dir/glute_med_to_lumbar``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> paths = build(tempfile.mkdtemp())  # doctest: +SKIP
+    """
+    d = compute()
+    here = Path(out_dir) / NAME
+    written: list[Path] = []
+    save(_fig_time(d), here / "glute_to_lumbar.png", written)
+    save(_fig_sens(d), here / "lean_cost_sensitivity.png", written)
+    rows = {r["strength"]: r for r in d["rows"]}
+    n, wk = rows[1.0], rows[0.7]
+    table = md_table(["gluteus medius strength", "its capacity at 2 h", "trunk lean at 2 h [deg]",
+                      "lumbar + abdominal force at 2 h [N]",
+                      "superficial back load at 2 h [force / fresh capacity]",
+                      "L5/S1 shear at 2 h [BW]"],
+                     [[f"{r['strength']:g}", f"{100 * r['glute_cap_end']:.1f} %",
+                       f"{r['lean_end_deg']:.2f}", f"{r['lumbar_force_end_N']:.1f}",
+                       f"{r['sup_end']:.3f}", f"{r['shear_end_bw']:.3f}"] for r in d["rows"]])
+    per = d["per_muscle"]
+    total = sum(per.values())
+    per_rows = sorted(per.items(), key=lambda kv: -abs(kv[1]))
+    table_per = md_table(["muscle", "extra mean force, strength 0.7 vs 1.0 [N]"],
+                         [[LUMBAR_NAMES[m], f"{v:+.1f}"] for m, v in per_rows])
+    k0, w0 = d["knee_gain"], d["lean_cost"]
+    lean_rows = sorted((r for r in d["sens"] if r["knee_tracking_gain"] == k0),
+                       key=lambda r: r["lean_cost"])
+    gain_rows = sorted((r for r in d["sens"] if r["lean_cost"] == w0),
+                       key=lambda r: r["knee_tracking_gain"])
+    f_lo, f_hi = lean_rows[-1], lean_rows[0]
+    fdef = next(r for r in lean_rows if r["lean_cost"] == w0)
+    table_sens = md_table(
+        ["lean cost w [1/rad²]", "knee-tracking gain k", "lean, normal glute [deg]",
+         "extra lean [deg]", "extra lumbar force [N]", "extra shear [BW]"],
+        [[f"{r['lean_cost']:g}" + (" (default)" if r["lean_cost"] == w0 else ""),
+          f"{r['knee_tracking_gain']:g}" + (" (default)" if r["knee_tracking_gain"] == k0 else ""),
+          f"{r['lean_deg_normal']:.2f}", f"{r['extra_lean_deg']:.2f}",
+          f"{r['extra_lumbar_force_N']:.1f}", f"{r['extra_shear_bw']:+.3f}"]
+         for r in lean_rows + [g for g in gain_rows if g["knee_tracking_gain"] != k0]])
+    sup_extra = per["erector_spinae_superficial"]
+    top = per_rows[0]
+    text = f"""
+{header(3, TITLE, "When the gluteus medius fatigues, the superficial lumbar muscles are overworked.")}
+
+## What the figures show
+
+![Trunk lean, lumbar force and shear for four gluteus medius strengths](glute_to_lumbar.png)
+
+Two-hour runs at {SPEED} m/s with the gluteus medius at 100 %, 85 %, 70 % and 55 % of
+normal strength (a weak or pre-tired hip abductor). Numbers at the end of the run:
+
+{table}
+
+- **The mechanism in the model.** When the hip abductors cannot hold the pelvis level
+  cheaply, the trunk leans over the stance hip: this shortens the lever of the ground
+  reaction force about the hip and unloads the abductors, but the lumbar side-bending
+  muscles must then hold the leaned trunk. At 2 h the lean is {wk['lean_end_deg']:.2f} deg
+  with a 70 % gluteus medius against {n['lean_end_deg']:.2f} deg with a normal one, and the
+  summed lumbar and abdominal force is {wk['lumbar_force_end_N'] - n['lumbar_force_end_N']:+.1f} N
+  higher ({wk['lumbar_force_end_N']:.1f} vs {n['lumbar_force_end_N']:.1f} N, mean over the
+  stride, one side).
+- **Why does the weak muscle's capacity not fall further?** Capacity is the fraction of
+  the muscle's *own* fresh maximum. The load sharing protects a weak muscle by handing
+  work to its synergists and to the lean, so its fraction ends up similar; what changes
+  is the lean and who picks up the work.
+
+**Which trunk muscles take the extra work** (strength 0.7 minus 1.0, at 2 h; total
+{total:+.1f} N):
+
+{table_per}
+
+The largest share goes to the {LUMBAR_NAMES[top[0]]} ({top[1]:+.1f} N); the superficial
+erector spinae get {sup_extra:+.1f} N. So the model does load the lumbar muscles more, and
+the superficial erector spinae are among them, but the side-bending work is shared by
+every trunk muscle with a sideways lever (abdominal obliques included), not only by the
+superficial back muscles as the article suggests.
+
+
+- **Shear hardly changes**: {wk['shear_end_bw'] - n['shear_end_bw']:+.3f} body weights at
+  2 h. Trunk lean loads the spine sideways; the anterior shear of lessons 4-6 comes from
+  the sagittal plane (pelvic tilt, deep vs superficial extensors).
+
+### How much does this depend on an assumed constant? A lot.
+
+![Sensitivity of the glute-to-lumbar result to the lean cost and the knee-tracking gain](lean_cost_sensitivity.png)
+
+**The size of this effect depends on an assumed constant, the lean cost w**
+(`model.lean_cost`, default {w0:g}). It sets how "expensive" a trunk lean is compared
+with muscle effort, and no study gives it a value. Weak (0.7) minus normal (1.0) gluteus
+medius at the end of a 2-h run:
+
+{table_sens}
+
+Over the plausible range w = {f_hi['lean_cost']:g}-{f_lo['lean_cost']:g}, the extra lumbar
+force caused by the weak gluteus medius ranges from {f_lo['extra_lumbar_force_N']:.1f} N to
+{f_hi['extra_lumbar_force_N']:.1f} N (default {fdef['extra_lumbar_force_N']:.1f} N), a factor
+of {f_hi['extra_lumbar_force_N'] / max(f_lo['extra_lumbar_force_N'], 1e-9):.0f}; the
+extra lean from {f_lo['extra_lean_deg']:.2f} to {f_hi['extra_lean_deg']:.2f} deg. The
+*direction* (weaker gluteus medius → more lean, more lumbar force) holds for every value
+tried; the *size* is not a prediction. The knee-tracking gain matters much less here
+(extra lumbar force {min(r['extra_lumbar_force_N'] for r in gain_rows):.1f} to
+{max(r['extra_lumbar_force_N'] for r in gain_rows):.1f} N for k = {gain_rows[0]['knee_tracking_gain']:g}-{gain_rows[-1]['knee_tracking_gain']:g}).
+
+## What the model assumes
+
+- **Lean cost w is an assumption** with no published value (above). The lean is a variable
+  of the load sharing, costed w θ², next to the muscles' capacity-weighted effort.
+- Leaning by θ moves the upper body's centre of mass sideways by about h θ and lowers the
+  hip abduction moment by about (vertical ground reaction force) × h_eff × θ; holding the
+  trunk costs the lumbar side-benders (upper-body weight) × h_t × θ. Geometry from
+  `sim/data/body.toml`, each value with its source or marked as an assumption.
+- **Knee-tracking gain k is an assumption** (lesson 2).
+- Gluteus medius "weakness" is a multiplier on its fresh maximum force; its fibre type
+  (p_ST = 0.55) is a modelling value without a primary biopsy measurement.
+
+{limits_section(["deep_vs_superficial", "one_runner", "even_pace", "left_out"], extra=[
+    "**No pelvic drop.** The model has trunk lean as the only frontal-plane compensation; "
+    "contralateral pelvic drop and hip adduction angles are not simulated.",
+])}
+
+## Try it yourself
+
+```bash
+runfatigue run configs/glute_med_fatigue.toml
+runfatigue run configs/glute_med_fatigue.toml --set model.lean_cost=30
+```
+"""
+    write_page(here / "README.md", text, written)
+    return written
