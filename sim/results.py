@@ -49,6 +49,9 @@ __all__ = [
     "Timer",
 ]
 
+_UMASK = os.umask(0)
+os.umask(_UMASK)
+
 _DEPENDENCIES = ("numpy", "numba", "llvmlite", "scipy", "matplotlib", "dask",
                  "distributed", "SALib")
 
@@ -73,6 +76,7 @@ def atomic_open(path, mode: str = "wb", **kwargs):
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        os.chmod(tmp, 0o666 & ~_UMASK)     # as an ordinary open() would (mkstemp uses 0600)
         with os.fdopen(fd, mode, **kwargs) as fh:
             yield fh
             fh.flush()

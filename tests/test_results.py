@@ -48,3 +48,10 @@ def test_npz_roundtrip(tmp_path):
     p = results.save_npz(tmp_path / "t.npz", a=np.arange(3.0))
     with np.load(p) as z:
         assert z["a"].tolist() == [0.0, 1.0, 2.0]
+
+
+def test_written_files_get_ordinary_permissions(tmp_path):
+    umask = os.umask(0)
+    os.umask(umask)
+    p = results.atomic_write_text(tmp_path / "a.txt", "x")
+    assert (p.stat().st_mode & 0o777) == (0o666 & ~umask)
