@@ -118,7 +118,7 @@ def _figure(nrows, ncols, figsize, **kw):
     return fig, axes
 
 
-def _finish(fig, title, subtitle=None, notes=(), handles=None, ncol=3):
+def finish_figure(fig, title, subtitle=None, notes=(), handles=None, ncol=3):
     """Bold title and a subtitle (the run), an optional figure legend below the panels,
     then notes and the disclaimer as a footnote.
 
@@ -304,7 +304,7 @@ def load_curves(res):
         a.grid(alpha=0.3, lw=0.5)
     ax.set_xlim(0, t_end)
 
-    return _finish(fig, "The fatigue cascade over the run", _caption(res))
+    return finish_figure(fig, "The fatigue cascade over the run", _caption(res))
 
 
 def pool_depletion(res, muscles=None):
@@ -386,7 +386,7 @@ def pool_depletion(res, muscles=None):
              "store = muscle glycogen. A pool the muscle does not recruit stays at 100 %.",
              "Recruitment is slow-twitch first (size principle): fast-twitch pools drain when "
              "the slow-twitch pool cannot meet the demand."]
-    return _finish(fig, "Fibre pools: slow- vs fast-twitch capacity and energy over the run",
+    return finish_figure(fig, "Fibre pools: slow- vs fast-twitch capacity and energy over the run",
                    _caption(res), notes, handles, ncol=3)
 
 
@@ -481,7 +481,7 @@ def stride_forces(res, muscles=None):
              "stride). Each panel has its own force scale, starting at 0 N.",
              "The demanded net joint moments are almost the same early and late (hip abduction "
              "rises a little as the quadriceps tire): what changes is which muscles carry them."]
-    return _finish(fig, "Within one stride, early vs late: who carries the load",
+    return finish_figure(fig, "Within one stride, early vs late: who carries the load",
                    _caption(res), notes, handles, ncol=3)
 
 
@@ -573,7 +573,7 @@ def compensation_angles(res):
              "assumption.",
              "Pelvic tilt is a posture held over the stride: one degree per degree of hip "
              "extension the tight hip flexors do not allow (model default)."]
-    return _finish(fig, "Compensations: trunk lean and pelvic tilt", _caption(res), notes)
+    return finish_figure(fig, "Compensations: trunk lean and pelvic tilt", _caption(res), notes)
 
 
 def compare_runs(results, labels=None):
@@ -685,5 +685,5 @@ def compare_runs(results, labels=None):
         ax.grid(alpha=0.3, lw=0.5)
     notes = ["Spike onset: the first time the index stays above its threshold for the hold "
              "time; \"from the start\" means the run is above it in its first minutes."]
-    return _finish(fig, f"Comparing {len(results)} runs", None, notes, handles,
+    return finish_figure(fig, f"Comparing {len(results)} runs", None, notes, handles,
                    ncol=1 if len(results) > 3 else min(2, len(results)))

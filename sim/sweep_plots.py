@@ -55,7 +55,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .plots import DISCLAIMER, PALETTE
+from .plots import PALETTE, finish_figure
 from .results import save_figure
 from .schema import SCHEMA
 
@@ -521,28 +521,6 @@ def _new_figure(n_panels, panel_w=3.7, panel_h=3.3, extra_w=1.4, ncols_max=3):
     return fig, list(axes[:n_panels])
 
 
-def _finish(fig, title, notes, handles=None, ncol=3):
-    """Title (the question), a legend below the panels, then notes and the disclaimer.
-
-    Legend and footnote are measured and the constrained layout is told to keep the
-    strip they need free (``rect``), so nothing overlaps at any figure size.
-    """
-    fig.suptitle(title, fontsize=14, fontweight="bold")
-    h = fig.get_figheight()
-    pad = 0.06  # [in]
-    lines = [n for n in notes if n] + [DISCLAIMER]
-    foot = fig.text(0.01, pad / h, "\n".join(lines), ha="left", va="bottom", fontsize=8,
-                    color="0.3", linespacing=1.4, gid="footnote")
-    bottom = pad + foot.get_window_extent().height / fig.dpi + pad
-    if handles:
-        leg = fig.legend(handles=handles, loc="lower center", bbox_to_anchor=(0.5, bottom / h),
-                         ncol=min(ncol, len(handles)), fontsize=9, frameon=False)
-        bottom += leg.get_window_extent().height / fig.dpi
-    frac = min(bottom / h, 0.5)
-    fig.get_layout_engine().set(rect=(0.0, frac, 1.0, 1.0 - frac))
-    return fig
-
-
 def _legend_never(duration_text):
     from matplotlib.patches import Patch
 
@@ -705,7 +683,7 @@ def _heatmap(data, column, x_key, y_key, facet_key, fixed, *, onset):
         notes.append(f"Cells holding several runs show the {'earliest onset' if onset else 'highest value'}.")
     title = ("When does back loading spike?" if onset
              else "How much does the lower back get sheared?")
-    return _finish(fig, title, notes, handles)
+    return finish_figure(fig, title, notes=notes, handles=handles)
 
 
 def _onset_colorbar(cbar, data):
@@ -841,7 +819,7 @@ def _heatmap_sample(data, column, x_key, y_key, facet_key, *, onset):
              f"One point per sampled scenario ({n}); " + _others_vary(others, "no other swept keys.")]
     title = ("When does back loading spike?" if onset
              else "How much does the lower back get sheared?")
-    return _finish(fig, title, notes, handles)
+    return finish_figure(fig, title, notes=notes, handles=handles)
 
 
 def onset_heatmap(data, x_key, y_key, facet_key=None, *, column="spike_onset_s", fixed=None):
@@ -1115,7 +1093,8 @@ def onset_vs_parameter(data, x_key, group_key=None, *, column="spike_onset_s", f
                               label="open marker in the grey band: never spiked within the run"))
     if shown_infeasible:
         handles.append(_legend_infeasible("point"))
-    return _finish(fig, "When does back loading spike?", notes, handles, ncol=2)
+    return finish_figure(fig, "When does back loading spike?", notes=notes, handles=handles,
+                         ncol=2)
 
 
 def _never_connectors(ax, x, y, never_y, **style):
