@@ -287,6 +287,10 @@ def _check_structure(raw: dict, where: str, extra_sections=()):
     for section, content in raw.items():
         if section in extra_sections:
             continue
+        if section == "sweep":
+            raise ConfigError(f"{where}: [sweep]: this is a sweep config; run it with "
+                              f"'runfatigue sweep {where}'; allowed here: "
+                              f"{', '.join(SCHEMA)}")
         if section not in SCHEMA:
             raise ConfigError(f"{where}: [{section}]: unknown section"
                               f"{_suggest(section, list(SCHEMA) + list(extra_sections))}; "

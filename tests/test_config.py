@@ -148,3 +148,10 @@ def test_cli_set_overrides(tmp_path):
     assert "duration_min = 60.0" in r.stdout and 'index = "superficial_load"' in r.stdout
     r = run_cli("config", str(p), "--set", "run.duration_min")
     assert r.returncode == 2 and "expected key=value" in r.stderr
+
+
+def test_sweep_config_given_to_a_single_run_points_to_sweep(tmp_path):
+    p = write(tmp_path, '[sweep.grid]\n"run.speed_mps" = [3.0]\n')
+    with pytest.raises(ConfigError, match="this is a sweep config; run it with 'runfatigue sweep"):
+        load_config(p)
+    assert load_config(p, extra_sections=("sweep",)).run.speed_mps == 3.0
