@@ -117,22 +117,19 @@ def _solve_phase(j, tpl, tpl_m, tpl_grf_r, tpl_hipext, tpl_stance, A, C, W, sc, 
 
 
 @njit(cache=True)
-def _spine_phase(j, tpl, F, tpl_grf_tot, tpl_hipext, col_muscle, col_side, col_comp,
-                 col_shear, sc, limit, tilt_deg, f_tmp):
-    """L5/S1 compression and anterior shear [N] at phase ``j`` of a solved stride ``F``."""
+def _spine_phase(j, tpl, F, tpl_grf_tot, tpl_hipext, leg_spine, col_comp, col_shear, sc,
+                 limit, tilt_deg, f_tmp):
+    """L5/S1 compression and anterior shear [N] at phase ``j`` of a solved stride ``F``.
+
+    ``leg_spine`` marks leg muscles that reach the spine (psoas): the left leg's (the same
+    column half a stride on) pulls on L5/S1 too."""
     n = F.shape[0]
     half = n // 2
     j2 = (j + half) % n
     for c in range(F.shape[1]):
         f_tmp[c] = F[j, c]
-        # a leg muscle reaching the spine (psoas): add the left leg's (half a stride on)
-        if col_side[c] == 0 and col_comp[c] != 0.0:
-            paired = False
-            for c2 in range(F.shape[1]):
-                if c2 != c and col_muscle[c2] == col_muscle[c]:
-                    paired = True
-            if not paired:
-                f_tmp[c] += F[j2, c]
+        if leg_spine[c]:
+            f_tmp[c] += F[j2, c]
     m_end, x0 = sc[25], sc[26]
     t_ps = (passive_hip_flexor_moment(tpl_hipext[tpl, j], limit, m_end, x0)
             + passive_hip_flexor_moment(tpl_hipext[tpl, j2], limit, m_end, x0)) * sc[27]
@@ -237,7 +234,7 @@ def _next_event(t, t_end, arr):
 
 
 @njit(cache=True)
-def _stride_metrics(tpl, Fs, Th, Tilt, tpl_grf_tot, tpl_hipext, col_muscle, col_side, col_comp,
+def _stride_metrics(tpl, Fs, Th, Tilt, tpl_grf_tot, tpl_hipext, leg_spine, col_comp,
                     col_shear, sup_col, sup_F0, sc, limit, f_tmp, shear_out):
     """Peak compression [N], anterior shear [N], superficial load [1] and lean [rad] of a stride."""
     n_ph = Fs.shape[0]
@@ -246,8 +243,8 @@ def _stride_metrics(tpl, Fs, Th, Tilt, tpl_grf_tot, tpl_hipext, col_muscle, col_
     pk_sup = 0.0
     pk_lean = 0.0
     for j in range(n_ph):
-        comp, shear = _spine_phase(j, tpl, Fs, tpl_grf_tot, tpl_hipext, col_muscle, col_side,
-                                   col_comp, col_shear, sc, limit, Tilt[j], f_tmp)
+        comp, shear = _spine_phase(j, tpl, Fs, tpl_grf_tot, tpl_hipext, leg_spine, col_comp,
+                                   col_shear, sc, limit, Tilt[j], f_tmp)
         shear_out[j] = shear
         pk_c = max(pk_c, comp)
         pk_s = max(pk_s, shear)
@@ -359,6 +356,14 @@ def run_kernel(tpl_speed, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_hipext, tpl_stance,
     kgain = 1.0
     bad = False
     f_tmp = np.zeros(n_col)
+    # leg muscles (one column, no left twin) that reach the spine: the psoas
+    leg_spine = np.zeros(n_col, dtype=np.bool_)
+    for c in range(n_col):
+        if col_side[c] == 0 and col_comp[c] != 0.0:
+            leg_spine[c] = True
+            for c2 in range(n_col):
+                if c2 != c and col_muscle[c2] == col_muscle[c]:
+                    leg_spine[c] = False
     ustate = np.zeros(8)
 
     t = 0.0
@@ -491,8 +496,8 @@ def run_kernel(tpl_speed, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_hipext, tpl_stance,
                 if phase_pos == 0:
                     # a stride is complete
                     pk_c, pk_s, pk_sup, pk_lean = _stride_metrics(
-                        tpl, Fs, Th, Tilt, tpl_grf_tot, tpl_hipext, col_muscle, col_side,
-                        col_comp, col_shear, sup_col, sup_F0, sc, limit, f_tmp, Shear)
+                        tpl, Fs, Th, Tilt, tpl_grf_tot, tpl_hipext, leg_spine, col_comp,
+                        col_shear, sup_col, sup_F0, sc, limit, f_tmp, Shear)
                     acc_c += pk_c
                     acc_s += pk_s
                     acc_sup += pk_sup
