@@ -142,8 +142,11 @@ def new_figure(nrows=1, ncols=1, figsize=(8.0, 5.0), **kwargs):
 
 
 def save(fig, path, written: list) -> Path:
-    """Save ``fig`` as PNG (atomically) and append the path to ``written``."""
+    """Save ``fig`` as PNG (atomically), close it, and append the path to ``written``."""
+    import matplotlib.pyplot as plt
+
     p = save_figure(fig, path)
+    plt.close(fig)
     written.append(Path(p))
     return Path(p)
 
