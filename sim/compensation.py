@@ -53,13 +53,13 @@ from __future__ import annotations
 
 import math
 
-from numba import njit
+from .jit import kernel
 
 __all__ = ["effective_tightness_deg", "tilt_deficit_deg", "passive_hip_flexor_moment",
            "lean_lever_hip", "knee_tracking_gain"]
 
 
-@njit(cache=True)
+@kernel
 def effective_tightness_deg(t_s, tightness_deg, stretch_deg, fade_s):
     """Hip-flexor tightness left after stretching [deg].
 
@@ -80,7 +80,7 @@ def effective_tightness_deg(t_s, tightness_deg, stretch_deg, fade_s):
     return max(0.0, tightness_deg - stretch_deg * remaining)
 
 
-@njit(cache=True)
+@kernel
 def tilt_deficit_deg(hip_extension_needed_deg, rom_deg, tightness_deg):
     """Hip extension the hip cannot give, taken as extra anterior pelvic tilt [deg].
 
@@ -96,7 +96,7 @@ def tilt_deficit_deg(hip_extension_needed_deg, rom_deg, tightness_deg):
     return max(0.0, hip_extension_needed_deg - (rom_deg - tightness_deg))
 
 
-@njit(cache=True)
+@kernel
 def passive_hip_flexor_moment(hip_extension_needed_deg, limit_deg, moment_at_limit, angle_constant_deg):
     """Passive hip flexion moment of the hip flexors [N·m].
 
@@ -108,13 +108,13 @@ def passive_hip_flexor_moment(hip_extension_needed_deg, limit_deg, moment_at_lim
     return moment_at_limit * math.exp((reached - limit_deg) / angle_constant_deg)
 
 
-@njit(cache=True)
+@kernel
 def lean_lever_hip(hat_mass_fraction, hat_com_above_hip_m):
     """Effective lever ``h_eff`` [m/rad]: hip abduction moment saved per N of vertical GRF per rad."""
     return hat_mass_fraction * hat_com_above_hip_m
 
 
-@njit(cache=True)
+@kernel
 def knee_tracking_gain(quad_capacity, gain):
     """Multiplier on the stance hip abduction demand for quadriceps capacity ``quad_capacity``."""
     return 1.0 + gain * max(0.0, 1.0 - quad_capacity)

@@ -57,8 +57,9 @@ from .compensation import (effective_tightness_deg, knee_tracking_gain,
                            passive_hip_flexor_moment, tilt_deficit_deg)
 from .fatigue.pools import energy_factor, muscle_step, pool_block_step, pool_capacity, recruit
 from .gait import DOFS
+from .jit import kernel
 from .pace import in_interval, planned_speed
-from .sharing import STATUS_OK, solve_sharing_weighted
+from .sharing import STATUS_OK, column_structure, solve_sharing_columns
 from .spine import l5s1_loads
 
 __all__ = ["SCALARS", "DOF", "STAGES", "run_kernel"]
@@ -85,9 +86,9 @@ _HIP_FLEX, _HIP_ABD = DOF["hip_flexion"], DOF["hip_abduction"]
 _LUMB_EXT, _LUMB_BEND = DOF["lumbar_extension"], DOF["lumbar_bending"]
 
 
-@njit(cache=True)
-def _solve_phase(j, tpl, tpl_m, tpl_grf_r, tpl_hipext, tpl_stance, A, C, W, sc, kgain, limit,
-                 theta_stride, m, B, w, lam0, lam, f, theta, work):
+@kernel
+def _solve_phase(j, tpl, tpl_m, tpl_grf_r, tpl_hipext, tpl_stance, Ai, Av, C, W, sc, kgain,
+                 limit, theta_stride, m, B, w, lam0, lam, f, theta, work):
     """Build the demand of phase ``j`` and solve its load sharing.
 
     Returns the solver status and the relative moment residual."""
@@ -112,11 +113,11 @@ def _solve_phase(j, tpl, tpl_m, tpl_grf_r, tpl_hipext, tpl_stance, A, C, W, sc, 
     if j >= half:
         jm = j - half
         m[_LUMB_BEND] += tpl_grf_r[tpl, jm] * mass * sc[20] * g * sc[23] * theta_stride[jm]
-    status, _, resid = solve_sharing_weighted(A, C, W, B, w, m, lam0, f, theta, lam, work)
+    status, _, resid = solve_sharing_columns(Ai, Av, C, W, B, w, m, lam0, f, theta, lam, work)
     return status, resid
 
 
-@njit(cache=True)
+@kernel
 def _spine_phase(j, tpl, F, tpl_grf_tot, tpl_hipext, leg_spine, col_comp, col_shear, sc,
                  limit, tilt_deg, f_tmp):
     """L5/S1 compression and anterior shear [N] at phase ``j`` of a solved stride ``F``.
@@ -138,7 +139,7 @@ def _spine_phase(j, tpl, F, tpl_grf_tot, tpl_hipext, leg_spine, col_comp, col_sh
     return l5s1_loads(f_tmp, col_comp, col_shear, w_ub, incl, t_ps, sc[28], sc[29])
 
 
-@njit(cache=True)
+@kernel
 def _capacities(state, prm, F0, col_muscle, col_rho, cap, C, W):
     """Muscle capacities (fraction of fresh), column capacity forces and effort weights [N]."""
     for i in range(state.shape[0]):
@@ -152,7 +153,7 @@ def _capacities(state, prm, F0, col_muscle, col_rho, cap, C, W):
         W[k] = col_rho[k] * C[k]
 
 
-@njit(cache=True)
+@kernel
 def _block_fatigue(state, prm, F0, col_muscle, col_side, Fs, dt):
     """Advance every pool over ``dt`` with the stride statistics of the solved stride ``Fs``."""
     n_ph = Fs.shape[0]
@@ -190,7 +191,7 @@ def _block_fatigue(state, prm, F0, col_muscle, col_side, Fs, dt):
             state[i, 4], state[i, 5], state[i, 6], state[i, 7] = a, b, c_, d
 
 
-@njit(cache=True)
+@kernel
 def _rest_fatigue(state, prm, dt):
     """Advance every pool over ``dt`` at rest (zero target, recovery r·R)."""
     for i in range(state.shape[0]):
@@ -205,7 +206,7 @@ def _rest_fatigue(state, prm, dt):
             state[i, o], state[i, o + 1], state[i, o + 2], state[i, o + 3] = a, b, c, d
 
 
-@njit(cache=True)
+@kernel
 def _may_cross(value, previous, threshold, dt_prev, dt_next):
     """Could an index cross its threshold within the next block (linear extrapolation)?"""
     if not (np.isfinite(value) and np.isfinite(previous)):
@@ -214,7 +215,7 @@ def _may_cross(value, previous, threshold, dt_prev, dt_next):
     return abs(value - threshold) <= 2.0 * rate * dt_next + 1e-3 * threshold
 
 
-@njit(cache=True)
+@kernel
 def _tpl_index(speed, tpl_speed):
     best = 0
     for k in range(tpl_speed.shape[0]):
@@ -223,7 +224,7 @@ def _tpl_index(speed, tpl_speed):
     return best
 
 
-@njit(cache=True)
+@kernel
 def _next_event(t, t_end, arr):
     """Smallest ``arr[i] > t`` (with a small margin), else ``t_end``."""
     out = t_end
@@ -233,7 +234,7 @@ def _next_event(t, t_end, arr):
     return out
 
 
-@njit(cache=True)
+@kernel
 def _stride_metrics(tpl, Fs, Th, Tilt, tpl_grf_tot, tpl_hipext, leg_spine, col_comp,
                     col_shear, sup_col, sup_F0, sc, limit, f_tmp, shear_out):
     """Peak compression [N], anterior shear [N], superficial load [1] and lean [rad] of a stride."""
@@ -254,7 +255,7 @@ def _stride_metrics(tpl, Fs, Th, Tilt, tpl_grf_tot, tpl_hipext, leg_spine, col_c
     return pk_c, pk_s, pk_sup, pk_lean
 
 
-@njit(cache=True)
+@kernel
 def _step_muscles(state, prm, F0, col_muscle, col_side, f, dt, ustate):
     """Resolved mode: step every muscle by ``dt`` with its right (or only) column's target."""
     for c in range(col_muscle.shape[0]):
@@ -333,6 +334,7 @@ def run_kernel(tpl_speed, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_hipext, tpl_stance,
     bw = mass * sc[21]
 
     # workspaces
+    Ai, Av = column_structure(A)
     C = np.zeros(n_col)
     W = np.zeros(n_col)
     cap = np.zeros(n_m)
@@ -475,8 +477,8 @@ def run_kernel(tpl_speed, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_hipext, tpl_stance,
                     # warm start: this phase in the previous stride, else the previous phase
                     jw = j if lam_seen[j] else (j - 1) % n_ph
                     st, resid = _solve_phase(j, tpl, tpl_m, tpl_grf_r, tpl_hipext, tpl_stance,
-                                             A, C, W, sc, kgain, limit, Th, m, B, w, Lam[jw],
-                                             Lam[j], f, theta, work)
+                                             Ai, Av, C, W, sc, kgain, limit, Th, m, B, w,
+                                             Lam[jw], Lam[j], f, theta, work)
                     lam_seen[j] = True
                     if st != STATUS_OK or abs(theta[0]) > sc[31]:
                         bad = True

@@ -21,12 +21,13 @@ True
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
+
+from .jit import kernel
 
 __all__ = ["spike_onset", "spike_onset_kernel"]
 
 
-@njit(cache=True)
+@kernel
 def spike_onset_kernel(time_s, index, threshold, hold_s, t_end):
     """Numba kernel of :func:`spike_onset` (same arguments, float64 arrays)."""
     n = time_s.shape[0]

@@ -46,10 +46,10 @@ from types import MappingProxyType
 from typing import Mapping
 
 import numpy as np
-from numba import njit
 
 from . import params
 from .gait import DOFS as GAIT_DOFS
+from .jit import kernel
 
 __all__ = [
     "DOFS",
@@ -391,7 +391,7 @@ def sharing_columns(ms: MuscleSet) -> SharingColumns:
     )
 
 
-@njit(cache=True)
+@kernel
 def _half_cycle(values, j, i, n):
     """Value of column ``i`` of ``values`` at phase sample ``j + n/2`` (periodic, linear)."""
     pos = j + 0.5 * n
@@ -403,7 +403,7 @@ def _half_cycle(values, j, i, n):
     return (1.0 - frac) * values[k0, i] + frac * values[(k0 + 1) % n, i]
 
 
-@njit(cache=True)
+@kernel
 def column_capacities_into(values, column_muscle, column_side, out):
     """Kernel of :func:`column_capacities`: fill ``out`` (n_phase, n_col) in place."""
     n = values.shape[0]
@@ -456,7 +456,7 @@ def column_capacities(values, cols: SharingColumns) -> np.ndarray:
     return out
 
 
-@njit(cache=True)
+@kernel
 def column_forces_to_muscles_into(F, column_muscle, column_side, out):
     """Kernel of :func:`column_forces_to_muscles`: fill ``out`` (n_phase, n_muscle)."""
     n = F.shape[0]

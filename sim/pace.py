@@ -35,7 +35,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from numba import njit
+
+from .jit import kernel
 
 __all__ = ["POLICIES", "PacePlan", "pace_plan", "planned_speed", "in_interval"]
 
@@ -130,7 +131,7 @@ def pace_plan(cfg) -> PacePlan:
     )
 
 
-@njit(cache=True)
+@kernel
 def planned_speed(t, segment_end_s, segment_speed_mps):
     """Planned speed [m/s] at run time ``t`` [s]."""
     for i in range(segment_end_s.shape[0]):
@@ -139,7 +140,7 @@ def planned_speed(t, segment_end_s, segment_speed_mps):
     return segment_speed_mps[segment_speed_mps.shape[0] - 1]
 
 
-@njit(cache=True)
+@kernel
 def in_interval(t, starts, ends):
     """True if ``starts[i] <= t < ends[i]`` for some ``i``."""
     for i in range(starts.shape[0]):

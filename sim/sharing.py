@@ -96,6 +96,8 @@ from dataclasses import dataclass
 import numpy as np
 from numba import njit
 
+from .jit import kernel
+
 __all__ = [
     "STATUS_OK",
     "STATUS_INFEASIBLE",
@@ -107,6 +109,8 @@ __all__ = [
     "make_workspace",
     "solve_sharing",
     "solve_sharing_weighted",
+    "solve_sharing_columns",
+    "column_structure",
     "solve_stride",
     "share_load",
     "share_stride",
@@ -170,7 +174,7 @@ def make_workspace(n_dof: int, n_col: int, n_comp: int) -> np.ndarray:
 # --------------------------------------------------------------------------------------
 # numba kernels
 # --------------------------------------------------------------------------------------
-@njit(cache=True)
+@kernel
 def _dot(a, b):
     acc = 0.0
     for k in range(a.shape[0]):
@@ -178,15 +182,15 @@ def _dot(a, b):
     return acc
 
 
-@njit(cache=True)
-def _eval(A, hc2, C, B, iw, m, lam, f, s, th, r):
+@kernel
+def _eval(Ai, Av, hc2, C, B, iw, m, lam, f, s, th, r):
     """Primal minimisers at ``lam`` and the residual ``r = m - A f - B th``."""
-    n, p = A.shape
-    q = B.shape[1]
+    n, q = B.shape
+    p, kw = Ai.shape
     for i in range(p):
         acc = 0.0
-        for k in range(n):
-            acc += A[k, i] * lam[k]
+        for e in range(kw):
+            acc += Av[i, e] * lam[Ai[i, e]]
         s[i] = acc
         u = hc2[i] * acc
         if u <= 0.0:
@@ -201,22 +205,23 @@ def _eval(A, hc2, C, B, iw, m, lam, f, s, th, r):
         th[c] = iw[c] * acc
     for k in range(n):
         acc = m[k]
-        for i in range(p):
-            acc -= A[k, i] * f[i]
         for c in range(q):
             acc -= B[k, c] * th[c]
         r[k] = acc
+    for i in range(p):
+        for e in range(kw):
+            r[Ai[i, e]] -= Av[i, e] * f[i]
 
 
-@njit(cache=True)
-def _newton_direction(A, hc2, C, B, iw, f, s, rhs, dsc, eps, H, d):
+@kernel
+def _newton_direction(Ai, Av, hc2, C, B, iw, f, s, rhs, dsc, eps, H, d):
     """Semismooth Newton direction: ``(H_free + B W B^T + eps diag(dsc)) d = rhs``.
 
     Modified Cholesky: a pivot below ``_PIVOT_RTOL`` of the direction's full curvature
     ``dsc`` (no free column supports it) is lifted to ``_PIVOT_LIFT * dsc``.
     """
-    n, p = A.shape
-    q = B.shape[1]
+    n, q = B.shape
+    p, kw = Ai.shape
     for a in range(n):
         for b in range(n):
             H[a, b] = 0.0
@@ -224,11 +229,16 @@ def _newton_direction(A, hc2, C, B, iw, f, s, rhs, dsc, eps, H, d):
     for i in range(p):
         h = hc2[i]
         if h > 0.0 and s[i] >= 0.0 and f[i] < C[i]:
-            for a in range(n):
-                va = A[a, i] * h
-                if va != 0.0:
-                    for b in range(a, n):
-                        H[a, b] += va * A[b, i]
+            for e in range(kw):
+                a = Ai[i, e]
+                va = Av[i, e] * h
+                H[a, a] += va * Av[i, e]
+                for e2 in range(e + 1, kw):
+                    b = Ai[i, e2]
+                    if b > a:
+                        H[a, b] += va * Av[i, e2]
+                    else:
+                        H[b, a] += va * Av[i, e2]
     for c in range(q):
         h = iw[c]
         for a in range(n):
@@ -262,7 +272,7 @@ def _newton_direction(A, hc2, C, B, iw, f, s, rhs, dsc, eps, H, d):
         d[i] = acc / H[i, i]
 
 
-@njit(cache=True)
+@kernel
 def _null_basis(B, Q):
     """Orthonormal basis of range(B) in the first columns of Q; returns its size."""
     n, q = B.shape
@@ -294,8 +304,8 @@ def _null_basis(B, Q):
     return nb
 
 
-@njit(cache=True)
-def _farkas(A, C, B, m, Q, nb, src, theta, y):
+@kernel
+def _farkas(Ai, Av, C, B, m, Q, nb, src, theta, y):
     """True if ``src`` projected on null(B^T) certifies that ``m`` is unattainable.
 
     Farkas: a feasible ``m = A f + B theta`` (0 <= f <= C) has, for every ``y`` with
@@ -304,8 +314,8 @@ def _farkas(A, C, B, m, Q, nb, src, theta, y):
     by rounding in the projection, and only trusts a projection that keeps at least a
     tenth of ``src``, so rounding cannot produce a certificate.
     """
-    n, p = A.shape
-    q = B.shape[1]
+    n, q = B.shape
+    p, kw = Ai.shape
     for k in range(n):
         y[k] = src[k]
     for _ in range(2):
@@ -325,8 +335,8 @@ def _farkas(A, C, B, m, Q, nb, src, theta, y):
     scale = abs(ym)
     for i in range(p):
         acc = 0.0
-        for k in range(n):
-            acc += A[k, i] * y[k]
+        for e in range(kw):
+            acc += Av[i, e] * y[Ai[i, e]]
         if acc > 0.0:
             support += C[i] * acc
         scale += C[i] * abs(acc)
@@ -339,8 +349,8 @@ def _farkas(A, C, B, m, Q, nb, src, theta, y):
     return ym - support > _CERT_RTOL * scale + 10.0 * leak
 
 
-@njit(cache=True)
-def _line_search(A, hc2, C, B, iw, s, d, dphi0, eps, dsc, g, ta, tb):
+@kernel
+def _line_search(Ai, Av, hc2, C, B, iw, s, d, dphi0, eps, dsc, g, ta, tb):
     """Exact maximiser ``t > 0`` of the (proximal) dual along ``d`` (breakpoint search).
 
     Along ``lam + t d`` the dual is concave and piecewise quadratic: its slope starts
@@ -351,8 +361,8 @@ def _line_search(A, hc2, C, B, iw, s, d, dphi0, eps, dsc, g, ta, tb):
     exactly. Returns ``(t, unbounded)``; ``unbounded`` is True when the slope stays
     positive with zero curvature after the last breakpoint.
     """
-    n, p = A.shape
-    q = B.shape[1]
+    n, q = B.shape
+    p, kw = Ai.shape
     kappa = 0.0
     for k in range(n):
         kappa += eps * dsc[k] * d[k] * d[k]
@@ -363,8 +373,8 @@ def _line_search(A, hc2, C, B, iw, s, d, dphi0, eps, dsc, g, ta, tb):
         kappa += iw[c] * acc * acc
     for i in range(p):
         acc = 0.0
-        for k in range(n):
-            acc += A[k, i] * d[k]
+        for e in range(kw):
+            acc += Av[i, e] * d[Ai[i, e]]
         g[i] = acc
         ta[i] = -1.0
         tb[i] = -1.0
@@ -408,8 +418,8 @@ def _line_search(A, hc2, C, B, iw, s, d, dphi0, eps, dsc, g, ta, tb):
             kappa = 0.0
 
 
-@njit(cache=True)
-def _dual_newton(A, hc2, C, B, iw, m, lam, f, s, th, r, d, H, dsc, g, ta, tb,
+@kernel
+def _dual_newton(Ai, Av, hc2, C, B, iw, m, lam, f, s, th, r, d, H, dsc, g, ta, tb,
                  grad, anchor, eps, tol, tol_accept, max_iter, certify, Q, nb, y):
     """Newton ascent on the dual, or on its proximal version if ``eps > 0``.
 
@@ -419,8 +429,8 @@ def _dual_newton(A, hc2, C, B, iw, m, lam, f, s, th, r, d, H, dsc, g, ta, tb,
     an ill-conditioned problem), 1 certified infeasible, 2 iteration limit, 3 proximal
     subproblem solved.
     """
-    n = A.shape[0]
-    _eval(A, hc2, C, B, iw, m, lam, f, s, th, r)
+    n = B.shape[0]
+    _eval(Ai, Av, hc2, C, B, iw, m, lam, f, s, th, r)
     it = 0
     n_low = 0
     while True:
@@ -438,36 +448,36 @@ def _dual_newton(A, hc2, C, B, iw, m, lam, f, s, th, r, d, H, dsc, g, ta, tb,
             if n_low >= 3:
                 return (0 if rn <= tol_accept else 3), it
         if certify and it > 0:
-            if _farkas(A, C, B, m, Q, nb, lam, th, y) or _farkas(A, C, B, m, Q, nb, r, th, y):
+            if _farkas(Ai, Av, C, B, m, Q, nb, lam, th, y) or _farkas(Ai, Av, C, B, m, Q, nb, r, th, y):
                 return 1, it
         if it >= max_iter:
             return 2, it
         it += 1
-        _newton_direction(A, hc2, C, B, iw, f, s, grad, dsc, eps, H, d)
+        _newton_direction(Ai, Av, hc2, C, B, iw, f, s, grad, dsc, eps, H, d)
         dphi0 = _dot(grad, d)
         if not dphi0 > 0.0:                      # numerical trouble: gradient step
             for k in range(n):
                 d[k] = grad[k]
             dphi0 = _dot(grad, grad)
-        t, unbounded = _line_search(A, hc2, C, B, iw, s, d, dphi0, eps, dsc, g, ta, tb)
+        t, unbounded = _line_search(Ai, Av, hc2, C, B, iw, s, d, dphi0, eps, dsc, g, ta, tb)
         if unbounded:
             # the dual grows without bound along d: d is a Farkas certificate candidate
-            if certify and _farkas(A, C, B, m, Q, nb, d, th, y):
+            if certify and _farkas(Ai, Av, C, B, m, Q, nb, d, th, y):
                 return 1, it
             t = max(2.0 * t, 1.0) * 1e3
         if not t > 0.0:
             return 2, it
         for k in range(n):
             lam[k] += t * d[k]
-        _eval(A, hc2, C, B, iw, m, lam, f, s, th, r)
+        _eval(Ai, Av, hc2, C, B, iw, m, lam, f, s, th, r)
 
 
-@njit(cache=True)
-def _solve_dual(A, hc2, C, B, iw, m, lam, f, s, th, r, d, H, dsc, g, ta, tb,
+@kernel
+def _solve_dual(Ai, Av, hc2, C, B, iw, m, lam, f, s, th, r, d, H, dsc, g, ta, tb,
                 grad, anchor, tol, tol_accept, max_iter, certify, Q, nb, y):
     """Newton on the dual; if that stalls, the proximal point method. (status, iters)."""
-    n = A.shape[0]
-    code, it = _dual_newton(A, hc2, C, B, iw, m, lam, f, s, th, r, d, H, dsc, g, ta, tb,
+    n = B.shape[0]
+    code, it = _dual_newton(Ai, Av, hc2, C, B, iw, m, lam, f, s, th, r, d, H, dsc, g, ta, tb,
                             grad, anchor, 0.0, tol, tol_accept, min(max_iter, _FAST_ITER),
                             certify, Q, nb, y)
     if code == 0 or code == 1:
@@ -481,7 +491,7 @@ def _solve_dual(A, hc2, C, B, iw, m, lam, f, s, th, r, d, H, dsc, g, ta, tb,
     while it < max_iter:
         for k in range(n):
             anchor[k] = lam[k]
-        code, it2 = _dual_newton(A, hc2, C, B, iw, m, lam, f, s, th, r, d, H, dsc, g, ta, tb,
+        code, it2 = _dual_newton(Ai, Av, hc2, C, B, iw, m, lam, f, s, th, r, d, H, dsc, g, ta, tb,
                                  grad, anchor, eps, tol, tol_accept, max_iter - it, certify, Q, nb, y)
         it += it2
         if code != 3:
@@ -489,7 +499,7 @@ def _solve_dual(A, hc2, C, B, iw, m, lam, f, s, th, r, d, H, dsc, g, ta, tb,
         rn_new = math.sqrt(_dot(r, r))
         if rn_new <= tol_accept:
             return 0, it
-        if certify and (_farkas(A, C, B, m, Q, nb, lam, th, y) or _farkas(A, C, B, m, Q, nb, r, th, y)):
+        if certify and (_farkas(Ai, Av, C, B, m, Q, nb, lam, th, y) or _farkas(Ai, Av, C, B, m, Q, nb, r, th, y)):
             return 1, it
         if rn_new > 0.5 * rn:
             eps = max(0.1 * eps, _PROX_EPS_MIN)
@@ -497,22 +507,77 @@ def _solve_dual(A, hc2, C, B, iw, m, lam, f, s, th, r, d, H, dsc, g, ta, tb,
     return 2, it
 
 
-@njit(cache=True)
-def _diag_scale(A, hc2, B, iw, dsc):
-    n, p = A.shape
-    q = B.shape[1]
+@kernel
+def _diag_scale(Ai, Av, hc2, B, iw, dsc):
+    """Full curvature of each DOF: ``sum_i hc2_i A_ki^2 + sum_c iw_c B_kc^2``."""
+    n, q = B.shape
+    p, kw = Ai.shape
     for k in range(n):
         acc = 0.0
-        for i in range(p):
-            acc += hc2[i] * A[k, i] * A[k, i]
         for c in range(q):
             acc += iw[c] * B[k, c] * B[k, c]
-        dsc[k] = acc if acc > 0.0 else 1.0
+        dsc[k] = acc
+    for i in range(p):
+        for e in range(kw):
+            dsc[Ai[i, e]] += hc2[i] * Av[i, e] * Av[i, e]
+    for k in range(n):
+        if not dsc[k] > 0.0:
+            dsc[k] = 1.0
+
+
+@njit(cache=True)
+def column_structure(A):
+    """Moment arms column by column: the nonzero rows of each column and their values.
+
+    The solver works on this form (``Ai[i, e]`` is a DOF, ``Av[i, e]`` column ``i``'s
+    moment arm about it [m]); a muscle spans one to three DOFs, so it is far smaller
+    than the dense ``A``. Columns with fewer nonzeros are padded with zero arms.
+
+    Parameters
+    ----------
+    A : ndarray, shape (n_dof, n_col)
+        Moment arms [m].
+
+    Returns
+    -------
+    Ai : ndarray of int64, shape (n_col, k)
+        DOF rows (``k`` = most nonzeros in a column, at least 1).
+    Av : ndarray, shape (n_col, k)
+        Moment arms [m].
+
+    Examples
+    --------
+    >>> Ai, Av = column_structure(np.array([[0.05, 0.0], [0.02, 0.04]]))
+    >>> Ai.tolist(), Av.tolist()
+    ([[0, 1], [1, 0]], [[0.05, 0.02], [0.04, 0.0]])
+    """
+    n, p = A.shape
+    k = 1
+    for i in range(p):
+        cnt = 0
+        for r in range(n):
+            if A[r, i] != 0.0:
+                cnt += 1
+        k = max(k, cnt)
+    Ai = np.zeros((p, k), dtype=np.int64)
+    Av = np.zeros((p, k))
+    for i in range(p):
+        e = 0
+        for r in range(n):
+            if A[r, i] != 0.0:
+                Ai[i, e] = r
+                Av[i, e] = A[r, i]
+                e += 1
+    return Ai, Av
 
 
 @njit(cache=True)
 def solve_sharing(A, C, B, w, m, lam0, f, theta, lam, work, rtol=1e-10, max_iter=100):
-    """Solve one load-sharing QP in place (numba kernel, no allocation).
+    """Solve one load-sharing QP in place (numba kernel).
+
+    It allocates only the column form of ``A`` (:func:`column_structure`); a caller
+    that solves many problems with one ``A`` builds that once and calls
+    :func:`solve_sharing_columns`.
 
     Parameters
     ----------
@@ -582,13 +647,46 @@ def solve_sharing_weighted(A, C, W, B, w, m, lam0, f, theta, lam, work, rtol=1e-
     >>> np.round(f, 1)
     array([800., 200.])
     """
-    n, p = A.shape
+    if A.shape[0] != m.shape[0]:
+        raise ValueError("solve_sharing: shapes of A, C, B, w, m do not match")
+    Ai, Av = column_structure(A)
+    return solve_sharing_columns(Ai, Av, C, W, B, w, m, lam0, f, theta, lam, work, rtol,
+                                 max_iter)
+
+
+@kernel
+def solve_sharing_columns(Ai, Av, C, W, B, w, m, lam0, f, theta, lam, work, rtol=1e-10,
+                          max_iter=100):
+    """:func:`solve_sharing_weighted` with the moment arms in column form (no allocation).
+
+    ``Ai, Av`` come from :func:`column_structure`; the other arguments and the returns
+    are those of :func:`solve_sharing_weighted`. This is the kernel the time loop calls
+    at every phase sample.
+
+    Examples
+    --------
+    >>> A = np.array([[0.05, 0.04]]); C = np.array([2000.0, 1000.0])
+    >>> Ai, Av = column_structure(A)
+    >>> f, th, lam = np.empty(2), np.empty(0), np.empty(1)
+    >>> st, it, res = solve_sharing_columns(Ai, Av, C, C, np.zeros((1, 0)), np.zeros(0),
+    ...                                     np.array([60.0]), np.zeros(1), f, th, lam,
+    ...                                     make_workspace(1, 2, 0))
+    >>> st, np.round(f, 1)
+    (0, array([1034.5,  206.9]))
+    """
+    n = m.shape[0]
+    p, kw = Ai.shape
     q = B.shape[1]
     qe = q + n
     if work.shape[0] < 6 * p + 3 * qe + 8 * n + n * n + n * max(q, 1) + n * qe:
         raise ValueError("solve_sharing: workspace too small (see workspace_size)")
-    if C.shape[0] != p or m.shape[0] != n or B.shape[0] != n or w.shape[0] != q:
+    if (C.shape[0] != p or W.shape[0] != p or Av.shape[0] != p or Av.shape[1] != kw
+            or B.shape[0] != n or w.shape[0] != q):
         raise ValueError("solve_sharing: shapes of A, C, B, w, m do not match")
+    for i in range(p):
+        for e in range(kw):
+            if Ai[i, e] < 0 or Ai[i, e] >= n:
+                raise ValueError("solve_sharing: column structure refers to a missing DOF")
     o = 0
     hc2 = work[o:o + p]; o += p
     s = work[o:o + p]; o += p
@@ -621,9 +719,9 @@ def solve_sharing_weighted(A, C, W, B, w, m, lam0, f, theta, lam, work, rtol=1e-
     denom = max(mnorm, _M_FLOOR)
     tol = rtol * denom
     tol_accept = max(tol, _ACCEPT_RTOL * denom)
-    _diag_scale(A, hc2, B, iw[:q], dsc)
+    _diag_scale(Ai, Av, hc2, B, iw[:q], dsc)
     nb = _null_basis(B, Q)
-    status, it = _solve_dual(A, hc2, C, B, iw[:q], m, lam, f, s, theta, r, d, H, dsc,
+    status, it = _solve_dual(Ai, Av, hc2, C, B, iw[:q], m, lam, f, s, theta, r, d, H, dsc,
                              g, ta, tb, grad, anchor, tol, tol_accept, max_iter, True, Q, nb, y)
     if status == 1:
         # best effort: elastic problem with a penalised slack on every DOF
@@ -637,8 +735,8 @@ def solve_sharing_weighted(A, C, W, B, w, m, lam0, f, theta, lam, work, rtol=1e-
         for c in range(n):
             wx[q + c] = 0.5 * denom * denom / _ELASTIC_RHO
             lamx[c] = 0.0
-        _diag_scale(A, hc2, Bx, wx, dsc)
-        st2, it2 = _solve_dual(A, hc2, C, Bx, wx, m, lamx, fx, s, thx, rx, d, H, dsc,
+        _diag_scale(Ai, Av, hc2, Bx, wx, dsc)
+        st2, it2 = _solve_dual(Ai, Av, hc2, C, Bx, wx, m, lamx, fx, s, thx, rx, d, H, dsc,
                                g, ta, tb, grad, anchor, tol, tol_accept, max_iter, False, Q, 0, y)
         it += it2
         for i in range(p):
@@ -650,11 +748,12 @@ def solve_sharing_weighted(A, C, W, B, w, m, lam0, f, theta, lam, work, rtol=1e-
         # true residual of the original balance
         for k in range(n):
             acc = m[k]
-            for i in range(p):
-                acc -= A[k, i] * f[i]
             for c in range(q):
                 acc -= B[k, c] * theta[c]
             r[k] = acc
+        for i in range(p):
+            for e in range(kw):
+                r[Ai[i, e]] -= Av[i, e] * f[i]
     return status, it, math.sqrt(_dot(r, r)) / denom
 
 
@@ -712,12 +811,15 @@ def solve_stride(A, C, B, w, M, lam0, F, Theta, Lam, status, iters, resid, work,
     array([20., 60.,  0.])
     """
     n_phase = M.shape[0]
+    if A.shape[0] != M.shape[1]:
+        raise ValueError("solve_sharing: shapes of A, C, B, w, m do not match")
+    Ai, Av = column_structure(A)
     last_ok = -1
     n_bad = 0
     for j in range(n_phase):
         warm = lam0 if last_ok < 0 else Lam[last_ok]
-        st, it, rr = solve_sharing(A, C[j], B[j], w, M[j], warm, F[j], Theta[j], Lam[j],
-                                   work, rtol, max_iter)
+        st, it, rr = solve_sharing_columns(Ai, Av, C[j], C[j], B[j], w, M[j], warm, F[j],
+                                           Theta[j], Lam[j], work, rtol, max_iter)
         status[j] = st
         iters[j] = it
         resid[j] = rr

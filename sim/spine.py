@@ -33,18 +33,18 @@ from __future__ import annotations
 
 import math
 
-from numba import njit
+from .jit import kernel
 
 __all__ = ["l5s1_loads", "upper_body_load"]
 
 
-@njit(cache=True)
+@kernel
 def upper_body_load(mass_kg, upper_fraction, g, grf_total_bw):
     """Weight plus vertical inertia of the body above L5/S1 [N]."""
     return mass_kg * upper_fraction * g * grf_total_bw
 
 
-@njit(cache=True)
+@kernel
 def l5s1_loads(forces, compression_per_N, shear_per_N, upper_load_N, inclination_rad,
                psoas_passive_N, psoas_compression_per_N, psoas_shear_per_N):
     """Compression and anterior shear at L5/S1 for one phase sample.

@@ -274,6 +274,49 @@ def test_numba_kernel_directly():
     np.testing.assert_array_equal(f, ref.f)
 
 
+@settings(max_examples=100, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.integers(1, 7), st.integers(1, 12), st.floats(0.0, 1.0))
+def test_column_structure_holds_exactly_the_nonzero_arms(seed, n, p, density):
+    rng = np.random.default_rng(seed)
+    A = rng.normal(0.0, 0.05, (n, p)) * (rng.random((n, p)) < density)
+    Ai, Av = sh.column_structure(A)
+    assert Ai.shape == Av.shape and Ai.shape[0] == p
+    assert Ai.shape[1] == max(1, int((A != 0).sum(axis=0).max()))
+    back = np.zeros_like(A)
+    for i in range(p):
+        for e in range(Ai.shape[1]):
+            back[Ai[i, e], i] += Av[i, e]
+    np.testing.assert_array_equal(back, A)
+
+
+def test_column_kernel_equals_the_dense_entry_point():
+    from sim.sharing import column_structure, solve_sharing_columns, solve_sharing_weighted
+
+    for A, C, B, w, m in instances(63, 20):
+        n, p = A.shape
+        q = B.shape[1]
+        W = C * np.linspace(0.5, 1.5, p)
+        out = []
+        for solve, first in ((solve_sharing_weighted, (A,)),
+                             (solve_sharing_columns, column_structure(A))):
+            f, th, lam = np.empty(p), np.empty(q), np.empty(n)
+            st_, it, res = solve(*first, C, W, B, w, m, np.zeros(n), f, th, lam,
+                                 make_workspace(n, p, q))
+            out.append((st_, it, res, f))
+        assert out[0][:3] == out[1][:3]
+        np.testing.assert_array_equal(out[0][3], out[1][3])
+
+
+def test_column_kernel_rejects_a_structure_beyond_the_dofs():
+    from sim.sharing import solve_sharing_columns
+
+    Ai, Av = np.array([[0], [3]]), np.array([[0.05], [0.04]])
+    f, th, lam = np.empty(2), np.empty(0), np.empty(1)
+    with pytest.raises(ValueError, match="missing DOF"):
+        solve_sharing_columns(Ai, Av, np.ones(2), np.ones(2), np.zeros((1, 0)), np.zeros(0),
+                              np.array([1.0]), np.zeros(1), f, th, lam, make_workspace(1, 2, 0))
+
+
 def test_kernel_rejects_small_workspace():
     A, C, B, w, m = instances(62, 1)[0]
     n, p = A.shape

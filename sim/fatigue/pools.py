@@ -73,6 +73,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from ..jit import kernel
 from .threecc import advance, phi1
 
 __all__ = [
@@ -99,7 +100,7 @@ def fresh_state() -> np.ndarray:
     return np.array([0.0, 1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 1.0])
 
 
-@njit(cache=True)
+@kernel
 def energy_factor(e, g_min, K):
     """Capacity factor g(E) [1] of a pool with store E [1]; K > 0.
 
@@ -112,7 +113,7 @@ def energy_factor(e, g_min, K):
     return g_min + (1.0 - g_min) * (1.0 + K) * e / (K + e)
 
 
-@njit(cache=True)
+@kernel
 def energy_step(e, ma_mean, drain, refill, dt):
     """Exact step of ``dE/dt = -drain*MA + refill*(1 - E)`` with MA = ``ma_mean``.
 
@@ -145,7 +146,7 @@ def energy_step(e, ma_mean, drain, refill, dt):
     return min(max(e_new, 0.0), 1.0)
 
 
-@njit(cache=True)
+@kernel
 def pool_capacity(mf, e, g_min, K):
     """Pool capacity ``(MA + MR) * g(E) = (1 - MF) * g(E)`` [1].
 
@@ -157,7 +158,7 @@ def pool_capacity(mf, e, g_min, K):
     return (1.0 - mf) * energy_factor(e, g_min, K)
 
 
-@njit(cache=True)
+@kernel
 def _activation_target(force_target, e, g_min, K):
     if not (force_target > 0.0):
         return 0.0
@@ -167,7 +168,7 @@ def _activation_target(force_target, e, g_min, K):
     return force_target / g
 
 
-@njit(cache=True)
+@kernel
 def pool_step(ma, mr, mf, e, force_target, F, R, r, L, rest_threshold, drain, refill,
               g_min, K, dt):
     """Advance one pool by ``dt`` with a constant force target.
@@ -217,7 +218,7 @@ def pool_step(ma, mr, mf, e, force_target, F, R, r, L, rest_threshold, drain, re
     return ma, mr, mf, e
 
 
-@njit(cache=True)
+@kernel
 def pool_block_step(ma, mr, mf, e, mean_force_target, rest_frac, F, R, r, L, drain,
                     refill, g_min, K, dt):
     """Advance one pool over a block of many strides with stride-averaged rates.
@@ -261,7 +262,7 @@ def pool_block_step(ma, mr, mf, e, mean_force_target, rest_frac, F, R, r, L, dra
     return ma, mr, mf, e
 
 
-@njit(cache=True)
+@kernel
 def recruit(u, p_st, cap_st, cap_ft):
     """Split a muscle target between the pools by the size principle.
 
@@ -297,7 +298,7 @@ def recruit(u, p_st, cap_st, cap_ft):
     return tl_st, max(share_ft, 0.0) / (1.0 - p_st)
 
 
-@njit(cache=True)
+@kernel
 def muscle_capacity(state, prm):
     """Muscle capacity ``p_st*cap_ST + (1 - p_st)*cap_FT`` [1] of an 8-vector state.
 
@@ -318,7 +319,7 @@ def muscle_capacity(state, prm):
     return cap
 
 
-@njit(cache=True)
+@kernel
 def muscle_step(state, u, prm, dt):
     """Advance a two-pool muscle by ``dt`` with muscle target ``u``, in place.
 

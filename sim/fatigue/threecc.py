@@ -30,7 +30,7 @@ bisection and the rest of the step continues in the other regime. MR is recomput
 compartment is clipped into [0, 1] (the clip only removes rounding). MA never
 overshoots the target: in regime A it relaxes toward L*TL/(L+F) <= TL.
 
-All kernels are ``numba.njit(cache=True)`` functions of float64 scalars; every
+All kernels are compiled numba functions (:func:`sim.jit.kernel`) of float64 scalars; every
 parameter is passed explicitly.
 
 References
@@ -54,12 +54,12 @@ from __future__ import annotations
 
 import math
 
-from numba import njit
+from ..jit import kernel
 
 __all__ = ["phi1", "solve_affine2", "advance", "step", "recovery_rate"]
 
 
-@njit(cache=True)
+@kernel
 def phi1(x):
     """``(1 - exp(-x)) / x`` for x >= 0, equal to 1 at x = 0 (no cancellation).
 
@@ -73,7 +73,7 @@ def phi1(x):
     return -math.expm1(-x) / x
 
 
-@njit(cache=True)
+@kernel
 def solve_affine2(m00, m01, m10, m11, b0, b1, x0, x1, t):
     """Exact solution of ``x' = M x + b`` (2 x 2, both eigenvalues with negative real part).
 
@@ -137,7 +137,7 @@ def solve_affine2(m00, m01, m10, m11, b0, b1, x0, x1, t):
     return y0, y1, i0, i1
 
 
-@njit(cache=True)
+@kernel
 def _solve_regime(regime_a, ma, mf, target, F, Rs, L, t):
     """(MA, MF) after t seconds in one regime, plus the integral of MA [s]."""
     if regime_a:   # C = L*(TL - MA): MA relaxes on its own, MF follows
@@ -147,7 +147,7 @@ def _solve_regime(regime_a, ma, mf, target, F, Rs, L, t):
     return y0, y1, i0
 
 
-@njit(cache=True)
+@kernel
 def _in_regime_a(ma, mf, target, F, Rs, tol):
     """True when capacity 1 - MF exceeds the target by more than ``tol``; on the
     boundary (within ``tol``) the regime the flow heads into."""
@@ -159,7 +159,7 @@ def _in_regime_a(ma, mf, target, F, Rs, tol):
     return Rs * mf - F * ma > 0.0    # capacity rising: it leaves the boundary upward
 
 
-@njit(cache=True)
+@kernel
 def advance(ma, mr, mf, target, F, Rs, L, dt):
     """Advance one pool by ``dt`` with a constant target and recovery rate, exactly.
 
@@ -238,7 +238,7 @@ def advance(ma, mr, mf, target, F, Rs, L, dt):
     return ma, mr, mf, ma_mean
 
 
-@njit(cache=True)
+@kernel
 def recovery_rate(target, R, r, rest_threshold):
     """Recovery rate R* [1/s]: r*R while the target is below the rest threshold, else R.
 
@@ -252,7 +252,7 @@ def recovery_rate(target, R, r, rest_threshold):
     return R
 
 
-@njit(cache=True)
+@kernel
 def step(ma, mr, mf, target, F, R, r, L, rest_threshold, dt):
     """One 3CC-r step of a pool with target ``target`` held for ``dt`` seconds.
 

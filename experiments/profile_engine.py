@@ -1,0 +1,180 @@
+"""Where does the time of one run go?
+
+Question: of the time the engine spends on one 2-hour run of the benchmark sweep, how
+much is load sharing (the QP at every phase sample of a solved stride) and how much the
+rest of a block (fibre-pool stepping, spine loads)? And what does numba's reference
+counting cost in these kernels (:mod:`sim.jit`)?
+
+Measured, on one thread, after compilation:
+
+- ``run_ms``: median time of one whole run (``sim.simulation.run_inputs``) over 20
+  scenarios of the benchmark sweep, with the number of checkpoints;
+- ``solve_us``: one load-sharing solve, warm-started from its own solution (no Newton
+  step: the fixed cost) and from the solution for capacities 0.2 % higher (about one
+  Newton step, as between blocks);
+- ``block_fatigue_us`` and ``stride_metrics_us``: the rest of a block.
+
+With ``--compare-refcount`` the script runs itself a second time with
+``RUNFATIGUE_REFCOUNT=1`` (kernels compiled with the reference-counting runtime, into a
+temporary numba cache) and prints both.
+
+Writes ``results/profile_engine/profile.json`` and a manifest.
+
+Run: ``python experiments/profile_engine.py [--compare-refcount]``
+"""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+import numpy as np
+from numba import njit
+
+from sim import engine as E
+from sim.bench import standard_configs
+from sim.jit import NO_REFCOUNT
+from sim.results import results_dir, write_json, write_manifest
+from sim.scenario import build_inputs
+from sim.sharing import column_structure, solve_sharing_columns, workspace_size
+from sim.simulation import run_inputs
+
+REPS = 2000
+
+
+@njit
+def _solves(reps, drift, Ai, Av, C, W, B_ph, M_ph, w, Lam0, work):
+    """``reps`` strides of solves; capacities drop by ``drift`` between strides."""
+    n_ph, n = M_ph.shape
+    p = C.shape[0]
+    B = np.zeros((n, 1))
+    f, th = np.zeros(p), np.zeros(1)
+    Lam = Lam0.copy()
+    Cc, Wc = C.copy(), W.copy()
+    its = 0
+    for r in range(reps):
+        if r % 50 == 0:
+            Cc[:] = C
+            Wc[:] = W
+            Lam[:] = Lam0
+        else:
+            for i in range(p):
+                Cc[i] *= 1.0 - drift
+                Wc[i] *= 1.0 - drift
+        for j in range(n_ph):
+            B[:, 0] = B_ph[j]
+            its += solve_sharing_columns(Ai, Av, Cc, Wc, B, w, M_ph[j], Lam[j], f, th,
+                                         Lam[j], work)[1]
+    return its
+
+
+@njit
+def _stride_problem(inp_args, C, W, state, work):
+    """Demands and lean columns of every phase of the first template; solved multipliers."""
+    (tpl_speed, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_hipext, tpl_stance, tpl_stride_s, F0,
+     prm, quad_w, sup_col, sup_F0, A, col_muscle, col_side, col_comp, col_shear, col_rho,
+     seg_end, seg_speed, brk_start, brk_end, sc) = inp_args
+    n_ph, n = tpl_m.shape[1], tpl_m.shape[2]
+    p = A.shape[1]
+    Ai, Av = column_structure(A)
+    E._capacities(state, prm[0], F0, col_muscle, col_rho, np.zeros(F0.shape[0]), C, W)
+    m, B, w = np.zeros(n), np.zeros((n, 1)), np.array([sc[14]])
+    f, th, Th = np.zeros(p), np.zeros(1), np.zeros(n_ph)
+    Lam, M_ph, B_ph = np.zeros((n_ph, n)), np.zeros((n_ph, n)), np.zeros((n_ph, n))
+    Fs = np.zeros((n_ph, p))
+    limit = sc[4] - sc[5]
+    for j in range(n_ph):
+        E._solve_phase(j, 0, tpl_m, tpl_grf_r, tpl_hipext, tpl_stance, Ai, Av, C, W, sc, 1.0,
+                       limit, Th, m, B, w, Lam[j], Lam[j], f, th, work)
+        Th[j] = th[0]
+        M_ph[j] = m
+        B_ph[j] = B[:, 0]
+        Fs[j] = f
+    return Ai, Av, M_ph, B_ph, Lam, Fs, Th, w
+
+
+@njit
+def _block_parts(reps, which, inp_args, state, Fs, Th):
+    (tpl_speed, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_hipext, tpl_stance, tpl_stride_s, F0,
+     prm, quad_w, sup_col, sup_F0, A, col_muscle, col_side, col_comp, col_shear, col_rho,
+     seg_end, seg_speed, brk_start, brk_end, sc) = inp_args
+    n_ph, p = Fs.shape
+    s2 = state.copy()
+    f_tmp, shear = np.zeros(p), np.zeros(n_ph)
+    leg_spine = np.zeros(p, dtype=np.bool_)
+    tilt = np.zeros(n_ph)
+    acc = 0.0
+    for r in range(reps):
+        if which == 0:
+            s2[:] = state
+            E._block_fatigue(s2, prm[0], F0, col_muscle, col_side, Fs, 60.0)
+        else:
+            acc += E._stride_metrics(0, Fs, Th, tilt, tpl_grf_tot, tpl_hipext, leg_spine,
+                                     col_comp, col_shear, sup_col, sup_F0, sc, sc[4] - sc[5],
+                                     f_tmp, shear)[0]
+    return acc
+
+
+def _per(fn, reps, per):
+    fn()                                       # compile / warm
+    t0 = time.perf_counter()
+    fn()
+    return (time.perf_counter() - t0) / reps / per * 1e6
+
+
+def profile() -> dict:
+    cfgs = standard_configs(20, 120.0)
+    inps = [build_inputs(c) for c in cfgs]
+    t0 = time.perf_counter()
+    run_inputs(inps[0], store=False)
+    compile_s = time.perf_counter() - t0
+    times, cks = [], []
+    for inp in inps:
+        t0 = time.perf_counter()
+        n, _, state = run_inputs(inp, store=False)
+        times.append(time.perf_counter() - t0)
+        cks.append(n)
+    # a mid-run state: the end of the first scenario's run
+    inp = inps[0]
+    _, _, state = run_inputs(build_inputs(cfgs[0].with_overrides({"run.duration_min": 60})),
+                             store=False)
+    args = inp.kernel_args()
+    p = inp.A.shape[1]
+    C, W = np.zeros(p), np.zeros(p)
+    work = np.zeros(workspace_size(inp.A.shape[0], p, 1))
+    Ai, Av, M_ph, B_ph, Lam, Fs, Th, w = _stride_problem(args, C, W, state, work)
+    n_ph = M_ph.shape[0]
+    out = {"refcounting_runtime": not NO_REFCOUNT, "compile_s": compile_s,
+           "run_ms": float(np.median(times) * 1e3), "checkpoints": float(np.mean(cks))}
+    for name, drift in (("solve_us_warm_no_step", 0.0), ("solve_us_after_0.2pct", 0.002)):
+        out[name] = _per(lambda: _solves(REPS, drift, Ai, Av, C, W, B_ph, M_ph, w, Lam, work), REPS, n_ph)
+        out[name.replace("solve_us", "newton_steps")] = (
+            _solves(REPS, drift, Ai, Av, C, W, B_ph, M_ph, w, Lam, work) / REPS / n_ph)
+    out["block_fatigue_us"] = _per(lambda: _block_parts(REPS, 0, args, state, Fs, Th), REPS, 1)
+    out["stride_metrics_us"] = _per(lambda: _block_parts(REPS, 1, args, state, Fs, Th), REPS, 1)
+    out["phase_samples"] = n_ph
+    return out
+
+
+def main():
+    out = profile()
+    if "--compare-refcount" in sys.argv:
+        with tempfile.TemporaryDirectory() as cache:
+            env = dict(os.environ, RUNFATIGUE_REFCOUNT="1", NUMBA_CACHE_DIR=cache)
+            res = subprocess.run([sys.executable, __file__, "--json"], env=env, check=True,
+                                 capture_output=True, text=True)
+        out = {"without_refcounting": out, "with_refcounting": json.loads(res.stdout)}
+    if "--json" in sys.argv:
+        print(json.dumps(out))
+        return
+    d = results_dir("profile_engine")
+    write_json(d / "profile.json", out)
+    write_manifest(d, "python experiments/profile_engine.py " + " ".join(sys.argv[1:]))
+    print(json.dumps(out, indent=1))
+
+
+if __name__ == "__main__":
+    main()

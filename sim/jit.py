@@ -1,0 +1,63 @@
+"""How the package compiles its numba kernels.
+
+Two kinds of compiled function:
+
+* ``numba.njit(cache=True)`` for the few kernels that allocate arrays (the run and batch
+  kernels, the fatigue simulators that return histories);
+* :func:`kernel` for everything they call in the hot path (load sharing, fibre-pool
+  steps, spine loads, pace look-ups). These allocate nothing, so they are compiled
+  without numba's reference-counting runtime (the ``_nrt=False`` compiler option).
+
+Why: numba increments and decrements an atomic reference count for every array passed
+into a compiled call [1]_. A load-sharing solve passes some thirty arrays through four
+nested calls; that bookkeeping cost more than the arithmetic
+(``experiments/profile_engine.py --compare-refcount`` measures it). The arrays stay
+owned, and kept alive, by the caller, so nothing is lost by not counting them in the
+callee. A function compiled with :func:`kernel` that tries to allocate fails to
+compile, which keeps the rule honest.
+
+If a numba release drops the option, :func:`kernel` falls back to plain
+``njit(cache=True)``: slower, same results. The environment variable
+``RUNFATIGUE_REFCOUNT=1`` does the same on purpose; give it its own ``NUMBA_CACHE_DIR``
+(as ``experiments/profile_engine.py --compare-refcount`` does), since numba's on-disk
+cache does not tell the two builds apart.
+
+References
+----------
+.. [1] numba issue #2345, "Unnecessary refcount not removed in 2 levels function call
+   causing significant performance decrease", https://github.com/numba/numba/issues/2345
+"""
+from __future__ import annotations
+
+import os
+
+from numba import njit
+
+__all__ = ["kernel", "NO_REFCOUNT"]
+
+
+def _no_refcount_available() -> bool:
+    try:
+        njit(_nrt=False)
+    except KeyError:                                  # pragma: no cover - numba dropped it
+        return False
+    return True
+
+
+_FORCED = os.environ.get("RUNFATIGUE_REFCOUNT", "") not in ("", "0")
+#: True if :func:`kernel` compiles without the reference-counting runtime.
+NO_REFCOUNT = _no_refcount_available() and not _FORCED
+
+_OPTIONS = {"cache": True, "_nrt": False} if NO_REFCOUNT else {"cache": True}
+
+
+def kernel(fn):
+    """Compile ``fn`` (which must not allocate) as a cached numba function.
+
+    Examples
+    --------
+    >>> @kernel                                  # doctest: +SKIP
+    ... def add(a, b):
+    ...     return a + b
+    """
+    return njit(**_OPTIONS)(fn)
