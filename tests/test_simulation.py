@@ -136,6 +136,18 @@ def test_fading_stretch_gives_a_later_spike():
     assert 10 * 60 < r.spike_onset_s < 90 * 60
 
 
+def test_slower_pace_higher_step_rate_and_more_stretch_spike_later_or_never():
+    # a fading stretch makes a mid-run spike; each intervention must move it later
+    fading = dict(scenario__hip_flexor_tightness_deg=15.0, scenario__core_strength=0.6,
+                  intervention__stretch_before_deg=10.0, intervention__stretch_fade_min=90.0)
+    base = run(120, **fading).spike_onset_s
+    assert 10 * 60 < base < 90 * 60
+    for change in ({"run__speed_mps": 2.8}, {"scenario__step_rate_scale": 1.1},
+                   {"intervention__stretch_before_deg": 12.0}):
+        onset = run(120, **{**fading, **change}).spike_onset_s
+        assert np.isnan(onset) or onset > base + 60.0, (change, onset, base)
+
+
 def test_rest_break_recovers_and_is_not_running():
     r = run(60, intervention__rest_breaks=[{"at_min": 30.0, "duration_min": 5.0}])
     rest = (r.time_s >= 1800) & (r.time_s < 2100)
