@@ -22,7 +22,7 @@ from .metrics import spike_onset
 from .results import Timer
 from .scenario import build_inputs, n_checkpoints_max
 
-__all__ = ["RunResult", "simulate", "run_inputs", "INDICES"]
+__all__ = ["RunResult", "simulate", "simulate_inputs", "run_inputs", "INDICES"]
 
 #: Back-load indices: name -> (result attribute, config threshold key, unit).
 INDICES = {
@@ -216,7 +216,35 @@ def simulate(cfg) -> RunResult:
     -------
     RunResult
     """
-    inp = build_inputs(cfg)
+    return simulate_inputs(cfg, build_inputs(cfg))
+
+
+def simulate_inputs(cfg, inp) -> RunResult:
+    """Simulate prepared inputs, e.g. with model parameters changed for a study.
+
+    Parameters
+    ----------
+    cfg : Config
+        The configuration ``inp`` was built from (spike settings, names, units).
+    inp : ScenarioInputs
+        From :func:`sim.scenario.build_inputs`, possibly altered with
+        :func:`dataclasses.replace`.
+
+    Returns
+    -------
+    RunResult
+
+    Examples
+    --------
+    >>> import dataclasses, sim
+    >>> from sim.scenario import build_inputs
+    >>> cfg = sim.load_config(None, {"run.duration_min": 10})
+    >>> inp = build_inputs(cfg)
+    >>> prm = inp.prm.copy(); prm[:, :, 1:5] *= 2.0          # every pool fatigues 2x faster
+    >>> fast = simulate_inputs(cfg, dataclasses.replace(inp, prm=prm))
+    >>> bool(fast.capacity[-1].mean() < sim.simulate(cfg).capacity[-1].mean())
+    True
+    """
     timings = {}
     if not _COMPILED["done"]:
         # compile (or load from numba's cache) on a one-block run, timed apart
