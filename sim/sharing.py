@@ -49,7 +49,7 @@ with ``C_i = 0`` get ``f_i = 0``. Warm starts use the previous phase's ``lam``.
 
 The kernels read ``A`` column by column, as each column's nonzero moment arms
 (:func:`column_structure`; a muscle spans one to three DOFs), and are compiled without
-numba's reference counting (:mod:`sim.jit`): both matter at the ~10^5 solves of a run.
+numba's reference counting (:mod:`sim.jit`): a 2-hour run solves some 5,000 problems.
 
 Infeasibility
 -------------
