@@ -240,7 +240,7 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--scenarios", type=int, default=2000, help="standard sweep size (2000)")
     b.add_argument("--minutes", type=float, default=120.0, help="run length [min] (120)")
     b.add_argument("--reference", type=int, default=2,
-                   help="scenarios re-run on the reference path (2; ~20 s each)")
+                   help="scenarios re-run on the reference path (2; several seconds each)")
     b.add_argument("--resolved", type=int, default=3,
                    help="scenarios re-run in resolved mode (3)")
     b.add_argument("--results", default="results", help="results root (default: results)")
