@@ -207,6 +207,14 @@ def _eval(Ai, Av, hc2, C, B, iw, m, lam, f, s, th, r):
         for k in range(n):
             acc += B[k, c] * lam[k]
         th[c] = iw[c] * acc
+    _residual(Ai, Av, B, m, f, th, r)
+
+
+@kernel
+def _residual(Ai, Av, B, m, f, th, r):
+    """Moment residual ``r = m - A f - B th`` [N m]."""
+    n, q = B.shape
+    p, kw = Ai.shape
     for k in range(n):
         acc = m[k]
         for c in range(q):
@@ -749,15 +757,7 @@ def solve_sharing_columns(Ai, Av, C, W, B, w, m, lam0, f, theta, lam, work, rtol
             theta[c] = thx[c]
         for k in range(n):
             lam[k] = lamx[k]
-        # true residual of the original balance
-        for k in range(n):
-            acc = m[k]
-            for c in range(q):
-                acc -= B[k, c] * theta[c]
-            r[k] = acc
-        for i in range(p):
-            for e in range(kw):
-                r[Ai[i, e]] -= Av[i, e] * f[i]
+        _residual(Ai, Av, B, m, f, theta, r)         # of the original balance
     return status, it, math.sqrt(_dot(r, r)) / denom
 
 
