@@ -17,7 +17,15 @@ strong; 8 deg tight with core strength 0.8):
 - ``deep lumbar fatigue x2``: both pools of the deep lumbar muscles fatigue twice as fast;
 - ``lumped = one muscle``: every lumped column weighs its effort by its summed capacity
   (effort scale 1) instead of the root-sum-square of its parts;
-- ``weak core 0.6``: deep lumbar strength 0.6 (a scenario key, for scale).
+- ``weak core 0.6``: deep lumbar strength 0.6 (a scenario key, for scale);
+- ``size-neutral trunk effort``: the effort weight of each lumbar and abdominal column
+  is its capacity times ``sqrt(F0_mean / F0)``. The capacity-weighted criterion of
+  DESIGN 2.4, ``min sum (f_i / W_i)^2`` with ``W_i = C_i``, gives ``f_i ~ r_i W_i^2``,
+  i.e. an activation ``f_i / C_i ~ r_i C_i`` that grows with the muscle's size, so the
+  largest back muscle, the superficial erector spinae (938 N), works hardest and tires
+  first. With ``W_i = C_i sqrt(F0_mean / F0_i)`` the activation is ``~ r_i`` times the
+  muscle's remaining fraction of capacity, independent of its size. A departure from
+  DESIGN 2.4, tried here only.
 
 Reported per run, early (mean over minutes 5-15) and late (mean over the last 30 min),
 with their change: the peak anterior shear [BW], the superficial load index of the model
@@ -30,7 +38,9 @@ is a back load that grows late.
 Writes ``results/late_spike_conditions/`` (``table.md``, ``rows.json``, a figure of the
 indices over time, manifest).
 
-Run: ``python experiments/late_spike_conditions.py [--minutes 120]``
+Run: ``python experiments/late_spike_conditions.py [--minutes 120]`` (a duration other than
+120 min writes ``results/late_spike_conditions_<minutes>min/``; 240 min runs past the
+energy "wall" of marathon pace, about 155 min).
 """
 from __future__ import annotations
 
@@ -83,6 +93,16 @@ def _with_deep_fatigue(inp, factor):
     return dataclasses.replace(inp, prm=prm)
 
 
+def _size_neutral_trunk(inp):
+    trunk = {m for g in ("lumbar_deep", "lumbar_superficial", "abdominals")
+             for m in inp.groups[g]}
+    cols = np.array([inp.muscles[i] in trunk for i in inp.col_muscle])
+    f0 = inp.F0[inp.col_muscle]
+    rho = inp.col_rho.copy()
+    rho[cols] *= np.sqrt(f0[cols].mean() / f0[cols])
+    return dataclasses.replace(inp, col_rho=rho)
+
+
 VARIANTS = {
     "as modelled": lambda cfg, inp: inp,
     "deep lumbar fast-twitch": lambda cfg, inp: _with_deep_p_st(cfg, inp, DEEP_P_ST),
@@ -90,6 +110,7 @@ VARIANTS = {
     "lumped = one muscle": lambda cfg, inp: dataclasses.replace(
         inp, col_rho=np.ones_like(inp.col_rho)),
     "weak core 0.6": None,            # a scenario key: see run()
+    "size-neutral trunk effort": lambda cfg, inp: _size_neutral_trunk(inp),
 }
 
 
@@ -147,14 +168,15 @@ def as_markdown(rows) -> str:
     return head + "\n".join(lines) + "\n"
 
 
-def figure(curves):
+def figure(curves, minutes=120.0):
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
     runners = list(RUNNERS)
-    colors = [PALETTE[k] for k in ("black", "orange", "sky", "green", "purple")]
+    colors = [PALETTE[k] for k in ("black", "orange", "sky", "green", "purple",
+                                     "vermillion")]
     fig, axes = plt.subplots(3, len(runners), figsize=(12, 10), sharex=True, squeeze=False,
                              layout="constrained")
     ylabels = ("peak anterior shear [BW]", "superficial load\n[force / fresh capacity]",
@@ -170,7 +192,7 @@ def figure(curves):
         axes[-1, c].set_xlabel("time [min]")
     handles = axes[0, 0].get_legend_handles_labels()[0]
     finish_figure(fig, "Does the back load grow late? One assumption changed at a time",
-                  subtitle="even pace 3.2 m/s, 2 h", handles=handles, ncol=3)
+                  subtitle=f"even pace 3.2 m/s, {minutes:g} min", handles=handles, ncol=3)
     return fig
 
 
@@ -179,11 +201,14 @@ def main():
     ap.add_argument("--minutes", type=float, default=120.0)
     args = ap.parse_args()
     rows, curves = run(args.minutes)
-    d = results_dir("late_spike_conditions")
+    name = "late_spike_conditions"
+    if args.minutes != 120.0:
+        name += f"_{args.minutes:g}min"
+    d = results_dir(name)
     write_json(d / "rows.json", rows)
     table = as_markdown(rows)
     atomic_write_text(d / "table.md", table)
-    save_figure(figure(curves), d / "indices_over_time.png")
+    save_figure(figure(curves, args.minutes), d / "indices_over_time.png")
     write_manifest(d, f"python experiments/late_spike_conditions.py --minutes {args.minutes:g}")
     print(table)
 

@@ -501,7 +501,11 @@ def _gluteus_minimus_note(rows) -> str:
             f"and the model's load sharing gives gluteus minimus "
             f"{100 * mini['model_n'] / medi['model_n']:.0f} % of the gluteus medius force "
             f"where the published simulation gives {100 * pub_share:.0f} %. The net hip "
-            f"abduction moment is still met, mostly by gluteus medius.")
+            f"abduction moment is still met, mostly by gluteus medius. Adding the hip "
+            f"rotation moment the published 3-D model also balances, with the gluteals "
+            f"split into their parts and rotation arms from the same reference model, "
+            f"leaves gluteus minimus at 0.19-0.26 of the published peak "
+            f"(`python experiments/hip_rotation_gluteus_minimus.py`).")
 
 
 def section_published_forces(figs: _Figures) -> Section:

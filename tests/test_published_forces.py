@@ -34,7 +34,8 @@ MAGNITUDE_FAILURES = {
         "(1723 N for 75 kg): ratio 0.23, below 0.5. The published force exceeds the "
         "model's gluteus minimus F0 (1216 N, Rajagopal et al. 2016), and the load sharing "
         "gives gluteus minimus about 1/5 of the gluteus medius force where Lenhart et al. "
-        "find about 3/4."),
+        "find about 3/4. A hip rotation DOF does not change this (0.19-0.26, "
+        "experiments/hip_rotation_gluteus_minimus.py)."),
 }
 PHASE_FAILURES: dict[str, str] = {}
 
