@@ -22,7 +22,13 @@ variant so that they compare like with like). Variants:
    (the reference model's only deep external rotator); rotation arms of every hip
    muscle from straight lines between the path points that cross the hip, at hip
    flexion q = 0, 20 and 30 deg (rotation arms change sign with flexion, Delp et al.
-   1999), and at the stride's own hip angle at each phase (``phase-dependent``).
+   1999), and at the stride's own hip angle at each phase (``phase-dependent``);
+4. ``size-neutral effort``: every column's effort weighed so that its activation no
+   longer grows with its size (the criterion that makes the superficial back load grow
+   late, experiments/late_spike_conditions.py), alone and with the rotation DOF.
+
+Every variant is compared with all published peaks at 3.0 m/s, not only gluteus
+minimus, so that a change that helps one muscle and harms others shows.
 
 Moment arms are ``-dL/dq`` of the straight segment between the last pelvic and the first
 femoral path point of Rajagopal2015.osim (Rajagopal et al. 2016), by central
@@ -99,8 +105,6 @@ LUMPED = {
 }
 SPLIT = {"gluteus_medius": ("glmed1", "glmed2", "glmed3"),
          "gluteus_minimus": ("glmin1", "glmin2", "glmin3")}
-REPORTED = ("gluteus_medius", "gluteus_minimus", "tensor_fasciae_latae", "gluteus_maximus",
-            "hip_adductors", "piriformis")
 _ABD = DOFS.index("hip_abduction")
 _ROT = len(DOFS)
 
@@ -188,70 +192,82 @@ def _columns(ms, with_rotation, flexion):
     return names, np.array(f0), np.ascontiguousarray(np.array(arms).T), np.array(rho)
 
 
-def peak_forces(variant, flexion=None):
-    """Peak force [N] and its phase for each reported muscle, and the infeasible phases.
+#: Variants: label -> (split gluteals into parts, rotation arm posture or None for no
+#: rotation DOF ("phase" = the stride's own hip angle), size-neutral effort).
+VARIANTS = {
+    "model columns": (False, None, False),
+    "parts, no rotation": (True, None, False),
+    "parts + rotation (0 deg)": (True, 0.0, False),
+    "parts + rotation (20 deg)": (True, 20.0, False),
+    "parts + rotation (30 deg)": (True, 30.0, False),
+    "parts + rotation (phase-dependent)": (True, "phase", False),
+    "size-neutral effort, model columns": (False, None, True),
+    "size-neutral effort, parts + rotation (20 deg)": (True, 20.0, True),
+}
 
-    A phase whose moments the muscles cannot meet keeps the solver's best-effort forces
-    and is counted.
+
+def stride_forces(split, rotation, size_neutral):
+    """Column forces over one fresh stride [N], column names, infeasible phase count.
+
+    ``size_neutral`` weighs every column's effort by ``C sqrt(F0_mean / F0)`` instead of
+    ``C`` (activation then independent of muscle size; see
+    experiments/late_spike_conditions.py). A phase whose moments the muscles cannot meet
+    keeps the solver's best-effort forces and is counted.
     """
     ms = muscle_set(MASS)
     d = demand(SPEED)
     moments = d.moments_Nm_per_kg * MASS
-    with_rotation = {"model columns": None, "parts, no rotation": False}.get(variant, True)
+    with_rotation = None if not split else rotation is not None
     if with_rotation:
         moments = np.column_stack([moments, _rotation_moment(SPEED, d.phase) * MASS])
     force = None
     n_bad = 0
     for j in range(d.phase.shape[0]):
-        q = -d.hip_extension_deg[j] if flexion == "phase" else (flexion or 0.0)
+        q = -d.hip_extension_deg[j] if rotation == "phase" else (rotation or 0.0)
         names, f0, A, rho = _columns(ms, with_rotation, q)
         n_dof, n_col = A.shape
         if force is None:
             force = np.zeros((d.phase.shape[0], n_col))
+        W = rho * f0 * (np.sqrt(f0.mean() / f0) if size_neutral else 1.0)
         f, th, lam = np.empty(n_col), np.empty(0), np.empty(n_dof)
-        status, _, _ = solve_sharing_weighted(A, f0, rho * f0, np.zeros((n_dof, 0)), np.zeros(0),
+        status, _, _ = solve_sharing_weighted(A, f0, W, np.zeros((n_dof, 0)), np.zeros(0),
                                               np.ascontiguousarray(moments[j]),
                                               np.zeros(n_dof), f, th, lam,
                                               make_workspace(n_dof, n_col, 0))
         n_bad += status != STATUS_OK
         force[j] = f
-    out = {}
-    for m in REPORTED:
-        idx = [k for k, n in enumerate(names) if n == m]
-        if not idx:
-            continue
-        curve = force[:, idx].sum(axis=1)
-        j = int(np.argmax(curve))
-        out[m] = (float(curve[j]), float(d.phase[j]))
-    return out, int(n_bad)
+    return force, names, int(n_bad)
 
 
 def run():
-    """Rows of the table: one per variant."""
-    variants = [("model columns", None), ("parts, no rotation", None),
-                ("parts + rotation (0 deg)", 0.0), ("parts + rotation (20 deg)", 20.0),
-                ("parts + rotation (30 deg)", 30.0), ("parts + rotation (phase-dependent)",
-                                                      "phase")]
-    pub = {c["id"]: c["peak"] * MASS for c in params.load("published_forces")["case"]}
+    """One row per variant: peak force and model / published ratio of each 3.0 m/s case."""
+    cases = [c for c in params.load("published_forces")["case"] if c["speed"] == SPEED]
     rows = []
-    for label, q in variants:
-        peaks, n_bad = peak_forces(label, q)
+    for label, spec in VARIANTS.items():
+        force, names, n_bad = stride_forces(*spec)
         row = {"variant": label, "infeasible_phases": n_bad}
-        for m, (f, ph) in peaks.items():
-            row[f"{m}_N"] = f
-            row[f"{m}_phase"] = ph
-        row["gluteus_minimus_ratio"] = peaks["gluteus_minimus"][0] / pub["gluteus_minimus"]
-        row["gluteus_medius_ratio"] = peaks["gluteus_medius"][0] / pub["gluteus_medius"]
+        for c in cases:
+            idx = [k for k, n in enumerate(names) if n in c["model_muscles"]]
+            curve = force[:, idx].sum(axis=1)
+            row[c["id"] + "_N"] = float(curve.max())
+            row[c["id"] + "_ratio"] = float(curve.max() / (c["peak"] * MASS))
+        idx = [k for k, n in enumerate(names) if n == "piriformis"]
+        row["piriformis_N"] = float(force[:, idx].sum(axis=1).max()) if idx else None
         rows.append(row)
-    return rows, pub
+    return rows, cases
 
 
-def as_markdown(rows, pub) -> str:
+def as_markdown(rows, cases) -> str:
     check = [(p, 100 * -moment_arm(p, "adduction")) for p in
              ("glmed1", "glmed2", "glmed3", "glmin1", "glmin2", "glmin3")]
     arms = [(p, *(100 * moment_arm(p, "rotation", q) for q in (0.0, 20.0, 30.0)))
             for p in ("glmed1", "glmed2", "glmed3", "glmin1", "glmin2", "glmin3", "piri",
                       "tfl")]
+    short = {"gluteus_medius": "GMED", "gluteus_minimus": "GMIN",
+             "tensor_fasciae_latae": "TFL", "gluteus_maximus": "GMAX",
+             "hamstrings": "HAMS", "iliopsoas": "ILPSO", "rectus_femoris": "RF",
+             "hip_adductors": "ADD"}
+    ids = [c["id"] for c in cases]
     txt = [f"# Hip rotation DOF and gluteus minimus (fresh stride, {SPEED} m/s, {MASS:g} kg)\n",
            "Educational model, not medical advice.\n",
            "Check of the moment-arm method, abduction arms at neutral [cm] (OpenSim values "
@@ -259,30 +275,31 @@ def as_markdown(rows, pub) -> str:
            + ", ".join(f"{p} {v:.1f}" for p, v in check) + ".\n",
            "Internal rotation arms [cm] at hip flexion 0 / 20 / 30 deg: "
            + "; ".join(f"{p} {a:+.1f} / {b:+.1f} / {c:+.1f}" for p, a, b, c in arms) + ".\n",
-           f"Published (Lenhart et al. 2014): gluteus medius {pub['gluteus_medius']:.0f} N, "
-           f"gluteus minimus {pub['gluteus_minimus']:.0f} N.\n",
-           "| variant | gluteus medius [N] | gluteus minimus [N] | minimus / published | "
-           "TFL [N] | gluteus maximus [N] | adductors [N] | piriformis [N] | infeasible phases |",
-           "|---|---|---|---|---|---|---|---|---|"]
+           "Model peak / published peak (Lenhart et al. 2014, the 3.0 m/s cases of "
+           "sim/data/published_forces.toml); within a factor of two = 0.50-2.00.\n",
+           "| variant | GMIN [N] | " + " | ".join(short.get(i, i) for i in ids)
+           + " | piriformis [N] | infeasible phases |",
+           "|---|---|" + "---|" * len(ids) + "---|---|"]
     for r in rows:
-        def cell(m):
-            return f"{r[m + '_N']:.0f} ({r[m + '_phase']:.2f})" if m + "_N" in r else "-"
-        txt.append(f"| {r['variant']} | {cell('gluteus_medius')} | {cell('gluteus_minimus')} | "
-                   f"{r['gluteus_minimus_ratio']:.2f} | {cell('tensor_fasciae_latae')} | "
-                   f"{cell('gluteus_maximus')} | {cell('hip_adductors')} | {cell('piriformis')} | "
+        ratios = " | ".join(
+            (f"**{r[i + '_ratio']:.2f}**" if not 0.5 <= r[i + "_ratio"] <= 2.0
+             else f"{r[i + '_ratio']:.2f}") for i in ids)
+        piri = "-" if r["piriformis_N"] is None else f"{r['piriformis_N']:.0f}"
+        txt.append(f"| {r['variant']} | {r['gluteus_minimus_N']:.0f} | {ratios} | {piri} | "
                    f"{r['infeasible_phases']} of 64 |")
-    txt.append("\nPeak force [N] over the stride (phase of the peak). No compensation columns "
-               "in any variant (the model's own fresh stride, with its lean column, gives "
-               "gluteus minimus 392 N). Infeasible phases keep best-effort forces: the "
-               "muscles cannot make the demanded moments there.")
+    txt.append("\nBold: outside a factor of two. No compensation columns in any variant (the "
+               "model's own fresh stride, with its lean column, gives gluteus minimus 392 N). "
+               "Infeasible phases keep best-effort forces: the muscles cannot make the "
+               "demanded moments there (rotation arms at neutral posture cannot make the "
+               "stance internal rotation moment).")
     return "\n".join(txt) + "\n"
 
 
 def main():
-    rows, pub = run()
+    rows, cases = run()
     d = results_dir("hip_rotation_gluteus_minimus")
     write_json(d / "rows.json", rows)
-    table = as_markdown(rows, pub)
+    table = as_markdown(rows, cases)
     atomic_write_text(d / "table.md", table)
     write_manifest(d, "python experiments/hip_rotation_gluteus_minimus.py")
     print(table)
