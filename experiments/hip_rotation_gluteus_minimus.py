@@ -105,6 +105,7 @@ LUMPED = {
 }
 SPLIT = {"gluteus_medius": ("glmed1", "glmed2", "glmed3"),
          "gluteus_minimus": ("glmin1", "glmin2", "glmin3")}
+_FLEX = DOFS.index("hip_flexion")
 _ABD = DOFS.index("hip_abduction")
 _ROT = len(DOFS)
 
@@ -142,12 +143,11 @@ def moment_arm(part, coordinate, flexion_deg=0.0):
 
 def _rotation_moment(speed, phase):
     """Reference runner's hip internal rotation moment [N m/kg] at ``phase`` (raw data)."""
-    ref = params.load("gait")["reference"]
-    k = list(ref["speed"]).index(speed)
-    name = f"hamner2013_s01_v{int(round(speed))}.csv"
+    if speed not in params.load("gait")["reference"]["speed"]:
+        raise ValueError(f"speed {speed} m/s: not a reference trial")
+    name = f"hamner2013_s01_v{int(speed)}.csv"
     with resources.files("sim.data").joinpath("gait").joinpath(name).open() as fh:
         rows = list(csv.DictReader(fh))
-    assert ref["speed"][k] == speed
     pct = np.array([float(r["pct"]) for r in rows]) / 100.0
     return np.interp(phase, pct, [float(r["hip_rotation_moment"]) for r in rows])
 
@@ -182,7 +182,7 @@ def _columns(ms, with_rotation, flexion):
         rho.append(cols.effort_scale[c])
     if with_rotation:
         a = np.zeros(n_dof)
-        a[0] = moment_arm("piri", "flexion") * ms.moment_arm_scale
+        a[_FLEX] = moment_arm("piri", "flexion") * ms.moment_arm_scale
         a[_ABD] = -moment_arm("piri", "adduction") * ms.moment_arm_scale
         a[_ROT] = moment_arm("piri", "rotation", flexion) * ms.moment_arm_scale
         names.append("piriformis")
