@@ -11,8 +11,9 @@ threads (each scenario is computed independently and written to its own row).
 Time series (optional): :func:`run_batch_series` also samples every run on a fixed grid
 of run times into a table ``series`` (scenario × time × series, float64). The series are
 :data:`SERIES` (in that order), then the capacity of each muscle group
-(``capacity_<group>`` [fraction of fresh], the mean over its muscles, groups in the
-batch's group order, as in the ``end_capacity_*`` summary columns);
+(``capacity_<group>`` [fraction of fresh], the mean over its muscles weighted by their
+fresh maximum forces, groups in the batch's group order, as in the ``end_capacity_*``
+summary columns);
 :func:`series_names` lists them. A grid time ``t`` takes the values of the checkpoint
 covering it, the last checkpoint with ``time_s <= t``, for ``t`` before the end of the
 run (``time_s + duration_s`` of the last checkpoint); from the end of the run on (and
@@ -51,7 +52,8 @@ __all__ = ["SERIES", "summary_fields", "pack", "batch_kernel", "run_batch",
 _SCALAR_FIELDS = (
     "spike_onset_s", "onset_shear_bw_s", "onset_superficial_load_s", "peak_shear_N",
     "peak_shear_bw", "peak_compression_N", "peak_superficial_load", "peak_trunk_lean_deg",
-    "peak_pelvic_tilt_deg", "infeasible_strides", "strides", "distance_km",
+    "peak_pelvic_tilt_deg", "infeasible_strides", "strides", "distance_km", "exhaustion_s",
+    "spike_censored",
 )
 
 
@@ -174,6 +176,8 @@ class Packed:
         self.group_of = np.array([next(k for k, g in enumerate(groups) if m in first.groups[g])
                                   for m in first.muscles], dtype=np.int64)
         self.muscles = first.muscles
+        # group weights: fresh F0 without strength multipliers (mass scaling cancels)
+        self.weight = np.array([i.F0 / i.meta["strength"] for i in inputs])
         self.config_index = np.array([i.scalar("spike_index") for i in inputs])
 
     def args(self):
@@ -182,7 +186,7 @@ class Packed:
                 self.quad_w, self.sup_col, self.sup_F0, self.A, self.col_muscle, self.col_side,
                 self.col_comp, self.col_shear, self.col_rho, self.n_seg, self.seg_end,
                 self.seg_speed, self.n_brk, self.brk_start, self.brk_end, self.sc, self.n_ck,
-                self.group_of)
+                self.group_of, self.weight)
 
 
 def pack(cfgs) -> Packed:
@@ -207,12 +211,14 @@ def _nanmax(x, n):
 def batch_kernel(n_tpl, tpl_speed, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_hipext, tpl_stance,
                  tpl_stride_s, F0, prm, quad_w, sup_col, sup_F0, A, col_muscle, col_side,
                  col_comp, col_shear, col_rho, n_seg, seg_end, seg_speed, n_brk, brk_start,
-                 brk_end, sc, n_ck, group_of, state0, out, grid_s, series):
+                 brk_end, sc, n_ck, group_of, weight, state0, out, grid_s, series):
     """Run every scenario and write its summary row into ``out`` (n_scenario × n_field).
 
     Field order: ``_SCALAR_FIELDS`` then the end capacity of each muscle group (mean over
-    its muscles). Inputs are the padded arrays of :class:`Packed`; ``state0`` (n_m, 8) is
-    the fresh fibre-pool state.
+    its muscles weighted by ``weight``, their fresh maximum forces). Inputs are the padded
+    arrays of :class:`Packed`; ``state0`` (n_m, N_STATE) is the fresh fibre-pool state.
+    ``spike_censored`` is 1.0 when the run ended in exhaustion before the configured
+    index crossed its threshold, else 0.0.
 
     Time series: ``grid_s`` (n_t,) holds ascending run times [s] and ``series``
     (n_scenario × n_t × (5 + n_group), float64) receives each scenario's checkpoint values
@@ -225,7 +231,7 @@ def batch_kernel(n_tpl, tpl_speed, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_hipext, tp
     n_m = F0.shape[1]
     n_ph = tpl_m.shape[2]
     n_dof = tpl_m.shape[3]
-    n_g = out.shape[1] - 12
+    n_g = out.shape[1] - 14
     for s in prange(n_s):
         T = n_tpl[s]
         K = n_ck[s]
@@ -252,6 +258,8 @@ def batch_kernel(n_tpl, tpl_speed, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_hipext, tp
         o_sdemand = np.zeros((1, n_ph, n_dof))
         o_slean = np.zeros((1, n_ph))
         o_sshear = np.zeros((1, n_ph))
+        o_exh = np.zeros(1)
+        o_exh[0] = np.nan
         n = run_kernel(tpl_speed[s, :T], tpl_m[s, :T], tpl_grf_r[s, :T], tpl_grf_tot[s, :T],
                        tpl_hipext[s, :T], tpl_stance[s, :T], tpl_stride_s[s, :T], F0[s],
                        prm[s, :T], quad_w[s], sup_col, sup_F0[s], A[s], col_muscle, col_side,
@@ -259,7 +267,8 @@ def batch_kernel(n_tpl, tpl_speed, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_hipext, tp
                        seg_speed[s, :n_seg[s]], brk_start[s, :n_brk[s]], brk_end[s, :n_brk[s]],
                        sc[s], state, store_at, o_time, o_dt, o_speed, o_stage, o_cap, o_pcap,
                        o_energy, o_fpeak, o_fmean, o_comp, o_shear, o_sup, o_lean, o_tilt,
-                       o_infeas, o_strides, o_resid, o_sforce, o_sdemand, o_slean, o_sshear)
+                       o_infeas, o_strides, o_resid, o_sforce, o_sdemand, o_slean, o_sshear,
+                       o_exh)
         bw = sc[s, 0] * sc[s, 21]
         t_end = o_time[n - 1] + o_dt[n - 1]
         shear_bw = o_shear[:n] / bw
@@ -284,13 +293,15 @@ def batch_kernel(n_tpl, tpl_speed, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_hipext, tp
         out[s, 9] = inf
         out[s, 10] = strides
         out[s, 11] = dist / 1000.0
+        out[s, 12] = o_exh[0]
+        out[s, 13] = 1.0 if (np.isfinite(o_exh[0]) and not np.isfinite(out[s, 0])) else 0.0
         cnt = np.zeros(n_g)
         acc = np.zeros(n_g)
         for i in range(n_m):
-            acc[group_of[i]] += muscle_capacity(state[i], prm[s, 0, i])
-            cnt[group_of[i]] += 1.0
+            acc[group_of[i]] += weight[s, i] * muscle_capacity(state[i], prm[s, 0, i])
+            cnt[group_of[i]] += weight[s, i]
         for g in range(n_g):
-            out[s, 12 + g] = acc[g] / cnt[g]
+            out[s, 14 + g] = acc[g] / cnt[g]
         n_t = min(grid_s.shape[0], series.shape[1])
         if n_t > 0 and n > 0:
             k = 0
@@ -310,7 +321,7 @@ def batch_kernel(n_tpl, tpl_speed, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_hipext, tp
                 for g in range(n_g):
                     acc[g] = 0.0
                 for i in range(n_m):
-                    acc[group_of[i]] += o_cap[k, i]
+                    acc[group_of[i]] += weight[s, i] * o_cap[k, i]
                 for g in range(n_g):
                     series[s, j, 5 + g] = acc[g] / cnt[g]
 
@@ -330,6 +341,8 @@ def _run(cfgs, grid_s):
         series = np.full((p.n, grid.size, len(series_names(p.groups))), np.nan)
     batch_kernel(*p.args(), state0, out, grid, series)
     rows = [dict(zip(fields, (float(x) for x in row))) for row in out]
+    for r in rows:
+        r["spike_censored"] = bool(r["spike_censored"])
     return rows, series
 
 

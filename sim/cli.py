@@ -63,13 +63,35 @@ def _cmd_run(args) -> int:
     except ValueError as e:
         raise UserError(f"{cfg.source}: {e}") from None
     out = write_run(res, Path(args.results) / cfg.name, " ".join(["runfatigue"] + sys.argv[1:]))
-    s = res.summary()
-    onset = s["spike_onset_s"]
-    when = "never" if onset != onset else f"at {onset / 60:.1f} min"
-    print(f"{cfg.name}: back-load spike ({cfg.spike.index}) {when}; peak shear "
-          f"{s['peak_shear_bw']:.2f} BW; infeasible strides {s['infeasible_strides']:.0f}; "
-          f"results in {out}")
+    print(f"{cfg.name}: {verdict(res.summary(), cfg.spike.index)}; results in {out}")
     return 0
+
+
+def verdict(s: dict, index: str) -> str:
+    """One line on a run's summary: when the back load spiked, and how the run ended.
+
+    Examples
+    --------
+    >>> verdict({"spike_onset_s": float("nan"), "exhaustion_s": 9000.0,
+    ...          "spike_censored": True, "distance_km": 28.1, "peak_shear_bw": 0.8,
+    ...          "infeasible_strides": 120.0, "limiting_muscle": "gluteus_medius"},
+    ...         "shear_bw")
+    'back-load spike (shear_bw) not reached before exhaustion; exhausted at 150.0 min (28.1 km; limit: gluteus_medius); peak shear 0.80 BW; infeasible strides 120'
+    """
+    onset = s["spike_onset_s"]
+    if onset == onset:
+        when = "from the first stride" if onset == 0.0 else f"at {onset / 60:.1f} min"
+    elif s.get("spike_censored"):
+        when = "not reached before exhaustion"
+    else:
+        when = "never"
+    text = f"back-load spike ({index}) {when}"
+    exh = s.get("exhaustion_s", float("nan"))
+    if exh == exh:
+        text += (f"; exhausted at {exh / 60:.1f} min ({s['distance_km']:.1f} km; limit: "
+                 f"{s.get('limiting_muscle') or 'n/a'})")
+    text += f"; peak shear {s['peak_shear_bw']:.2f} BW"
+    return text + f"; infeasible strides {s['infeasible_strides']:.0f}"
 
 
 def _kernels_cached() -> bool:

@@ -55,7 +55,8 @@ from numba import njit
 
 from .compensation import (effective_tightness_deg, knee_tracking_gain,
                            passive_hip_flexor_moment, tilt_deficit_deg)
-from .fatigue.pools import energy_factor, muscle_step, pool_block_step, pool_capacity, recruit
+from .fatigue.pools import (N_STATE, energy_factor, force_factor, muscle_step, pool_block_step, pool_capacity,
+                            recruit, reserve_step, stride_perfusion)
 from .gait import DOFS
 from .jit import kernel
 from .pace import in_interval, planned_speed
@@ -73,7 +74,8 @@ SCALARS = (
     "lean_lever_hip_m", "trunk_com_above_l5s1_m", "disc_inclination_rad",
     "passive_moment_at_limit_Nm", "passive_angle_constant_deg", "psoas_tension_per_Nm",
     "psoas_compression_per_N", "psoas_shear_per_N", "psoas_lumbar_arm_m", "max_lean_rad",
-    "max_block_s", "block_tolerance", "reuse_tolerance",
+    "max_block_s", "block_tolerance", "reuse_tolerance", "exhaustion_hold_s",
+    "critical_speed_mps", "d_prime_m",
 )
 
 #: Rows of the demand (:data:`sim.gait.DOFS`) by name.
@@ -144,9 +146,10 @@ def _capacities(state, prm, F0, col_muscle, col_rho, cap, C, W):
     """Muscle capacities (fraction of fresh), column capacity forces and effort weights [N]."""
     for i in range(state.shape[0]):
         p = prm[i, 0]
-        c = p * pool_capacity(state[i, 2], state[i, 3], prm[i, 11], prm[i, 12])
+        c = p * pool_capacity(state[i, 2], state[i, 3], state[i, 9], prm[i, 11], prm[i, 12])
         if p < 1.0:
-            c += (1.0 - p) * pool_capacity(state[i, 6], state[i, 7], prm[i, 11], prm[i, 12])
+            c += (1.0 - p) * pool_capacity(state[i, 6], state[i, 7], state[i, 10], prm[i, 23],
+                                           prm[i, 12], state[i, 11])
         cap[i] = c
     for k in range(col_muscle.shape[0]):
         C[k] = F0[col_muscle[k]] * cap[col_muscle[k]]
@@ -154,56 +157,93 @@ def _capacities(state, prm, F0, col_muscle, col_rho, cap, C, W):
 
 
 @kernel
-def _block_fatigue(state, prm, F0, col_muscle, col_side, Fs, dt):
-    """Advance every pool over ``dt`` with the stride statistics of the solved stride ``Fs``."""
+def _block_fatigue(state, prm, F0, col_muscle, col_side, Fs, dtp, dt, uw, pw):
+    """Advance every pool over ``dt`` with the stride statistics of the solved stride ``Fs``.
+
+    Per muscle: the stride's targets ``uw`` and the periodic perfusion ``pw`` of its
+    ischaemia (:func:`sim.fatigue.pools.stride_perfusion`, phase samples ``dtp`` s long);
+    per pool: the stride-mean force target, the stride-mean perfusion and the
+    activity-weighted fatigue multiplier ``<TL (1 - kappa h(E) P)> / <TL>``."""
     n_ph = Fs.shape[0]
     for i in range(state.shape[0]):
         p = prm[i, 0]
         g_min, K, thr = prm[i, 11], prm[i, 12], prm[i, 7]
-        cap_st = pool_capacity(state[i, 2], state[i, 3], g_min, K)
-        cap_ft = pool_capacity(state[i, 6], state[i, 7], g_min, K)
-        g_st = energy_factor(state[i, 3], g_min, K)
-        g_ft = energy_factor(state[i, 7], g_min, K)
+        cap_st = pool_capacity(state[i, 2], state[i, 3], state[i, 9], g_min, K)
+        cap_ft = pool_capacity(state[i, 6], state[i, 7], state[i, 10], prm[i, 23], K,
+                               state[i, 11])
+        h_st = energy_factor(state[i, 3], prm[i, 24], K)
+        h_ft = energy_factor(state[i, 7], prm[i, 24], K)
+        q_st = force_factor(state[i, 3], state[i, 9], g_min, K)
+        q_ft = force_factor(state[i, 7], state[i, 10], prm[i, 23], K, state[i, 11])
+        col = -1
+        for c in range(col_muscle.shape[0]):
+            if col_muscle[c] == i and col_side[c] == 0:
+                col = c
+        for j in range(n_ph):
+            uw[j] = Fs[j, col] / F0[i] if col >= 0 else 0.0
+        perfused = prm[i, 15] > 0.0
+        if perfused:
+            state[i, 8] = stride_perfusion(uw, dtp, state[i, 8], prm[i, 15], prm[i, 16],
+                                           prm[i, 17], prm[i, 18], pw)
         mean_st = 0.0
         mean_ft = 0.0
-        rest_st = 0.0
-        rest_ft = 0.0
+        perf_st = 0.0
+        perf_ft = 0.0
+        fw_st = 0.0
+        fw_ft = 0.0
         wgt = 1.0 / n_ph
-        for c in range(col_muscle.shape[0]):
-            if col_muscle[c] != i or col_side[c] != 0:
-                continue
-            for j in range(n_ph):
-                tl_st, tl_ft = recruit(Fs[j, c] / F0[i], p, cap_st, cap_ft)
-                mean_st += tl_st * wgt
-                mean_ft += tl_ft * wgt
-                if tl_st / g_st < thr:
-                    rest_st += wgt
-                if tl_ft / g_ft < thr:
-                    rest_ft += wgt
-        a, b, c_, d = pool_block_step(state[i, 0], state[i, 1], state[i, 2], state[i, 3],
-                                      mean_st, rest_st, prm[i, 1], prm[i, 2], prm[i, 5],
-                                      prm[i, 6], prm[i, 8], prm[i, 10], g_min, K, dt)
-        state[i, 0], state[i, 1], state[i, 2], state[i, 3] = a, b, c_, d
-        if p < 1.0:
-            a, b, c_, d = pool_block_step(state[i, 4], state[i, 5], state[i, 6], state[i, 7],
-                                          mean_ft, rest_ft, prm[i, 3], prm[i, 4], prm[i, 5],
-                                          prm[i, 6], prm[i, 9], prm[i, 10], g_min, K, dt)
-            state[i, 4], state[i, 5], state[i, 6], state[i, 7] = a, b, c_, d
+        for j in range(n_ph):
+            tl_st, tl_ft = recruit(uw[j], p, cap_st, cap_ft)
+            mean_st += tl_st * wgt
+            mean_ft += tl_ft * wgt
+            if perfused:
+                perf_st += pw[j] * wgt
+                perf_ft += pw[j] * wgt
+                fw_st += tl_st * (1.0 - prm[i, 13] * h_st * pw[j]) * wgt
+                fw_ft += tl_ft * (1.0 - prm[i, 14] * h_ft * pw[j]) * wgt
+            else:       # published 3CC-r: rest while the activation is below the threshold
+                if tl_st / q_st < thr:
+                    perf_st += wgt
+                if tl_ft / q_ft < thr:
+                    perf_ft += wgt
+        fm_st = fw_st / mean_st if perfused and mean_st > 0.0 else 1.0
+        fm_ft = fw_ft / mean_ft if perfused and mean_ft > 0.0 else 1.0
+        for q in range(2 if p < 1.0 else 1):
+            o = 4 * q
+            a, b, c_, d, e, z = pool_block_step(
+                state[i, o], state[i, o + 1], state[i, o + 2], state[i, o + 3],
+                state[i, 9 + q], state[i, 12 + q], mean_ft if q else mean_st,
+                perf_ft if q else perf_st, fm_ft if q else fm_st, prm[i, 1 + 2 * q],
+                prm[i, 2 + 2 * q], prm[i, 5], prm[i, 6], prm[i, 8 + q], prm[i, 10],
+                prm[i, 23] if q else g_min, K,
+                prm[i, 19], prm[i, 20], prm[i, 21], prm[i, 22], dt,
+                state[i, 11] if q else 1.0)
+            state[i, o], state[i, o + 1], state[i, o + 2], state[i, o + 3] = a, b, c_, d
+            state[i, 9 + q] = e
+            state[i, 12 + q] = z
 
 
 @kernel
 def _rest_fatigue(state, prm, dt):
-    """Advance every pool over ``dt`` at rest (zero target, recovery r·R)."""
+    """Advance every pool over ``dt`` at rest (zero target, full perfusion: recovery r·R)."""
     for i in range(state.shape[0]):
+        if prm[i, 16] > 0.0:
+            state[i, 8] *= math.exp(-dt / prm[i, 16])
+        else:
+            state[i, 8] = 0.0
         for q in range(2):
             o = 4 * q
             F = prm[i, 1 + 2 * q]
             R = prm[i, 2 + 2 * q]
-            a, b, c, d = pool_block_step(state[i, o], state[i, o + 1], state[i, o + 2],
-                                         state[i, o + 3], 0.0, 1.0, F, R, prm[i, 5],
-                                         prm[i, 6], prm[i, 8 + q], prm[i, 10], prm[i, 11],
-                                         prm[i, 12], dt)
+            a, b, c, d, e, z = pool_block_step(
+                state[i, o], state[i, o + 1], state[i, o + 2], state[i, o + 3],
+                state[i, 9 + q], state[i, 12 + q], 0.0, 1.0, 1.0, F, R, prm[i, 5], prm[i, 6],
+                prm[i, 8 + q], prm[i, 10], prm[i, 23] if q else prm[i, 11], prm[i, 12],
+                prm[i, 19], prm[i, 20],
+                prm[i, 21], prm[i, 22], dt, state[i, 11] if q == 1 else 1.0)
             state[i, o], state[i, o + 1], state[i, o + 2], state[i, o + 3] = a, b, c, d
+            state[i, 9 + q] = e
+            state[i, 12 + q] = z
 
 
 @kernel
@@ -262,10 +302,10 @@ def _step_muscles(state, prm, F0, col_muscle, col_side, f, dt, ustate):
         if col_side[c] != 0:
             continue
         i = col_muscle[c]
-        for q in range(8):
+        for q in range(N_STATE):
             ustate[q] = state[i, q]
         muscle_step(ustate, f[c] / F0[i], prm[i], dt)
-        for q in range(8):
+        for q in range(N_STATE):
             state[i, q] = ustate[q]
 
 
@@ -276,7 +316,7 @@ def run_kernel(tpl_speed, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_hipext, tpl_stance,
                store_at,
                o_time, o_dt, o_speed, o_stage, o_cap, o_pcap, o_energy, o_fpeak, o_fmean,
                o_comp, o_shear, o_sup, o_lean, o_tilt, o_infeas, o_strides, o_resid,
-               o_sforce, o_sdemand, o_slean, o_sshear):
+               o_sforce, o_sdemand, o_slean, o_sshear, o_exh):
     """Run one scenario; returns the number of checkpoints written.
 
     Parameters
@@ -295,7 +335,7 @@ def run_kernel(tpl_speed, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_hipext, tpl_stance,
         Stride time [s].
     F0 : ndarray (n_m,)
         Fresh maximum force with strength multipliers [N].
-    prm : ndarray (n_tpl, n_m, 13)
+    prm : ndarray (n_tpl, n_m, N_PARAMS)
         Fibre-pool parameters per template speed and muscle
         (:data:`sim.fatigue.pools.MUSCLE_PARAMS`); only the energy drains differ between
         speeds (:mod:`sim.energy`).
@@ -312,17 +352,20 @@ def run_kernel(tpl_speed, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_hipext, tpl_stance,
         Pace plan and rest breaks [s], [m/s].
     sc : ndarray
         Scalars laid out as :data:`SCALARS`.
-    state : ndarray (n_m, 8)
+    state : ndarray (n_m, N_STATE)
         Initial fibre-pool states; overwritten with the final state.
     store_at : ndarray of int (n_ck_max,)
         Slot in the within-stride outputs for each checkpoint, or -1.
     o_* : ndarray
-        Outputs, first axis the checkpoint (see :mod:`sim.simulation`).
+        Outputs, first axis the checkpoint (see :mod:`sim.simulation`); ``o_exh`` (1,)
+        receives the exhaustion time [s], NaN if the runner was not exhausted.
 
     Returns
     -------
     int
-        Number of checkpoints written.
+        Number of checkpoints written. The run ends early at exhaustion: the first time
+        the muscles cannot make the stride for ``exhaustion_hold_s`` of running in a row;
+        the exhaustion time is the start of that stretch.
     """
     n_m = F0.shape[0]
     n_dof, n_col = A.shape
@@ -366,7 +409,9 @@ def run_kernel(tpl_speed, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_hipext, tpl_stance,
             for c2 in range(n_col):
                 if c2 != c and col_muscle[c2] == col_muscle[c]:
                     leg_spine[c] = False
-    ustate = np.zeros(8)
+    ustate = np.zeros(N_STATE)
+    uw = np.zeros(n_ph)
+    pw = np.zeros(n_ph)
 
     t = 0.0
     k = 0
@@ -384,6 +429,9 @@ def run_kernel(tpl_speed, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_hipext, tpl_stance,
     v_prev_other = np.nan
     dt_prev = block_s
     cap_prev = np.zeros(n_m)
+    bad_start = np.nan      # start of the current stretch of strides the muscles cannot make
+    exhausted = False
+    o_exh[0] = np.nan
     while t < duration - 1e-9 and k < n_ck_max:
         resting = in_interval(t, brk_start, brk_end) or stage == 2 or stage == 4
         t_next = min(t + (block_s if resolved else next_block), duration)
@@ -404,7 +452,9 @@ def run_kernel(tpl_speed, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_hipext, tpl_stance,
             o_cap[k, i] = cap[i]
             for q in range(2):
                 o_pcap[k, i, q] = pool_capacity(state[i, 4 * q + 2], state[i, 4 * q + 3],
-                                                prm[0, i, 11], prm[0, i, 12])
+                                                state[i, 9 + q],
+                                                prm[0, i, 23] if q == 1 else prm[0, i, 11],
+                                                prm[0, i, 12], state[i, 11] if q == 1 else 1.0)
                 o_energy[k, i, q] = state[i, 4 * q + 3]
         if resting:
             o_speed[k] = 0.0
@@ -421,6 +471,7 @@ def run_kernel(tpl_speed, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_hipext, tpl_stance,
                 o_fpeak[k, i] = 0.0
                 o_fmean[k, i] = 0.0
             run_start = np.nan
+            bad_start = np.nan
             phase_pos = 0
         else:
             o_speed[k] = speed
@@ -536,7 +587,7 @@ def run_kernel(tpl_speed, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_hipext, tpl_stance,
             if not resolved:
                 for i in range(n_m):
                     cap_prev[i] = cap[i]
-                _block_fatigue(state, prm[tpl], F0, col_muscle, col_side, Fs, dt)
+                _block_fatigue(state, prm[tpl], F0, col_muscle, col_side, Fs, dtp, dt, uw, pw)
                 _capacities(state, prm[0], F0, col_muscle, col_rho, cap, C, W)
                 change = 0.0
                 for i in range(n_m):
@@ -544,6 +595,7 @@ def run_kernel(tpl_speed, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_hipext, tpl_stance,
                 # next block: as long as capacities change by at most the tolerance
                 grow = sc[33] * dt / change if change > 0.0 else sc[32]
                 next_block = min(max(grow, block_s), sc[32], 2.0 * dt)
+            had_strides = n_str > 0.0
             if n_str == 0.0:
                 # window shorter than a stride: report the last complete stride
                 acc_c, acc_s, acc_sup, acc_lean, n_str = last_c, last_s, last_sup, last_lean, 1.0
@@ -571,8 +623,18 @@ def run_kernel(tpl_speed, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_hipext, tpl_stance,
             thr_other = thr_shear if spike_sup else thr_sup
             if (_may_cross(value, v_prev, thr, dt_prev, next_block)
                     or _may_cross(v_other, v_prev_other, thr_other, dt_prev, next_block)
-                    or (value > thr and (not confirmed or stage == 1 or stage == 3))):
+                    or (value > thr and (not confirmed or stage == 1 or stage == 3))
+                    or n_bad > 0.0):
                 next_block = block_s
+            # exhaustion: most strides of the window cannot be made, for long enough
+            if had_strides and n_bad >= 0.5 * n_str:
+                if np.isnan(bad_start):
+                    bad_start = t
+                if t_next - bad_start >= sc[35] - 1e-9:
+                    exhausted = True
+                    o_exh[0] = bad_start
+            else:
+                bad_start = np.nan
             v_prev, v_prev_other, dt_prev = value, v_other, dt
             if value > thr:
                 if np.isnan(run_start):
@@ -589,6 +651,10 @@ def run_kernel(tpl_speed, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_hipext, tpl_stance,
                     run_start = np.nan
             else:
                 run_start = np.nan
+        # whole-body reserve above critical speed, shared by every FT pool
+        d_res = reserve_step(state[0, 11], o_speed[k], sc[36], sc[37], dt)
+        for i in range(n_m):
+            state[i, 11] = d_res
         if (stage == 2 or stage == 4) and t_next >= stage_end - 1e-9 and resting:
             if stage == 2:
                 applied_stretch = sc[8]
@@ -596,4 +662,6 @@ def run_kernel(tpl_speed, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_hipext, tpl_stance,
             stage_end = np.inf
         t = t_next
         k += 1
+        if exhausted:
+            break
     return k

@@ -44,6 +44,7 @@ TIMESERIES_DIMS = {
     "stride_demand_Nm": ["stored_checkpoint", "phase", "dof"],
     "stride_lean_deg": ["stored_checkpoint", "phase"],
     "stride_shear_N": ["stored_checkpoint", "phase"], "end_capacity": ["muscle"],
+    "F0_N": ["muscle"],
 }
 
 
@@ -60,7 +61,9 @@ def write_run(res, directory, command: str) -> Path:
                  dofs=np.array(res.dofs), pools=np.array(["slow_twitch", "fast_twitch"]),
                  _dims=np.array(json.dumps(TIMESERIES_DIMS)),
                  _groups=np.array(json.dumps({g: list(v) for g, v in res.groups.items()})),
-                 _onsets=np.array(json.dumps(res.spike_onsets)))
+                 _onsets=np.array(json.dumps(res.spike_onsets)),
+                 _exhaustion=np.array(json.dumps({"exhaustion_s": float(res.exhaustion_s),
+                                                  "limiting_muscle": res.limiting_muscle})))
     write_run_figures(res, directory)
     write_manifest(directory, command, seed=cfg.model.seed, timings=res.timings_s)
     return directory
@@ -125,7 +128,11 @@ def load_run(directory):
     z = load_timeseries(directory)
     onsets = {k: (np.nan if v is None else float(v)) for k, v in z["_onsets"].items()}
     fields = {k: z[k] for k in TIMESERIES_DIMS}
+    exh = z.get("_exhaustion", {"exhaustion_s": None, "limiting_muscle": ""})
     return RunResult(muscles=tuple(z["muscles"]), dofs=tuple(z["dofs"]),
                      groups={g: tuple(v) for g, v in z["_groups"].items()},
                      spike_onsets=onsets, spike_onset_s=onsets[cfg.spike.index],
-                     config=cfg, timings_s={}, **fields)
+                     config=cfg, timings_s={},
+                     exhaustion_s=float(np.nan if exh["exhaustion_s"] is None
+                                        else exh["exhaustion_s"]),
+                     limiting_muscle=exh["limiting_muscle"], **fields)

@@ -197,6 +197,24 @@ class MuscleSet:
         return np.clip(contrib, 0.0, None).sum(axis=1), np.clip(contrib, None, 0.0).sum(axis=1)
 
 
+def _trunk_force_scale(p, names, group, F0, A, paired) -> np.ndarray:
+    """Per-muscle factor that gives the trunk extensors their measured strength.
+
+    The muscles of the ``[trunk_strength]`` groups are scaled by one factor so that their
+    bilateral lumbar extension capacity (``sum F0 r``, both sides of paired muscles) at
+    the reference mass equals ``target_extension_moment``.
+    """
+    ts = p["trunk_strength"]
+    members = np.array([g in ts["groups"] for g in group])
+    arm = np.clip(A[DOFS.index("lumbar_extension")], 0.0, None)
+    sides = np.where(paired, 2.0, 1.0)
+    capacity = float(np.sum((F0 * arm * sides)[members]))
+    if not capacity > 0.0:
+        raise params.ParameterError("muscles.toml: [trunk_strength] groups have no lumbar "
+                                    "extension capacity to scale")
+    return np.where(members, ts["target_extension_moment"] / capacity, 1.0)
+
+
 @dataclass(frozen=True, eq=False)
 class SharingColumns:
     """Muscles laid out as the columns of the load-sharing problem.
@@ -320,6 +338,7 @@ def muscle_set(mass_kg: float = 75.0) -> MuscleSet:
     groups: dict[str, tuple] = {}
     for name, g in zip(names, group):
         groups[g] = groups.get(g, ()) + (name,)
+    F0 = F0 * _trunk_force_scale(p, names, group, F0, A, paired)
     return MuscleSet(
         names=names,
         group=tuple(group),

@@ -91,7 +91,9 @@ import math
 import numpy as np
 
 from .engine import DOF, SCALARS
-from .fatigue.reference import energy_factor, energy_step, simulate_muscle_states, step_3ccr
+from .fatigue.pools import fresh_state
+from .fatigue.reference import (energy_factor, energy_step, ischaemia_step, occlusion,
+                                simulate_muscle_states, slow_step, step_3ccr)
 from .scenario import n_checkpoints_max
 from .sharing import _ELASTIC_RHO, STATUS_INFEASIBLE, STATUS_MAX_ITER, STATUS_OK, feasibility_lp
 
@@ -368,23 +370,51 @@ def _recruit_stride(u, p_st, cap_st, cap_ft):
     return share_st / p_st, share_ft / (1.0 - p_st)
 
 
-def _pool_block(s, o, tl, rest_frac, F, R, r, L, drain, refill, g, dt):
+def _stride_perfusion(u, dt, isch0, tau_on, tau_off, u_free, u_occ):
+    """Periodic mean perfusion per phase sample over a stride of muscle targets ``u``
+    (the ischaemia filter run over the stride until its end value repeats)."""
+    isch = isch0
+    perf = np.zeros(u.size)
+    for _ in range(200):
+        start = isch
+        for j, uj in enumerate(u):
+            isch, mean = ischaemia_step(isch, occlusion(uj, u_free, u_occ), tau_on, tau_off, dt)
+            perf[j] = 1.0 - mean
+        if abs(isch - start) < 1e-12:
+            break
+    return perf, isch
+
+
+def _pool_block(s, o, tl, perf, f_mult, F, R, r, L, drain, refill, q, prm, dt):
     """Advance pool at offset ``o`` of state ``s`` in place (stride-averaged rates)."""
-    act = _activation(float(np.mean(tl)), g)
-    R_eff = R * (rest_frac * r + 1.0 - rest_frac)
+    act = _activation(float(np.mean(tl)), q)
+    R_eff = R * (1.0 + (r - 1.0) * perf)
     # r = 1 makes step_3ccr recover at R_eff whatever the target
-    ma, mr, mf, ma_mean = step_3ccr(s[o], s[o + 1], s[o + 2], act, F, R_eff, 1.0, L, 0.0, dt)
-    s[o:o + 4] = ma, mr, mf, energy_step(s[o + 3], ma_mean, drain, refill, dt)
+    ma, mr, mf, ma_mean = step_3ccr(s[o], s[o + 1], s[o + 2], act, F * f_mult, R_eff, 1.0, L,
+                                    0.0, dt)
+    q_ = o // 4
+    e = energy_step(s[o + 3], ma_mean, drain, refill, dt, prm[19])
+    z, sd = slow_step(s[12 + q_], s[9 + q_], ma_mean, prm[20], prm[21], prm[22], dt)
+    s[o:o + 4] = ma, mr, mf, e
+    s[9 + q_], s[12 + q_] = sd, z
 
 
-def _block_step(state, prm, F0, right_col, F, dt):
+def _force_factors(s, prm):
+    """Force per active fibre of the ST and FT pools, ``g(E)(1 - S)`` (times D for FT)."""
+    K = prm[12]
+    q_st = energy_factor(s[3], prm[11], K) * (1.0 - np.clip(s[9], 0.0, 1.0))
+    q_ft = energy_factor(s[7], prm[23], K) * (1.0 - np.clip(s[10], 0.0, 1.0)) * s[11]
+    return np.array([q_st, q_ft])
+
+
+def _block_step(state, prm, F0, right_col, F, dtp, dt):
     """Advance every muscle over a block of ``dt`` seconds from one solved stride.
 
     Parameters
     ----------
-    state : ndarray (n_muscle, 8)
+    state : ndarray (n_muscle, N_STATE)
         Pool states (:data:`sim.fatigue.pools.STATE`); a new array is returned.
-    prm : ndarray (n_muscle, 13)
+    prm : ndarray (n_muscle, N_PARAMS)
         Pool parameters at the stride's speed.
     F0 : ndarray (n_muscle,)
         Fresh maximum forces [N].
@@ -392,19 +422,35 @@ def _block_step(state, prm, F0, right_col, F, dt):
         Right (or only) column of each muscle.
     F : ndarray (n_phase, n_col)
         Column forces over the stride [N].
+    dtp : float
+        Duration of one phase sample [s].
     dt : float
         Block length [s].
     """
     new = state.copy()
     for i, s in enumerate(new):
-        p, F_st, R_st, F_ft, R_ft, r, L, thr, d_st, d_ft, refill, g_min, K = prm[i]
-        g = energy_factor(state[i, [3, 7]], g_min, K)
-        cap = (1.0 - state[i, [2, 6]]) * g
-        tl = _recruit_stride(F[:, right_col[i]] / F0[i], p, cap[0], cap[1])
+        p, F_st, R_st, F_ft, R_ft, r, L, thr, d_st, d_ft, refill = prm[i, :11]
+        K = prm[i, 12]
+        q = _force_factors(state[i], prm[i])
+        cap = (1.0 - state[i, [2, 6]]) * q
+        u = F[:, right_col[i]] / F0[i]
+        tl = _recruit_stride(u, p, cap[0], cap[1])
+        perfused = prm[i, 15] > 0.0
+        if perfused:
+            P, s[8] = _stride_perfusion(u, dtp, state[i, 8], *prm[i, 15:19])
         pools = [(0, F_st, R_st, d_st), (4, F_ft, R_ft, d_ft)][:1 if p >= 1.0 else 2]
-        for q, (o, Fq, Rq, drain) in enumerate(pools):
-            rest = float(np.mean(tl[q] / g[q] < thr))
-            _pool_block(s, o, tl[q], rest, Fq, Rq, r, L, drain, refill, g[q], dt)
+        for qi, (o, Fq, Rq, drain) in enumerate(pools):
+            if perfused:
+                h = energy_factor(state[i, o + 3], prm[i, 24], K)
+                perf = float(np.mean(P))
+                mean_tl = float(np.mean(tl[qi]))
+                f_mult = (float(np.mean(tl[qi] * (1.0 - prm[i, 13 + qi] * h * P))) / mean_tl
+                          if mean_tl > 0 else 1.0)
+            else:
+                perf = float(np.mean(tl[qi] / q[qi] < thr))
+                f_mult = 1.0
+            _pool_block(s, o, tl[qi], perf, f_mult, Fq, Rq, r, L, drain, refill, q[qi], prm[i],
+                        dt)
     return new
 
 
@@ -412,19 +458,31 @@ def _rest_step(state, prm, dt):
     """Advance every pool over ``dt`` seconds at rest (zero target, recovery r·R)."""
     new = state.copy()
     for i, s in enumerate(new):
-        _, F_st, R_st, F_ft, R_ft, r, L, _, d_st, d_ft, refill, g_min, K = prm[i]
-        for o, Fq, Rq, drain in ((0, F_st, R_st, d_st), (4, F_ft, R_ft, d_ft)):
-            g = energy_factor(s[o + 3], g_min, K)
-            _pool_block(s, o, np.zeros(1), 1.0, Fq, Rq, r, L, drain, refill, g, dt)
+        _, F_st, R_st, F_ft, R_ft, r, L, _, d_st, d_ft, refill = prm[i, :11]
+        s[8] = s[8] * math.exp(-dt / prm[i, 16]) if prm[i, 16] > 0 else 0.0
+        q = _force_factors(state[i], prm[i])
+        for qi, (o, Fq, Rq, drain) in enumerate(((0, F_st, R_st, d_st), (4, F_ft, R_ft, d_ft))):
+            _pool_block(s, o, np.zeros(1), 1.0, 1.0, Fq, Rq, r, L, drain, refill, q[qi], prm[i],
+                        dt)
     return new
 
 
 def _capacities(state, prm):
     """Pool capacities (n_muscle, 2) and muscle capacities (n_muscle,) [1]."""
-    g_min, K, p = prm[:, 11:12], prm[:, 12:13], prm[:, 0]
-    pcap = (1.0 - state[:, [2, 6]]) * energy_factor(state[:, [3, 7]], g_min, K)
+    p = prm[:, 0]
+    q = np.array([_force_factors(state[i], prm[i]) for i in range(state.shape[0])])
+    pcap = (1.0 - state[:, [2, 6]]) * q
     cap = np.where(p < 1.0, p * pcap[:, 0] + (1.0 - p) * pcap[:, 1], p * pcap[:, 0])
     return pcap, cap
+
+
+def _reserve_step(d, speed, cs, d_prime, dt):
+    """Reserve fraction D after ``dt`` at ``speed`` (as :func:`sim.fatigue.pools.reserve_step`)."""
+    if not d_prime > 0 or not dt > 0:
+        return d
+    if speed > cs:
+        return max(d - (speed - cs) * dt / d_prime, 0.0)
+    return 1.0 - (1.0 - d) * math.exp(-(cs - speed) * dt / d_prime)
 
 
 # ----------------------------------------------------------------------------------------
@@ -440,7 +498,7 @@ def reference_run(inp, mode=None, state0=None):
     mode : {"block", "resolved"}, optional
         Default: the scenario's ``model.mode``. ``"resolved"`` solves every phase of
         every stride (thousands of SciPy solves a minute): for runs of a minute or less.
-    state0 : ndarray (n_muscle, 8), optional
+    state0 : ndarray (n_muscle, N_STATE), optional
         Initial pool states (default fresh).
 
     Returns
@@ -465,7 +523,7 @@ def reference_run(inp, mode=None, state0=None):
     n_ph, n_dof = inp.tpl_m.shape[1:]
     right_col = np.array([np.flatnonzero((inp.col_muscle == i) & (inp.col_side == 0))[0]
                           for i in range(n_m)])
-    state = np.tile([0.0, 1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 1.0], (n_m, 1)) if state0 is None \
+    state = np.tile(fresh_state(), (n_m, 1)) if state0 is None \
         else np.array(state0, dtype=float)
     w = np.array([p["lean_cost"]])
     bw = p["mass_kg"] * p["g"]
@@ -484,6 +542,7 @@ def reference_run(inp, mode=None, state0=None):
     dt_prev = p["block_s"]
     last = (math.nan,) * 4                  # compression, shear, superficial, lean
     carry = None                            # resolved mode: a stride left unfinished
+    bad_start, exhausted, exh = math.nan, False, math.nan
     while t < duration - 1e-9 and len(rows) < n_max:
         resting = _in_break(t, inp.brk_start, inp.brk_end) or stage in (2, 4)
         t_next = min(t + (p["block_s"] if resolved else next_block), duration,
@@ -506,6 +565,7 @@ def reference_run(inp, mode=None, state0=None):
             row.update(speed=0.0, comp=math.nan, shear=math.nan, sup=math.nan,
                        lean=math.nan, tilt=math.nan, infeas=0.0, strides=0.0, resid=0.0)
             run_start = math.nan
+            bad_start = math.nan
             carry = None
         else:
             tpl = int(np.argmin(np.abs(inp.tpl_speed - speed)))
@@ -538,7 +598,7 @@ def reference_run(inp, mode=None, state0=None):
                                               shear=shear, demand=demand), resid=resid)
                 F, resid = solved["stride"]["F"], solved["resid"]
                 strides = [solved["stride"]]
-                state = _block_step(state, inp.prm[tpl], inp.F0, right_col, F, dt)
+                state = _block_step(state, inp.prm[tpl], inp.F0, right_col, F, stride_s / n_ph, dt)
                 # next block: as long as capacities change by at most the tolerance
                 change = float(np.max(np.abs(_capacities(state, inp.prm[0])[1] - cap)))
                 grow = p["block_tolerance"] * dt / change if change > 0 else p["max_block_s"]
@@ -551,7 +611,7 @@ def reference_run(inp, mode=None, state0=None):
                                  s["F"][:, inp.sup_col].max() / inp.sup_F0,
                                  np.abs(s["theta"]).max()) for s in strides])
                 last = tuple(per.mean(axis=0))
-                frac_bad = np.mean([s["bad"] for s in strides])
+                frac_bad = float(np.mean([s["bad"] for s in strides]))
                 Fr = np.array([s["F"][:, right_col] for s in strides])
                 row.update(fpeak=Fr.max(axis=(0, 1)), fmean=Fr.mean(axis=1).mean(axis=0))
             else:                                 # window shorter than a stride
@@ -566,8 +626,17 @@ def reference_run(inp, mode=None, state0=None):
             # finest blocks where an index may cross its threshold, or while a hold runs
             if (_may_cross(value, v_prev, thr, dt_prev, next_block)
                     or _may_cross(v_other, v_prev_other, thr_other, dt_prev, next_block)
-                    or (value > thr and (not confirmed or stage in (1, 3)))):
+                    or (value > thr and (not confirmed or stage in (1, 3)))
+                    or frac_bad > 0.0):
                 next_block = p["block_s"]
+            # exhaustion: most strides cannot be made, for exhaustion_hold_s in a row
+            if strides and frac_bad >= 0.5:
+                if math.isnan(bad_start):
+                    bad_start = t
+                if t_next - bad_start >= p["exhaustion_hold_s"] - 1e-9:
+                    exhausted, exh = True, bad_start
+            elif strides:
+                bad_start = math.nan
             v_prev, v_prev_other, dt_prev = value, v_other, dt
             if value > thr:
                 if math.isnan(run_start):
@@ -584,15 +653,21 @@ def reference_run(inp, mode=None, state0=None):
             else:
                 run_start = math.nan
         rows.append(row)
+        d_res = _reserve_step(state[0, 11], row["speed"], p["critical_speed_mps"],
+                              p["d_prime_m"], dt)
+        state[:, 11] = d_res
         if stage in (2, 4) and resting and t_next >= stage_end - 1e-9:
             if stage == 2:
                 applied_stretch = p["in_run_stretch_deg"]
             stage, stage_end = stage + 1, math.inf
         t = t_next
+        if exhausted:
+            break
 
     out = {key: np.array([r[key] for r in rows]) for key in rows[0]} if rows else {}
     out["stage"] = out["stage"].astype(np.int64)
     out["state"] = state
+    out["exh"] = np.array([exh])
     return out
 
 

@@ -28,11 +28,13 @@ from functools import lru_cache
 import numpy as np
 
 from . import gait, params
-from .energy import drain_scale, intensity_factor
+from .energy import drain_scale, intensity_factor, slow_rate, training_factors
 from .engine import SCALARS
 from .fatigue import muscle_parameters
+from .fatigue.pools import MUSCLE_PARAMS
 from .muscles import DOFS, muscle_set, sharing_columns
 from .pace import pace_plan
+from .reserve import critical_speed, d_prime_m
 
 __all__ = ["ScenarioInputs", "build_inputs", "STRENGTH_TARGETS", "n_checkpoints_max"]
 
@@ -153,7 +155,7 @@ def build_inputs(cfg) -> ScenarioInputs:
             for name in members:
                 strength[names.index(name)] *= mult
     F0 = np.ascontiguousarray(ms.F0 * strength)
-    scale = drain_scale(cfg.runner.marathon_pace_mps)
+    scale = drain_scale(cfg.runner.marathon_pace_mps, names)
     gain = cfg.model.activation_gain_per_s
     prm = _base_prm(gain)
     quad = [names.index(n) for n in ms.groups["knee_extensors"]]
@@ -169,7 +171,9 @@ def build_inputs(cfg) -> ScenarioInputs:
     # energy drains per template speed: runner scale x intensity relative to marathon pace
     prm = np.repeat(prm[None], len(speeds), axis=0)
     for k, v in enumerate(speeds):
-        prm[k, :, 8:10] *= scale * intensity_factor(v, cfg.runner.marathon_pace_mps)
+        prm[k, :, 8:10] *= (scale * intensity_factor(v, cfg.runner.marathon_pace_mps))[:, None]
+    prm[:, :, MUSCLE_PARAMS.index("slow_rate")] = slow_rate() * training_factors(scale, names,
+                                                                                ms.F0)
 
     body = _params("body")
     mus = _params("muscles")
@@ -213,6 +217,9 @@ def build_inputs(cfg) -> ScenarioInputs:
         "max_block_s": max(cfg.model.max_block_s, cfg.model.block_s),
         "block_tolerance": cfg.model.block_tolerance,
         "reuse_tolerance": cfg.model.reuse_tolerance,
+        "exhaustion_hold_s": cfg.model.exhaustion_hold_s,
+        "critical_speed_mps": critical_speed(cfg.runner.marathon_pace_mps),
+        "d_prime_m": d_prime_m(),
     }
     assert set(values) == set(SCALARS), set(SCALARS) ^ set(values)
     sc = np.array([values[n] for n in SCALARS], dtype=np.float64)

@@ -107,8 +107,10 @@ _BREAK = {
 SCHEMA: dict[str, dict[str, Key]] = {
     "runner": {
         "mass_kg": _f(75.0, 30.0, 200.0, "kg", "body mass; muscle forces scale with it"),
-        "marathon_pace_mps": _f(3.2, 2.0, 5.0, "m/s",
-                                "pace at which the energy stores reach the 'wall' near 30 km"),
+        "marathon_pace_mps": _f(3.2, 2.0, 4.0, "m/s",
+                                "fitness: the pace the runner holds for a marathon (glycogen "
+                                "wall near 30 km; critical speed from it); above 4 m/s the "
+                                "reference muscles cannot hold it"),
         "hip_extension_rom_deg": _f(12.5, -10.0, 40.0, "deg",
                                     "hip extension the flexible reference runner reaches in running"),
     },
@@ -167,6 +169,10 @@ SCHEMA: dict[str, dict[str, Key]] = {
         "reuse_tolerance": _f(0.002, 0.0, 0.05, "1", "block mode: reuse the last solved stride "
                               "while no capacity moved by more than this fraction (0: always "
                               "re-solve)"),
+        "exhaustion_hold_s": _f(60.0, 0.0, 3600.0, "s", "exhaustion: the muscles cannot make "
+                                "the stride for this long in a row (assumption: a minute of "
+                                "failing strides forces a runner to slow down or stop)",
+                                lo_open=True),
         "n_phase": _i(64, 16, 512, "1", "phase samples per stride"),
         "activation_gain_per_s": _f(10.0, 0.0, 1000.0, "1/s",
                                     "3CC controller gain L", lo_open=True),

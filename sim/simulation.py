@@ -76,7 +76,8 @@ class RunResult:
     strides : ndarray (n,)
         Strides run in the checkpoint.
     spike_onset_s : float
-        Onset of the configured index [s], NaN if none.
+        Onset of the configured index [s]: 0 = from the first stride, NaN = not reached
+        (see ``spike_censored``).
     spike_onsets : dict
         Onset per index name [s].
     stride_phase : ndarray (n_phase,)
@@ -93,6 +94,16 @@ class RunResult:
     dofs : tuple of str
         Names of the demand rows; each positive in the named direction
         (``lumbar_bending`` positive toward the right).
+    exhaustion_s : float
+        Exhaustion [s]: the start of the first stretch of ``model.exhaustion_hold_s``
+        running in which the muscles could not make the stride; the run ends there. NaN
+        if the runner held the plan to its end.
+    F0_N : ndarray (n_muscle,)
+        Fresh maximum force of each muscle without strength multipliers [N] (the
+        weights of group capacities).
+    limiting_muscle : str
+        At exhaustion, the muscle whose peak force in the last running checkpoint took
+        the largest share of its capacity force ("" if not exhausted).
     config : Config
         The resolved configuration.
     timings_s : dict
@@ -132,21 +143,57 @@ class RunResult:
     end_capacity: np.ndarray
     config: object = None
     timings_s: dict = field(default_factory=dict)
+    exhaustion_s: float = float("nan")
+    F0_N: np.ndarray = None
+    limiting_muscle: str = ""
+
+    @property
+    def exhausted(self) -> bool:
+        """True if the run ended in exhaustion."""
+        return bool(np.isfinite(self.exhaustion_s))
+
+    @property
+    def spike_censored(self) -> bool:
+        """True if the run ended in exhaustion before the configured index crossed."""
+        return self.exhausted and not np.isfinite(self.spike_onset_s)
+
+    @property
+    def distance_km(self) -> np.ndarray:
+        """Distance run at the start of each checkpoint [km]."""
+        d = np.asarray(self.speed_mps) * np.asarray(self.duration_s)
+        return np.concatenate(([0.0], np.cumsum(d)[:-1])) / 1000.0
+
+    def _group_weights(self, group):
+        idx = [self.muscles.index(n) for n in self.groups[group]]
+        w = (np.ones(len(idx)) if self.F0_N is None else np.asarray(self.F0_N)[idx])
+        return idx, w / w.sum()
 
     def group_capacity(self, group: str) -> np.ndarray:
-        """F0-unweighted mean capacity of a muscle group over time [1]."""
-        idx = [self.muscles.index(n) for n in self.groups[group]]
-        return self.capacity[:, idx].mean(axis=1)
+        """F0-weighted mean capacity of a muscle group over time [1].
+
+        The weights are the fresh maximum forces, so for the knee extensors the group
+        capacity tracks the measured knee-extension MVC torque (their moment arms are
+        close).
+        """
+        idx, w = self._group_weights(group)
+        return self.capacity[:, idx] @ w
+
+    def end_group_capacity(self, group: str) -> float:
+        """F0-weighted capacity of a group at the end of the run [1]."""
+        idx, w = self._group_weights(group)
+        return float(np.asarray(self.end_capacity)[idx] @ w)
 
     def summary(self) -> dict:
         """Scalars of the run (JSON-ready; NaN for 'never')."""
         def peak(x):
             return float(np.nanmax(x)) if np.any(np.isfinite(x)) else float("nan")
 
-        end_idx = {g: [self.muscles.index(n) for n in names] for g, names in self.groups.items()}
         out = {
             "spike_onset_s": self.spike_onset_s,
             "spike_onset_min": self.spike_onset_s / 60.0,
+            "spike_censored": self.spike_censored,
+            "exhaustion_s": self.exhaustion_s,
+            "exhaustion_min": self.exhaustion_s / 60.0,
         }
         for name, onset in self.spike_onsets.items():
             out[f"onset_{name}_s"] = onset
@@ -162,8 +209,9 @@ class RunResult:
             "strides": _seqsum(self.strides),
             "distance_km": _seqsum(self.speed_mps * self.duration_s) / 1000.0,
         })
-        for g, idx in end_idx.items():
-            out[f"end_capacity_{g}"] = float(np.mean(self.end_capacity[idx]))
+        for g in self.groups:
+            out[f"end_capacity_{g}"] = self.end_group_capacity(g)
+        out["limiting_muscle"] = self.limiting_muscle
         return out
 
 
@@ -189,7 +237,7 @@ def run_inputs(inp, store=True):
         shear=np.zeros(n_ck), sup=np.zeros(n_ck), lean=np.zeros(n_ck), tilt=np.zeros(n_ck),
         infeas=np.zeros(n_ck), strides=np.zeros(n_ck), resid=np.zeros(n_ck),
         sforce=np.zeros((n_keep, n_ph, n_m)), sdemand=np.zeros((n_keep, n_ph, n_dof)),
-        slean=np.zeros((n_keep, n_ph)), sshear=np.zeros((n_keep, n_ph)),
+        slean=np.zeros((n_keep, n_ph)), sshear=np.zeros((n_keep, n_ph)), exh=np.zeros(1),
     )
     store_at = np.arange(n_ck, dtype=np.int64) if store else np.full(n_ck, -1, dtype=np.int64)
     state = np.tile(fresh_state(), (n_m, 1))
@@ -197,7 +245,7 @@ def run_inputs(inp, store=True):
                    out["stage"], out["cap"], out["pcap"], out["energy"], out["fpeak"],
                    out["fmean"], out["comp"], out["shear"], out["sup"], out["lean"], out["tilt"],
                    out["infeas"], out["strides"], out["resid"], out["sforce"], out["sdemand"], out["slean"],
-                   out["sshear"])
+                   out["sshear"], out["exh"])
     return n, out, state
 
 
@@ -299,5 +347,20 @@ def _package(cfg, inp, n, out, state, timings) -> RunResult:
         stride_force_N=out["sforce"][keep], stride_demand_Nm=out["sdemand"][keep],
         stride_lean_deg=out["slean"][keep], stride_shear_N=out["sshear"][keep],
         dofs=inp.dofs, end_capacity=_end_capacity(inp, state), config=cfg, timings_s=timings,
+        exhaustion_s=float(out["exh"][0]), F0_N=inp.F0 / inp.meta["strength"],
+        limiting_muscle=_limiting(inp, out, n),
     )
+
+
+def _limiting(inp, out, n) -> str:
+    """Muscle with the largest peak force / capacity force in the last running checkpoint
+    of an exhausted run ("" otherwise)."""
+    if not np.isfinite(out["exh"][0]):
+        return ""
+    running = np.flatnonzero(out["speed"][:n] > 0)
+    if running.size == 0:
+        return ""
+    k = int(running[-1])
+    use = out["fpeak"][k] / np.maximum(inp.F0 * out["cap"][k], 1e-9)
+    return inp.muscles[int(np.argmax(use))]
 

@@ -54,9 +54,11 @@ streamed from the chunk files, so memory stays bounded by one chunk in the kerne
 their dotted names in spec order, then :func:`sim.batch.summary_fields` in order (spike
 onset [s], onset of each index [s], peak shear [N and body weights], peak compression
 [N], peak superficial load [fraction of capacity], peak trunk lean and pelvic tilt [deg],
-infeasible strides, strides, distance [km], end capacity of each muscle group
-[fraction]). Floats are written with ``repr`` (they parse back exactly); a run that
-never spiked has onset ``nan``. Booleans are ``true``/``false``; table values (e.g.
+infeasible strides, strides, distance [km], exhaustion [s] (``nan``: the run reached its
+end), ``spike_censored`` (``true``: the run ended in exhaustion before the index
+crossed), end capacity of each muscle group [fraction, F0-weighted]). Floats are written
+with ``repr`` (they parse back exactly); a run whose index was not reached has onset
+``nan`` (``0`` means from the first stride). Booleans are ``true``/``false``; table values (e.g.
 ``run.segments``) are JSON.
 
 Determinism: every scenario is computed on its own row of the batch kernel from its own
@@ -714,6 +716,7 @@ _OUTPUT_LABELS = {
     "peak_superficial_load": "peak superficial load [fraction of capacity]",
     "peak_trunk_lean_deg": "peak trunk lean [deg]",
     "peak_pelvic_tilt_deg": "peak pelvic tilt [deg]",
+    "exhaustion_s": "exhaustion [s]",
 }
 
 

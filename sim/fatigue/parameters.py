@@ -106,16 +106,29 @@ class PoolConstants:
     drain_st: float
     drain_ft: float
     refill: float
-    g_min: float
+    g_min_st: float
     K: float
+    kappa_st: float
+    kappa_ft: float
+    tau_isch_on: float
+    tau_isch_off: float
+    u_free: float
+    u_occ: float
+    drain_K: float
+    slow_rate: float
+    slow_recovery: float
+    slow_delay: float
+    g_min_ft: float
+    fat_share: float
     scale_F: float
     scale_R: float
 
     def as_vector(self, energy: bool = True) -> np.ndarray:
+        """Kernel vector; ``energy=False`` switches off the slow components (glycogen
+        store and slow force depression), leaving the fast 3CC with perfusion."""
         d = asdict(self)
-        d["drain_st"] *= bool(energy)
-        d["drain_ft"] *= bool(energy)
-        d["refill"] *= bool(energy)
+        for key in ("drain_st", "drain_ft", "refill", "slow_rate", "slow_recovery"):
+            d[key] *= bool(energy)
         return np.array([d[name] for name in MUSCLE_PARAMS], dtype=np.float64)
 
 
@@ -177,12 +190,16 @@ def split_rates(F, R, scale_F, scale_R, F_contrast=None, R_contrast=None):
 def _pool_constants(joint, p_st, scale_F, gain=None) -> PoolConstants:
     """PoolConstants for a given fatigue scale (used by the calibration itself)."""
     jc = joint_constants(joint)
-    e = _file()["energy"]
+    f = _file()
+    e, pf, sl = f["energy"], f["perfusion"], f["slow"]
     sR = recovery_scale(p_st)
     F_st, F_ft, R_st, R_ft = split_rates(jc.F, jc.R, scale_F, sR)
     return PoolConstants(joint, p_st, F_st, F_ft, R_st, R_ft, jc.r,
                          jc.gain if gain is None else float(gain), jc.rest_threshold,
-                         e["drain_ST"], e["drain_FT"], e["refill"], e["g_min"], e["K"],
+                         e["drain_ST"], e["drain_FT"], e["refill"], e["g_min_ST"], e["K"],
+                         pf["kappa_ST"], pf["kappa_FT"], pf["tau_on"], pf["tau_off"],
+                         pf["u_free"], pf["u_occ"], e["drain_K"], sl["rate"],
+                         sl["recovery"], sl["delay"], e["g_min_FT"], pf["fat_share"],
                          scale_F, sR)
 
 
@@ -235,7 +252,8 @@ def joint_model_vector(joint: str = "general", gain: float | None = None,
                        energy: bool = False, p_st: float = 0.5) -> np.ndarray:
     """Kernel parameter vector of the single-pool joint model (``p_st`` slot = 1).
 
-    The joint model is a one-pool muscle with the joint class's F and R. With
+    The joint model is the published 3CC-r: a one-pool muscle with the joint class's F
+    and R and Looft's 1 % rest threshold (no perfusion, no slow force depression). With
     ``energy=True`` its store drains at the fibre-weighted mean
     ``p_st*drain_ST + (1 - p_st)*drain_FT``.
 
@@ -251,5 +269,9 @@ def joint_model_vector(joint: str = "general", gain: float | None = None,
     values = {"p_st": 1.0, "F_st": jc.F, "R_st": jc.R, "F_ft": jc.F, "R_ft": jc.R,
               "r": jc.r, "gain": jc.gain if gain is None else float(gain),
               "rest_threshold": jc.rest_threshold, "drain_st": drain, "drain_ft": 0.0,
-              "refill": e["refill"] if energy else 0.0, "g_min": e["g_min"], "K": e["K"]}
+              "refill": e["refill"] if energy else 0.0, "g_min_st": e["g_min_ST"], "K": e["K"],
+              "kappa_st": 0.0, "kappa_ft": 0.0, "tau_isch_on": 0.0, "tau_isch_off": 0.0,
+              "u_free": 0.0, "u_occ": 1.0, "drain_K": e["drain_K"] if energy else 0.0,
+              "slow_rate": 0.0, "slow_recovery": 0.0, "slow_delay": 0.0,
+              "g_min_ft": e["g_min_ST"], "fat_share": 0.0}
     return np.array([values[n] for n in MUSCLE_PARAMS], dtype=np.float64)

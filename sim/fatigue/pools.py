@@ -1,53 +1,87 @@
-"""Two fibre pools per muscle: size-principle recruitment, 3CC-r and an energy store.
+"""Two fibre pools per muscle: recruitment, perfusion-dependent 3CC, glycogen and slow fatigue.
 
 A muscle is split into a slow-twitch pool (ST, fraction ``p_st`` of its fibres) and a
-fast-twitch pool (FT, fraction ``1 - p_st``). Each pool has the 3CC-r compartments
-MA, MR, MF (:mod:`sim.fatigue.threecc`) and an energy store E in [0, 1] (muscle
-glycogen).
+fast-twitch pool (FT, fraction ``1 - p_st``). Each pool has the 3CC compartments MA, MR,
+MF (:mod:`sim.fatigue.threecc`), an energy store E in [0, 1] (muscle glycogen) and a
+slow, long-lasting force depression S in [0, 1]; the muscle has one ischaemia state I in
+[0, 1] (how far its blood supply is cut off by its own contraction).
 
-Energy store
-    ``dE/dt = -drain * MA + refill * (1 - E)``, clipped at E = 0. The pool drains in
-    proportion to its active fraction (FT faster per unit activation: glycolytic
-    fibres [1, 2]) and refills very slowly. The drain is zero-order in E, so under a
-    steady load the store keeps falling for hours instead of settling, and empties
-    near a definite time (the "wall" [3]). With MA held constant over a step the ODE is
-    affine in E and is integrated exactly.
+Fast component: 3CC with recovery and fatigue that depend on blood flow
+    The published 3CC constants (Frey-Law et al. 2012 [6]) were fitted to *sustained*
+    holds, in which the contracting muscle occludes its own blood flow. Rhythmic brief
+    contractions, as in running, keep the muscle perfused: intramuscular pressure
+    rises only for a fraction of a second and the muscle pump refills the vessels
+    between contractions [7]. The model lets perfusion ``P = 1 - I`` decide both rates:
 
-Capacity factor
-    ``g(E) = g_min + (1 - g_min) (1 + K) E / (K + E)``: g(1) = 1, g(0) = g_min,
-    increasing and concave, so the pool hardly notices a half-full store but loses
-    force quickly as it empties (low glycogen impairs calcium release [4]); ``g_min``
-    is what is left with an empty store (assumption). Force from a pool is MA*g(E),
-    so to hold a pool force target TL the controller drives MA toward TL/g(E); the
-    pool's capacity (fraction of its fresh maximum force) is ``(MA + MR) * g(E)``.
+    * ``occ(u)``: occlusion by the muscle's force ``u`` (fraction of fresh maximum),
+      0 below ``u_free``, 1 above ``u_occ``, linear between (Xia's variable-R idea [8];
+      ``u_occ = 0.2`` so every hold the 3CC constants were fitted on, 20-90 % MVC, is
+      occluded);
+    * ``dI/dt = (occ(u) - I) / tau``, ``tau = tau_on`` while I rises and ``tau_off`` while
+      it falls: ischaemia develops over seconds (oxygen bound to myoglobin and held in the
+      capillaries buffers a brief occlusion) and clears within about a second of
+      reperfusion. A held contraction occludes fully within seconds; a 0.2-0.3 s stance
+      contraction hardly does;
+    * recovery ``R* = R (1 + (r - 1) P)``: Looft's rest multiplier r [3] applies in full
+      to a perfused muscle and not at all to an occluded one. At rest P = 1 and R* = rR,
+      as in the published 3CC-r; the rule is continuous in activation (no threshold);
+    * fatigue ``F* = F (1 - kappa P)``: a perfused fibre is supplied aerobically and
+      fatigues at only ``1 - kappa`` of its ischaemic rate. ``kappa`` is large for ST
+      fibres (oxidative) and small for FT fibres (glycolytic), so the FT pools carry the
+      finite, fast reserve that running above critical speed uses up in minutes.
+
+    A sustained hold above 20 % MVC is therefore the published 3CC (after the first
+    seconds), and the two-pool split is calibrated on those holds
+    (:mod:`sim.fatigue.calibration`); the joint model (``model="joint"``) keeps the
+    published 3CC-r with its 1 % rest threshold unchanged.
+
+Energy store (glycogen)
+    ``dE/dt = -drain MA h(E) + refill (1 - E)`` with ``h(E) = (1 + Kd) E / (Kd + E)``:
+    the pool drains in proportion to its active fraction (FT faster per unit
+    activation [1, 2]), and more slowly as its store empties (glycogenolysis falls with
+    muscle glycogen [9]); ``Kd = 0`` gives a drain that does not depend on E. h is
+    taken at the start of a step (E changes over tens of minutes). Capacity factor
+    ``g(E) = g_min + (1 - g_min) (1 + K) E / (K + E)`` [4], with a higher floor g_min
+    for ST pools than for FT pools: oxidative type I fibres keep more force on fat
+    oxidation once their glycogen is gone.
+
+Slow force depression (long-lasting fatigue, lumped with slow central fatigue)
+    ``dZ/dt = k_S MA - r_S Z`` and ``dS/dt = (Z - S) / tau_S``: every contraction adds to
+    a slowly recovering load Z, and the force depression S follows Z with a lag of
+    ``tau_S``. Repeated contractions leave a depression of force that recovers over
+    hours to days (Edwards et al. 1977 [10]; Allen, Lamb & Westerblad 2008 [11]); in long
+    runs the loss of strength appears late (after 4 h of a 5-h run, Place et al. 2004
+    [14]; only in the last 5 km of 20 km, Ross et al. 2009) and is partly central. The lag
+    gives that delayed, accelerating shape; its size is an assumption. Both are exact for
+    constant MA (a linear 2 x 2 system, :func:`sim.fatigue.threecc.solve_affine2`).
+
+Anaerobic reserve (critical speed)
+    Above critical speed CS a runner draws on a finite reserve D' [12, 13]; the run
+    kernel keeps its fraction D in [0, 1] (:func:`reserve_step`) and copies it into every
+    muscle's ``reserve`` slot. It lives in the FT pools: their force per active fibre is
+    multiplied by D, so as the reserve is spent the fast-twitch fibres give less and the
+    slow-twitch fibres cannot carry the stride's peaks alone.
+
+Force factor and capacity
+    A pool's force per active fibre is ``q = g(E) (1 - S)`` (times D for FT pools); to hold a pool force target
+    TL the controller drives MA toward ``TL / q``, and the pool's capacity (fraction of
+    its fresh maximum force) is ``(MA + MR) q = (1 - MF) q``.
 
 Recruitment (size principle [5])
-    A muscle target u (fraction of the fresh maximum force) is taken from the ST pool
-    first, up to what it can give now, ``p_st * cap_ST``; the rest from the FT pool,
-    up to ``(1 - p_st) * cap_FT``. A pool's force target is its share divided by its
-    fibre fraction. Muscle capacity is ``p_st * cap_ST + (1 - p_st) * cap_FT``.
-
-Rest
-    A pool rests (recovery ``r*R``) while its activation target TL/g(E) is below the
-    rest threshold: rest means no motor unit of the pool is being recruited.
+    A muscle target u is taken from the ST pool first, up to ``p_st * cap_ST``; the rest
+    from the FT pool, up to ``(1 - p_st) * cap_FT``. Muscle capacity is
+    ``p_st * cap_ST + (1 - p_st) * cap_FT``.
 
 Stride-averaged block step
     :func:`pool_block_step` advances a pool over a block of many strides with the
-    stride's mean force target and the fraction of the stride spent at rest. The
-    controller tracks the target much faster than F and R act (L >> F, R), so over a
-    stride ``F*MA`` averages to ``F*<MA>`` and ``R*·MF`` to ``R_eff*MF`` with
-    ``R_eff = R*(rest_frac*r + 1 - rest_frac)``. The block step is the resolved step
-    with those averaged rates; its MA is the stride-mean MA, while MF, capacity and E
-    track the resolved trajectory (the error is of order F times the stride period).
-    The caller re-evaluates recruitment (the pools' stride targets) at every block,
-    so the block must be short compared with the time in which recruitment shifts:
-    60 s blocks track a steady running load within 0.001 in capacity, while a muscle
-    whose ST pool saturates within the first minute needs ~15 s blocks to stay within
-    0.01 (tests/test_fatigue_pools.py).
+    stride's mean force target, the stride-mean perfusion and the activity-weighted
+    fatigue multiplier (see :func:`stride_perfusion`); the controller tracks the target
+    much faster than F and R act (L >> F, R), so the averaged equations follow the
+    resolved trajectory within an error of order F times the stride period.
 
-Kernels are ``numba.njit(cache=True)`` on float64 scalars and arrays. A muscle's
+Kernels are compiled numba functions on float64 scalars and arrays. A muscle's
 parameters travel as one float64 vector laid out as :data:`MUSCLE_PARAMS` and its state
-as an 8-vector laid out as :data:`STATE`.
+as a vector laid out as :data:`STATE`.
 
 References
 ----------
@@ -56,12 +90,33 @@ References
        rates. J Physiol 241(1):45-57.
 .. [2] Vollestad NK, Blom PC (1985) Effect of varying exercise intensity on glycogen
        depletion in human muscle fibres. Acta Physiol Scand 125(3):395-405.
-.. [3] Rapoport BI (2010) Metabolic factors limiting performance in marathon runners.
-       PLoS Comput Biol 6(10):e1000960. doi:10.1371/journal.pcbi.1000960
+.. [3] Looft JM, Herkert N, Frey-Law L (2018) Modification of a three-compartment muscle
+       fatigue model to predict peak torque decline during intermittent tasks.
+       J Biomech 77:16-25. doi:10.1016/j.jbiomech.2018.06.005
 .. [4] Ortenblad N, Westerblad H, Nielsen J (2013) Muscle glycogen stores and fatigue.
        J Physiol 591(18):4405-4413. doi:10.1113/jphysiol.2013.251629
 .. [5] Henneman E, Somjen G, Carpenter DO (1965) Functional significance of cell size in
        spinal motoneurons. J Neurophysiol 28:560-580.
+.. [6] Frey-Law LA, Looft JM, Heitsman J (2012) J Biomech 45(10):1803-1808.
+.. [7] Sjogaard G, Savard G, Juel C (1988) Muscle blood flow during isometric activity
+       and its relation to muscle fatigue. Eur J Appl Physiol 57(3):327-335.
+.. [8] Xia T, variable-recovery 3CC (AHFE, doi:10.54941/ahfe100077).
+.. [9] Hargreaves M, McConell G, Proietto J (1995) Influence of muscle glycogen on
+       glycogenolysis and glucose uptake during exercise in humans. J Appl Physiol
+       78(1):288-292.
+.. [10] Edwards RHT, Hill DK, Jones DA, Merton PA (1977) Fatigue of long duration in human
+       skeletal muscle after exercise. J Physiol 272(3):769-778.
+.. [11] Allen DG, Lamb GD, Westerblad H (2008) Skeletal muscle fatigue: cellular
+       mechanisms. Physiol Rev 88(1):287-332.
+.. [12] Jones AM, Vanhatalo A (2017) The 'critical power' concept: applications to sports
+       performance with a focus on intermittent high-intensity exercise. Sports Med
+       47(Suppl 1):65-78.
+.. [13] Skiba PF, Fulford J, Clarke DC, Vanhatalo A, Jones AM (2015) Intramuscular
+       determinants of the ability to recover work capacity above critical power. Eur J
+       Appl Physiol 115(4):703-713.
+.. [14] Place N, Lepers R, Deley G, Millet GY (2004) Time course of neuromuscular
+       alterations during a prolonged running exercise. Med Sci Sports Exerc
+       36(8):1347-1356. doi:10.1249/01.MSS.0000135786.22996.77
 
 Examples
 --------
@@ -70,34 +125,44 @@ Examples
 """
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from numba import njit
 
 from ..jit import kernel
-from .threecc import advance, phi1
+from .threecc import advance, phi1, solve_affine2
 
 __all__ = [
-    "MUSCLE_PARAMS", "STATE", "energy_factor", "energy_step", "pool_capacity",
-    "pool_step", "pool_block_step", "recruit", "muscle_capacity", "muscle_step",
-    "simulate_states", "endurance_times", "fresh_state",
+    "MUSCLE_PARAMS", "STATE", "N_STATE", "N_PARAMS", "energy_factor", "energy_step",
+    "force_factor", "occlusion", "ischaemia_step", "slow_step", "stride_perfusion",
+    "pool_capacity", "pool_step", "pool_block_step", "recruit", "muscle_capacity",
+    "muscle_step", "simulate_states", "endurance_times", "fresh_state", "reserve_step",
 ]
 
 #: Layout of a muscle's parameter vector (see :func:`sim.fatigue.muscle_parameters`).
 MUSCLE_PARAMS = ("p_st", "F_st", "R_st", "F_ft", "R_ft", "r", "gain", "rest_threshold",
-                 "drain_st", "drain_ft", "refill", "g_min", "K")
+                 "drain_st", "drain_ft", "refill", "g_min_st", "K",
+                 "kappa_st", "kappa_ft", "tau_isch_on", "tau_isch_off", "u_free", "u_occ",
+                 "drain_K", "slow_rate", "slow_recovery", "slow_delay", "g_min_ft",
+                 "fat_share")
 #: Layout of a muscle's state vector.
-STATE = ("MA_st", "MR_st", "MF_st", "E_st", "MA_ft", "MR_ft", "MF_ft", "E_ft")
+STATE = ("MA_st", "MR_st", "MF_st", "E_st", "MA_ft", "MR_ft", "MF_ft", "E_ft", "isch",
+         "S_st", "S_ft", "reserve", "Z_st", "Z_ft")
+N_STATE = len(STATE)
+N_PARAMS = len(MUSCLE_PARAMS)
 
 
 def fresh_state() -> np.ndarray:
-    """State of a rested muscle with full stores: MA = MF = 0, MR = 1, E = 1.
+    """State of a rested muscle: MA = MF = 0, MR = 1, E = 1, no ischaemia, S = Z = 0,
+    full reserve.
 
     Examples
     --------
     >>> fresh_state().tolist()
-    [0.0, 1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 1.0]
+    [0.0, 1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0]
     """
-    return np.array([0.0, 1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 1.0])
+    return np.array([0.0, 1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0])
 
 
 @kernel
@@ -114,8 +179,62 @@ def energy_factor(e, g_min, K):
 
 
 @kernel
-def energy_step(e, ma_mean, drain, refill, dt):
-    """Exact step of ``dE/dt = -drain*MA + refill*(1 - E)`` with MA = ``ma_mean``.
+def force_factor(e, s, g_min, K, reserve=1.0):
+    """Force per active fibre ``g(E) (1 - S) D`` [1] (D: the reserve, FT pools only).
+
+    Examples
+    --------
+    >>> round(force_factor(1.0, 0.1, 0.5, 0.1), 12)
+    0.9
+    """
+    return (energy_factor(e, g_min, K) * (1.0 - min(max(s, 0.0), 1.0))
+            * min(max(reserve, 0.0), 1.0))
+
+
+@kernel
+def occlusion(u, u_free, u_occ):
+    """Occlusion of the muscle's blood flow by its force ``u`` [1]: 0 ... 1.
+
+    Examples
+    --------
+    >>> occlusion(0.05, 0.1, 0.2), occlusion(0.15, 0.1, 0.2), occlusion(0.5, 0.1, 0.2)
+    (0.0, 0.5, 1.0)
+    """
+    if not (u > u_free):
+        return 0.0
+    if u >= u_occ:
+        return 1.0
+    return (u - u_free) / (u_occ - u_free)
+
+
+@kernel
+def ischaemia_step(isch, occ, tau_on, tau_off, dt):
+    """Exact step of ``dI/dt = (occ - I)/tau`` (tau_on rising, tau_off falling).
+
+    Returns
+    -------
+    isch_new, isch_mean : float
+        I after the step and its mean over the step [1].
+
+    Examples
+    --------
+    >>> [round(x, 4) for x in ischaemia_step(0.0, 1.0, 5.0, 1.0, 5.0)]
+    [0.6321, 0.3679]
+    """
+    tau = tau_on if occ > isch else tau_off
+    if not (dt > 0.0) or not (tau > 0.0):
+        return occ, occ
+    x = dt / tau
+    d = isch - occ
+    return occ + d * math.exp(-x), occ + d * phi1(x)
+
+
+@kernel
+def energy_step(e, ma_mean, drain, refill, dt, drain_K=0.0):
+    """Step of ``dE/dt = -drain*MA*h(E) + refill*(1 - E)`` with MA = ``ma_mean``.
+
+    ``h(E) = (1 + Kd) E / (Kd + E)`` is taken at the start of the step (``Kd = 0``:
+    h = 1, and the step is exact).
 
     Parameters
     ----------
@@ -127,12 +246,13 @@ def energy_step(e, ma_mean, drain, refill, dt):
         Drain per unit activation and refill rate [1/s], >= 0.
     dt : float
         Step [s].
+    drain_K : float
+        Half-saturation Kd of the drain [1], >= 0.
 
     Returns
     -------
     float
-        Store after the step, in [0, 1] (an empty store stays empty while the drain
-        exceeds the refill).
+        Store after the step, in [0, 1].
 
     Examples
     --------
@@ -141,125 +261,266 @@ def energy_step(e, ma_mean, drain, refill, dt):
     """
     if not (dt > 0.0):
         return e
-    rate0 = refill * (1.0 - e) - drain * ma_mean
+    h = 1.0
+    if drain_K > 0.0:
+        ec = min(max(e, 0.0), 1.0)
+        h = (1.0 + drain_K) * ec / (drain_K + ec)
+    rate0 = refill * (1.0 - e) - drain * h * ma_mean
     e_new = e + rate0 * dt * phi1(refill * dt)
     return min(max(e_new, 0.0), 1.0)
 
 
 @kernel
-def pool_capacity(mf, e, g_min, K):
-    """Pool capacity ``(MA + MR) * g(E) = (1 - MF) * g(E)`` [1].
+def slow_step(z, s, ma_mean, rate, recovery, delay, dt):
+    """Exact step of ``dZ/dt = rate*MA - recovery*Z``, ``dS/dt = (Z - S)/delay``.
+
+    Parameters
+    ----------
+    z, s : float
+        Slow load Z and force depression S [1].
+    ma_mean : float
+        Mean active fraction over the step [1] (held constant).
+    rate, recovery : float
+        [1/s], >= 0 (a recovery below 1e-9/s counts as 1e-9/s).
+    delay : float
+        Lag of S behind Z [s]; <= 0: S = Z.
+    dt : float
+        Step [s].
+
+    Returns
+    -------
+    z, s : float
 
     Examples
     --------
-    >>> round(pool_capacity(0.2, 1.0, 0.5, 0.1), 12)
+    >>> z, s = slow_step(0.0, 0.0, 0.5, 1e-4, 0.0, 0.0, 1000.0)
+    >>> round(z, 6), round(s, 6)
+    (0.05, 0.05)
+    >>> z, s = slow_step(0.0, 0.0, 0.5, 1e-4, 0.0, 3600.0, 1000.0)
+    >>> round(z, 6), s < 0.01
+    (0.05, True)
+    """
+    if not (dt > 0.0):
+        return z, s
+    a = rate * ma_mean
+    r = max(recovery, 1e-9)
+    if not (delay > 0.0):
+        x = r * dt
+        z_new = z * math.exp(-x) + a * dt * phi1(x)
+        return z_new, z_new
+    z_new, s_new, _, _ = solve_affine2(-r, 0.0, 1.0 / delay, -1.0 / delay, a, 0.0, z, s, dt)
+    return max(z_new, 0.0), max(s_new, 0.0)
+
+
+@kernel
+def pool_capacity(mf, e, s, g_min, K, reserve=1.0):
+    """Pool capacity ``(1 - MF) g(E) (1 - S) D`` [1].
+
+    Examples
+    --------
+    >>> round(pool_capacity(0.2, 1.0, 0.0, 0.5, 0.1), 12)
     0.8
     """
-    return (1.0 - mf) * energy_factor(e, g_min, K)
+    return (1.0 - mf) * force_factor(e, s, g_min, K, reserve)
 
 
 @kernel
-def _activation_target(force_target, e, g_min, K):
+def _activation_target(force_target, q):
     if not (force_target > 0.0):
         return 0.0
-    g = energy_factor(e, g_min, K)
-    if force_target >= g:          # also covers g = 0 (empty store, no floor)
+    if force_target >= q:          # also covers q = 0 (no force left)
         return 1.0
-    return force_target / g
+    return force_target / q
 
 
 @kernel
-def pool_step(ma, mr, mf, e, force_target, F, R, r, L, rest_threshold, drain, refill,
-              g_min, K, dt):
+def pool_step(ma, mr, mf, e, s, z, force_target, F, R, r, L, rest_threshold, drain, refill,
+              g_min, K, drain_K, slow_rate, slow_recovery, slow_delay, dt, perf=-1.0,
+              kappa=0.0, reserve=1.0, fat_share=0.0):
     """Advance one pool by ``dt`` with a constant force target.
 
     Parameters
     ----------
     ma, mr, mf : float
         3CC state [1], summing to 1.
-    e : float
-        Energy store [1].
+    e, s, z : float
+        Energy store, slow force depression and slow load [1].
     force_target : float
         Pool force target, fraction of the pool's fresh maximum [1].
     F, R : float
-        Fatigue and recovery rates of the pool [1/s].
+        Fatigue and recovery rates of the pool under occlusion [1/s].
     r : float
         Rest recovery multiplier [1].
     L : float
         Controller gain [1/s].
     rest_threshold : float
-        Activation targets below this count as rest [1].
-    drain, refill : float
-        Energy drain per unit activation and refill rate [1/s] (0, 0: no energy store).
-    g_min, K : float
-        Capacity-factor floor and half-saturation [1].
+        With ``perf < 0`` (published 3CC-r): activation targets below this count as rest.
+    drain, refill, g_min, K, drain_K : float
+        Energy store (0, 0: no store) and capacity factor.
+    slow_rate, slow_recovery, slow_delay : float
+        Slow force depression: rates [1/s] and lag [s].
     dt : float
         Step [s], any size.
+    perf : float
+        Mean perfusion P over the step [1]; negative: the published 3CC-r rest rule.
+    kappa : float
+        Fatigue protection by perfusion [1], ``F* = F (1 - kappa h(E) P)`` with
+        ``h(E) = f + (1 - f)(1 + K) E / (K + E)``: the aerobic supply that protects a
+        perfused fibre runs on glycogen and, for the share ``f``, on fat.
+    fat_share : float
+        Share f of the protection that does not need glycogen [1].
+    reserve : float
+        Force factor of the anaerobic reserve D [1] (FT pools; 1 = full).
+    fat_share : float
+        See ``kappa``.
 
     Returns
     -------
-    ma, mr, mf, e : float
-
-    Notes
-    -----
-    g(E) is taken at the start of the step (E changes over tens of minutes).
+    ma, mr, mf, e, s, z : float
 
     Examples
     --------
-    >>> s = pool_step(0.0, 1.0, 0.0, 1.0, 0.4, 0.01, 0.001, 15.0, 10.0, 0.01,
-    ...               3.6e-4, 1.5e-5, 0.5, 0.1, 2.0)
-    >>> round(s[0], 3), s[3] < 1.0
+    >>> out = pool_step(0.0, 1.0, 0.0, 1.0, 0.0, 0.0, 0.4, 0.01, 0.001, 15.0, 10.0, 0.01,
+    ...                 3.6e-4, 1.5e-5, 0.5, 0.1, 0.0, 0.0, 0.0, 0.0, 2.0)
+    >>> round(out[0], 3), out[3] < 1.0
     (0.4, True)
     """
-    act = _activation_target(force_target, e, g_min, K)
-    Rs = R * r if act < rest_threshold else R
-    ma, mr, mf, ma_mean = advance(ma, mr, mf, act, F, Rs, L, dt)
-    e = energy_step(e, ma_mean, drain, refill, dt)
-    return ma, mr, mf, e
+    act = _activation_target(force_target, force_factor(e, s, g_min, K, reserve))
+    if perf < 0.0:
+        Rs = R * r if act < rest_threshold else R
+        Fs = F
+    else:
+        Rs = R * (1.0 + (r - 1.0) * perf)
+        Fs = F * (1.0 - kappa * energy_factor(e, fat_share, K) * perf)
+    ma, mr, mf, ma_mean = advance(ma, mr, mf, act, Fs, Rs, L, dt)
+    e = energy_step(e, ma_mean, drain, refill, dt, drain_K)
+    z, s = slow_step(z, s, ma_mean, slow_rate, slow_recovery, slow_delay, dt)
+    return ma, mr, mf, e, s, z
 
 
 @kernel
-def pool_block_step(ma, mr, mf, e, mean_force_target, rest_frac, F, R, r, L, drain,
-                    refill, g_min, K, dt):
+def pool_block_step(ma, mr, mf, e, s, z, mean_force_target, perf, f_mult, F, R, r, L,
+                    drain, refill, g_min, K, drain_K, slow_rate, slow_recovery, slow_delay,
+                    dt, reserve=1.0):
     """Advance one pool over a block of many strides with stride-averaged rates.
 
     Parameters
     ----------
-    ma, mr, mf, e : float
+    ma, mr, mf, e, s, z : float
         Pool state [1]; here MA is the stride-mean active fraction.
     mean_force_target : float
         Pool force target averaged over one stride [1].
-    rest_frac : float
-        Fraction of the stride during which the pool is at rest [1], in [0, 1].
-    F, R, r, L, drain, refill, g_min, K : float
+    perf : float
+        Stride-mean perfusion [1], in [0, 1]: recovery ``R (1 + (r - 1) perf)``.
+    f_mult : float
+        Activity-weighted fatigue multiplier over the stride [1]:
+        ``<TL (1 - kappa P)> / <TL>`` (1 where the pool is idle).
+    F, R, r, L, drain, refill, g_min, K, drain_K, slow_rate, slow_recovery, slow_delay,
+    reserve : float
         As in :func:`pool_step`.
     dt : float
-        Block duration [s], e.g. tens of strides (60 s or more is fine).
+        Block duration [s].
 
     Returns
     -------
-    ma, mr, mf, e : float
-
-    Notes
-    -----
-    The controller is driven by the mean activation target and recovery runs at
-    ``R_eff = R * (rest_frac * r + 1 - rest_frac)``; the step is the exact solution of
-    these averaged equations (see the module notes for the relation to resolved
-    stepping).
+    ma, mr, mf, e, s, z : float
 
     Examples
     --------
-    >>> s = pool_block_step(0.0, 1.0, 0.0, 1.0, 0.28, 0.53, 0.01, 0.001, 15.0, 10.0,
-    ...                     3.6e-4, 1.5e-5, 0.5, 0.1, 60.0)
-    >>> abs(s[0] + s[1] + s[2] - 1.0) < 1e-12, 0.0 <= s[2] <= 1.0
+    >>> out = pool_block_step(0.0, 1.0, 0.0, 1.0, 0.0, 0.0, 0.28, 0.53, 0.2, 0.01, 0.001,
+    ...                       15.0, 10.0, 3.6e-4, 1.5e-5, 0.5, 0.1, 0.0, 0.0, 0.0, 0.0,
+    ...                       60.0)
+    >>> abs(out[0] + out[1] + out[2] - 1.0) < 1e-12, 0.0 <= out[2] <= 1.0
     (True, True)
     """
-    rest_frac = min(max(rest_frac, 0.0), 1.0)
-    act = _activation_target(mean_force_target, e, g_min, K)
-    Rs = R * (rest_frac * r + 1.0 - rest_frac)
-    ma, mr, mf, ma_mean = advance(ma, mr, mf, act, F, Rs, L, dt)
-    e = energy_step(e, ma_mean, drain, refill, dt)
-    return ma, mr, mf, e
+    perf = min(max(perf, 0.0), 1.0)
+    act = _activation_target(mean_force_target, force_factor(e, s, g_min, K, reserve))
+    Rs = R * (1.0 + (r - 1.0) * perf)
+    ma, mr, mf, ma_mean = advance(ma, mr, mf, act, F * f_mult, Rs, L, dt)
+    e = energy_step(e, ma_mean, drain, refill, dt, drain_K)
+    z, s = slow_step(z, s, ma_mean, slow_rate, slow_recovery, slow_delay, dt)
+    return ma, mr, mf, e, s, z
+
+
+@kernel
+def stride_perfusion(u, dt, isch0, tau_on, tau_off, u_free, u_occ, perf_out):
+    """Periodic perfusion ``P = 1 - I`` over one stride of muscle targets ``u``.
+
+    The ischaemia filter is run over the stride from ``isch0`` until its value at the
+    stride's end repeats (at most 200 passes; within 1e-12), so ``perf_out[j]`` is the
+    mean perfusion of phase sample ``j`` in a steady stream of identical strides.
+
+    Parameters
+    ----------
+    u : ndarray (n,)
+        Muscle targets over the stride [1].
+    dt : float
+        Duration of one phase sample [s].
+    isch0 : float
+        Starting guess for I at phase 0 [1].
+    tau_on, tau_off, u_free, u_occ : float
+        Ischaemia constants (:data:`MUSCLE_PARAMS`).
+    perf_out : ndarray (n,)
+        Output [1].
+
+    Returns
+    -------
+    float
+        I at phase 0 of the periodic solution.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> u = np.r_[np.full(30, 0.6), np.zeros(50)]
+    >>> P = np.zeros(80)
+    >>> i0 = stride_perfusion(u, 0.75 / 80, 0.0, 5.0, 1.0, 0.1, 0.2, P)
+    >>> bool(0.9 < P.mean() < 1.0)
+    True
+    """
+    n = u.shape[0]
+    isch = isch0
+    for _ in range(200):
+        start = isch
+        for j in range(n):
+            occ = occlusion(u[j], u_free, u_occ)
+            isch, mean = ischaemia_step(isch, occ, tau_on, tau_off, dt)
+            perf_out[j] = 1.0 - mean
+        if abs(isch - start) < 1e-12:
+            break
+    return isch
+
+
+@kernel
+def reserve_step(d, speed, cs, d_prime, dt):
+    """Step of the reserve fraction D [1] at running speed ``speed`` [m/s].
+
+    Above critical speed ``cs`` D falls linearly, ``dD/dt = -(v - CS)/D'``; below it it
+    refills, ``dD/dt = (CS - v)(1 - D)/D'`` (the differential balance of Skiba et al.
+    2015 [13], written for speed and distance). Exact for constant speed.
+
+    Parameters
+    ----------
+    d : float
+        Reserve fraction [1].
+    speed, cs : float
+        Running speed and critical speed [m/s] (0 while resting).
+    d_prime : float
+        Reserve D' [m]; <= 0 switches the reserve off (D stays 1).
+    dt : float
+        Step [s].
+
+    Examples
+    --------
+    >>> reserve_step(1.0, 4.0, 3.5, 200.0, 100.0)
+    0.75
+    >>> round(reserve_step(0.5, 0.0, 3.5, 200.0, 200.0), 6)
+    0.998544
+    """
+    if not (d_prime > 0.0) or not (dt > 0.0):
+        return d
+    if speed > cs:
+        return max(d - (speed - cs) * dt / d_prime, 0.0)
+    return 1.0 - (1.0 - d) * math.exp(-(cs - speed) * dt / d_prime)
 
 
 @kernel
@@ -300,12 +561,12 @@ def recruit(u, p_st, cap_st, cap_ft):
 
 @kernel
 def muscle_capacity(state, prm):
-    """Muscle capacity ``p_st*cap_ST + (1 - p_st)*cap_FT`` [1] of an 8-vector state.
+    """Muscle capacity ``p_st*cap_ST + (1 - p_st)*cap_FT`` [1] of a state vector.
 
     Examples
     --------
-    >>> import numpy as np
-    >>> prm = np.array([0.5, 0.01, 0.001, 0.03, 0.001, 15, 10, 0.01, 0, 0, 0, 0.5, 0.1])
+    >>> from sim.fatigue import muscle_parameters
+    >>> prm = muscle_parameters("general", 0.5)
     >>> s = fresh_state(); s[2] = 0.2; s[1] = 0.8
     >>> round(muscle_capacity(s, prm), 12)
     0.9
@@ -313,9 +574,9 @@ def muscle_capacity(state, prm):
     p = prm[0]
     g_min = prm[11]
     K = prm[12]
-    cap = p * pool_capacity(state[2], state[3], g_min, K)
+    cap = p * pool_capacity(state[2], state[3], state[9], g_min, K)
     if p < 1.0:
-        cap += (1.0 - p) * pool_capacity(state[6], state[7], g_min, K)
+        cap += (1.0 - p) * pool_capacity(state[6], state[7], state[10], prm[23], K, state[11])
     return cap
 
 
@@ -325,27 +586,29 @@ def muscle_step(state, u, prm, dt):
 
     Parameters
     ----------
-    state : ndarray, shape (8,)
+    state : ndarray, shape (N_STATE,)
         Muscle state laid out as :data:`STATE`; overwritten.
     u : float
         Muscle target, fraction of the fresh maximum force [1].
-    prm : ndarray, shape (13,)
-        Parameters laid out as :data:`MUSCLE_PARAMS`.
+    prm : ndarray, shape (N_PARAMS,)
+        Parameters laid out as :data:`MUSCLE_PARAMS`. ``tau_isch_on <= 0`` selects the
+        published 3CC-r rest rule (joint model); otherwise perfusion sets the rates.
     dt : float
         Step [s].
 
     Notes
     -----
-    The split between the pools uses the capacities at the start of the step.
+    The split between the pools uses the capacities at the start of the step; the
+    perfusion is the mean over the step of the exactly integrated ischaemia.
 
     Examples
     --------
-    >>> import numpy as np
-    >>> prm = np.array([0.5, 0.01, 0.0015, 0.03, 0.001, 15, 10, 0.01, 0, 0, 0, 0.5, 0.1])
+    >>> from sim.fatigue import muscle_parameters
+    >>> prm = muscle_parameters("general", 0.5)
     >>> s = fresh_state()
     >>> muscle_step(s, 0.3, prm, 5.0)
-    >>> round(float(s[0]), 3), float(s[4])     # ST pool active, FT pool idle
-    (0.599, 0.0)
+    >>> bool(s[0] > 0.5), float(s[4])     # ST pool active, FT pool idle
+    (True, 0.0)
     """
     p = prm[0]
     r = prm[5]
@@ -353,22 +616,36 @@ def muscle_step(state, u, prm, dt):
     thr = prm[7]
     g_min = prm[11]
     K = prm[12]
-    cap_st = pool_capacity(state[2], state[3], g_min, K)
-    cap_ft = pool_capacity(state[6], state[7], g_min, K)
+    perf = -1.0
+    if prm[15] > 0.0:
+        occ = occlusion(u, prm[17], prm[18])
+        isch, mean = ischaemia_step(state[8], occ, prm[15], prm[16], dt)
+        state[8] = isch
+        perf = 1.0 - mean
+    cap_st = pool_capacity(state[2], state[3], state[9], g_min, K)
+    cap_ft = pool_capacity(state[6], state[7], state[10], prm[23], K, state[11])
     tl_st, tl_ft = recruit(u, p, cap_st, cap_ft)
-    a, b, c, d = pool_step(state[0], state[1], state[2], state[3], tl_st, prm[1], prm[2],
-                           r, L, thr, prm[8], prm[10], g_min, K, dt)
+    a, b, c, d, e, z = pool_step(state[0], state[1], state[2], state[3], state[9], state[12],
+                                 tl_st, prm[1], prm[2], r, L, thr, prm[8], prm[10], g_min,
+                                 K, prm[19], prm[20], prm[21], prm[22], dt, perf, prm[13],
+                                 1.0, prm[24])
     state[0] = a
     state[1] = b
     state[2] = c
     state[3] = d
+    state[9] = e
+    state[12] = z
     if p < 1.0:
-        a, b, c, d = pool_step(state[4], state[5], state[6], state[7], tl_ft, prm[3],
-                               prm[4], r, L, thr, prm[9], prm[10], g_min, K, dt)
+        a, b, c, d, e, z = pool_step(state[4], state[5], state[6], state[7], state[10],
+                                     state[13], tl_ft, prm[3], prm[4], r, L, thr, prm[9],
+                                     prm[10], prm[23], K, prm[19], prm[20], prm[21], prm[22],
+                                     dt, perf, prm[14], state[11], prm[24])
         state[4] = a
         state[5] = b
         state[6] = c
         state[7] = d
+        state[10] = e
+        state[13] = z
 
 
 @njit(cache=True)
@@ -381,25 +658,26 @@ def simulate_states(targets, dt, prm, state0):
         Muscle target [1]; ``targets[i]`` is held over ``[i*dt, (i+1)*dt)``.
     dt : float
         Step [s].
-    prm : ndarray, shape (13,)
+    prm : ndarray, shape (N_PARAMS,)
         Parameters (:data:`MUSCLE_PARAMS`).
-    state0 : ndarray, shape (8,)
+    state0 : ndarray, shape (N_STATE,)
         Initial state (:data:`STATE`).
 
     Returns
     -------
-    ndarray, shape (n + 1, 8)
+    ndarray, shape (n + 1, N_STATE)
         Row 0 is ``state0``, row i the state at time ``i*dt``.
 
     Examples
     --------
     >>> import numpy as np
-    >>> prm = np.array([0.5, 0.01, 0.0015, 0.03, 0.001, 15, 10, 0.01, 0, 0, 0, 0.5, 0.1])
+    >>> from sim.fatigue import muscle_parameters
+    >>> prm = muscle_parameters("general", 0.5)
     >>> simulate_states(np.full(10, 0.3), 0.1, prm, fresh_state()).shape
-    (11, 8)
+    (11, 14)
     """
     n = targets.shape[0]
-    out = np.empty((n + 1, 8))
+    out = np.empty((n + 1, state0.shape[0]))
     s = state0.copy()
     out[0] = s
     for i in range(n):
@@ -424,7 +702,7 @@ def endurance_times(targets, prm, t_max):
     ----------
     targets : ndarray, shape (m,)
         Muscle targets [1], in (0, 1].
-    prm : ndarray, shape (13,)
+    prm : ndarray, shape (N_PARAMS,)
         Parameters (:data:`MUSCLE_PARAMS`).
     t_max : float
         Longest hold simulated [s]; ``inf`` is returned past it.
@@ -436,7 +714,8 @@ def endurance_times(targets, prm, t_max):
     Examples
     --------
     >>> import numpy as np
-    >>> prm = np.array([1.0, 0.0097, 0.00091, 0.0097, 0.00091, 15, 10, 0.01, 0, 0, 0, 0.5, 0.1])
+    >>> from sim.fatigue import muscle_parameters
+    >>> prm = muscle_parameters("general", model="joint")
     >>> [round(float(x), 1) for x in endurance_times(np.array([0.5, 0.05]), prm, 86400.0)]
     [108.5, inf]
     """
@@ -445,14 +724,15 @@ def endurance_times(targets, prm, t_max):
     if p < 1.0:
         f_max = max(f_max, prm[3])
     h_max = min(2.0, 0.01 / f_max)
-    no_energy = prm[8] == 0.0 and (prm[9] == 0.0 or p >= 1.0)
+    no_energy = (prm[8] == 0.0 and (prm[9] == 0.0 or p >= 1.0)
+                 and prm[20] == 0.0)
     out = np.empty(targets.shape[0])
-    s = np.empty(8)
-    s_old = np.empty(8)
-    trial = np.empty(8)
+    s = np.empty(N_STATE)
+    s_old = np.empty(N_STATE)
+    trial = np.empty(N_STATE)
     for k in range(targets.shape[0]):
         u = targets[k]
-        s[:] = (0.0, 1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 1.0)
+        s[:] = (0.0, 1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0)
         t = 0.0
         c0 = muscle_capacity(s, prm)
         et = np.inf

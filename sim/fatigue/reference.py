@@ -10,8 +10,12 @@ Equations (one pool, state x = (MA, MF), MR = 1 - MA - MF)::
 
     regime A (capacity 1 - MF above TL): dMA/dt = L*(TL - MA) - F*MA
     regime B (capacity at or below TL):  dMA/dt = L*(1 - MF - MA) - F*MA
-    both:                                dMF/dt = F*MA - R*·MF
-    energy:                              dE/dt  = -drain*<MA> + refill*(1 - E)
+    both:                                dMF/dt = F*·MA - R*·MF
+    perfusion (muscle model):            R* = R (1 + (r - 1) P), F* = F (1 - kappa h(E) P),
+                                         h(E) = f + (1 - f)(1 + K) E / (K + E)
+                                         P = 1 - mean ischaemia over the step
+    energy:                              dE/dt  = -drain h_d(E) <MA> + refill*(1 - E)
+    slow depression:                     dZ/dt = k <MA> - r_S Z, dS/dt = (Z - S)/tau_S
 
 Examples
 --------
@@ -25,8 +29,8 @@ import numpy as np
 from scipy.linalg import expm
 from scipy.optimize import brentq
 
-__all__ = ["regime_solution", "step_3ccr", "energy_factor", "energy_step", "recruit",
-           "simulate_muscle_states"]
+__all__ = ["regime_solution", "step_3ccr", "energy_factor", "energy_step", "slow_step",
+           "ischaemia_step", "occlusion", "recruit", "simulate_muscle_states"]
 
 
 def regime_solution(regime_a: bool, ma, mf, target, F, Rs, L, t):
@@ -111,20 +115,69 @@ def energy_factor(e, g_min, K):
     return g_min + (1.0 - g_min) * (1.0 + K) * e / (K + e)
 
 
-def energy_step(e, ma_mean, drain, refill, dt):
-    """Exact energy step: ``E(t) = E_inf + (E0 - E_inf) exp(-refill t)``, clipped at 0.
+def energy_step(e, ma_mean, drain, refill, dt, drain_K=0.0):
+    """Energy step: ``E(t) = E_inf + (E0 - E_inf) exp(-refill t)``, clipped at 0; the drain
+    is scaled by ``h_d(E0) = (1 + Kd) E0 / (Kd + E0)`` at the start of the step.
 
     Examples
     --------
     >>> round(energy_step(1.0, 0.5, 1e-3, 0.0, 100.0), 12)
     0.95
     """
+    if drain_K > 0.0:
+        e0 = min(max(e, 0.0), 1.0)
+        drain = drain * (1.0 + drain_K) * e0 / (drain_K + e0)
     if refill > 0.0:
         e_inf = 1.0 - drain * ma_mean / refill
         e_new = e_inf + (e - e_inf) * np.exp(-refill * dt)
     else:
         e_new = e - drain * ma_mean * dt
     return float(min(max(e_new, 0.0), 1.0))
+
+
+def slow_step(z, s, ma_mean, rate, recovery, delay, dt):
+    """Slow load Z and depression S after ``dt``, via the matrix exponential.
+
+    Examples
+    --------
+    >>> [round(v, 6) for v in slow_step(0.0, 0.0, 0.5, 1e-4, 0.0, 0.0, 1000.0)]
+    [0.05, 0.05]
+    """
+    a = rate * ma_mean
+    r = max(recovery, 1e-9)
+    if not delay > 0.0:
+        z_new = a / r + (z - a / r) * np.exp(-r * dt)
+        return float(z_new), float(z_new)
+    A = np.zeros((3, 3))          # augmented: (Z, S, 1)
+    A[0, 0], A[0, 2] = -r, a
+    A[1, 0], A[1, 1] = 1.0 / delay, -1.0 / delay
+    out = expm(A * dt) @ np.array([z, s, 1.0])
+    return float(max(out[0], 0.0)), float(max(out[1], 0.0))
+
+
+def occlusion(u, u_free, u_occ):
+    """Occlusion by a muscle force ``u``: 0 below ``u_free``, 1 above ``u_occ``, linear.
+
+    Examples
+    --------
+    >>> occlusion(0.15, 0.1, 0.2)
+    0.5
+    """
+    return float(np.clip((u - u_free) / (u_occ - u_free), 0.0, 1.0))
+
+
+def ischaemia_step(isch, occ, tau_on, tau_off, dt):
+    """Ischaemia after ``dt`` and its mean over the step (relaxation toward ``occ``).
+
+    Examples
+    --------
+    >>> [round(v, 4) for v in ischaemia_step(0.0, 1.0, 5.0, 1.0, 5.0)]
+    [0.6321, 0.3679]
+    """
+    tau = tau_on if occ > isch else tau_off
+    x = dt / tau
+    d = isch - occ
+    return occ + d * np.exp(-x), occ + d * (-np.expm1(-x) / x)
 
 
 def recruit(u, p_st, cap_st, cap_ft):
@@ -148,22 +201,45 @@ def simulate_muscle_states(targets, dt, prm, state0):
 
     Examples
     --------
-    >>> prm = np.array([0.5, 0.01, 0.0015, 0.03, 0.001, 15, 10, 0.01, 0, 0, 0, 0.5, 0.1])
-    >>> simulate_muscle_states([0.3, 0.3], 0.1, prm, [0, 1, 0, 1, 0, 1, 0, 1]).shape
-    (3, 8)
+    >>> from sim.fatigue import muscle_parameters
+    >>> from sim.fatigue.pools import fresh_state
+    >>> simulate_muscle_states([0.3, 0.3], 0.1, muscle_parameters(), fresh_state()).shape
+    (3, 14)
     """
-    (p, F_st, R_st, F_ft, R_ft, r, L, thr, d_st, d_ft, refill, g_min, K) = prm
+    (p, F_st, R_st, F_ft, R_ft, r, L, thr, d_st, d_ft, refill, gmin_st, K, kap_st, kap_ft,
+     tau_on, tau_off, u_free, u_occ, drain_K, k_s, r_s, tau_s, gmin_ft, fat) = prm
     s = np.array(state0, dtype=float)
     out = [s.copy()]
-    pools = [(0, F_st, R_st, d_st), (4, F_ft, R_ft, d_ft)]
+    # pool: (offset of MA..E, F, R, drain, kappa, S slot, Z slot, g_min)
+    pools = [(0, F_st, R_st, d_st, kap_st, 9, 12, gmin_st),
+             (4, F_ft, R_ft, d_ft, kap_ft, 10, 13, gmin_ft)]
     for u in targets:
-        caps = [(1.0 - s[i + 2]) * energy_factor(s[i + 3], g_min, K) for i in (0, 4)]
+        u = 0.0 if not u > 0.0 else min(u, 1.0)
+        perf = None
+        if tau_on > 0.0:
+            s[8], mean = ischaemia_step(s[8], occlusion(u, u_free, u_occ), tau_on, tau_off, dt)
+            perf = 1.0 - mean
+
+        def q(pool):
+            o, _, _, _, _, si, _, gm = pool
+            res = s[11] if o == 4 else 1.0
+            return energy_factor(s[o + 3], gm, K) * (1.0 - min(max(s[si], 0.0), 1.0)) * res
+
+        caps = [(1.0 - s[pl[0] + 2]) * q(pl) for pl in pools]
         tls = recruit(u, p, caps[0], caps[1])
-        for (i, F, R, drain), tl in zip(pools if p < 1.0 else pools[:1], tls):
-            g = energy_factor(s[i + 3], g_min, K)
-            act = (1.0 if tl >= g else tl / g) if tl > 0.0 else 0.0
-            ma, mr, mf, ma_mean = step_3ccr(s[i], s[i + 1], s[i + 2], act, F, R, r, L,
-                                            thr, dt)
-            s[i:i + 4] = ma, mr, mf, energy_step(s[i + 3], ma_mean, drain, refill, dt)
+        for pool, tl in zip(pools if p < 1.0 else pools[:1], tls):
+            o, F, R, drain, kap, si, zi, gm = pool
+            qq = q(pool)
+            act = (1.0 if tl >= qq else tl / qq) if tl > 0.0 else 0.0
+            if perf is None:
+                Fs, Rs, rr, th = F, R, r, thr
+            else:
+                h = energy_factor(s[o + 3], fat, K)
+                Fs, Rs, rr, th = F * (1.0 - kap * h * perf), R * (1.0 + (r - 1.0) * perf), 1.0, 0.0
+            ma, mr, mf, ma_mean = step_3ccr(s[o], s[o + 1], s[o + 2], act, Fs, Rs, rr, L, th, dt)
+            e = energy_step(s[o + 3], ma_mean, drain, refill, dt, drain_K)
+            z, sd = slow_step(s[zi], s[si], ma_mean, k_s, r_s, tau_s, dt)
+            s[o:o + 4] = ma, mr, mf, e
+            s[si], s[zi] = sd, z
         out.append(s.copy())
     return np.array(out)
