@@ -101,8 +101,8 @@ def training_factors(scales, muscles, F0) -> np.ndarray:
     Examples
     --------
     >>> names = list(LOCOMOTOR_MUSCLES)
-    >>> training_factors(np.full(len(names), 2.0), names, np.ones(len(names))).tolist()[:2]
-    [1.0, 1.0]
+    >>> training_factors(np.full(len(names), 2.0), names, np.ones(len(names))).round(12)[:2]
+    array([1., 1.])
     """
     idx = [list(muscles).index(n) for n in LOCOMOTOR_MUSCLES]
     w = np.asarray(F0, dtype=float)[idx]
@@ -164,8 +164,8 @@ def locomotor_store(energy, p_st, F0, muscles) -> np.ndarray:
     >>> import numpy as np
     >>> names = list(LOCOMOTOR_MUSCLES)
     >>> e = np.full((1, len(names), 2), 0.5)
-    >>> locomotor_store(e, np.full(len(names), 0.5), np.ones(len(names)), names).tolist()
-    [0.5]
+    >>> locomotor_store(e, np.full(len(names), 0.5), np.ones(len(names)), names).round(12)
+    array([0.5])
     """
     idx = [list(muscles).index(n) for n in LOCOMOTOR_MUSCLES]
     p = np.asarray(p_st)[idx]

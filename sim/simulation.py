@@ -179,9 +179,17 @@ class RunResult:
         return self.capacity[:, idx] @ w
 
     def end_group_capacity(self, group: str) -> float:
-        """F0-weighted capacity of a group at the end of the run [1]."""
-        idx, w = self._group_weights(group)
-        return float(np.asarray(self.end_capacity)[idx] @ w)
+        """F0-weighted capacity of a group at the end of the run [1].
+
+        Summed left to right, as in the batch kernel, so both give identical numbers."""
+        idx = [self.muscles.index(n) for n in self.groups[group]]
+        w = np.ones(len(self.muscles)) if self.F0_N is None else np.asarray(self.F0_N)
+        acc = 0.0
+        tot = 0.0
+        for i in idx:
+            acc += float(w[i]) * float(self.end_capacity[i])
+            tot += float(w[i])
+        return acc / tot
 
     def summary(self) -> dict:
         """Scalars of the run (JSON-ready; NaN for 'never')."""

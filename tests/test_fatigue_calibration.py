@@ -31,7 +31,12 @@ def test_pool_constants_keep_the_contrast_and_mean_recovery(joint):
         assert c.F_ft / c.F_st == pytest.approx(3.0)
         assert c.R_st / c.R_ft == pytest.approx(1.5)
         assert p * c.R_st + (1 - p) * c.R_ft == pytest.approx(jc.R)
-        assert c.F_st < jc.F < c.F_ft
+        # FT fatigues faster than the joint average; ST slower except in ST-rich muscles
+        # (p_st >= 0.8), where the perfused first seconds of a hold need an ST rate above
+        # the joint's to give the same endurance time
+        assert jc.F < c.F_ft
+        if p < 0.8:
+            assert c.F_st < jc.F
 
 
 def test_scale_rises_with_slow_twitch_fraction():

@@ -85,7 +85,7 @@ INFEASIBLE = {
 EXACT = ("stage", "speed", "tilt")
 #: Block times follow the adaptive block length, which divides by capacity changes: they
 #: inherit the ~1e-13 rounding differences of the capacities, amplified to ~1e-11 s.
-TIMES = ("time", "dt", "strides", "infeas")
+TIMES = ("exh", "time", "dt", "strides", "infeas")
 STATES = ("cap", "pcap", "energy", "state")
 #: Solver accuracy, not model output: both sides below the engine's acceptance level.
 RESIDUALS = ("resid",)

@@ -97,13 +97,13 @@ def muscle_parameters(joint: str = "general", p_st: float = 0.5, model: str = "m
 
     Returns
     -------
-    ndarray, shape (13,)
+    ndarray, shape (N_PARAMS,)
 
     Examples
     --------
     >>> v = muscle_parameters("knee", 0.47)
     >>> v.shape, v[0]
-    ((13,), np.float64(0.47))
+    ((25,), np.float64(0.47))
     """
     check_joint(joint)
     p = check_p_st(p_st)
@@ -184,7 +184,7 @@ def endurance_time(target, joint: str = "general", model: str = "joint",
     >>> round(endurance_time(0.5, joint="general"), 1)
     108.5
     >>> round(endurance_time(0.5, joint="general", model="muscle", p_st=0.5), 0)
-    111.0
+    109.0
     >>> endurance_time(0.05)
     inf
     """

@@ -160,7 +160,7 @@ def occlusion(u, u_free, u_occ):
 
     Examples
     --------
-    >>> occlusion(0.15, 0.1, 0.2)
+    >>> round(occlusion(0.15, 0.1, 0.2), 12)
     0.5
     """
     return float(np.clip((u - u_free) / (u_occ - u_free), 0.0, 1.0))
@@ -177,7 +177,7 @@ def ischaemia_step(isch, occ, tau_on, tau_off, dt):
     tau = tau_on if occ > isch else tau_off
     x = dt / tau
     d = isch - occ
-    return occ + d * np.exp(-x), occ + d * (-np.expm1(-x) / x)
+    return float(occ + d * np.exp(-x)), float(occ + d * (-np.expm1(-x) / x))
 
 
 def recruit(u, p_st, cap_st, cap_ft):
