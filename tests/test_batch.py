@@ -72,16 +72,18 @@ def sampled(res, grid):
 
 
 def sampled_columns(r):
-    """The series of a single run per checkpoint (group capacities summed left to right
-    in muscle order, as the kernel sums)."""
+    """The series of a single run per checkpoint (group capacities weighted by the fresh
+    maximum forces, summed left to right in muscle order, as the kernel sums)."""
     cols = [r.shear_bw, r.superficial_load_index, r.trunk_lean_deg, r.pelvic_tilt_deg,
             r.speed_mps]
     for g in r.groups:
         idx = sorted(r.muscles.index(m) for m in r.groups[g])
         total = np.zeros(r.time_s.size)
+        weight = 0.0
         for i in idx:
-            total = total + r.capacity[:, i]
-        cols.append(total / len(idx))
+            total = total + r.F0_N[i] * r.capacity[:, i]
+            weight += r.F0_N[i]
+        cols.append(total / weight)
     return np.stack(cols, axis=1)
 
 
