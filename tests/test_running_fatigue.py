@@ -1,0 +1,193 @@
+"""Fatigue over a run compared with what runners show (shared/reference/running.md).
+
+Runner: the default 75 kg runner, marathon pace 3.2 m/s (critical speed 3.44 m/s).
+Group capacity is the F0-weighted mean capacity of the group; loss = 1 - capacity.
+Checks the model does not yet meet are strict xfails with the measured numbers; README
+"known limits" and the validation report say why.
+"""
+import numpy as np
+import pytest
+
+import sim
+from sim.config import load_config
+from sim.energy import LOCOMOTOR_MUSCLES
+from sim.reserve import MARATHON_M, critical_speed
+
+MP = 3.2
+T_MARATHON = MARATHON_M / MP
+LEG_GROUPS = ("hip_abductors", "hip_extensors", "hip_adductors", "knee_flexors",
+              "hip_flexors", "knee_extensors", "plantarflexors", "dorsiflexors")
+
+
+def run(minutes, **over):
+    o = {"run.duration_min": minutes}
+    if "run__segments" not in over:
+        o["run.speed_mps"] = MP
+    o.update({k.replace("__", "."): v for k, v in over.items()})
+    return sim.simulate(load_config(None, o))
+
+
+def loss_at(res, group, t_s):
+    return float(1.0 - np.interp(t_s, res.time_s, res.group_capacity(group)))
+
+
+def end_loss(res, group):
+    return 1.0 - res.end_group_capacity(group)
+
+
+@pytest.fixture(scope="module")
+def marathon():
+    return run(T_MARATHON / 60.0)
+
+
+@pytest.fixture(scope="module")
+def half_marathon():
+    return run(21097.5 / 3.3 / 60.0, run__speed_mps=3.3)
+
+
+def test_marathon_is_held_and_knee_extensors_lose_what_is_measured(marathon):
+    """Knee extensors -22 % (Petersen 2007) and -26 % (Nicol 1991): the calibration target."""
+    assert not marathon.exhausted
+    assert 0.12 <= end_loss(marathon, "knee_extensors") <= 0.40
+
+
+def test_hip_abductors_after_the_marathon(marathon):
+    assert 0.08 <= end_loss(marathon, "hip_abductors") <= 0.35
+
+
+@pytest.mark.xfail(strict=True, reason="plantarflexors lose 32 % after the marathon in the "
+                   "model (measured -17 %, Petersen 2007): the slow-twitch-rich soleus loses "
+                   "most when its slow-twitch glycogen runs out (README known limits)")
+def test_plantarflexors_after_the_marathon(marathon):
+    assert 0.08 <= end_loss(marathon, "plantarflexors") <= 0.30
+
+
+@pytest.mark.xfail(strict=True, reason="the half marathon costs the knee extensors 6.5 % in "
+                   "the model against -21 % measured: below critical speed nothing in the "
+                   "model makes 1.03 x marathon pace much harder than marathon pace "
+                   "(README known limits)")
+def test_half_marathon_knee_extensor_loss(half_marathon):
+    assert 0.10 <= end_loss(half_marathon, "knee_extensors") <= 0.35
+
+
+def test_marathon_costs_at_least_the_half_marathon(marathon, half_marathon):
+    assert end_loss(marathon, "knee_extensors") >= end_loss(half_marathon, "knee_extensors")
+
+
+def test_loss_is_small_early_and_grows_late(marathon):
+    for g in LEG_GROUPS:
+        assert 1.0 - loss_at(marathon, g, 600.0) >= 0.95, g        # after 10 minutes
+        total = end_loss(marathon, g)
+        if total > 0.08:
+            first = loss_at(marathon, g, T_MARATHON / 2)
+            assert total - first > first, g                          # second half > first
+
+
+def test_slow_pace_for_five_hours_keeps_losing_strength():
+    """Place et al. 2004: at slow pace the loss appears late (after hour 4 of 5)."""
+    r = run(300, run__speed_mps=2.25)
+    assert not r.exhausted
+    total = end_loss(r, "knee_extensors")
+    first3 = loss_at(r, "knee_extensors", 3 * 3600.0)
+    assert total >= 0.10
+    assert total - first3 > first3
+
+
+def test_exhaustion_at_marathon_pace_comes_soon_after_the_marathon():
+    r = run(1.6 * T_MARATHON / 60.0)
+    assert T_MARATHON < r.exhaustion_s < 1.5 * T_MARATHON
+    assert r.time_s[-1] + r.duration_s[-1] < 1.6 * T_MARATHON       # the run ended there
+    assert r.summary()["exhaustion_s"] == r.exhaustion_s
+    assert r.limiting_muscle in r.muscles
+
+
+def test_faster_paces_are_held_for_less_time():
+    times = []
+    for f in (1.1, 1.2, 1.3):
+        r = run(240, run__speed_mps=f * MP)
+        assert np.isfinite(r.exhaustion_s), f
+        times.append(r.exhaustion_s)
+    assert times[0] > times[1] > times[2]
+    assert times[2] < 15 * 60.0
+    # above critical speed roughly D'/(v - CS)
+    assert critical_speed(MP) < 1.1 * MP
+
+
+def test_exhaustion_responds_to_the_muscles():
+    even = run(400).exhaustion_s
+    weak = run(400, scenario__quad_strength=0.8).exhaustion_s
+    v1 = 1.08 * MP
+    fast = run(400, run__segments=[{"duration_min": 10000.0 / v1 / 60.0, "speed_mps": v1},
+                                   {"duration_min": 400.0, "speed_mps": MP}]).exhaustion_s
+    assert weak < even
+    assert fast < even
+
+
+def _fast_start_and_even():
+    """Point 5: 10 km at 1.08 x marathon pace, then slower, 30 km in the even time."""
+    v1 = 1.08 * MP
+    t1 = 10000.0 / v1
+    t30 = 30000.0 / MP
+    v2 = 20000.0 / (t30 - t1)
+    fast = run(t30 / 60.0,
+               run__segments=[{"duration_min": t1 / 60.0, "speed_mps": v1},
+                              {"duration_min": (t30 - t1) / 60.0, "speed_mps": v2}])
+    even = run(t30 / 60.0)
+    return fast, even
+
+
+def _ft_store(res):
+    idx = [res.muscles.index(m) for m in LOCOMOTOR_MUSCLES]
+    w = res.F0_N[idx] / res.F0_N[idx].sum()
+    return float(res.energy[-1][idx, 1] @ w)
+
+
+@pytest.fixture(scope="module")
+def fast_start():
+    return _fast_start_and_even()
+
+
+def test_fast_start_drains_more_fast_twitch_glycogen(fast_start):
+    fast, even = fast_start
+    assert fast.summary()["distance_km"] == pytest.approx(30.0, rel=1e-9)
+    assert _ft_store(fast) < _ft_store(even)
+    assert fast.end_group_capacity("hip_abductors") < even.end_group_capacity("hip_abductors")
+
+
+@pytest.mark.xfail(strict=True, reason="after the fast start the knee extensors keep 0.8772 "
+                   "at 30 km against 0.8771 for the even pace: the slower last 20 km make up "
+                   "for the fast 10 km (README known limits)")
+def test_fast_start_costs_knee_extensor_capacity(fast_start):
+    fast, even = fast_start
+    assert fast.end_group_capacity("knee_extensors") < even.end_group_capacity("knee_extensors")
+
+
+def _capacities_after_20_min(speeds):
+    out = []
+    for v in speeds:
+        r = run(20, run__speed_mps=float(v))
+        out.append([r.end_group_capacity(g) for g in r.groups])
+    return np.array(out)
+
+
+def test_no_cliff_in_speed():
+    """A continuous curve's jumps shrink with the step; a cliff's do not."""
+    coarse = _capacities_after_20_min(np.round(np.arange(2.0, 3.6001, 0.1), 3))
+    fine = _capacities_after_20_min(np.round(np.arange(2.0, 3.6001, 0.05), 3))
+    jump_coarse = np.abs(np.diff(coarse, axis=0)).max()
+    jump_fine = np.abs(np.diff(fine, axis=0)).max()
+    assert jump_fine <= 0.6 * jump_coarse
+
+
+def test_weaker_deep_core_still_loads_the_superficial_back_and_raises_shear():
+    strong = run(20, run__speed_mps=3.0)
+    weak = run(20, run__speed_mps=3.0, scenario__core_strength=0.6)
+    sup = strong.muscles.index("erector_spinae_superficial")
+    assert weak.peak_force_N[0, sup] > strong.peak_force_N[0, sup]
+    assert np.nanmax(weak.shear_bw) > np.nanmax(strong.shear_bw)
+
+
+def test_capacity_can_be_read_against_distance(marathon):
+    km = marathon.distance_km
+    assert km[0] == 0.0 and np.all(np.diff(km) > 0)
+    assert km[-1] + MP * marathon.duration_s[-1] / 1000 == pytest.approx(42.195, rel=1e-6)
