@@ -22,7 +22,8 @@ def test_report_files(report):
     for rel in figures:
         assert (out / rel).stat().st_size > 10_000
     assert "not medical advice" in text
-    assert "assumption" in text.lower() and "`energy.g_min`" in text
+    assert "assumption" in text.lower() and "`energy.g_min_ST`" in text
+    assert "Fatigue over a run, against running data" in text
 
 
 def test_headline_numbers(report):
@@ -30,7 +31,9 @@ def test_headline_numbers(report):
     assert head["closed_form_max_rel_error_L10"] < 0.02
     assert head["closed_form_max_rel_error_L100"] < 0.003
     assert head["calibration_worst_rel_error"] < 0.20
-    assert head["capacity_3h_energy"] < head["capacity_1h_energy"] - 0.1
+    assert head["capacity_3h_energy"] < head["capacity_1h_energy"] - 0.02
+    assert head["exhaustion_min_at_marathon_pace"] > 42195 / 3.2 / 60
+    assert head["loss_knee_extensors_marathon"] == pytest.approx(0.24, abs=0.02)
     assert head["capacity_3h_no_energy"] == pytest.approx(head["capacity_1h_no_energy"], abs=1e-3)
     rest = head["rest_multiplier_end_capacity"]
     assert all(v["r=15"] > v["r=1"] for v in rest.values())
