@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["PALETTE", "DISCLAIMER", "MUSCLE_LABELS", "load_curves", "pool_depletion",
+__all__ = ["PALETTE", "DISCLAIMER", "MUSCLE_LABELS", "distance_axis", "load_curves", "pool_depletion",
            "stride_forces", "compensation_angles", "compare_runs"]
 
 #: Okabe & Ito (2008) colour-blind-safe palette.
@@ -85,6 +85,41 @@ def _minutes(res):
 def _end_min(res) -> float:
     """End of the run [min]."""
     return float(res.time_s[-1] + res.duration_s[-1]) / 60.0 if res.time_s.size else 0.0
+
+
+def distance_axis(ax, res):
+    """Add a distance scale [km] on top of a run-time axis [min] (flat while resting).
+
+    Examples
+    --------
+    >>> import sim, matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import matplotlib.pyplot as plt
+    >>> res = sim.simulate(sim.load_config(None, {"run.duration_min": 10, "run.speed_mps": 3.0}))
+    >>> fig, ax = plt.subplots()
+    >>> ax.set_xlim(0, 10)
+    (0.0, 10.0)
+    >>> top = distance_axis(ax, res)
+    >>> round(float(top.get_functions()[0](10.0)), 3)     # km after 10 min at 3 m/s
+    1.8
+    >>> plt.close(fig)
+    """
+    t_min = np.append(res.time_s, res.time_s[-1] + res.duration_s[-1]) / 60.0
+    km = np.append(res.distance_km,
+                   res.distance_km[-1] + res.speed_mps[-1] * res.duration_s[-1] / 1000.0)
+    # strictly increasing copies for the inverse (distance is flat while resting)
+    km_inv = km + np.arange(km.size) * 1e-9
+
+    def forward(t):
+        return np.interp(t, t_min, km)
+
+    def inverse(d):
+        return np.interp(d, km_inv, t_min)
+
+    top = ax.secondary_xaxis("top", functions=(forward, inverse))
+    top.set_xlabel("distance [km]", fontsize=9)
+    top.tick_params(labelsize=8)
+    return top
 
 
 def _states(res, values):
@@ -303,6 +338,7 @@ def load_curves(res):
         _shade_rest(a, res)
         a.grid(alpha=0.3, lw=0.5)
     ax.set_xlim(0, t_end)
+    distance_axis(axes[0], res)
 
     return finish_figure(fig, "The fatigue cascade over the run", _caption(res))
 
@@ -365,6 +401,8 @@ def pool_depletion(res, muscles=None):
         ax.set_ylim(0, 105)
         ax.set_xlim(0, _end_min(res))
         ax.grid(alpha=0.3, lw=0.5)
+        if ax in flat[:ncols]:              # top row: distance scale
+            distance_axis(ax, res)
     for j in range(n):
         if j % ncols == 0:
             flat[j].set_ylabel("capacity, energy [% of fresh]")
@@ -530,6 +568,7 @@ def compensation_angles(res):
     ax.set_title("Trunk lateral lean over the run\n(as the hip abductors tire)", fontsize=10)
     ax.set_ylim(0, max(1.0, 1.2 * float(np.nanmax(np.append(res.trunk_lean_deg, 0)))))
     ax.set_xlim(0, t_end)
+    distance_axis(ax, res)
     ax.grid(alpha=0.3, lw=0.5)
     ax.legend(fontsize=8, loc="lower right")
 

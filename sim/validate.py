@@ -748,9 +748,9 @@ def section_running_fatigue(figs: _Figures) -> Section:
         r = runs[key]
         model = 1.0 - r.end_group_capacity(group)
         end = (f" (exhausted at {r.exhaustion_s / 60:.0f} min)" if r.exhausted else "")
-        within = "yes" if (sd and abs(model - loss) <= sd) else ("" if sd else "-")
+        within = "yes" if (sd and abs(model - loss) <= sd) else ("no" if sd else "-")
         rows.append([group.replace("_", " "), label + end, pub,
-                     f"-{100 * model:.1f}" + (f" ({within} within ± SD)" if sd else ""),
+                     f"-{100 * model:.1f}" + (f" ({within}, within ± SD)" if sd else ""),
                      source])
         head[f"loss_{group}_{key}"] = float(model)
     head["exhaustion_min_at_marathon_pace"] = float(runs["exhaustion"].exhaustion_s / 60.0)
@@ -804,6 +804,7 @@ def section_running_fatigue(figs: _Figures) -> Section:
             lw=1.5, ls="--", label=f"D'/(v - CS), CS = {cs / mp:.3f} x MP, D' = {dp:.0f} m")
     ax.plot(t_exh, factors, "o-", color=PALETTE["red"], lw=2, label="model: exhaustion")
     ax.axhline(cs / mp, color=PALETTE["sky"], lw=1, ls=":")
+    ax.annotate("critical speed", (1.1, cs / mp + 0.005), fontsize=8, color=PALETTE["blue"])
     ax.set_xscale("log")
     ax.set_xlabel("time the pace is held [min]")
     ax.set_ylabel("speed [x marathon pace]")

@@ -446,9 +446,11 @@ def pool_block_step(ma, mr, mf, e, s, z, mean_force_target, perf, f_mult, F, R, 
 def stride_perfusion(u, dt, isch0, tau_on, tau_off, u_free, u_occ, perf_out):
     """Periodic perfusion ``P = 1 - I`` over one stride of muscle targets ``u``.
 
-    The ischaemia filter is run over the stride from ``isch0`` until its value at the
-    stride's end repeats (at most 200 passes; within 1e-12), so ``perf_out[j]`` is the
-    mean perfusion of phase sample ``j`` in a steady stream of identical strides.
+    The ischaemia filter is run over the stride from ``isch0``; the stride map from I at
+    phase 0 to I a stride later is piecewise affine, so each pass ends with a Newton step
+    to its fixed point, ``I* = I0 + (I1 - I0) / (1 - dI1/dI0)``, and passes repeat
+    (usually two) until the stride's end value repeats within 1e-12. ``perf_out[j]`` is
+    the mean perfusion of phase sample ``j`` in a steady stream of identical strides.
 
     Parameters
     ----------
@@ -478,15 +480,33 @@ def stride_perfusion(u, dt, isch0, tau_on, tau_off, u_free, u_occ, perf_out):
     0.89
     """
     n = u.shape[0]
-    isch = isch0
-    for _ in range(200):
-        start = isch
+    if not (dt > 0.0 and tau_on > 0.0 and tau_off > 0.0):
+        for j in range(n):
+            perf_out[j] = 1.0 - occlusion(u[j], u_free, u_occ)
+        return 1.0 - perf_out[0]
+    # one phase sample's decay factor and mean factor, rising and falling
+    e_on = math.exp(-dt / tau_on)
+    m_on = phi1(dt / tau_on)
+    e_off = math.exp(-dt / tau_off)
+    m_off = phi1(dt / tau_off)
+    start = min(max(isch0, 0.0), 1.0)
+    for _ in range(50):
+        isch = start
+        slope = 1.0
         for j in range(n):
             occ = occlusion(u[j], u_free, u_occ)
-            isch, mean = ischaemia_step(isch, occ, tau_on, tau_off, dt)
-            perf_out[j] = 1.0 - mean
+            d = isch - occ
+            if occ > isch:
+                perf_out[j] = 1.0 - (occ + d * m_on)
+                isch = occ + d * e_on
+                slope *= e_on
+            else:
+                perf_out[j] = 1.0 - (occ + d * m_off)
+                isch = occ + d * e_off
+                slope *= e_off
         if abs(isch - start) < 1e-12:
             break
+        start = min(max(start + (isch - start) / (1.0 - slope), 0.0), 1.0)
     return isch
 
 
