@@ -49,12 +49,13 @@ LIMITS = {
         "spike that *grows late* in an even-paced run, which is what the article describes. "
         "Read an onset of 0 min as 'above the threshold from the start' and 'never' as "
         "'never within the run', not as a prediction of when pain starts."),
-    "rest_phase": (
-        "**Slow running below about 2.6 m/s.** The rest-recovery multiplier acts only while "
-        "a fibre pool is below 1 % activation (Looft et al. 2018). Below about 2.6 m/s the "
-        "back muscles never fall that low within a stride in this model, lose their rest "
-        "phases and fatigue much more. The model's moderate jog is 2.8 m/s for that reason; "
-        "do not read 'slower is always better' (or worse) from it below 2.6 m/s."),
+    "heavy_pace": (
+        "**Paces between marathon pace and critical speed.** Below critical speed nothing in "
+        "the model makes a pace a few per cent faster than marathon pace much harder: the "
+        "model's runner holds half-marathon pace for almost four hours, where the race lasts "
+        "under two, and loses far less knee-extensor strength in a half marathon than "
+        "measured (validation report). Above critical speed and at marathon pace the "
+        "model follows the data."),
     "deep_vs_superficial": (
         "**Deep vs superficial fatigue is open.** Whether the deep lumbar muscles should "
         "fatigue faster than the superficial ones (fibre types, the effort criterion, "
