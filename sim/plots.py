@@ -34,7 +34,8 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["PALETTE", "DISCLAIMER", "MUSCLE_LABELS", "distance_axis", "load_curves", "pool_depletion",
+__all__ = ["PALETTE", "DISCLAIMER", "MUSCLE_LABELS", "time_to_distance", "distance_axis",
+           "load_curves", "pool_depletion",
            "stride_forces", "compensation_angles", "compare_runs"]
 
 #: Okabe & Ito (2008) colour-blind-safe palette.
@@ -87,6 +88,32 @@ def _end_min(res) -> float:
     return float(res.time_s[-1] + res.duration_s[-1]) / 60.0 if res.time_s.size else 0.0
 
 
+def time_to_distance(res):
+    """Functions run time [min] -> distance [km] and back, for a run (flat while resting).
+
+    Examples
+    --------
+    >>> import sim
+    >>> res = sim.simulate(sim.load_config(None, {"run.duration_min": 10, "run.speed_mps": 3.0}))
+    >>> km, minutes = time_to_distance(res)
+    >>> round(float(km(10.0)), 6), round(float(minutes(0.9)), 6)
+    (1.8, 5.0)
+    """
+    t_min = np.append(res.time_s, res.time_s[-1] + res.duration_s[-1]) / 60.0
+    km = np.append(res.distance_km,
+                   res.distance_km[-1] + res.speed_mps[-1] * res.duration_s[-1] / 1000.0)
+    # strictly increasing copy for the inverse (distance is flat while resting)
+    km_inv = km + np.arange(km.size) * 1e-9
+
+    def forward(t):
+        return np.interp(t, t_min, km)
+
+    def inverse(d):
+        return np.interp(d, km_inv, t_min)
+
+    return forward, inverse
+
+
 def distance_axis(ax, res):
     """Add a distance scale [km] on top of a run-time axis [min] (flat while resting).
 
@@ -100,23 +127,11 @@ def distance_axis(ax, res):
     >>> ax.set_xlim(0, 10)
     (0.0, 10.0)
     >>> top = distance_axis(ax, res)
-    >>> round(float(top.get_functions()[0](10.0)), 3)     # km after 10 min at 3 m/s
-    1.8
+    >>> top.get_xlabel()
+    'distance [km]'
     >>> plt.close(fig)
     """
-    t_min = np.append(res.time_s, res.time_s[-1] + res.duration_s[-1]) / 60.0
-    km = np.append(res.distance_km,
-                   res.distance_km[-1] + res.speed_mps[-1] * res.duration_s[-1] / 1000.0)
-    # strictly increasing copies for the inverse (distance is flat while resting)
-    km_inv = km + np.arange(km.size) * 1e-9
-
-    def forward(t):
-        return np.interp(t, t_min, km)
-
-    def inverse(d):
-        return np.interp(d, km_inv, t_min)
-
-    top = ax.secondary_xaxis("top", functions=(forward, inverse))
+    top = ax.secondary_xaxis("top", functions=time_to_distance(res))
     top.set_xlabel("distance [km]", fontsize=9)
     top.tick_params(labelsize=8)
     return top
