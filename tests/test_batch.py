@@ -137,3 +137,17 @@ def test_series_do_not_depend_on_threads_or_batch_neighbours():
     np.testing.assert_array_equal(alone[0], many[1])
     with pytest.raises(ValueError, match="increasing"):
         run_batch_series(cfgs, [60.0, 0.0])
+
+
+def test_exhaustion_and_censoring_columns():
+    """A run above critical speed ends in exhaustion; a spike it did not reach is censored."""
+    cfgs = [sim.load_config(None, {"run.duration_min": 60, "run.speed_mps": v,
+                                   "spike.shear_threshold_bw": 5.0}) for v in (3.0, 4.0)]
+    rows = run_batch(cfgs)
+    held, exhausted = rows
+    assert np.isnan(held["exhaustion_s"]) and held["spike_censored"] is False
+    assert 0.0 < exhausted["exhaustion_s"] < 15 * 60
+    assert np.isnan(exhausted["spike_onset_s"]) and exhausted["spike_censored"] is True
+    assert exhausted["distance_km"] < 4.0 * 15 * 60 / 1000
+    single = sim.simulate(cfgs[1])
+    assert single.exhaustion_s == exhausted["exhaustion_s"] and single.spike_censored

@@ -32,6 +32,23 @@ def test_run_writes_results(tmp_path):
     assert (d / "figures" / "load_curves.png").stat().st_size > 10_000
 
 
+def test_run_says_when_the_runner_was_exhausted(tmp_path):
+    """Above critical speed the run ends in exhaustion: summary, verdict and saved run."""
+    cfg = tmp_path / "fast.toml"
+    cfg.write_text("[run]\nduration_min = 30.0\nspeed_mps = 4.0\n")
+    r = cli("run", str(cfg), "--results", str(tmp_path / "res"), cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert "exhausted at" in r.stdout and "limit:" in r.stdout
+    d = tmp_path / "res" / "fast"
+    summary = json.loads((d / "summary.json").read_text())
+    assert 0 < summary["exhaustion_s"] < 15 * 60 and summary["limiting_muscle"]
+    ts = load_timeseries(d)
+    assert ts["time_s"][-1] + ts["duration_s"][-1] < 30 * 60          # the run ended early
+    assert ts["_exhaustion"]["exhaustion_s"] == summary["exhaustion_s"]
+    again = cli("plot", str(d), cwd=tmp_path)
+    assert again.returncode == 0, again.stderr
+
+
 def test_bad_override_exits_2_and_keeps_previous_results(tmp_path):
     cfg = tmp_path / "short.toml"
     cfg.write_text("[run]\nduration_min = 5.0\n")
