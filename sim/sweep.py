@@ -200,6 +200,10 @@ def _csv_text(rows) -> str:
     return buf.getvalue()
 
 
+#: Summary columns written as ``true``/``false``.
+BOOL_FIELDS = ("spike_censored",)
+
+
 def _chunk_text(keys, start: int, rows, results: list[dict]) -> str:
     """CSV of one chunk: header, then one line per scenario."""
     fields = list(results[0])
@@ -208,7 +212,8 @@ def _chunk_text(keys, start: int, rows, results: list[dict]) -> str:
         if list(res) != fields:
             raise ValueError("scenarios of one sweep produced different summary fields")
         lines.append([str(start + j), *(_cell(v) for v in row),
-                      *(_cell(float(res[f])) for f in fields)])
+                      *(_cell(bool(res[f]) if f in BOOL_FIELDS else float(res[f]))
+                        for f in fields)])
     return _csv_text(lines)
 
 

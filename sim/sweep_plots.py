@@ -376,6 +376,13 @@ def _col(data, name, default=np.nan):
     return np.full(_n_rows(data), default)
 
 
+def _flag_col(data, name) -> np.ndarray:
+    """A true/false column as booleans (all false if absent)."""
+    if name not in data:
+        return np.zeros(_n_rows(data), bool)
+    return np.array([str(v).strip().lower() in ("true", "1", "1.0") for v in data[name]])
+
+
 def _is_grid(data) -> bool:
     return data.get("kind", "grid") == "grid"
 
@@ -521,11 +528,13 @@ def _new_figure(n_panels, panel_w=3.7, panel_h=3.3, extra_w=1.4, ncols_max=3):
     return fig, list(axes[:n_panels])
 
 
-def _legend_never(duration_text):
+def _legend_never(duration_text, exhausted=False):
     from matplotlib.patches import Patch
 
-    return Patch(facecolor=_NEVER_FACE, edgecolor=_NEVER_EDGE, hatch="///",
-                 label=f"never spiked within the {duration_text} run")
+    label = f"never spiked within the {duration_text} run"
+    if exhausted:
+        label += " (\"exh.\": the runner was exhausted before the index crossed)"
+    return Patch(facecolor=_NEVER_FACE, edgecolor=_NEVER_EDGE, hatch="///", label=label)
 
 
 def _legend_infeasible(kind="cell"):
@@ -583,8 +592,10 @@ def _grid_cells(data, value, worse, x_key, y_key, facet_key, rows):
         acc[acc == -np.inf] = np.nan
     infeasible = np.zeros(count.size, bool)
     np.logical_or.at(infeasible, flat, _col(data, "infeasible_strides", 0.0)[rows][ok] > 0)
+    censored = np.zeros(count.size, bool)
+    np.logical_or.at(censored, flat, _flag_col(data, "spike_censored")[rows][ok])
     return (xs, ys, fs, acc.reshape(shape), (count > 0).reshape(shape),
-            infeasible.reshape(shape), int(count.max(initial=0)))
+            infeasible.reshape(shape), int(count.max(initial=0)), censored.reshape(shape))
 
 
 def _heatmap(data, column, x_key, y_key, facet_key, fixed, *, onset):
@@ -604,7 +615,7 @@ def _heatmap(data, column, x_key, y_key, facet_key, fixed, *, onset):
     else:
         values = _col(data, column)
         cmap, worse = _shear_cmap(), "high"
-    xs, ys, fs, Z, filled, infeasible, per_cell = _grid_cells(
+    xs, ys, fs, Z, filled, infeasible, per_cell, censored = _grid_cells(
         data, values, worse, x_key, y_key, facet_key, rows)
     never = filled & np.isnan(Z) if onset else np.zeros_like(filled)
     missing = ~filled | (np.isnan(Z) & ~never)
@@ -636,8 +647,11 @@ def _heatmap(data, column, x_key, y_key, facet_key, fixed, *, onset):
                                            edgecolor=_NEVER_EDGE, hatch="///", linewidth=0,
                                            gid="never"))
                     if annotate:
-                        ax.text(i, j, "never", ha="center", va="center", fontsize=8,
-                                color="0.25", gid="never", fontstyle="italic",
+                        # a run that ended in exhaustion first: not reached, not "never"
+                        word = "exh." if censored[f, j, i] else "never"
+                        ax.text(i, j, word, ha="center", va="center", fontsize=8,
+                                color="0.25", gid="exhausted" if censored[f, j, i] else "never",
+                                fontstyle="italic",
                                 bbox=dict(boxstyle="round,pad=0.15", fc=_NEVER_FACE, ec="none"))
                 elif missing[f, j, i]:
                     if annotate:
@@ -667,7 +681,8 @@ def _heatmap(data, column, x_key, y_key, facet_key, fixed, *, onset):
     if onset:
         _onset_colorbar(cbar, data)
         if never.any():
-            handles.append(_legend_never(_duration_text(data)))
+            handles.append(_legend_never(_duration_text(data),
+                                         exhausted=bool((never & censored).any())))
     else:
         cbar.set_label(_metric_label(column), fontsize=10)
         _mark_threshold(cbar, data, column)
