@@ -103,3 +103,16 @@ def test_examples_run(module):
     result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
     assert result.attempted > 0
     assert result.failed == 0
+
+
+def test_simulate_muscle_capacity_equals_the_kernel():
+    """The result's capacity is the kernel's (glycogen, slow depression, both floors)."""
+    from sim.fatigue.pools import fresh_state, muscle_capacity, simulate_states
+
+    u = np.tile(np.r_[np.full(2, 0.7), np.zeros(2)], 10800)   # 3 h, 0.5 s on / 0.5 s off
+    res = simulate_muscle(u, 0.25, joint="knee", p_st=0.45)
+    prm = sim.fatigue.muscle_parameters("knee", 0.45)
+    states = simulate_states(u, 0.25, prm, fresh_state())
+    assert states[-1, 9] > 0.01 and states[-1, 3] < 0.9      # slow depression and drain act
+    kernel = np.array([muscle_capacity(s, prm) for s in states])
+    np.testing.assert_allclose(res.muscle_capacity, kernel, rtol=0, atol=1e-12)

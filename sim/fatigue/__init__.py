@@ -1,4 +1,4 @@
-"""Fatigue of muscle fibre pools: 3CC-r, size-principle recruitment and energy stores.
+"""Fatigue of muscle fibre pools: perfusion-dependent 3CC, recruitment, slow components.
 
 Public functions
 ----------------
@@ -12,8 +12,9 @@ Public functions
     Constants of a joint class and of a calibrated two-pool muscle.
 
 Kernels for time loops live in :mod:`sim.fatigue.threecc` (one pool, one step) and
-:mod:`sim.fatigue.pools` (recruitment, energy store, muscle step, stride-averaged block
-step). An educational model, not medical advice.
+:mod:`sim.fatigue.pools` (perfusion, recruitment, glycogen store, slow force depression,
+anaerobic reserve, muscle step, stride-averaged block step). An educational model, not
+medical advice.
 
 References
 ----------
@@ -211,7 +212,8 @@ class MuscleFatigueResult:
     energy : ndarray, shape (n + 1, n_pools)
         Energy store of each pool [1].
     capacity : ndarray, shape (n + 1, n_pools)
-        Pool capacity ``(MA + MR) g(E)`` [fraction of the pool's fresh maximum].
+        Pool capacity ``(MA + MR) g(E) (1 - S)`` [fraction of the pool's fresh maximum]
+        (S: slow force depression, :mod:`sim.fatigue.pools`).
     muscle_capacity : ndarray, shape (n + 1,)
         Muscle capacity [fraction of the fresh maximum force].
     joint : str
@@ -286,8 +288,12 @@ def simulate_muscle(target, dt, joint: str = "general", p_st: float = 0.5,
     pools = ("ST", "FT") if model == "muscle" else ("joint",)
     cols = np.arange(n_pools) * 4
     MA, MR, MF, E = (states[:, cols + j] for j in range(4))
-    g_min, K = prm[11], prm[12]
-    cap = (1.0 - MF) * _g(E, g_min, K)           # same formula as pools.pool_capacity
+    K = prm[12]
+    g_min = np.array([prm[11], prm[23]])[:n_pools]
+    S = states[:, 9:9 + n_pools]
+    reserve = np.stack([np.ones(len(states)), states[:, 11]], axis=1)[:, :n_pools]
+    # same formula as pools.pool_capacity: (1 - MF) g(E) (1 - S) D (D for FT pools only)
+    cap = (1.0 - MF) * _g(E, g_min, K) * (1.0 - np.clip(S, 0.0, 1.0)) * reserve
     weights = np.array([prm[0], 1.0 - prm[0]])[:n_pools] if model == "muscle" \
         else np.ones(1)
     arrays = dict(time_s=np.arange(len(u) + 1) * h, target=u.copy(), MA=MA, MR=MR, MF=MF,
