@@ -3,8 +3,9 @@
 A muscle is split into a slow-twitch pool (ST, fraction ``p_st`` of its fibres) and a
 fast-twitch pool (FT, fraction ``1 - p_st``). Each pool has the 3CC compartments MA, MR,
 MF (:mod:`sim.fatigue.threecc`), an energy store E in [0, 1] (muscle glycogen) and a
-slow, long-lasting force depression S in [0, 1]; the muscle has one ischaemia state I in
-[0, 1] (how far its blood supply is cut off by its own contraction).
+slow, long-lasting force depression S with its load Z; the muscle has one ischaemia state
+I in [0, 1] (how far its blood supply is cut off by its own contraction) and a copy of
+the runner's anaerobic reserve D.
 
 Fast component: 3CC with recovery and fatigue that depend on blood flow
     The published 3CC constants (Frey-Law et al. 2012 [6]) were fitted to *sustained*
@@ -25,10 +26,11 @@ Fast component: 3CC with recovery and fatigue that depend on blood flow
     * recovery ``R* = R (1 + (r - 1) P)``: Looft's rest multiplier r [3] applies in full
       to a perfused muscle and not at all to an occluded one. At rest P = 1 and R* = rR,
       as in the published 3CC-r; the rule is continuous in activation (no threshold);
-    * fatigue ``F* = F (1 - kappa P)``: a perfused fibre is supplied aerobically and
-      fatigues at only ``1 - kappa`` of its ischaemic rate. ``kappa`` is large for ST
-      fibres (oxidative) and small for FT fibres (glycolytic), so the FT pools carry the
-      finite, fast reserve that running above critical speed uses up in minutes.
+    * fatigue ``F* = F (1 - kappa h(E) P)``: a perfused fibre is supplied aerobically and
+      fatigues at only ``1 - kappa`` of its ischaemic rate while it has glycogen;
+      ``h(E) = f + (1 - f)(1 + K) E / (K + E)`` keeps the share ``f`` (``fat_share``)
+      of that protection, which fat supplies, when the store is empty. ``kappa`` is
+      larger for ST fibres (oxidative) than for FT fibres.
 
     A sustained hold above 20 % MVC is therefore the published 3CC (after the first
     seconds), and the two-pool split is calibrated on those holds
