@@ -5,7 +5,7 @@ import sys
 
 import numpy as np
 
-from sim.io import load_timeseries
+from sim.io import load_run, load_timeseries
 
 
 def cli(*args, cwd):
@@ -45,8 +45,9 @@ def test_run_says_when_the_runner_was_exhausted(tmp_path):
     ts = load_timeseries(d)
     assert ts["time_s"][-1] + ts["duration_s"][-1] < 30 * 60          # the run ended early
     assert ts["_exhaustion"]["exhaustion_s"] == summary["exhaustion_s"]
-    again = cli("plot", str(d), cwd=tmp_path)
-    assert again.returncode == 0, again.stderr
+    saved = load_run(d)                                  # what `runfatigue plot` redraws
+    assert saved.exhaustion_s == summary["exhaustion_s"] and saved.spike_censored
+    assert saved.limiting_muscle == summary["limiting_muscle"]
 
 
 def test_bad_override_exits_2_and_keeps_previous_results(tmp_path):
