@@ -55,8 +55,9 @@ from numba import njit
 
 from .compensation import (effective_tightness_deg, knee_tracking_gain,
                            passive_hip_flexor_moment, tilt_deficit_deg)
-from .fatigue.pools import (N_STATE, energy_factor, force_factor, muscle_step, pool_block_step, pool_capacity,
-                            recruit, reserve_step, stride_perfusion)
+from .fatigue.pools import (N_STATE, energy_factor, force_factor, muscle_step,
+                            pool_block_step, pool_capacity, recruit, reserve_step,
+                            stride_perfusion)
 from .gait import DOFS
 from .jit import kernel
 from .pace import in_interval, planned_speed
