@@ -1,6 +1,6 @@
 """Fit the slow constants of the fatigue model on running data (re-runnable).
 
-Two numbers are fitted, together, because each changes what the other must do:
+Two sets of numbers are fitted together, because each changes what the other must do:
 
 * the glycogen drain scale per marathon pace (on a grid of paces) and muscle: running
   at the marathon pace, fresh and flexible, the slow-twitch glycogen store of every
@@ -8,15 +8,17 @@ Two numbers are fitted, together, because each changes what the other must do:
   :func:`fit_drain_scales`). Why the slow-twitch store and not the whole muscle's: see
   :mod:`sim.energy`;
 * the rate ``k_S`` of the slow force depression (one value, times each muscle's training
-  factor, :func:`sim.energy.training_factors`): the knee extensors' F0-weighted capacity loss after a marathon at the marathon pace, 3.2 m/s
-  (24 %, the mean of 22 % [Petersen et al. 2007] and 26 % [Nicol et al. 1991]).
+  factor, :func:`sim.energy.training_factors`): the knee extensors' F0-weighted capacity
+  loss after a marathon at the marathon pace, 3.2 m/s (24 %, the mean of 22 % [Petersen
+  et al. 2007] and 26 % [Nicol et al. 1991]).
 
 Everything else measured (the half marathon, plantarflexors, hip abductors, the 166-km
 ultra, the slow 5-hour run, the shape over time, speed-duration) is left out of the fit
 and compared in the validation report. The half marathon is left out on purpose: it is
 run faster, nearer critical speed, and the model's loss there is far below the measured
-one (README "known limits"); fitting it would trade the marathon for it. The result goes to ``sim/data/energy_calibration.json`` with
-provenance; run ``python experiments/calibrate_running_fatigue.py``.
+one (README "known limits"); fitting it would trade the marathon for it. The result goes
+to ``sim/data/energy_calibration.json`` with provenance; run
+``python experiments/calibrate_running_fatigue.py``.
 
 Examples
 --------
