@@ -23,11 +23,9 @@ Examples
 """
 from __future__ import annotations
 
-import math
-
 from . import params
 
-__all__ = ["MARATHON_M", "riegel_speed", "critical_speed", "d_prime_m"]
+__all__ = ["MARATHON_M", "riegel_speed", "riegel_time", "critical_speed", "d_prime_m"]
 
 #: Marathon distance [m].
 MARATHON_M = 42195.0
@@ -52,6 +50,20 @@ def riegel_speed(marathon_pace_mps: float, race_s: float) -> float:
     b = _reserve()["riegel_exponent"]
     t_m = MARATHON_M / marathon_pace_mps
     return marathon_pace_mps * (t_m / race_s) ** ((b - 1.0) / b)
+
+
+def riegel_time(marathon_pace_mps: float, speed_mps: float) -> float:
+    """Race time [s] at ``speed_mps`` for this marathon pace: the inverse of
+    :func:`riegel_speed`.
+
+    Examples
+    --------
+    >>> round(riegel_time(3.2, riegel_speed(3.2, 3600.0)), 6)
+    3600.0
+    """
+    b = _reserve()["riegel_exponent"]
+    t_m = MARATHON_M / marathon_pace_mps
+    return t_m * (speed_mps / marathon_pace_mps) ** (-b / (b - 1.0))
 
 
 def critical_speed(marathon_pace_mps: float) -> float:

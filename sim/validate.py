@@ -734,7 +734,7 @@ def _running_runs(mp=3.2):
 
 def section_running_fatigue(figs: _Figures) -> Section:
     """Strength loss over runs and the speed-duration curve against running data."""
-    from .reserve import MARATHON_M, critical_speed, d_prime_m, riegel_speed
+    from .reserve import critical_speed, d_prime_m, riegel_speed, riegel_time
 
     plt = _pyplot()
     mp = 3.2
@@ -793,7 +793,6 @@ def section_running_fatigue(figs: _Figures) -> Section:
         t_exh.append(res.exhaustion_s / 60.0 if res.exhausted else np.nan)
     t_exh = np.array(t_exh)
     cs, dp = critical_speed(mp), d_prime_m()
-    t_m = MARATHON_M / mp
     t_grid = np.geomspace(60.0, 6 * 3600.0, 200)
     v_riegel = np.array([riegel_speed(mp, t) for t in t_grid])
     fig, ax = plt.subplots(figsize=(8.5, 4.6))
@@ -814,7 +813,7 @@ def section_running_fatigue(figs: _Figures) -> Section:
     rel2 = figs.save(fig, "speed_duration")
     sd_rows = []
     for f, t in zip(factors, t_exh):
-        race = _riegel_time(mp, f * mp)
+        race = riegel_time(mp, f * mp)
         sd_rows.append([f"{f:.2f}", f"{f * mp:.2f}", "held" if np.isnan(t) else f"{t:.0f}",
                         f"{race / 60:.0f}"])
     head["speed_duration"] = {float(f): (None if np.isnan(t) else float(t))
@@ -854,15 +853,6 @@ model holds a pace for hours where races last 50-110 minutes: the missing heavy-
 fatigue (README "known limits").
 """
     return Section(md, [rel1, rel2], head)
-
-
-def _riegel_time(mp, v):
-    """Race time [s] at speed ``v`` for a runner with marathon pace ``mp`` (Riegel)."""
-    from .reserve import MARATHON_M, _reserve
-
-    b = _reserve()["riegel_exponent"]
-    t_m = MARATHON_M / mp
-    return t_m * (v / mp) ** (-b / (b - 1.0))
 
 
 #: Report sections in order; each takes the figure saver and returns a :class:`Section`.
