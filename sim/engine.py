@@ -55,7 +55,7 @@ from numba import njit
 
 from .compensation import (effective_tightness_deg, knee_tracking_gain,
                            passive_hip_flexor_moment, tilt_deficit_deg)
-from .fatigue.pools import (N_STATE, energy_factor, force_factor, muscle_step,
+from .fatigue.pools import (N_STATE, energy_factor, force_factor, heavy_strain, muscle_step,
                             pool_block_step, pool_capacity, recruit, reserve_step,
                             stride_perfusion)
 from .gait import DOFS
@@ -76,7 +76,7 @@ SCALARS = (
     "passive_moment_at_limit_Nm", "passive_angle_constant_deg", "psoas_tension_per_Nm",
     "psoas_compression_per_N", "psoas_shear_per_N", "psoas_lumbar_arm_m", "max_lean_rad",
     "max_block_s", "block_tolerance", "reuse_tolerance", "exhaustion_hold_s",
-    "critical_speed_mps", "d_prime_m",
+    "critical_speed_mps", "d_prime_m", "heavy_onset_mps", "heavy_gain", "heavy_power",
 )
 
 #: Rows of the demand (:data:`sim.gait.DOFS`) by name.
@@ -218,7 +218,7 @@ def _block_fatigue(state, prm, F0, col_muscle, col_side, Fs, dtp, dt, uw, pw):
                 prm[i, 2 + 2 * q], prm[i, 5], prm[i, 6], prm[i, 8 + q], prm[i, 10],
                 prm[i, 23] if q else g_min, K,
                 prm[i, 19], prm[i, 20], prm[i, 21], prm[i, 22], dt,
-                state[i, 11] if q else 1.0)
+                state[i, 11] if q else 1.0, state[i, 14])
             state[i, o], state[i, o + 1], state[i, o + 2], state[i, o + 3] = a, b, c_, d
             state[i, 9 + q] = e
             state[i, 12 + q] = z
@@ -241,7 +241,7 @@ def _rest_fatigue(state, prm, dt):
                 state[i, 9 + q], state[i, 12 + q], 0.0, 1.0, 1.0, F, R, prm[i, 5], prm[i, 6],
                 prm[i, 8 + q], prm[i, 10], prm[i, 23] if q else prm[i, 11], prm[i, 12],
                 prm[i, 19], prm[i, 20],
-                prm[i, 21], prm[i, 22], dt, state[i, 11] if q == 1 else 1.0)
+                prm[i, 21], prm[i, 22], dt, state[i, 11] if q == 1 else 1.0, state[i, 14])
             state[i, o], state[i, o + 1], state[i, o + 2], state[i, o + 3] = a, b, c, d
             state[i, 9 + q] = e
             state[i, 12 + q] = z
@@ -457,6 +457,10 @@ def run_kernel(tpl_speed, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_hipext, tpl_stance,
                                                 prm[0, i, 23] if q == 1 else prm[0, i, 11],
                                                 prm[0, i, 12], state[i, 11] if q == 1 else 1.0)
                 o_energy[k, i, q] = state[i, 4 * q + 3]
+        # whole-body heavy-domain strain on glycogen drain and slow load (1 at rest)
+        strain = 1.0 if resting else heavy_strain(speed, sc[38], sc[36], sc[39], sc[40])
+        for i in range(n_m):
+            state[i, 14] = strain
         if resting:
             o_speed[k] = 0.0
             _rest_fatigue(state, prm[0], dt)

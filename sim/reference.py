@@ -393,8 +393,8 @@ def _pool_block(s, o, tl, perf, f_mult, F, R, r, L, drain, refill, q, prm, dt):
     ma, mr, mf, ma_mean = step_3ccr(s[o], s[o + 1], s[o + 2], act, F * f_mult, R_eff, 1.0, L,
                                     0.0, dt)
     q_ = o // 4
-    e = energy_step(s[o + 3], ma_mean, drain, refill, dt, prm[19])
-    z, sd = slow_step(s[12 + q_], s[9 + q_], ma_mean, prm[20], prm[21], prm[22], dt)
+    e = energy_step(s[o + 3], ma_mean, drain * s[14], refill, dt, prm[19])
+    z, sd = slow_step(s[12 + q_], s[9 + q_], ma_mean, prm[20] * s[14], prm[21], prm[22], dt)
     s[o:o + 4] = ma, mr, mf, e
     s[9 + q_], s[12 + q_] = sd, z
 
@@ -485,6 +485,14 @@ def _reserve_step(d, speed, cs, d_prime, dt):
     return 1.0 - (1.0 - d) * math.exp(-(cs - speed) * dt / d_prime)
 
 
+def _heavy_strain(speed, p):
+    """Heavy-domain strain H (as :func:`sim.fatigue.pools.heavy_strain`)."""
+    onset, cs, gain = p["heavy_onset_mps"], p["critical_speed_mps"], p["heavy_gain"]
+    if not (gain > 0 and cs > onset and speed > onset):
+        return 1.0
+    return 1.0 + gain * ((speed - onset) / (cs - onset)) ** p["heavy_power"]
+
+
 # ----------------------------------------------------------------------------------------
 # the run
 # ----------------------------------------------------------------------------------------
@@ -555,6 +563,7 @@ def reference_run(inp, mode=None, state0=None):
         speed = _planned_speed(t, inp.seg_end, inp.seg_speed)
         if stage >= 1:
             speed = min(speed, p["jog_speed_mps"])
+        state[:, 14] = 1.0 if resting else _heavy_strain(speed, p)
         pcap, cap = _capacities(state, inp.prm[0])
         row = dict(time=t, dt=dt, stage=stage, cap=cap, pcap=pcap,
                    energy=state[:, [3, 7]].copy(), fpeak=np.zeros(n_m), fmean=np.zeros(n_m),

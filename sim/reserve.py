@@ -1,4 +1,5 @@
-"""Critical speed and the anaerobic reserve D' of a runner, from the marathon pace.
+"""A runner's intensity domains, from the marathon pace: critical speed, the anaerobic
+reserve D' and the heavy domain below critical speed.
 
 Above critical speed (CS) a runner spends a finite reserve D' and must stop within
 roughly ``D' / (v - CS)`` [1]; below it, fatigue and glycogen set the limit. The model
@@ -6,6 +7,13 @@ takes CS as the pace of a race of ``cs_race_min`` minutes, found from the runner
 marathon pace with Riegel's law ``T2 = T1 (d2/d1)^b`` [2], and D' as a fixed distance;
 both in ``sim/data/fatigue.toml`` (``[reserve]``). The reserve itself lives in the
 fast-twitch pools (:func:`sim.fatigue.pools.reserve_step`).
+
+Between the lactate threshold and CS (the heavy domain) the muscles' glycogen drain and
+slow fatigue are multiplied by the strain ``H = 1 + A x^n``, ``x = (v - v_T)/(CS - v_T)``
+(:func:`sim.fatigue.pools.heavy_strain`). The threshold speed v_T is the marathon pace
+times ``[heavy] onset_ratio``; A and n are fitted on Riegel race times between the
+marathon and ten kilometres (:func:`sim.running_calibration.fit_heavy_domain`, stored in
+``sim/data/energy_calibration.json``).
 
 References
 ----------
@@ -25,7 +33,8 @@ from __future__ import annotations
 
 from . import params
 
-__all__ = ["MARATHON_M", "riegel_speed", "riegel_time", "critical_speed", "d_prime_m"]
+__all__ = ["MARATHON_M", "riegel_speed", "riegel_time", "critical_speed", "d_prime_m",
+           "heavy_domain"]
 
 #: Marathon distance [m].
 MARATHON_M = 42195.0
@@ -74,3 +83,21 @@ def critical_speed(marathon_pace_mps: float) -> float:
 def d_prime_m() -> float:
     """Anaerobic reserve D' [m]."""
     return float(_reserve()["d_prime"])
+
+
+def heavy_domain(marathon_pace_mps: float) -> dict:
+    """Heavy-domain constants of the run kernel for this marathon pace.
+
+    Returns
+    -------
+    dict
+        ``heavy_onset_mps`` (v_T [m/s]), ``heavy_gain`` (A [1]) and ``heavy_power``
+        (n [1]), named as in :data:`sim.engine.SCALARS`.
+    """
+    from .energy import calibration
+
+    fit = calibration()
+    ratio = params.load("fatigue")["heavy"]["onset_ratio"]
+    return {"heavy_onset_mps": ratio * marathon_pace_mps,
+            "heavy_gain": float(fit.get("heavy_gain", 0.0)),
+            "heavy_power": float(fit.get("heavy_power", 1.0))}

@@ -12,12 +12,16 @@ Two sets of numbers are fitted together, because each changes what the other mus
   loss after a marathon at the marathon pace, 3.2 m/s (24 %, the mean of 22 % [Petersen
   et al. 2007] and 26 % [Nicol et al. 1991]).
 
-Everything else measured (the half marathon, plantarflexors, hip abductors, the 166-km
-ultra, the slow 5-hour run, the shape over time, speed-duration) is left out of the fit
-and compared in the validation report. The half marathon is left out on purpose: it is
-run faster, nearer critical speed, and the model's loss there is far below the measured
-one (README "known limits"); fitting it would trade the marathon for it. The result goes
-to ``sim/data/energy_calibration.json`` with provenance; run
+Both are fitted at the marathon pace, where the heavy-domain strain H is 1. Then, with
+them fixed, the heavy domain's gain A and power n (:func:`sim.fatigue.pools.heavy_strain`)
+are fitted on race-equivalence times: the time to exhaustion of the 3.2 m/s runner at
+the Riegel race speeds of 30 km, the half marathon, 15 km and 10 km equals the Riegel
+race time (:data:`RACE_ANCHORS_M`, :func:`fit_heavy_domain`).
+
+Everything else measured (the half marathon's, the plantarflexors' and the hip
+abductors' strength losses, the 166-km ultra, the slow 5-hour run, the shape over time)
+is left out of the fit and compared in the validation report. The result goes to
+``sim/data/energy_calibration.json`` with provenance; run
 ``python experiments/calibrate_running_fatigue.py``.
 
 Examples
@@ -36,10 +40,12 @@ import numpy as np
 from . import params
 from .energy import (LOCOMOTOR_MUSCLES, TARGET_STORE, WALL_DISTANCE_M, calibration,
                      locomotor_store, training_factors)
-from .reserve import MARATHON_M
+from .engine import SCALARS
+from .reserve import MARATHON_M, riegel_time
 
-__all__ = ["KNEE_TARGETS", "PACE_GRID", "knee_extensor_loss", "store_at_wall",
-           "fit_drain_scales", "calibrate"]
+__all__ = ["KNEE_TARGETS", "PACE_GRID", "RACE_ANCHORS_M", "knee_extensor_loss",
+           "store_at_wall", "fit_drain_scales", "exhaustion_time", "fit_heavy_domain",
+           "calibrate"]
 
 #: Knee-extensor strength losses the slow rate is fitted on (runner: marathon pace 3.2 m/s).
 KNEE_TARGETS = (
@@ -51,10 +57,15 @@ KNEE_TARGETS = (
 #: 75 kg reference muscles) cannot hold the marathon pace to 30 km at any drain.
 PACE_GRID = tuple(float(v) for v in np.round(np.arange(2.0, 4.0001, 0.25), 3))
 _REFERENCE_PACE = 3.2
+#: Race distances [m] whose Riegel times the heavy domain is fitted on (marathon pace
+#: 3.2 m/s: 30 km at 1.02, the half marathon at 1.04, 15 km at 1.06 and 10 km at 1.08 x
+#: marathon pace, the last just above critical speed).
+RACE_ANCHORS_M = (30000.0, 21097.5, 15000.0, 10000.0)
 
 
-def _run(speed, minutes, marathon_pace, scales, slow_rate):
-    """Block-mode run with per-muscle drain scales ``scales`` and slow rate ``slow_rate``."""
+def _run(speed, minutes, marathon_pace, scales, slow_rate, heavy=None):
+    """Block-mode run with per-muscle drain scales ``scales`` and slow rate ``slow_rate``
+    (and, if given, the heavy domain's ``(gain, power)``)."""
     from .config import load_config
     from .muscles import muscle_set
     from .scenario import build_inputs
@@ -66,6 +77,8 @@ def _run(speed, minutes, marathon_pace, scales, slow_rate):
     inp.prm[:, :, 8:10] *= (np.asarray(scales) / inp.meta["drain_scale"])[None, :, None]
     inp.prm[:, :, 20] = slow_rate * training_factors(scales, inp.muscles,
                                                      muscle_set(inp.scalar("mass_kg")).F0)
+    if heavy is not None:
+        inp.sc[SCALARS.index("heavy_gain")], inp.sc[SCALARS.index("heavy_power")] = heavy
     n, out, _ = run_inputs(inp, store=False)
     return inp, n, out
 
@@ -174,6 +187,63 @@ def fit_drain_scales(pace, slow_rate, tol=0.002, max_iter=60, start=None):
     return scales, worst
 
 
+def exhaustion_time(speed, scales, slow_rate, heavy, marathon_pace=_REFERENCE_PACE,
+                    t_max_s=6 * 3600.0):
+    """Time to exhaustion [s] at constant ``speed`` (``t_max_s`` if never within it)."""
+    _, _, out = _run(speed, t_max_s / 60.0, marathon_pace, scales, slow_rate, heavy)
+    t = float(out["exh"][0])
+    return t if math.isfinite(t) else t_max_s
+
+
+def _race_speed(distance_m, marathon_pace=_REFERENCE_PACE):
+    return distance_m / riegel_time_of_distance(distance_m, marathon_pace)
+
+
+def riegel_time_of_distance(distance_m, marathon_pace=_REFERENCE_PACE):
+    """Riegel race time [s] over ``distance_m`` for this marathon pace."""
+    b = params.load("fatigue")["reserve"]["riegel_exponent"]
+    return MARATHON_M / marathon_pace * (distance_m / MARATHON_M) ** b
+
+
+def fit_heavy_domain(scales, slow_rate, verbose=False):
+    """Gain A and power n of the heavy-domain strain, fitted on race-equivalence times.
+
+    Minimises the squared log-ratio of the model's time to exhaustion to the Riegel race
+    time at the race speeds of :data:`RACE_ANCHORS_M` (Nelder-Mead on ``log A, log n``).
+
+    Returns
+    -------
+    gain, power : float
+    rows : list of dict
+        Per anchor: distance, speed, Riegel time and model time [s].
+    """
+    from scipy.optimize import minimize
+
+    speeds = [_race_speed(d) for d in RACE_ANCHORS_M]
+    targets = [riegel_time_of_distance(d) for d in RACE_ANCHORS_M]
+
+    def times(x):
+        heavy = (math.exp(x[0]), math.exp(x[1]))
+        return [exhaustion_time(v, scales, slow_rate, heavy, t_max_s=3.0 * tt)
+                for v, tt in zip(speeds, targets)]
+
+    def sse(x):
+        err = np.log(np.array(times(x)) / np.array(targets))
+        if verbose:
+            print(f"  A = {math.exp(x[0]):.3f}, n = {math.exp(x[1]):.3f}: log errors "
+                  + ", ".join(f"{e:+.3f}" for e in err), flush=True)
+        return float(err @ err)
+
+    fit = minimize(sse, x0=[math.log(2.0), 0.0], method="Nelder-Mead",
+                   options={"xatol": 1e-3, "fatol": 1e-6, "maxiter": 200})
+    gain, power = math.exp(fit.x[0]), math.exp(fit.x[1])
+    model = times(fit.x)
+    rows = [{"distance_m": d, "speed_mps": round(v, 4), "riegel_s": round(tt, 1),
+             "model_s": round(m, 1)}
+            for d, v, tt, m in zip(RACE_ANCHORS_M, speeds, targets, model)]
+    return gain, power, rows
+
+
 def calibrate(write=True, paces=PACE_GRID, verbose=False) -> dict:
     """Fit the slow rate and the per-muscle drain scales; optionally write the file."""
     from scipy.optimize import minimize_scalar
@@ -200,6 +270,7 @@ def calibrate(write=True, paces=PACE_GRID, verbose=False) -> dict:
     s_ref, _ = fit_drain_scales(_REFERENCE_PACE, k)
     rows = [fit_drain_scales(v, k, start=s_ref) for v in paces]
     losses = [knee_extensor_loss(t, s_ref, k) for t in KNEE_TARGETS]
+    gain, power, anchors = fit_heavy_domain(s_ref, k, verbose=verbose)
     names = list(build_inputs(load_config(None)).muscles)
     data = {
         "description": "Slow constants of the fatigue model fitted on running data: the rate "
@@ -225,6 +296,13 @@ def calibrate(write=True, paces=PACE_GRID, verbose=False) -> dict:
         "marathon_pace_mps": [float(v) for v in paces],
         "drain_scale": [[round(float(x), 6) for x in r[0]] for r in rows],
         "store_error_at_wall": [round(r[1], 5) for r in rows],
+        "heavy_target": "time to exhaustion of the 3.2 m/s marathon runner at the Riegel "
+                        "race speeds of 30 km, the half marathon, 15 km and 10 km equals the "
+                        "Riegel race time (Riegel 1981, Am Sci 69:285; exponent 1.06), "
+                        "Nelder-Mead on the squared log-ratios (fit_heavy_domain)",
+        "heavy_gain": float(f"{gain:.5g}"),
+        "heavy_power": float(f"{power:.5g}"),
+        "heavy_anchors": anchors,
     }
     if write:
         atomic_write_text(params.data_path("energy_calibration.json"),

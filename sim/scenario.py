@@ -34,7 +34,7 @@ from .fatigue import muscle_parameters
 from .fatigue.pools import MUSCLE_PARAMS
 from .muscles import DOFS, muscle_set, sharing_columns
 from .pace import pace_plan
-from .reserve import critical_speed, d_prime_m
+from .reserve import critical_speed, d_prime_m, heavy_domain
 
 __all__ = ["ScenarioInputs", "build_inputs", "STRENGTH_TARGETS", "n_checkpoints_max"]
 
@@ -220,6 +220,7 @@ def build_inputs(cfg) -> ScenarioInputs:
         "exhaustion_hold_s": cfg.model.exhaustion_hold_s,
         "critical_speed_mps": critical_speed(cfg.runner.marathon_pace_mps),
         "d_prime_m": d_prime_m(),
+        **heavy_domain(cfg.runner.marathon_pace_mps),
     }
     assert set(values) == set(SCALARS), set(SCALARS) ^ set(values)
     sc = np.array([values[n] for n in SCALARS], dtype=np.float64)

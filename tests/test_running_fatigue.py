@@ -62,10 +62,6 @@ def test_plantarflexors_after_the_marathon(marathon):
     assert 0.08 <= end_loss(marathon, "plantarflexors") <= 0.30
 
 
-@pytest.mark.xfail(strict=True, reason="the half marathon costs the knee extensors 6.5 % in "
-                   "the model against -21 % measured: below critical speed nothing in the "
-                   "model makes 1.03 x marathon pace much harder than marathon pace "
-                   "(README known limits)")
 def test_half_marathon_knee_extensor_loss(half_marathon):
     assert 0.10 <= end_loss(half_marathon, "knee_extensors") <= 0.35
 
@@ -148,15 +144,15 @@ def fast_start():
 
 
 def test_fast_start_drains_more_fast_twitch_glycogen(fast_start):
+    """Compared at the fast start's end (30 km, or exhaustion before it) with the even pace
+    at 30 km: the even run has gone at least as far, so the comparison is conservative."""
     fast, even = fast_start
-    assert fast.summary()["distance_km"] == pytest.approx(30.0, rel=1e-9)
+    assert even.summary()["distance_km"] == pytest.approx(30.0, rel=1e-9)
+    assert fast.exhausted or fast.summary()["distance_km"] == pytest.approx(30.0, rel=1e-9)
     assert _ft_store(fast) < _ft_store(even)
     assert fast.end_group_capacity("hip_abductors") < even.end_group_capacity("hip_abductors")
 
 
-@pytest.mark.xfail(strict=True, reason="after the fast start the knee extensors keep 0.8772 "
-                   "at 30 km against 0.8771 for the even pace: the slower last 20 km make up "
-                   "for the fast 10 km (README known limits)")
 def test_fast_start_costs_knee_extensor_capacity(fast_start):
     fast, even = fast_start
     assert fast.end_group_capacity("knee_extensors") < even.end_group_capacity("knee_extensors")

@@ -4,8 +4,8 @@ A muscle is split into a slow-twitch pool (ST, fraction ``p_st`` of its fibres) 
 fast-twitch pool (FT, fraction ``1 - p_st``). Each pool has the 3CC compartments MA, MR,
 MF (:mod:`sim.fatigue.threecc`), an energy store E in [0, 1] (muscle glycogen) and a
 slow, long-lasting force depression S with its load Z; the muscle has one ischaemia state
-I in [0, 1] (how far its blood supply is cut off by its own contraction) and a copy of
-the runner's anaerobic reserve D.
+I in [0, 1] (how far its blood supply is cut off by its own contraction) and copies of
+two whole-body quantities: the runner's anaerobic reserve D and the heavy-domain strain H.
 
 Fast component: 3CC with recovery and fatigue that depend on blood flow
     The published 3CC constants (Frey-Law et al. 2012 [6]) were fitted to *sustained*
@@ -64,6 +64,16 @@ Anaerobic reserve (critical speed)
     multiplied by D, so as the reserve is spent the fast-twitch fibres give less and the
     slow-twitch fibres cannot carry the stride's peaks alone.
 
+Heavy-domain strain (speed between the lactate threshold and critical speed)
+    Between the lactate threshold and critical speed a runner's metabolism does not
+    settle: blood lactate and the oxygen uptake's slow component rise, more fast-twitch
+    fibres are recruited, carbohydrate covers a growing share of the energy and the
+    muscles' force falls faster [15, 16]. The run kernel sets a whole-body multiplier
+    ``H = 1 + A max(0, (v - v_T)/(CS - v_T))^n`` (:func:`heavy_strain`) on every pool's
+    glycogen drain and slow-load rate, with ``v_T`` the lactate-threshold speed (taken as
+    the marathon pace) and ``A, n`` fitted on race-equivalence times
+    (:mod:`sim.running_calibration`). H = 1 at and below ``v_T``, and in holds.
+
 Force factor and capacity
     A pool's force per active fibre is ``q = g(E) (1 - S)`` (times D for FT pools); to hold a pool force target
     TL the controller drives MA toward ``TL / q``, and the pool's capacity (fraction of
@@ -119,6 +129,12 @@ References
 .. [14] Place N, Lepers R, Deley G, Millet GY (2004) Time course of neuromuscular
        alterations during a prolonged running exercise. Med Sci Sports Exerc
        36(8):1347-1356. doi:10.1249/01.MSS.0000135786.22996.77
+.. [15] Jones AM, Grassi B, Christensen PM, Krustrup P, Bangsbo J, Poole DC (2011) Slow
+       component of VO2 kinetics: mechanistic bases and practical applications. Med Sci
+       Sports Exerc 43(11):2046-2062. doi:10.1249/MSS.0b013e31821fcfc1
+.. [16] Black MI, Jones AM, Blackwell JR, et al. (2017) Muscle metabolic and neuromuscular
+       determinants of fatigue during cycling in different exercise intensity domains.
+       J Appl Physiol 122(3):446-459. doi:10.1152/japplphysiol.00942.2016
 
 Examples
 --------
@@ -140,6 +156,7 @@ __all__ = [
     "force_factor", "occlusion", "ischaemia_step", "slow_step", "stride_perfusion",
     "pool_capacity", "pool_step", "pool_block_step", "recruit", "muscle_capacity",
     "muscle_step", "simulate_states", "endurance_times", "fresh_state", "reserve_step",
+    "heavy_strain",
 ]
 
 #: Layout of a muscle's parameter vector (see :func:`sim.fatigue.muscle_parameters`).
@@ -150,21 +167,22 @@ MUSCLE_PARAMS = ("p_st", "F_st", "R_st", "F_ft", "R_ft", "r", "gain", "rest_thre
                  "fat_share")
 #: Layout of a muscle's state vector.
 STATE = ("MA_st", "MR_st", "MF_st", "E_st", "MA_ft", "MR_ft", "MF_ft", "E_ft", "isch",
-         "S_st", "S_ft", "reserve", "Z_st", "Z_ft")
+         "S_st", "S_ft", "reserve", "Z_st", "Z_ft", "strain")
 N_STATE = len(STATE)
 N_PARAMS = len(MUSCLE_PARAMS)
 
 
 def fresh_state() -> np.ndarray:
     """State of a rested muscle: MA = MF = 0, MR = 1, E = 1, no ischaemia, S = Z = 0,
-    full reserve.
+    full reserve, no heavy-domain strain (H = 1).
 
     Examples
     --------
     >>> fresh_state().tolist()
-    [0.0, 1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0]
+    [0.0, 1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 1.0]
     """
-    return np.array([0.0, 1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0])
+    return np.array([0.0, 1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0,
+                     1.0])
 
 
 @kernel
@@ -338,7 +356,7 @@ def _activation_target(force_target, q):
 @kernel
 def pool_step(ma, mr, mf, e, s, z, force_target, F, R, r, L, rest_threshold, drain, refill,
               g_min, K, drain_K, slow_rate, slow_recovery, slow_delay, dt, perf=-1.0,
-              kappa=0.0, reserve=1.0, fat_share=0.0):
+              kappa=0.0, reserve=1.0, fat_share=0.0, strain=1.0):
     """Advance one pool by ``dt`` with a constant force target.
 
     Parameters
@@ -373,8 +391,9 @@ def pool_step(ma, mr, mf, e, s, z, force_target, F, R, r, L, rest_threshold, dra
         Share f of the protection that does not need glycogen [1].
     reserve : float
         Force factor of the anaerobic reserve D [1] (FT pools; 1 = full).
-    fat_share : float
-        See ``kappa``.
+    strain : float
+        Heavy-domain strain H [1] (:func:`heavy_strain`): multiplies the glycogen drain
+        and the slow-load rate.
 
     Returns
     -------
@@ -395,15 +414,15 @@ def pool_step(ma, mr, mf, e, s, z, force_target, F, R, r, L, rest_threshold, dra
         Rs = R * (1.0 + (r - 1.0) * perf)
         Fs = F * (1.0 - kappa * energy_factor(e, fat_share, K) * perf)
     ma, mr, mf, ma_mean = advance(ma, mr, mf, act, Fs, Rs, L, dt)
-    e = energy_step(e, ma_mean, drain, refill, dt, drain_K)
-    z, s = slow_step(z, s, ma_mean, slow_rate, slow_recovery, slow_delay, dt)
+    e = energy_step(e, ma_mean, drain * strain, refill, dt, drain_K)
+    z, s = slow_step(z, s, ma_mean, slow_rate * strain, slow_recovery, slow_delay, dt)
     return ma, mr, mf, e, s, z
 
 
 @kernel
 def pool_block_step(ma, mr, mf, e, s, z, mean_force_target, perf, f_mult, F, R, r, L,
                     drain, refill, g_min, K, drain_K, slow_rate, slow_recovery, slow_delay,
-                    dt, reserve=1.0):
+                    dt, reserve=1.0, strain=1.0):
     """Advance one pool over a block of many strides with stride-averaged rates.
 
     Parameters
@@ -418,7 +437,7 @@ def pool_block_step(ma, mr, mf, e, s, z, mean_force_target, perf, f_mult, F, R, 
         Activity-weighted fatigue multiplier over the stride [1]:
         ``<TL (1 - kappa P)> / <TL>`` (1 where the pool is idle).
     F, R, r, L, drain, refill, g_min, K, drain_K, slow_rate, slow_recovery, slow_delay,
-    reserve : float
+    reserve, strain : float
         As in :func:`pool_step`.
     dt : float
         Block duration [s].
@@ -439,8 +458,8 @@ def pool_block_step(ma, mr, mf, e, s, z, mean_force_target, perf, f_mult, F, R, 
     act = _activation_target(mean_force_target, force_factor(e, s, g_min, K, reserve))
     Rs = R * (1.0 + (r - 1.0) * perf)
     ma, mr, mf, ma_mean = advance(ma, mr, mf, act, F * f_mult, Rs, L, dt)
-    e = energy_step(e, ma_mean, drain, refill, dt, drain_K)
-    z, s = slow_step(z, s, ma_mean, slow_rate, slow_recovery, slow_delay, dt)
+    e = energy_step(e, ma_mean, drain * strain, refill, dt, drain_K)
+    z, s = slow_step(z, s, ma_mean, slow_rate * strain, slow_recovery, slow_delay, dt)
     return ma, mr, mf, e, s, z
 
 
@@ -543,6 +562,33 @@ def reserve_step(d, speed, cs, d_prime, dt):
     if speed > cs:
         return max(d - (speed - cs) * dt / d_prime, 0.0)
     return 1.0 - (1.0 - d) * math.exp(-(cs - speed) * dt / d_prime)
+
+
+@kernel
+def heavy_strain(speed, onset, cs, gain, power):
+    """Heavy-domain strain ``H = 1 + A max(0, (v - v_T)/(CS - v_T))^n`` [1].
+
+    Parameters
+    ----------
+    speed : float
+        Running speed v [m/s] (0 while resting).
+    onset : float
+        Speed v_T where the heavy domain begins (lactate threshold) [m/s].
+    cs : float
+        Critical speed [m/s]; ``cs <= onset`` switches the strain off (H = 1).
+    gain, power : float
+        A [1] (<= 0: off) and n [1].
+
+    Examples
+    --------
+    >>> heavy_strain(3.0, 3.2, 3.44, 2.0, 1.5)                # below the threshold
+    1.0
+    >>> round(heavy_strain(3.44, 3.2, 3.44, 2.0, 1.5), 12)   # at critical speed: 1 + A
+    3.0
+    """
+    if not (gain > 0.0) or not (cs > onset) or not (speed > onset):
+        return 1.0
+    return 1.0 + gain * ((speed - onset) / (cs - onset)) ** power
 
 
 @kernel
@@ -650,7 +696,7 @@ def muscle_step(state, u, prm, dt):
     a, b, c, d, e, z = pool_step(state[0], state[1], state[2], state[3], state[9], state[12],
                                  tl_st, prm[1], prm[2], r, L, thr, prm[8], prm[10], g_min,
                                  K, prm[19], prm[20], prm[21], prm[22], dt, perf, prm[13],
-                                 1.0, prm[24])
+                                 1.0, prm[24], state[14])
     state[0] = a
     state[1] = b
     state[2] = c
@@ -661,7 +707,7 @@ def muscle_step(state, u, prm, dt):
         a, b, c, d, e, z = pool_step(state[4], state[5], state[6], state[7], state[10],
                                      state[13], tl_ft, prm[3], prm[4], r, L, thr, prm[9],
                                      prm[10], prm[23], K, prm[19], prm[20], prm[21], prm[22],
-                                     dt, perf, prm[14], state[11], prm[24])
+                                     dt, perf, prm[14], state[11], prm[24], state[14])
         state[4] = a
         state[5] = b
         state[6] = c
