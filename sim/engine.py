@@ -194,7 +194,7 @@ def _block_fatigue(state, prm, F0, col_muscle, col_side, Fs, dtp, dt, uw, pw):
         fw_ft = 0.0
         wgt = 1.0 / n_ph
         for j in range(n_ph):
-            tl_st, tl_ft = recruit(uw[j], p, cap_st, cap_ft)
+            tl_st, tl_ft = recruit(uw[j], p, cap_st, cap_ft, prm[i, 25])
             mean_st += tl_st * wgt
             mean_ft += tl_ft * wgt
             if perfused:

@@ -353,8 +353,9 @@ def _spine_loads(inp, p, tpl, F, tilt_deg, mp):
 # ----------------------------------------------------------------------------------------
 # fatigue
 # ----------------------------------------------------------------------------------------
-def _recruit_stride(u, p_st, cap_st, cap_ft):
-    """Size-principle split of muscle targets ``u`` (array) into pool force targets.
+def _recruit_stride(u, p_st, cap_st, cap_ft, onset=1.0):
+    """Size-principle split of muscle targets ``u`` (array) into pool force targets
+    (as :func:`sim.fatigue.pools.recruit`).
 
     Examples
     --------
@@ -363,11 +364,16 @@ def _recruit_stride(u, p_st, cap_st, cap_ft):
     ([0.0, 0.6, 0.8], [0.0, 0.0, 0.4])
     """
     u = np.clip(u, 0.0, 1.0)
-    share_st = np.minimum(u, p_st * cap_st)
+    avail_st = p_st * cap_st
     if p_st >= 1.0:
-        return share_st / p_st, np.zeros_like(u)
-    share_ft = np.clip(u - share_st, 0.0, (1.0 - p_st) * cap_ft)
-    return share_st / p_st, share_ft / (1.0 - p_st)
+        return np.minimum(u, avail_st) / p_st, np.zeros_like(u)
+    avail_ft = (1.0 - p_st) * cap_ft
+    first = min(max(onset, 0.0), 1.0) * avail_st
+    room = avail_st - first + avail_ft
+    extra = np.clip(np.minimum(u, avail_st + avail_ft) - first, 0.0, None)
+    share_ft = extra * avail_ft / room if room > 0.0 else np.zeros_like(u)
+    share_st = np.minimum(u, first) + extra - share_ft
+    return share_st / p_st, np.maximum(share_ft, 0.0) / (1.0 - p_st)
 
 
 def _stride_perfusion(u, dt, isch0, tau_on, tau_off, u_free, u_occ):
@@ -434,7 +440,7 @@ def _block_step(state, prm, F0, right_col, F, dtp, dt):
         q = _force_factors(state[i], prm[i])
         cap = (1.0 - state[i, [2, 6]]) * q
         u = F[:, right_col[i]] / F0[i]
-        tl = _recruit_stride(u, p, cap[0], cap[1])
+        tl = _recruit_stride(u, p, cap[0], cap[1], prm[i, 25])
         perfused = prm[i, 15] > 0.0
         if perfused:
             P, s[8] = _stride_perfusion(u, dtp, state[i, 8], *prm[i, 15:19])

@@ -164,7 +164,7 @@ MUSCLE_PARAMS = ("p_st", "F_st", "R_st", "F_ft", "R_ft", "r", "gain", "rest_thre
                  "drain_st", "drain_ft", "refill", "g_min_st", "K",
                  "kappa_st", "kappa_ft", "tau_isch_on", "tau_isch_off", "u_free", "u_occ",
                  "drain_K", "slow_rate", "slow_recovery", "slow_delay", "g_min_ft",
-                 "fat_share")
+                 "fat_share", "ft_onset")
 #: Layout of a muscle's state vector.
 STATE = ("MA_st", "MR_st", "MF_st", "E_st", "MA_ft", "MR_ft", "MF_ft", "E_ft", "isch",
          "S_st", "S_ft", "reserve", "Z_st", "Z_ft", "strain")
@@ -592,8 +592,14 @@ def heavy_strain(speed, onset, cs, gain, power):
 
 
 @kernel
-def recruit(u, p_st, cap_st, cap_ft):
+def recruit(u, p_st, cap_st, cap_ft, onset=1.0):
     """Split a muscle target between the pools by the size principle.
+
+    The ST pool alone carries the target up to ``onset * p_st * cap_ST`` (the fraction
+    ``onset`` of its available force); above that, fast-twitch units are recruited too and
+    the rest of the target is shared in proportion to each pool's remaining available
+    force, so both pools reach their capacity together. ``onset = 1``: ST first to its
+    full capacity, then FT; ``onset = 0``: both pools at the same relative activation.
 
     Parameters
     ----------
@@ -603,6 +609,8 @@ def recruit(u, p_st, cap_st, cap_ft):
         Slow-twitch fraction [1], in (0, 1]; 1 means a single pool.
     cap_st, cap_ft : float
         Current pool capacities [1].
+    onset : float
+        Fraction of the ST pool's available force used before FT recruitment [1].
 
     Returns
     -------
@@ -615,16 +623,25 @@ def recruit(u, p_st, cap_st, cap_ft):
     (0.6, 0.0)
     >>> [round(x, 6) for x in recruit(0.6, 0.5, 0.8, 1.0)]
     [0.8, 0.4]
+    >>> [round(x, 6) for x in recruit(0.6, 0.5, 1.0, 1.0, 0.5)]   # FT joins above 0.25
+    [0.733333, 0.466667]
     """
     if not (u > 0.0):
         return 0.0, 0.0
     u = min(u, 1.0)
-    share_st = min(u, p_st * cap_st)
-    tl_st = share_st / p_st
+    avail_st = p_st * cap_st
     if p_st >= 1.0:
-        return tl_st, 0.0
-    share_ft = min(u - share_st, (1.0 - p_st) * cap_ft)
-    return tl_st, max(share_ft, 0.0) / (1.0 - p_st)
+        return min(u, avail_st) / p_st, 0.0
+    avail_ft = (1.0 - p_st) * cap_ft
+    first = min(max(onset, 0.0), 1.0) * avail_st
+    if u <= first:
+        return u / p_st, 0.0
+    rest_st = avail_st - first
+    room = rest_st + avail_ft
+    extra = min(u, avail_st + avail_ft) - first
+    share_ft = extra * avail_ft / room if room > 0.0 else 0.0
+    share_st = first + (extra - share_ft)
+    return share_st / p_st, max(share_ft, 0.0) / (1.0 - p_st)
 
 
 @kernel
@@ -692,7 +709,7 @@ def muscle_step(state, u, prm, dt):
         perf = 1.0 - mean
     cap_st = pool_capacity(state[2], state[3], state[9], g_min, K)
     cap_ft = pool_capacity(state[6], state[7], state[10], prm[23], K, state[11])
-    tl_st, tl_ft = recruit(u, p, cap_st, cap_ft)
+    tl_st, tl_ft = recruit(u, p, cap_st, cap_ft, prm[25])
     a, b, c, d, e, z = pool_step(state[0], state[1], state[2], state[3], state[9], state[12],
                                  tl_st, prm[1], prm[2], r, L, thr, prm[8], prm[10], g_min,
                                  K, prm[19], prm[20], prm[21], prm[22], dt, perf, prm[13],
@@ -742,7 +759,7 @@ def simulate_states(targets, dt, prm, state0):
     >>> from sim.fatigue import muscle_parameters
     >>> prm = muscle_parameters("general", 0.5)
     >>> simulate_states(np.full(10, 0.3), 0.1, prm, fresh_state()).shape
-    (11, 14)
+    (11, 15)
     """
     n = targets.shape[0]
     out = np.empty((n + 1, state0.shape[0]))
@@ -800,7 +817,7 @@ def endurance_times(targets, prm, t_max):
     trial = np.empty(N_STATE)
     for k in range(targets.shape[0]):
         u = targets[k]
-        s[:] = (0.0, 1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+        s[:] = (0.0, 1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 1.0)
         t = 0.0
         c0 = muscle_capacity(s, prm)
         et = np.inf

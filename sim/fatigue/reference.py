@@ -180,8 +180,9 @@ def ischaemia_step(isch, occ, tau_on, tau_off, dt):
     return float(occ + d * np.exp(-x)), float(occ + d * (-np.expm1(-x) / x))
 
 
-def recruit(u, p_st, cap_st, cap_ft):
-    """Size principle: ST first up to ``p_st*cap_st``, the rest from FT.
+def recruit(u, p_st, cap_st, cap_ft, onset=1.0):
+    """Size principle: ST alone up to ``onset*p_st*cap_st``, then both pools in
+    proportion to their remaining available force (as :func:`sim.fatigue.pools.recruit`).
 
     Examples
     --------
@@ -189,11 +190,17 @@ def recruit(u, p_st, cap_st, cap_ft):
     (0.6, 0.0)
     """
     u = 0.0 if not u > 0.0 else min(u, 1.0)
-    share_st = min(u, p_st * cap_st)
+    avail_st = p_st * cap_st
     if p_st >= 1.0:
-        return share_st / p_st, 0.0
-    share_ft = max(min(u - share_st, (1.0 - p_st) * cap_ft), 0.0)
-    return share_st / p_st, share_ft / (1.0 - p_st)
+        return min(u, avail_st) / p_st, 0.0
+    avail_ft = (1.0 - p_st) * cap_ft
+    first = min(max(onset, 0.0), 1.0) * avail_st
+    if u <= first:
+        return u / p_st, 0.0
+    room = avail_st - first + avail_ft
+    extra = min(u, avail_st + avail_ft) - first
+    share_ft = extra * avail_ft / room if room > 0.0 else 0.0
+    return (first + extra - share_ft) / p_st, max(share_ft, 0.0) / (1.0 - p_st)
 
 
 def simulate_muscle_states(targets, dt, prm, state0):
@@ -207,7 +214,7 @@ def simulate_muscle_states(targets, dt, prm, state0):
     (3, 15)
     """
     (p, F_st, R_st, F_ft, R_ft, r, L, thr, d_st, d_ft, refill, gmin_st, K, kap_st, kap_ft,
-     tau_on, tau_off, u_free, u_occ, drain_K, k_s, r_s, tau_s, gmin_ft, fat) = prm
+     tau_on, tau_off, u_free, u_occ, drain_K, k_s, r_s, tau_s, gmin_ft, fat, onset) = prm
     s = np.array(state0, dtype=float)
     out = [s.copy()]
     # pool: (offset of MA..E, F, R, drain, kappa, S slot, Z slot, g_min)
@@ -226,7 +233,7 @@ def simulate_muscle_states(targets, dt, prm, state0):
             return energy_factor(s[o + 3], gm, K) * (1.0 - min(max(s[si], 0.0), 1.0)) * res
 
         caps = [(1.0 - s[pl[0] + 2]) * q(pl) for pl in pools]
-        tls = recruit(u, p, caps[0], caps[1])
+        tls = recruit(u, p, caps[0], caps[1], onset)
         for pool, tl in zip(pools if p < 1.0 else pools[:1], tls):
             o, F, R, drain, kap, si, zi, gm = pool
             qq = q(pool)

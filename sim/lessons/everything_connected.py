@@ -179,7 +179,7 @@ How to read it:
   "which trait matters most for everyone".
 - The baseline is one runner; around another baseline the ranking can change.
 
-{limits_section(["even_pace", "heavy_pace", "threshold", "one_runner"], extra=[
+{limits_section(["even_pace", "recruitment", "threshold", "one_runner"], extra=[
     "**Knee tracking and ankle are partly or not in the model.** Knee tracking enters only "
     "as an assumed gain on hip abduction demand (lesson 2).",
     "**Left out:** hamstring and calf flexibility, ankle mobility, shoes and running "

@@ -214,7 +214,7 @@ A runner with hip flexors 15 deg tight and a weak deep core (60 % strength) plan
   the rest-recovery rate (r = 15, Looft et al. 2018); energy stores refill only slowly.
 - Stretching of glutes and hamstrings is not modelled; only hip-flexor range is.
 
-{limits_section(["even_pace", "heavy_pace", "threshold", "left_out"], extra=[
+{limits_section(["even_pace", "recruitment", "threshold", "left_out"], extra=[
     "**Only hip-flexor stretching has a mechanism.** Stretching glutes and hamstrings, "
     "and the 'hugging knees' position itself, are modelled only as rest.",
 ])}
