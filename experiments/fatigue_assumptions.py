@@ -41,6 +41,8 @@ RANGES = (
     ("K", 0.02, 0.1, "half-saturation of the glycogen capacity factor"),
     ("drain_K", 0.05, 0.3, "half-saturation of the glycogen drain"),
     ("slow_delay", 3600.0, 10800.0, "lag of the slow force depression [s]"),
+    ("ft_onset", 0.5, 1.0, "share of the slow-twitch pool's force used before fast-twitch "
+     "recruitment"),
     ("kappa_st", 0.8, 0.95, "perfusion protection of slow-twitch fibres"),
     ("kappa_ft", 0.5, 0.85, "perfusion protection of fast-twitch fibres"),
     ("tau_isch_off", 0.5, 2.0, "reperfusion time constant [s]"),

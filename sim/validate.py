@@ -884,6 +884,15 @@ def section_running_fatigue(figs: _Figures) -> Section:
     anchor_rows = [[f"{a['distance_m'] / 1000:g}", f"{a['speed_mps'] / mp:.3f}",
                     f"{a['riegel_s'] / 60:.0f}", f"{a['model_s'] / 60:.0f}"]
                    for a in cal["heavy_anchors"]]
+    pf, ke = head["loss_plantarflexors_marathon"], head["loss_knee_extensors_marathon"]
+    pf_text = (f"the plantarflexors lose more than the knee extensors over the marathon "
+               f"({100 * pf:.0f} vs {100 * ke:.0f} %; measured: 17 vs 22-26 %); "
+               if pf > ke else "")
+    fs_text = (f"and ends in exhaustion at {fast.summary()['distance_km']:.1f} km (the model "
+               "cannot slow down by itself; it runs the planned pace until it fails)"
+               if fast.exhausted else
+               f"(knee extensors {fast.end_group_capacity('knee_extensors'):.2f} vs "
+               f"{even.end_group_capacity('knee_extensors'):.2f} at 30 km)")
     n = SECTIONS.index(section_running_fatigue) + 1
     md = f"""## {n}. Fatigue over a run, against running data
 
@@ -906,12 +915,14 @@ marathon that costs the knee extensors about as much as the marathon (each race 
 near its own limit; so is the measured loss at exhaustion, which hardly depends on how
 long the bout lasted, Thomas et al. 2016, Med Sci Sports Exerc 48:1751), a slow 5-hour
 run whose loss appears late, and exhaustion soon after the marathon distance. What it
-does not: the plantarflexors lose more than the knee extensors over the marathon
-(measured: less); the slow-twitch-rich soleus loses most once its slow-twitch glycogen
-runs out. The 166-km ultra is not simulated (mountain terrain, sleep and food over a
-day). At 30 km at marathon pace the F0-weighted whole-muscle glycogen store of the
-locomotor muscles is {store30:.2f} (calibrated: the slow-twitch stores at 0.20; the size
-principle leaves most fast-twitch stores nearly full at that pace).
+does not: {pf_text}at exhaustion the model's runner has lost far more strength
+(knee extensors {100 * head['loss_knee_extensors_exhaustion']:.0f} %, hip abductors
+{100 * head['loss_hip_abductors_exhaustion']:.0f} %) than runners at task failure (15-18 %):
+the model stops only when the muscles cannot make the stride, runners stop earlier.
+The 166-km ultra is not simulated (mountain terrain, sleep and food over a day). At 30 km
+at marathon pace the F0-weighted whole-muscle glycogen store of the locomotor muscles is
+{store30:.2f}, where biopsies suggest about 0.2 (calibrated: the slow-twitch stores at
+0.20; fibres are recruited by force, so at that pace many fast-twitch fibres are idle).
 
 ![Speed-duration]({rel2})
 
@@ -933,11 +944,9 @@ take the even-pace time; compared with the even pace at 30 km:
 
 {_table(["at the end of the run", "fast start", "even pace"], fs_rows)}
 
-The fast start drains the fast-twitch glycogen and costs every leg group capacity; run
-this close to the runner's limit over the first 10 km, it ends in exhaustion before 30
-km in the model (runners who start a marathon above about 94 % of critical speed slow
-down by more than 25 % later, Smyth & Muniz-Pumares 2020, Med Sci Sports Exerc
-52:2637; the model cannot slow down by itself, it runs the planned pace until it fails).
+The fast start drains the fast-twitch glycogen and costs every leg group capacity
+{fs_text}. Runners who start a marathon above about 94 % of critical speed slow down by
+more than 25 % later (Smyth & Muniz-Pumares 2020, Med Sci Sports Exerc 52:2637).
 """
     return Section(md, [rel1, rel2], head)
 

@@ -55,9 +55,6 @@ def test_hip_abductors_after_the_marathon(marathon):
     assert 0.08 <= end_loss(marathon, "hip_abductors") <= 0.35
 
 
-@pytest.mark.xfail(strict=True, reason="plantarflexors lose 32 % after the marathon in the "
-                   "model (measured -17 %, Petersen 2007): the slow-twitch-rich soleus loses "
-                   "most when its slow-twitch glycogen runs out (README known limits)")
 def test_plantarflexors_after_the_marathon(marathon):
     assert 0.08 <= end_loss(marathon, "plantarflexors") <= 0.30
 

@@ -80,9 +80,11 @@ Force factor and capacity
     its fresh maximum force) is ``(MA + MR) q = (1 - MF) q``.
 
 Recruitment (size principle [5])
-    A muscle target u is taken from the ST pool first, up to ``p_st * cap_ST``; the rest
-    from the FT pool, up to ``(1 - p_st) * cap_FT``. Muscle capacity is
-    ``p_st * cap_ST + (1 - p_st) * cap_FT``.
+    A muscle target u is taken from the ST pool alone up to ``onset * p_st * cap_ST``
+    (``ft_onset``: 0.7, fast-twitch units join at about a third of maximal force in a
+    mixed muscle [17]); above that both pools share the rest in proportion to the force
+    each has left, so both reach their capacity together (:func:`recruit`). Muscle
+    capacity is ``p_st * cap_ST + (1 - p_st) * cap_FT``.
 
 Stride-averaged block step
     :func:`pool_block_step` advances a pool over a block of many strides with the
@@ -135,6 +137,9 @@ References
 .. [16] Black MI, Jones AM, Blackwell JR, et al. (2017) Muscle metabolic and neuromuscular
        determinants of fatigue during cycling in different exercise intensity domains.
        J Appl Physiol 122(3):446-459. doi:10.1152/japplphysiol.00942.2016
+.. [17] Altenburg TM, Degens H, van Mechelen W, Sargeant AJ, de Haan A (2007) Recruitment
+       of single muscle fibers during submaximal cycling exercise. J Appl Physiol
+       103(5):1752-1756.
 
 Examples
 --------

@@ -50,12 +50,13 @@ LIMITS = {
         "Read an onset of 0 min as 'above the threshold from the start' and 'never' as "
         "'never within the run', not as a prediction of when pain starts."),
     "recruitment": (
-        "**Fast-twitch fibres at an even pace.** The model recruits fibres by force alone "
-        "(slow-twitch first), so at marathon pace most fast-twitch pools stay nearly full: "
-        "the legs' whole-muscle glycogen at 30 km is about half full where biopsies suggest "
-        "about a fifth, and the slow-twitch-rich calf (soleus) loses more strength over a "
-        "marathon than measured (32 % vs 17 %). Paces faster than marathon pace cost more "
-        "through a heavy-domain strain fitted on race times (validation report)."),
+        "**Fast-twitch fibres at an even pace.** The model recruits fibres by force "
+        "(slow-twitch first, fast-twitch from 70 % of the slow-twitch force), so at "
+        "marathon pace many fast-twitch fibres stay idle: the legs' whole-muscle glycogen at "
+        "30 km is about 40 % where biopsies suggest about 20 %, and the calf loses more "
+        "strength over a marathon than measured (25 % vs 17 %). Paces faster than marathon "
+        "pace cost more through a heavy-domain strain fitted on race times (validation "
+        "report)."),
     "deep_vs_superficial": (
         "**Deep vs superficial fatigue is open.** Whether the deep lumbar muscles should "
         "fatigue faster than the superficial ones (fibre types, the effort criterion, "
