@@ -353,13 +353,13 @@ def _spine_loads(inp, p, tpl, F, tilt_deg, mp):
 # ----------------------------------------------------------------------------------------
 # fatigue
 # ----------------------------------------------------------------------------------------
-def _recruit_stride(u, p_st, cap_st, cap_ft, onset=1.0):
+def _recruit_stride(u, p_st, cap_st, cap_ft, onset):
     """Size-principle split of muscle targets ``u`` (array) into pool force targets
     (as :func:`sim.fatigue.pools.recruit`).
 
     Examples
     --------
-    >>> st, ft = _recruit_stride(np.array([0.0, 0.3, 0.6]), 0.5, 0.8, 1.0)
+    >>> st, ft = _recruit_stride(np.array([0.0, 0.3, 0.6]), 0.5, 0.8, 1.0, 1.0)
     >>> st.tolist(), np.round(ft, 6).tolist()
     ([0.0, 0.6, 0.8], [0.0, 0.0, 0.4])
     """
@@ -371,8 +371,10 @@ def _recruit_stride(u, p_st, cap_st, cap_ft, onset=1.0):
     first = min(max(onset, 0.0), 1.0) * avail_st
     room = avail_st - first + avail_ft
     extra = np.clip(np.minimum(u, avail_st + avail_ft) - first, 0.0, None)
-    share_ft = extra * avail_ft / room if room > 0.0 else np.zeros_like(u)
-    share_st = np.minimum(u, first) + extra - share_ft
+    if not room > 0.0:
+        return np.minimum(u, first) / p_st, np.zeros_like(u)
+    share_st = np.minimum(u, first) + extra * (avail_st - first) / room
+    share_ft = extra * avail_ft / room
     return share_st / p_st, np.maximum(share_ft, 0.0) / (1.0 - p_st)
 
 

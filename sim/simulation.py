@@ -296,7 +296,7 @@ def simulate_inputs(cfg, inp) -> RunResult:
     >>> from sim.scenario import build_inputs
     >>> cfg = sim.load_config(None, {"run.duration_min": 10})
     >>> inp = build_inputs(cfg)
-    >>> prm = inp.prm.copy(); prm[:, :, 1:5] *= 2.0          # every pool fatigues 2x faster
+    >>> prm = inp.prm.copy(); prm[:, :, [1, 3]] *= 2.0       # every pool fatigues 2x faster
     >>> fast = simulate_inputs(cfg, dataclasses.replace(inp, prm=prm))
     >>> bool(fast.capacity[-1].mean() < sim.simulate(cfg).capacity[-1].mean())
     True

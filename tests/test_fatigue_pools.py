@@ -50,15 +50,34 @@ def test_energy_step_is_exact():
 # ---------------------------------------------------------------- recruitment -------
 
 
-@given(st.floats(0, 1), st.floats(0.05, 0.95), st.floats(0, 1), st.floats(0, 1))
-@settings(max_examples=200, deadline=None)
-def test_recruit_size_principle(u, p, cap_st, cap_ft):
-    tl_st, tl_ft = recruit(u, p, cap_st, cap_ft)
+@given(st.floats(0, 1), st.floats(0.05, 0.95), st.floats(0, 1), st.floats(0, 1),
+       st.floats(0, 1))
+@settings(max_examples=300, deadline=None)
+def test_recruit_size_principle(u, p, cap_st, cap_ft, onset):
+    tl_st, tl_ft = recruit(u, p, cap_st, cap_ft, onset)
     assert tl_st <= cap_st + 1e-12 and tl_ft <= cap_ft + 1e-12
     delivered = p * tl_st + (1 - p) * tl_ft
     assert delivered == pytest.approx(min(u, p * cap_st + (1 - p) * cap_ft), abs=1e-12)
-    if tl_ft > 0:                                       # FT only once ST gives all it can
+    if tl_ft > 0:                       # FT only once ST gives the onset share of its force
+        assert p * tl_st >= onset * p * cap_st - 1e-12
+    # ST never works at a lower fraction of its available force than FT
+    if cap_st > 0 and cap_ft > 0:
+        assert tl_st / cap_st >= tl_ft / cap_ft - 1e-12
+
+
+@given(st.floats(0, 1), st.floats(0.05, 0.95), st.floats(0, 1), st.floats(0, 1))
+@settings(max_examples=200, deadline=None)
+def test_recruit_onset_one_is_slow_twitch_first(u, p, cap_st, cap_ft):
+    tl_st, tl_ft = recruit(u, p, cap_st, cap_ft, 1.0)
+    if tl_ft > 0:
         assert tl_st == pytest.approx(cap_st, abs=1e-12)
+
+
+def test_recruit_is_continuous_in_the_target():
+    u = np.linspace(0.0, 1.0, 2001)
+    for onset in (0.0, 0.3, 0.7, 1.0):
+        tl = np.array([recruit(x, 0.5, 0.9, 0.8, onset) for x in u])
+        assert np.abs(np.diff(tl, axis=0)).max() < 2.1 * (u[1] - u[0]) / 0.5
 
 
 # ---------------------------------------------------------------- properties --------
@@ -266,7 +285,7 @@ def _block_run(prm, u, block_s, minutes):
         s[8] = stride_perfusion(pattern, DT, s[8], prm[15], prm[16], prm[17], prm[18], perf)
         caps_p = (pools.pool_capacity(s[2], s[3], s[9], g_min, K),
                   pools.pool_capacity(s[6], s[7], s[10], prm[23], K, s[11]))
-        tl = recruit(u, prm[0], *caps_p)
+        tl = recruit(u, prm[0], *caps_p, prm[25])
         for q, (o, F, R, drain) in enumerate(((0, prm[1], prm[2], prm[8]),
                                               (4, prm[3], prm[4], prm[9]))):
             tl_j = np.where(pattern > 0, tl[q], 0.0)

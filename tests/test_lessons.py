@@ -51,8 +51,8 @@ def test_known_limits_quoted(built):
     for name in LESSONS:
         text = _page(out, name)
         assert ("does **not** yet produce a back-load" in text
-                or "Paces between marathon pace and critical speed" in text), name
-    assert "Paces between marathon pace and critical speed" in _page(out, "what_helps")
+                or "Fast-twitch fibres at an even pace" in text), name
+    assert "Fast-twitch fibres at an even pace" in _page(out, "what_helps")
     assert "calf flexibility" in _page(out, "everything_connected")
 
 

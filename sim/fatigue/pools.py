@@ -597,7 +597,7 @@ def heavy_strain(speed, onset, cs, gain, power):
 
 
 @kernel
-def recruit(u, p_st, cap_st, cap_ft, onset=1.0):
+def recruit(u, p_st, cap_st, cap_ft, onset):
     """Split a muscle target between the pools by the size principle.
 
     The ST pool alone carries the target up to ``onset * p_st * cap_ST`` (the fraction
@@ -624,9 +624,9 @@ def recruit(u, p_st, cap_st, cap_ft, onset=1.0):
 
     Examples
     --------
-    >>> recruit(0.3, 0.5, 1.0, 1.0)
+    >>> recruit(0.3, 0.5, 1.0, 1.0, 1.0)
     (0.6, 0.0)
-    >>> [round(x, 6) for x in recruit(0.6, 0.5, 0.8, 1.0)]
+    >>> [round(x, 6) for x in recruit(0.6, 0.5, 0.8, 1.0, 1.0)]
     [0.8, 0.4]
     >>> [round(x, 6) for x in recruit(0.6, 0.5, 1.0, 1.0, 0.5)]   # FT joins above 0.25
     [0.733333, 0.466667]
@@ -644,8 +644,10 @@ def recruit(u, p_st, cap_st, cap_ft, onset=1.0):
     rest_st = avail_st - first
     room = rest_st + avail_ft
     extra = min(u, avail_st + avail_ft) - first
-    share_ft = extra * avail_ft / room if room > 0.0 else 0.0
-    share_st = first + (extra - share_ft)
+    if not (room > 0.0):
+        return first / p_st, 0.0
+    share_st = first + extra * rest_st / room
+    share_ft = extra * avail_ft / room
     return share_st / p_st, max(share_ft, 0.0) / (1.0 - p_st)
 
 

@@ -180,13 +180,13 @@ def ischaemia_step(isch, occ, tau_on, tau_off, dt):
     return float(occ + d * np.exp(-x)), float(occ + d * (-np.expm1(-x) / x))
 
 
-def recruit(u, p_st, cap_st, cap_ft, onset=1.0):
+def recruit(u, p_st, cap_st, cap_ft, onset):
     """Size principle: ST alone up to ``onset*p_st*cap_st``, then both pools in
     proportion to their remaining available force (as :func:`sim.fatigue.pools.recruit`).
 
     Examples
     --------
-    >>> recruit(0.3, 0.5, 1.0, 1.0)
+    >>> recruit(0.3, 0.5, 1.0, 1.0, 1.0)
     (0.6, 0.0)
     """
     u = 0.0 if not u > 0.0 else min(u, 1.0)
@@ -198,9 +198,11 @@ def recruit(u, p_st, cap_st, cap_ft, onset=1.0):
     if u <= first:
         return u / p_st, 0.0
     room = avail_st - first + avail_ft
+    if not room > 0.0:
+        return first / p_st, 0.0
     extra = min(u, avail_st + avail_ft) - first
-    share_ft = extra * avail_ft / room if room > 0.0 else 0.0
-    return (first + extra - share_ft) / p_st, max(share_ft, 0.0) / (1.0 - p_st)
+    return ((first + extra * (avail_st - first) / room) / p_st,
+            max(extra * avail_ft / room, 0.0) / (1.0 - p_st))
 
 
 def simulate_muscle_states(targets, dt, prm, state0):
