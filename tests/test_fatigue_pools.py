@@ -80,6 +80,34 @@ def test_recruit_is_continuous_in_the_target():
         assert np.abs(np.diff(tl, axis=0)).max() < 2.1 * (u[1] - u[0]) / 0.5
 
 
+# ---------------------------------------------------------------- heavy domain ------
+
+
+def test_heavy_strain_is_one_up_to_the_threshold_then_rises_continuously():
+    onset, cs, A, n = 3.2, 3.44, 2.0, 0.8
+    v = np.linspace(2.0, 4.0, 4001)
+    h = np.array([pools.heavy_strain(x, onset, cs, A, n) for x in v])
+    assert np.all(h[v <= onset] == 1.0)
+    assert np.all(np.diff(h) >= 0.0)
+    assert np.abs(np.diff(h)).max() < 0.05                      # no jump
+    assert pools.heavy_strain(cs, onset, cs, A, n) == pytest.approx(1.0 + A, rel=1e-12)
+    assert pools.heavy_strain(3.6, onset, cs, 0.0, n) == 1.0      # gain 0: off
+    assert pools.heavy_strain(3.6, onset, onset, A, n) == 1.0     # no heavy domain
+
+
+def test_strain_multiplies_glycogen_drain_and_slow_load_only():
+    prm = muscle_parameters("knee", 0.5, energy=True)
+    prm[20] = 1e-4
+    a, b = fresh_state(), fresh_state()
+    b[14] = 3.0
+    for _ in range(600):
+        pools.muscle_step(a, 0.3, prm, 0.5)
+        pools.muscle_step(b, 0.3, prm, 0.5)
+    assert 1.0 - b[3] == pytest.approx(3.0 * (1.0 - a[3]), rel=0.05)  # ST glycogen used
+    assert b[12] == pytest.approx(3.0 * a[12], rel=0.05)              # slow load
+    assert b[0] == pytest.approx(a[0], abs=0.02)                      # fast 3CC alike
+
+
 # ---------------------------------------------------------------- properties --------
 
 state4 = st.tuples(st.floats(0.0, 1.0), st.floats(0.0, 1.0), st.floats(0.0, 1.0)).map(
