@@ -1,4 +1,5 @@
-"""How the headline fatigue results move with the fast-twitch recruitment onset, recalibrated.
+"""How the headline fatigue results move with the fast-twitch recruitment onset and the
+glycogen wall's definition, each variant fully recalibrated.
 
 ``[fibre] ft_onset`` in sim/data/fatigue.toml is the share of the slow-twitch pool's
 available force a muscle uses before it recruits fast-twitch units
@@ -8,11 +9,18 @@ the whole calibration for every value: the fibre pools on sustained holds
 (``sim.fatigue.calibration``) and the running constants (``sim.running_calibration``:
 drains, slow rate, heavy domain). It works on a copy of the package in a temporary
 directory, so ``sim/data`` is never touched, and writes
-results/recruitment_onset/table.md. Usage:
+results/recruitment_onset/table.md.
 
-    python experiments/recruitment_onset.py [onset ...]     # default 0.5 0.6 0.7 0.8 1.0
+Variants (:data:`VARIANTS`): the onset from 0.5 to 1.0 with the shipped wall (every
+slow-twitch store at 20 % at 30 km); then the wall as the issue states it (every
+locomotor muscle's whole, fibre-weighted store at 20 %), at onset 0.7 alone and with a
+higher glycogen floor of the fast-twitch (``g_min_FT`` 0.7) or slow-twitch pools
+(``g_min_ST`` 0.85). Usage:
 
-About 1.5 min per value after a first compilation of the copy.
+    python experiments/recruitment_onset.py            # all variants
+    python experiments/recruitment_onset.py 0.6 0.7    # onsets only, shipped wall
+
+About 1.5 min per variant after a first compilation of the copy.
 """
 from __future__ import annotations
 
@@ -27,7 +35,12 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-DEFAULT = (0.5, 0.6, 0.7, 0.8, 1.0)
+#: (label, ft_onset, wall, {fatigue.toml energy key: value})
+VARIANTS = tuple((f"onset {x:g}", x, "slow_twitch", {}) for x in (0.5, 0.6, 0.7, 0.8, 1.0)) + (
+    ("onset 0.7, whole-muscle wall", 0.7, "whole", {}),
+    ("onset 0.7, whole-muscle wall, g_min_FT 0.7", 0.7, "whole", {"g_min_FT": 0.7}),
+    ("onset 0.7, whole-muscle wall, g_min_ST 0.85", 0.7, "whole", {"g_min_ST": 0.85}),
+)
 
 #: Run inside the copy: calibrate, then print the headline numbers as one JSON line.
 _CHILD = r'''
@@ -42,7 +55,8 @@ from sim.scenario import build_inputs
 from sim.fatigue.parameters import load_calibration
 calibrate_pools(write=True)
 load_calibration.cache_clear()          # the new table, not one read before it was written
-calibrate_running(write=True)
+import os
+calibrate_running(write=True, wall=os.environ["RF_WALL"])
 
 def run(speed, minutes):
     return sim.simulate(load_config(None, {"run.speed_mps": speed, "run.duration_min": minutes}))
@@ -82,50 +96,56 @@ def _copy_package(tmp: Path) -> Path:
     return dst
 
 
-def _set_onset(pkg: Path, onset: float):
+def _set_values(pkg: Path, values: dict):
+    """Set ``key = { value = ...`` lines of the copy's fatigue.toml (each key unique)."""
     path = pkg / "sim" / "data" / "fatigue.toml"
-    text, n = re.subn(r"^ft_onset = \{ value = [0-9.eE+-]+", f"ft_onset = {{ value = {onset!r}",
-                      path.read_text(), flags=re.M)
-    if n != 1:
-        raise RuntimeError(f"{path}: ft_onset not found")
+    text = path.read_text()
+    for key, value in values.items():
+        text, n = re.subn(rf"^{key} = \{{ value = [0-9.eE+-]+", f"{key} = {{ value = {value!r}",
+                          text, flags=re.M)
+        if n != 1:
+            raise RuntimeError(f"{path}: {key} found {n} times")
     path.write_text(text)
 
 
-def run_onset(pkg: Path, onset: float) -> dict:
-    _set_onset(pkg, onset)
-    env = dict(os.environ, PYTHONPATH=str(pkg))
+def run_variant(pkg: Path, original: str, onset: float, wall: str, energy: dict) -> dict:
+    (pkg / "sim" / "data" / "fatigue.toml").write_text(original)
+    _set_values(pkg, {"ft_onset": onset, **energy})
+    env = dict(os.environ, PYTHONPATH=str(pkg), RF_WALL=wall)
     proc = subprocess.run([sys.executable, "-c", _CHILD], env=env, cwd=pkg,
                           capture_output=True, text=True)
     lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("RESULT ")]
     if proc.returncode != 0 or not lines:
-        raise RuntimeError(f"ft_onset = {onset}: {proc.stderr.strip()[-2000:]}")
+        raise RuntimeError(f"ft_onset = {onset}, wall {wall}, {energy}: "
+                           f"{proc.stderr.strip()[-2000:]}")
     return json.loads(lines[-1][len("RESULT "):])
 
 
-def main(onsets=DEFAULT, out_dir=ROOT / "results" / "recruitment_onset"):
+def main(variants=VARIANTS, out_dir=ROOT / "results" / "recruitment_onset"):
     t0 = time.perf_counter()
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         pkg = _copy_package(Path(tmp))
-        for onset in onsets:
-            r = run_onset(pkg, onset)
-            rows.append((onset, r))
-            print(f"ft_onset {onset:g}: {json.dumps(r)}", flush=True)
-    head = ("ft_onset", "whole-muscle store at 30 km", "knee ext. loss", "plantarfl. loss",
+        original = (pkg / "sim" / "data" / "fatigue.toml").read_text()
+        for label, onset, wall, energy in variants:
+            r = run_variant(pkg, original, onset, wall, energy)
+            rows.append((label, r))
+            print(f"{label}: {json.dumps(r)}", flush=True)
+    head = ("variant", "whole-muscle store at 30 km", "knee ext. loss", "plantarfl. loss",
             "hip abd. loss", "largest 10-min loss", "half-marathon knee ext. loss",
             "5 h at 2.25 m/s knee ext. loss", "exhausted at MP [min]", "fitted k_S [1/s]",
             "heavy A, n", "worst hold ET error")
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-    for onset, r in rows:
+    for label, r in rows:
         lines.append("| " + " | ".join([
-            f"{onset:g}", f"{r['store_30km']:.2f}", f"{r['knee_extensors']:.3f}",
+            label, f"{r['store_30km']:.2f}", f"{r['knee_extensors']:.3f}",
             f"{r['plantarflexors']:.3f}", f"{r['hip_abductors']:.3f}",
             f"{r['loss_10min']:.3f}", f"{r['half_knee']:.3f}", f"{r['slow_knee']:.3f}",
             "never" if r["exhaustion_min"] != r["exhaustion_min"] else
             f"{r['exhaustion_min']:.0f}", f"{r['slow_rate']:.2e}",
             f"{r['heavy'][0]:.2f}, {r['heavy'][1]:.2f}", f"{100 * r['hold_error']:.1f} %"])
             + " |")
-    text = ("# Fast-twitch recruitment onset, each value fully recalibrated\n\n"
+    text = ("# Recruitment onset and the glycogen wall, each variant fully recalibrated\n\n"
             "Runner with marathon pace 3.2 m/s; losses at the end of a marathon unless "
             "stated. Checks of the issue: knee extensors 12-40 %, plantarflexors 8-30 % "
             "(measured 17 %), hip abductors 8-35 %, 10-min loss at most 5 %, half marathon "
@@ -141,4 +161,5 @@ def main(onsets=DEFAULT, out_dir=ROOT / "results" / "recruitment_onset"):
 
 
 if __name__ == "__main__":
-    main(tuple(float(a) for a in sys.argv[1:]) or DEFAULT)
+    onsets = [float(a) for a in sys.argv[1:]]
+    main(tuple((f"onset {x:g}", x, "slow_twitch", {}) for x in onsets) or VARIANTS)

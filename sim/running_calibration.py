@@ -43,7 +43,7 @@ from .energy import (LOCOMOTOR_MUSCLES, TARGET_STORE, WALL_DISTANCE_M, calibrati
 from .engine import SCALARS
 from .reserve import MARATHON_M, riegel_time
 
-__all__ = ["KNEE_TARGETS", "PACE_GRID", "RACE_ANCHORS_M", "knee_extensor_loss",
+__all__ = ["KNEE_TARGETS", "PACE_GRID", "RACE_ANCHORS_M", "WALL_STORES", "knee_extensor_loss",
            "store_at_wall", "fit_drain_scales", "exhaustion_time", "fit_heavy_domain",
            "calibrate"]
 
@@ -130,8 +130,14 @@ def knee_extensor_loss(target, scales, slow_rate):
     return float(1.0 - out["cap"][n - 1, idx] @ w)
 
 
-def fit_drain_scales(pace, slow_rate, tol=0.002, max_iter=60, start=None):
-    """Per-muscle drain scales: every locomotor muscle's slow-twitch store at 20 % at 30 km.
+#: Which store the wall is calibrated on: each locomotor muscle's slow-twitch store, or its
+#: whole (fibre-weighted) store.
+WALL_STORES = ("slow_twitch", "whole")
+
+
+def fit_drain_scales(pace, slow_rate, tol=0.002, max_iter=60, start=None,
+                     wall="slow_twitch"):
+    """Per-muscle drain scales: every locomotor muscle's store at 20 % at 30 km.
 
     Damped fixed-point iteration ``s_i <- s_i ((1 - 0.2) / (1 - E_ST,i))^0.7`` (the
     undamped step is exact for a drain that does not depend on E; damping keeps the
@@ -150,6 +156,9 @@ def fit_drain_scales(pace, slow_rate, tol=0.002, max_iter=60, start=None):
     max_iter : int
     start : ndarray, optional
         Initial scales (default 1).
+    wall : {"slow_twitch", "whole"}
+        The store held at 20 %: the slow-twitch pool's (default) or the fibre-weighted
+        whole-muscle store (:data:`WALL_STORES`).
 
     Returns
     -------
@@ -175,7 +184,11 @@ def fit_drain_scales(pace, slow_rate, tol=0.002, max_iter=60, start=None):
             scales *= 0.5
             worst = np.inf
             continue
-        e_st = res[0][loco]
+        if wall == "whole":
+            p_st = inp.prm[0, loco, 0]
+            e_st = p_st * res[0][loco] + (1.0 - p_st) * res[1][loco]
+        else:
+            e_st = res[0][loco]
         worst = float(np.max(np.abs(e_st - TARGET_STORE)))
         if worst < tol:
             break
@@ -244,8 +257,12 @@ def fit_heavy_domain(scales, slow_rate, verbose=False):
     return gain, power, rows
 
 
-def calibrate(write=True, paces=PACE_GRID, verbose=False) -> dict:
-    """Fit the slow rate and the per-muscle drain scales; optionally write the file."""
+def calibrate(write=True, paces=PACE_GRID, verbose=False, wall="slow_twitch") -> dict:
+    """Fit the slow rate, the per-muscle drain scales and the heavy domain; optionally
+    write the file. ``wall`` selects the store the drains are fitted on
+    (:func:`fit_drain_scales`); the shipped calibration uses the slow-twitch stores."""
+    if wall not in WALL_STORES:
+        raise ValueError(f"wall = {wall!r}; allowed: {', '.join(WALL_STORES)}")
     from scipy.optimize import minimize_scalar
 
     from . import __version__
@@ -257,7 +274,7 @@ def calibrate(write=True, paces=PACE_GRID, verbose=False) -> dict:
 
     def sse(log_k):
         k = math.exp(log_k)
-        s, _ = fit_drain_scales(_REFERENCE_PACE, k, tol=5e-4)
+        s, _ = fit_drain_scales(_REFERENCE_PACE, k, tol=5e-4, wall=wall)
         err = [knee_extensor_loss(t, s, k) - t["loss"] for t in KNEE_TARGETS]
         if verbose:
             print(f"  k_S = {k:.3e}/s: errors " + ", ".join(f"{e:+.4f}" for e in err),
@@ -267,8 +284,8 @@ def calibrate(write=True, paces=PACE_GRID, verbose=False) -> dict:
     fit = minimize_scalar(sse, bounds=(math.log(1e-7), math.log(1e-3)), method="bounded",
                           options={"xatol": 2e-3})
     k = math.exp(fit.x)
-    s_ref, _ = fit_drain_scales(_REFERENCE_PACE, k)
-    rows = [fit_drain_scales(v, k, start=s_ref) for v in paces]
+    s_ref, _ = fit_drain_scales(_REFERENCE_PACE, k, wall=wall)
+    rows = [fit_drain_scales(v, k, start=s_ref, wall=wall) for v in paces]
     losses = [knee_extensor_loss(t, s_ref, k) for t in KNEE_TARGETS]
     gain, power, anchors = fit_heavy_domain(s_ref, k, verbose=verbose)
     names = list(build_inputs(load_config(None)).muscles)
@@ -276,7 +293,8 @@ def calibrate(write=True, paces=PACE_GRID, verbose=False) -> dict:
         "description": "Slow constants of the fatigue model fitted on running data: the rate "
                        "of the slow force depression (all pools) and, per marathon pace and "
                        "muscle, the glycogen drain scale.",
-        "drain_scale_target": f"fibre-weighted glycogen store of each of "
+        "drain_scale_target": f"{'whole-muscle' if wall == 'whole' else 'slow-twitch'} "
+                              f"glycogen store of each of "
                               f"{list(LOCOMOTOR_MUSCLES)} = {TARGET_STORE} at "
                               f"{WALL_DISTANCE_M / 1000:g} km at the marathon pace (fresh, "
                               "flexible 75 kg runner); other muscles: F0-weighted geometric "

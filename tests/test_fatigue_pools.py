@@ -50,8 +50,11 @@ def test_energy_step_is_exact():
 # ---------------------------------------------------------------- recruitment -------
 
 
-@given(st.floats(0, 1), st.floats(0.05, 0.95), st.floats(0, 1), st.floats(0, 1),
-       st.floats(0, 1))
+#: Pool capacities: empty, or at least 1e-9 (subnormal capacities only measure rounding).
+capacity = st.one_of(st.just(0.0), st.floats(1e-9, 1.0))
+
+
+@given(st.floats(0, 1), st.floats(0.05, 0.95), capacity, capacity, st.floats(0, 1))
 @settings(max_examples=300, deadline=None)
 def test_recruit_size_principle(u, p, cap_st, cap_ft, onset):
     tl_st, tl_ft = recruit(u, p, cap_st, cap_ft, onset)
