@@ -112,7 +112,13 @@ def _cmd_plot(args) -> int:
     if not d.is_dir():
         raise UserError(f"{d}: no such results directory")
     if (d / "timeseries.npz").is_file():
-        paths = write_run_figures(load_run(d), d)
+        from .io import DamagedRunError
+
+        try:
+            run = load_run(d)
+        except DamagedRunError as e:
+            raise UserError(str(e)) from None
+        paths = write_run_figures(run, d)
     elif (d / "summary.csv").is_file():
         from . import sweep_plots
 

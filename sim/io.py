@@ -19,6 +19,7 @@ True
 from __future__ import annotations
 
 import json
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -26,7 +27,13 @@ import numpy as np
 from .config import to_toml
 from .results import atomic_write_text, save_figure, save_npz, write_json, write_manifest
 
-__all__ = ["TIMESERIES_DIMS", "write_run", "write_run_figures", "load_timeseries", "load_run"]
+__all__ = ["TIMESERIES_DIMS", "DamagedRunError", "write_run", "write_run_figures",
+           "load_timeseries", "load_run"]
+
+
+class DamagedRunError(ValueError):
+    """A saved run's ``timeseries.npz`` cannot be read (truncated, overwritten, or missing
+    arrays)."""
 
 #: Dimension names of every array in ``timeseries.npz``.
 TIMESERIES_DIMS = {
@@ -97,14 +104,30 @@ def write_run_figures(res, directory) -> list:
 
 
 def load_timeseries(directory) -> dict:
-    """Arrays of ``timeseries.npz`` as a dict (labels as lists of str)."""
-    with np.load(Path(directory) / "timeseries.npz") as z:
-        out = {k: z[k] for k in z.files if not k.startswith("_")}
-        for k in z.files:
-            if k.startswith("_"):
-                out[k] = json.loads(str(z[k]))
-    for k in ("muscles", "dofs", "pools"):
-        out[k] = [str(x) for x in out[k]]
+    """Arrays of ``timeseries.npz`` as a dict (labels as lists of str).
+
+    Raises
+    ------
+    DamagedRunError
+        If the file is not a complete archive written by :func:`write_run`.
+    """
+    path = Path(directory) / "timeseries.npz"
+    try:
+        with np.load(path, allow_pickle=False) as z:
+            out = {k: z[k] for k in z.files if not k.startswith("_")}
+            for k in z.files:
+                if k.startswith("_"):
+                    out[k] = json.loads(str(z[k]))
+        for k in ("muscles", "dofs", "pools"):
+            out[k] = [str(x) for x in out[k]]
+    except (zipfile.BadZipFile, EOFError, OSError, ValueError, KeyError) as e:
+        raise DamagedRunError(f"{path}: damaged or incomplete ({type(e).__name__}: "
+                              f"{str(e).splitlines()[0] if str(e) else 'no detail'}); "
+                              "re-run the run to rewrite it") from None
+    missing = [k for k in (*TIMESERIES_DIMS, "_onsets", "_groups") if k not in out]
+    if missing:
+        raise DamagedRunError(f"{path}: missing arrays {', '.join(missing)}; re-run the run "
+                              "to rewrite it")
     return out
 
 

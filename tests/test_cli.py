@@ -79,3 +79,25 @@ def test_plot_redraws_a_saved_run_without_simulating(tmp_path):
     assert loaded.config.name == "short" and loaded.config.scenario.hip_flexor_tightness_deg == 12.0
     assert loaded.summary()["peak_pelvic_tilt_deg"] > 0
     assert cli("plot", str(tmp_path), cwd=tmp_path).returncode == 2
+    # a damaged timeseries.npz: one line, exit 2, and the file is left as it was
+    import zipfile
+
+    import pytest
+
+    from sim.io import DamagedRunError
+
+    ts = res / "short" / "timeseries.npz"
+    good = ts.read_bytes()
+    damaged = {"truncated": good[: len(good) // 2], "garbage": b"PK\x03\x04" + b"x" * 100,
+               "empty": b""}
+    with zipfile.ZipFile(tmp_path / "other.zip", "w") as z:   # a valid archive, no arrays
+        z.writestr("notes.txt", "not arrays")
+    damaged["foreign zip"] = (tmp_path / "other.zip").read_bytes()
+    for name, data in damaged.items():
+        ts.write_bytes(data)
+        with pytest.raises(DamagedRunError, match="timeseries.npz"):
+            load_run(res / "short")
+    r = cli("plot", str(res / "short"), cwd=tmp_path)
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+    assert r.stderr.count("\n") == 1 and "damaged" in r.stderr
+    assert ts.read_bytes() == damaged["foreign zip"]
