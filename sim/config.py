@@ -29,6 +29,11 @@ from pathlib import Path
 
 from .schema import SCHEMA, Key
 
+#: Most checkpoints one run may keep: each holds about 1.2 kB of per-muscle arrays, so
+#: 200,000 checkpoints are about 240 MB (a 24-hour run at the default 30-s block keeps
+#: 2,880).
+MAX_CHECKPOINTS = 200_000
+
 __all__ = ["ConfigError", "Config", "Section", "load_config", "parse_override",
            "validate_value", "all_keys", "to_toml"]
 
@@ -259,6 +264,15 @@ def _cross_check(sections: dict, source: str):
     run = sections["run"]
     if run["speed_mps"] is None and not run["segments"]:
         run["speed_mps"] = 3.0
+    duration_min = run["duration_min"]
+    block_s = sections["model"]["block_s"]
+    n_ck = math.ceil(60.0 * duration_min / block_s)
+    if n_ck > MAX_CHECKPOINTS:
+        raise ConfigError(
+            f"{source}: model.block_s = {block_s:g}: a {duration_min:g}-min run would keep "
+            f"{n_ck:,} checkpoints (about {n_ck * 1.2e-6:.1f} GB); allowed: at most "
+            f"{MAX_CHECKPOINTS:,} checkpoints, i.e. block_s >= "
+            f"{60.0 * duration_min / MAX_CHECKPOINTS:.3g} s for this run")
     name = sections["output"]["name"]
     if name is not None and (not name or "/" in name or "\\" in name or name in (".", "..")):
         raise ConfigError(f"{source}: output.name = {name!r}: not a usable directory name; "

@@ -155,3 +155,20 @@ def test_sweep_config_given_to_a_single_run_points_to_sweep(tmp_path):
     with pytest.raises(ConfigError, match="this is a sweep config; run it with 'runfatigue sweep"):
         load_config(p)
     assert load_config(p, extra_sections=("sweep",)).run.speed_mps == 3.0
+
+
+@pytest.mark.parametrize("block_s", [0.01, 1e-6])
+def test_block_length_that_would_need_gigabytes_is_refused_before_allocating(block_s):
+    with pytest.raises(ConfigError) as err:
+        load_config(None, {"model.block_s": block_s, "run.duration_min": 120.0})
+    msg = str(err.value)
+    assert "model.block_s" in msg and f"{block_s:g}" in msg and "allowed" in msg
+    assert "\n" not in msg
+
+
+def test_checkpoint_limit_leaves_ordinary_runs_alone():
+    from sim.config import MAX_CHECKPOINTS
+
+    cfg = load_config(None, {"run.duration_min": 1440.0})     # 24 h at the default block
+    assert 1440.0 * 60.0 / cfg.model.block_s < MAX_CHECKPOINTS
+    load_config(None, {"model.block_s": 0.05, "run.duration_min": 120.0})
