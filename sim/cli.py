@@ -20,6 +20,7 @@ import sys
 from pathlib import Path
 
 from .config import ConfigError
+from .results import OutputPathError, check_output_dir
 
 __all__ = ["main", "UserError"]
 
@@ -55,6 +56,7 @@ def _cmd_run(args) -> int:
     from .simulation import simulate
 
     cfg = _load(args)
+    check_output_dir(Path(args.results) / cfg.name)
     print(f"running {cfg.name}: {cfg.run.duration_min:g} min "
           f"({'first run compiles the kernels, ~20 s' if not _kernels_cached() else 'cached kernels'})",
           file=sys.stderr)
@@ -194,6 +196,17 @@ def _cmd_demo(args) -> int:
     from .config import load_config, parse_override
     from .demo import run_demo
 
+    if args.save is not None:
+        save = Path(args.save)
+        if save.suffix.lower() != ".gif":
+            raise UserError(f"demo --save {args.save}: the animation is written as a GIF; "
+                            "allowed: a file name ending in .gif")
+        if not save.parent.is_dir():
+            raise UserError(f"demo --save {args.save}: no directory {save.parent}; allowed: a "
+                            ".gif path in an existing directory")
+        if save.is_dir():
+            raise UserError(f"demo --save {args.save}: is a directory; allowed: a .gif file "
+                            "name")
     overrides = dict(parse_override(x) for x in (args.set or []))
     cfg = load_config(args.config, overrides)
     return run_demo(save=args.save, config=cfg)
@@ -202,6 +215,7 @@ def _cmd_demo(args) -> int:
 def _cmd_lessons(args) -> int:
     from .lessons import build_all
 
+    check_output_dir(args.out)
     try:
         paths = build_all(args.out, only=args.only or None)
     except ValueError as e:
@@ -214,7 +228,7 @@ def _cmd_validate(args) -> int:
     from . import validate
     from .results import Timer, write_manifest
 
-    out = Path(args.out)
+    out = check_output_dir(args.out)
     with Timer() as t:
         headline = validate.write_report(out)
     write_manifest(out, " ".join(["runfatigue"] + sys.argv[1:]),
@@ -304,8 +318,13 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     try:
         return args.func(args)
-    except (ConfigError, UserError) as e:
+    except (ConfigError, UserError, OutputPathError) as e:
         print(f"runfatigue: error: {e}", file=sys.stderr)
+        return 2
+    except OSError as e:        # disk full, permissions, names the file system refuses
+        where = f"{e.filename}: " if e.filename else ""
+        print(f"runfatigue: error: {where}{e.strerror or e}; files already written are "
+              "complete", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("runfatigue: interrupted; files already written are complete", file=sys.stderr)

@@ -33,6 +33,10 @@ from .schema import SCHEMA, Key
 #: 200,000 checkpoints are about 240 MB (a 24-hour run at the default 30-s block keeps
 #: 2,880).
 MAX_CHECKPOINTS = 200_000
+#: Largest config file read [bytes]; a config is a few kB.
+MAX_CONFIG_BYTES = 1 << 20
+#: Longest results directory name [bytes of UTF-8] (the usual file-name limit).
+MAX_NAME_BYTES = 255
 
 __all__ = ["ConfigError", "Config", "Section", "load_config", "parse_override",
            "validate_value", "all_keys", "to_toml"]
@@ -274,9 +278,13 @@ def _cross_check(sections: dict, source: str):
             f"{MAX_CHECKPOINTS:,} checkpoints, i.e. block_s >= "
             f"{60.0 * duration_min / MAX_CHECKPOINTS:.3g} s for this run")
     name = sections["output"]["name"]
-    if name is not None and (not name or "/" in name or "\\" in name or name in (".", "..")):
-        raise ConfigError(f"{source}: output.name = {name!r}: not a usable directory name; "
-                          "allowed: a non-empty name without path separators")
+    if name is not None and (not name or "/" in name or "\\" in name or name in (".", "..")
+                             or any(ord(c) < 32 or ord(c) == 127 for c in name)
+                             or len(name.encode("utf-8")) > MAX_NAME_BYTES):
+        raise ConfigError(f"{source}: output.name = {name[:60]!r}"
+                          f"{'...' if len(name) > 60 else ''}: not a usable directory name; "
+                          "allowed: a non-empty name without path separators or control "
+                          f"characters, at most {MAX_NAME_BYTES} bytes")
 
 
 def _read_toml(path: Path) -> dict:
@@ -286,15 +294,22 @@ def _read_toml(path: Path) -> dict:
     if path.is_dir():
         raise ConfigError(f"{where}: is a directory, expected a TOML config file")
     try:
-        data = path.read_bytes()
+        with path.open("rb") as fh:
+            data = fh.read(MAX_CONFIG_BYTES + 1)
     except OSError as e:
         raise ConfigError(f"{where}: cannot read file ({e.strerror})") from None
+    if len(data) > MAX_CONFIG_BYTES:
+        raise ConfigError(f"{where}: larger than {MAX_CONFIG_BYTES // 1024} kB; expected a "
+                          "TOML config file (a few kB)")
     try:
         return tomllib.loads(data.decode("utf-8"))
     except UnicodeDecodeError:
         raise ConfigError(f"{where}: not UTF-8 text; expected a TOML config file") from None
     except tomllib.TOMLDecodeError as e:
         raise ConfigError(f"{where}: malformed TOML: {e}") from None
+    except RecursionError:
+        raise ConfigError(f"{where}: nested too deeply to read; expected a TOML config file "
+                          "(tables and arrays a few levels deep)") from None
 
 
 def _check_structure(raw: dict, where: str, extra_sections=()):

@@ -149,6 +149,36 @@ def save_npz(path, **arrays) -> Path:
     return atomic_write_bytes(path, buf.getvalue())
 
 
+class OutputPathError(ValueError):
+    """An output directory cannot be used (it, or a folder above it, is a file)."""
+
+
+def check_output_dir(path) -> Path:
+    """Raise :class:`OutputPathError` unless ``path`` is, or can become, a directory.
+
+    Called before any work starts, so that a bad ``--results`` or ``--out`` costs nothing.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> (d / "f").write_text("x")
+    1
+    >>> check_output_dir(d / "new" / "run") == d / "new" / "run"
+    True
+    >>> check_output_dir(d / "f" / "run")
+    Traceback (most recent call last):
+    ...
+    sim.results.OutputPathError: ... is a file, not a directory; choose another output directory
+    """
+    path = Path(path)
+    for p in (path, *path.parents):
+        if p.exists() and not p.is_dir():
+            raise OutputPathError(f"{p}: is a file, not a directory; choose another output "
+                                  "directory")
+    return path
+
+
 def results_dir(name: str, root="results") -> Path:
     """Return (and create) ``<root>/<name>``."""
     d = Path(root) / name

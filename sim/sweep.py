@@ -110,8 +110,8 @@ from pathlib import Path
 
 from .cli import UserError
 from .config import load_config, to_toml
-from .results import (Timer, atomic_open, atomic_write_text, save_figure, write_json,
-                      write_manifest)
+from .results import (Timer, atomic_open, atomic_write_text, check_output_dir, save_figure,
+                      write_json, write_manifest)
 from .sweep_spec import SweepSpec, load_sweep
 from . import sweep_series
 
@@ -860,7 +860,7 @@ def run_sweep(path, overrides=None, executor="local", workers=None, scheduler=No
     _check_args(executor, workers, scheduler, chunk_size)
     t_start = time.perf_counter()
     base, spec = load_sweep(path, overrides)
-    directory = Path(results_root) / base.name
+    directory = check_output_dir(Path(results_root) / base.name)
     digest = sweep_hash(base, spec)
     state = _check_state(directory, digest, resume)
     if _finished(directory, state, base):

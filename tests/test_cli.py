@@ -101,3 +101,51 @@ def test_plot_redraws_a_saved_run_without_simulating(tmp_path):
     assert r.returncode == 2 and "Traceback" not in r.stderr
     assert r.stderr.count("\n") == 1 and "damaged" in r.stderr
     assert ts.read_bytes() == damaged["foreign zip"]
+
+
+def _one_line_error(capsys, argv):
+    from sim.cli import main
+
+    code = main(argv)
+    err = capsys.readouterr().err
+    assert code == 2, err
+    assert err.count("\n") == 1 and err.startswith("runfatigue: error: "), err
+    return err
+
+
+def test_bad_output_paths_names_and_files_are_one_line_errors(tmp_path, capsys):
+    """Each fails before any simulation, with one line and exit 2, and writes nothing."""
+    cfg = tmp_path / "short.toml"
+    cfg.write_text("[run]\nduration_min = 1.0\n")
+    afile = tmp_path / "afile"
+    afile.write_text("keep")
+    (tmp_path / "res").mkdir()
+    (tmp_path / "res" / "short").write_text("keep")              # results/<name> is a file
+    sweep = tmp_path / "sw.toml"
+    sweep.write_text('[run]\nduration_min = 1.0\n[sweep.grid]\n"run.speed_mps" = [3.0]\n')
+    deep = tmp_path / "deep.toml"
+    deep.write_text("a = " + "[" * 5000 + "]" * 5000 + "\n")
+    big = tmp_path / "big.toml"
+    big.write_text("# " + "x" * (1 << 21) + "\n")
+    cases = {
+        "--results is a file": ["run", str(cfg), "--results", str(afile)],
+        "results/<name> is a file": ["run", str(cfg), "--results", str(tmp_path / "res")],
+        "sweep --results below a file": ["sweep", str(sweep), "--results", str(afile / "x")],
+        "validate --out below a file": ["validate", "--out", str(afile / "report")],
+        "name with a newline": ["run", str(cfg), "--set", 'output.name="a\\nb"'],
+        "name with a null byte": ["run", str(cfg), "--set", 'output.name="a\\u0000b"'],
+        "name over 255 bytes": ["run", str(cfg), "--set", "output.name=" + "a" * 256],
+        "config nested 5000 deep": ["run", str(deep)],
+        "config over 1 MB": ["run", str(big)],
+        "demo --save .mp4": ["demo", "--save", str(tmp_path / "x.mp4")],
+        "demo --save into a missing directory": ["demo", "--save",
+                                                  str(tmp_path / "nodir" / "x.gif")],
+    }
+    before = sorted(p.name for p in tmp_path.rglob("*"))
+    for name, argv in cases.items():
+        err = _one_line_error(capsys, argv)
+        assert "Traceback" not in err, name
+        if "below a file" in name or "is a file" in name:
+            assert "is a file, not a directory" in err, name
+    assert sorted(p.name for p in tmp_path.rglob("*")) == before
+    assert afile.read_text() == "keep" and (tmp_path / "res" / "short").read_text() == "keep"
