@@ -371,6 +371,46 @@ def _chunk_path(directory: Path, i: int) -> Path:
     return directory / "chunks" / f"chunk_{i:06d}.csv"
 
 
+def _sum_path(directory: Path, i: int) -> Path:
+    """``chunks/chunk_NNNNNN.sha256``: the checksums of chunk ``i``'s files, written after
+    them (JSON: ``{"csv": sha256, "series": sha256 or null}``)."""
+    return directory / "chunks" / f"chunk_{i:06d}.sha256"
+
+
+def _sha256(path: Path) -> str | None:
+    """SHA-256 of a file's bytes (None if it cannot be read as a file)."""
+    h = hashlib.sha256()
+    try:
+        with open(path, "rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                h.update(block)
+    except OSError:
+        return None
+    return h.hexdigest()
+
+
+def _checksums_ok(directory: Path, i: int, series: bool) -> bool:
+    """Chunk ``i``'s files still have the checksums recorded when they were written."""
+    try:
+        rec = json.loads(_sum_path(directory, i).read_text())
+    except (OSError, UnicodeDecodeError, ValueError):
+        return False
+    if not isinstance(rec, dict) or rec.get("csv") != _sha256(_chunk_path(directory, i)):
+        return False
+    return not series or rec.get("series") == _sha256(sweep_series.chunk_path(directory, i))
+
+
+def _clear(path: Path):
+    """Remove whatever stands at ``path`` inside the sweep's own ``chunks/`` folder (a
+    damaged file, or a directory where a file belongs) before it is rewritten."""
+    import shutil
+
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    elif path.exists() or path.is_symlink():
+        path.unlink()
+
+
 def _chunk_ok(path: Path, start: int, stop: int) -> bool:
     """A chunk file holds exactly scenarios start..stop-1 (checked line by line)."""
     try:
@@ -903,6 +943,9 @@ def _finished(directory: Path, state, base) -> bool:
     """Complete, with time series if they are asked for now (a finished sweep resumed
     with ``output.timeseries = true`` computes its series)."""
     done = bool(state and state.get("complete") and (directory / "summary.csv").exists())
+    if done and state.get("summary_sha256") is not None:
+        # a summary.csv changed or truncated since completion is merged again
+        done = _sha256(directory / "summary.csv") == state["summary_sha256"]
     if done and sweep_series.requested(base):
         done = (directory / "timeseries.npz").exists()
     return done
@@ -953,6 +996,8 @@ def _execute(path, base, spec, digest, directory, state, ex, chunk_size, progres
         start, stop = bounds(i)
         if not _chunk_ok(_chunk_path(directory, i), start, stop):
             return False
+        if not _checksums_ok(directory, i, times_s is not None):
+            return False
         return times_s is None or sweep_series.chunk_ok(
             sweep_series.chunk_path(directory, i), stop - start, times_s.size,
             _n_series(_chunk_path(directory, i)))
@@ -965,13 +1010,31 @@ def _execute(path, base, spec, digest, directory, state, ex, chunk_size, progres
 
     def write(i, result, count):
         text, series = result
+        for p in (_sum_path(directory, i), _chunk_path(directory, i),
+                  sweep_series.chunk_path(directory, i)):
+            _clear(p)
+        rec = {"csv": hashlib.sha256(text.encode("utf-8")).hexdigest(), "series": None}
         if times_s is not None:  # series first: a chunk's CSV implies its series
-            sweep_series.save_chunk(sweep_series.chunk_path(directory, i), series)
+            path = sweep_series.save_chunk(sweep_series.chunk_path(directory, i), series)
+            rec["series"] = _sha256(path)
         atomic_write_text(_chunk_path(directory, i), text)
+        write_json(_sum_path(directory, i), rec)     # last: the chunk is complete
         bar.update(count)
 
     t_run = time.perf_counter()
     ex.run(base, spec, todo, bounds, write, times_s)
+    # every chunk is checked against its checksum before the merge; a damaged one is
+    # computed again (once; a second failure is reported)
+    bad = [i for i in range(n_chunks) if not done(i)]
+    if bad:
+        sys.stderr.write(f"sweep {base.name}: {len(bad)} chunk(s) failed their check "
+                         f"({', '.join(str(i) for i in bad[:5])}{' ...' if len(bad) > 5 else ''}); "
+                         "computing them again\n")
+        ex.run(base, spec, bad, bounds, write, times_s)
+        bad = [i for i in range(n_chunks) if not done(i)]
+        if bad:
+            raise UserError(f"{directory / 'chunks'}: chunk {bad[0]} fails its check right "
+                            "after it was written (is something else writing there?)")
     run_s = time.perf_counter() - t_run
     with Timer() as t_merge:
         _merge(directory, n, n_chunks)
@@ -987,13 +1050,10 @@ def _execute(path, base, spec, digest, directory, state, ex, chunk_size, progres
         sens_s = t_sens.elapsed
     from .sweep_plots import write_figures
 
-    with Timer() as t_fig:
-        write_figures(directory)
     rate = n_todo / run_s if run_s > 0 and n_todo else float("nan")
     timings = {"compile_s": round(compile_s, 4), "run_s": round(run_s, 4),
                "merge_s": round(t_merge.elapsed, 4), "timeseries_s": round(ts_s, 4),
-               "sensitivity_s": round(sens_s, 4),
-               "figures_s": round(t_fig.elapsed, 4),
+               "sensitivity_s": round(sens_s, 4), "figures_s": None,
                "total_s": round(time.perf_counter() - t_start, 4)}
     extra = {
         "scenarios_per_s": round(rate, 3) if math.isfinite(rate) else None,
@@ -1005,7 +1065,20 @@ def _execute(path, base, spec, digest, directory, state, ex, chunk_size, progres
     }
     write_manifest(directory, command or f"run_sweep({str(path)!r})", seed=spec.seed,
                    timings=timings, extra=extra)
-    write_json(directory / "sweep.json", {**sweep_state, "complete": True})
+    # complete before the figures: a figure that fails does not undo the sweep
+    write_json(directory / "sweep.json", {**sweep_state, "complete": True,
+                                          "summary_sha256": _sha256(directory / "summary.csv")})
+    try:
+        with Timer() as t_fig:
+            write_figures(directory)
+    except Exception as e:  # noqa: BLE001 - any figure failure: the results stand
+        raise UserError(f"{directory}: sweep complete ({directory / 'summary.csv'}), but the "
+                        f"figures failed ({type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}); "
+                        f"redraw them with 'runfatigue plot {directory}'") from None
+    timings["figures_s"] = round(t_fig.elapsed, 4)
+    timings["total_s"] = round(time.perf_counter() - t_start, 4)
+    write_manifest(directory, command or f"run_sweep({str(path)!r})", seed=spec.seed,
+                   timings=timings, extra=extra)
     rate_txt = f", {rate:.1f} scenarios/s" if math.isfinite(rate) else ""
     bar.close(f"sweep {base.name}: {n}/{n} scenarios done ({n_todo} computed now, "
               f"{n - n_todo} reused) in {run_s:.1f} s{rate_txt}; compile {compile_s:.1f} s")

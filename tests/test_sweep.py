@@ -291,7 +291,9 @@ def test_timeseries_npz_shapes_and_values_equal_single_runs(tmp_path):
     chunks = sorted(p.name for p in (out / "chunks").iterdir())
     assert [c for c in chunks if c.startswith("series_")] == [
         c.replace("chunk_", "series_").replace(".csv", ".npy")
-        for c in chunks if c.startswith("chunk_")]
+        for c in chunks if c.startswith("chunk_") and c.endswith(".csv")]
+    assert [c for c in chunks if c.endswith(".sha256")] == [      # one checksum per chunk
+        c.replace(".csv", ".sha256") for c in chunks if c.endswith(".csv")]
     state = json.loads((out / "sweep.json").read_text())
     assert state["timeseries"]["n_times"] == 20 and state["timeseries"]["step_s"] == 60.0
     assert "timeseries_s" in json.loads((out / "manifest.json").read_text())["timings_s"]
@@ -351,3 +353,83 @@ def test_dask_writes_the_same_timeseries(tmp_path, require_extra):
     assert r.returncode == 0, r.stderr
     out = tmp_path / "dask" / "grid"
     assert (out / "timeseries.npz").read_bytes() == (local / "timeseries.npz").read_bytes()
+
+
+# ------------------------------------------------------------------ damaged chunks ----
+
+def _damage_cases():
+    """name -> function(directory) that damages a sweep directory in one way."""
+    import shutil
+
+    c1 = lambda d: d / "chunks" / "chunk_000001.csv"             # noqa: E731
+    s1 = lambda d: d / "chunks" / "chunk_000001.sha256"          # noqa: E731
+
+    def edit(fn):
+        def f(d):
+            c1(d).write_bytes(fn(c1(d).read_bytes()))
+        return f
+
+    def plausible(b):          # change one digit of the last value of the data row
+        head, row = b.split(b"\n")[:2]
+        i = max(k for k, ch in enumerate(row) if chr(ch).isdigit())
+        digit = b"1" if row[i:i + 1] != b"1" else b"2"
+        return head + b"\n" + row[:i] + digit + row[i + 1:] + b"\n"
+
+    def dir_in_place(d):
+        c1(d).unlink()
+        (c1(d) / "x").mkdir(parents=True)
+
+    def leftover_tmp(d):
+        (d / "chunks" / ".chunk_000001.csv.1234.tmp").write_text("half")
+        c1(d).unlink()
+
+    def summary_truncated(d):
+        p = d / "summary.csv"
+        p.write_bytes(p.read_bytes()[:-40])
+
+    return {
+        "truncated mid-value": edit(lambda b: b[: len(b) - 7]),
+        "missing final newline": edit(lambda b: b.rstrip(b"\n")),
+        "garbage value": edit(lambda b: b.replace(b",", b",abc", 1)),
+        "plausible wrong value": edit(plausible),
+        "renamed header": edit(lambda b: b.replace(b"scenario", b"scenari0", 1)),
+        "empty": edit(lambda b: b""),
+        "binary": edit(lambda b: bytes(range(256))),
+        "leftover temporary file, chunk missing": leftover_tmp,
+        "directory in place of the chunk": dir_in_place,
+        "checksum missing": lambda d: s1(d).unlink(),
+        "checksum garbage": lambda d: s1(d).write_text("{not json"),
+        "checksum of other bytes": lambda d: s1(d).write_text('{"csv": "00", "series": null}'),
+        "chunk deleted": lambda d: c1(d).unlink(),
+        "summary truncated after completion": summary_truncated,
+        "summary deleted after completion": lambda d: (d / "summary.csv").unlink(),
+        "summary replaced by a directory": lambda d: (
+            (d / "summary.csv").unlink(), (d / "summary.csv").mkdir()),
+    }
+
+
+def test_damaged_chunks_are_recomputed_and_the_summary_is_byte_identical(tmp_path):
+    import shutil
+
+    cfg = write(tmp_path, "dmg.toml", '[run]\nduration_min = 2.0\n[sweep.grid]\n'
+                                      '"run.speed_mps" = [2.8, 3.0, 3.2, 3.4]\n')
+    ref = run_sweep(cfg, chunk_size=1, results_root=tmp_path / "ref", progress=False)
+    expected = (ref / "summary.csv").read_bytes()
+    for name, damage in _damage_cases().items():
+        root = tmp_path / name.replace(" ", "_").replace(",", "")
+        d = root / ref.name
+        shutil.copytree(ref, d)
+        if "summary" not in name:                       # an interrupted sweep
+            state = json.loads((d / "sweep.json").read_text())
+            (d / "sweep.json").write_text(json.dumps({**state, "complete": False}))
+            (d / "summary.csv").unlink()
+        damage(d)
+        if "replaced by a directory" in name:
+            with pytest.raises((UserError, OSError)):
+                run_sweep(cfg, resume=True, results_root=root, progress=False)
+            continue
+        out = run_sweep(cfg, resume=True, results_root=root, progress=False)
+        assert (out / "summary.csv").read_bytes() == expected, name
+        assert (out / "chunks" / "chunk_000001.csv").read_bytes() == (
+            ref / "chunks" / "chunk_000001.csv").read_bytes(), name
+        assert not list((out / "chunks").glob(".*.tmp")), name
