@@ -153,7 +153,10 @@ def _cmd_sweep(args) -> int:
     from .config import parse_override
     from .sweep import run_sweep
 
+    import time
+
     overrides = dict(parse_override(s) for s in (args.set or []))
+    started = time.time()
     out = run_sweep(args.config, overrides, executor=args.executor,
                     workers=_positive_int("--workers", args.workers),
                     scheduler=args.scheduler,
@@ -161,6 +164,9 @@ def _cmd_sweep(args) -> int:
                     resume=args.resume, results_root=args.results,
                     progress=not args.no_progress,
                     command=" ".join(["runfatigue"] + sys.argv[1:]))
+    if (out / "manifest.json").stat().st_mtime < started:     # nothing was computed now
+        print(f"sweep {out.name}: already complete; results in {out / 'summary.csv'}")
+        return 0
     man = json.loads((out / "manifest.json").read_text())
     t = man.get("timings_s", {})
     rate = man.get("scenarios_per_s")
@@ -188,7 +194,10 @@ def _cmd_bench(args) -> int:
     write_json(out / "bench.json", r)
     write_manifest(out, " ".join(["runfatigue"] + sys.argv[1:]),
                    timings={"compile_s": r["compile_s"], "run_s": r["run_s"]})
-    print(json.dumps(r, indent=2, default=float) if args.json else format_report(r))
+    from .results import jsonable
+
+    print(json.dumps(jsonable(r), indent=2, allow_nan=False) if args.json
+          else format_report(r))
     return 0
 
 
@@ -327,7 +336,12 @@ def main(argv=None) -> int:
               "complete", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print("runfatigue: interrupted; files already written are complete", file=sys.stderr)
+        hint = ""
+        if getattr(args, "func", None) is _cmd_sweep:
+            hint = (f"; finished chunks are kept: continue with 'runfatigue sweep "
+                    f"{args.config} --resume'")
+        print(f"runfatigue: interrupted; files already written are complete{hint}",
+              file=sys.stderr)
         return 130
 
 

@@ -37,6 +37,7 @@ from importlib import metadata
 from pathlib import Path
 
 __all__ = [
+    "jsonable",
     "atomic_open",
     "atomic_write_bytes",
     "atomic_write_text",
@@ -115,14 +116,14 @@ def atomic_write_text(path, text: str) -> Path:
     return atomic_write_bytes(path, text.encode("utf-8"))
 
 
-def _jsonable(obj):
+def jsonable(obj):
     """Replace non-finite floats by ``None`` (JSON has no NaN) and numpy scalars by floats."""
     if isinstance(obj, dict):
-        return {str(k): _jsonable(v) for k, v in obj.items()}
+        return {str(k): jsonable(v) for k, v in obj.items()}
     if isinstance(obj, (list, tuple)):
-        return [_jsonable(v) for v in obj]
+        return [jsonable(v) for v in obj]
     if hasattr(obj, "tolist"):  # numpy scalar or array
-        return _jsonable(obj.tolist())
+        return jsonable(obj.tolist())
     if isinstance(obj, float) and not math.isfinite(obj):
         return None
     return obj
@@ -130,7 +131,7 @@ def _jsonable(obj):
 
 def write_json(path, obj) -> Path:
     """Write ``obj`` as indented JSON, atomically. NaN and infinities become ``null``."""
-    return atomic_write_text(path, json.dumps(_jsonable(obj), indent=2, sort_keys=False) + "\n")
+    return atomic_write_text(path, json.dumps(jsonable(obj), indent=2, sort_keys=False) + "\n")
 
 
 def save_figure(fig, path, dpi: int = 120) -> Path:

@@ -367,6 +367,25 @@ def _lock(directory: Path):
         os.close(fd)
 
 
+def _locked_by_other(directory: Path) -> bool:
+    """True if another process holds the directory's sweep lock right now."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows: no lock
+        return False
+    try:
+        fd = os.open(directory / ".lock", os.O_RDWR)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return True
+    finally:
+        os.close(fd)                       # closing releases a lock this call took
+    return False
+
+
 def _chunk_path(directory: Path, i: int) -> Path:
     return directory / "chunks" / f"chunk_{i:06d}.csv"
 
@@ -909,7 +928,7 @@ def run_sweep(path, overrides=None, executor="local", workers=None, scheduler=No
     ex.digest = digest
     try:
         with _lock(directory):
-            state = _check_state(directory, digest, resume)  # again, now under the lock
+            state = _check_state(directory, digest, resume, locked=True)  # again, locked
             if _finished(directory, state, base):
                 return _nothing_to_do(directory, base, spec)
             return _execute(path, base, spec, digest, directory, state, ex, chunk_size,
@@ -918,22 +937,25 @@ def run_sweep(path, overrides=None, executor="local", workers=None, scheduler=No
         ex.close()
 
 
-def _check_state(directory: Path, digest: str, resume: bool):
-    """The directory's sweep.json (None if new); errors for a mix-up of sweeps."""
+def _check_state(directory: Path, digest: str, resume: bool, locked: bool = False):
+    """The directory's sweep.json (None if new); errors for a mix-up of sweeps.
+    ``locked``: this process holds the directory's lock."""
     state = _read_state(directory)
     if state is None and (directory / "chunks").exists():
         raise UserError(f"{directory}: has chunks/ but no sweep.json, so it cannot be "
                         "checked or resumed; remove the directory to start again")
     if state is not None:
-        same_and_done = state.get("complete") and state.get("hash") == digest
-        if not resume and not same_and_done:
-            what = "a finished" if state.get("complete") else "an unfinished"
-            raise UserError(f"{directory} already holds {what} sweep; continue it with "
+        if not locked and _locked_by_other(directory):
+            raise UserError(f"{directory}: another sweep process is writing to this "
+                            "directory; wait for it to finish (or stop it)")
+        same = state.get("hash") == digest
+        if not resume and same and not state.get("complete"):
+            raise UserError(f"{directory} holds this sweep, unfinished; continue it with "
                             "--resume, or remove the directory (or --set output.name=...) "
-                            "to start a new one")
+                            "to start again")
         if state["hash"] != digest:
-            raise UserError(f"{directory}: cannot resume: it was written by a different "
-                            f"sweep (base config or scenarios changed; hash "
+            raise UserError(f"{directory}: holds a different sweep (base config or "
+                            f"scenarios changed; hash "
                             f"{state['hash'][:12]} there, {digest[:12]} now); remove the "
                             "directory or --set output.name=... to start a new one")
     return state

@@ -29,5 +29,9 @@ def test_cli_bench_json(tmp_path):
                         "--minutes", "5", "--reference", "0", "--resolved", "0",
                         "--results", str(tmp_path)], capture_output=True, text=True, timeout=300)
     assert p.returncode == 0, p.stderr
-    r = json.loads(p.stdout)
+    def strict(token):                  # strict JSON readers reject NaN and Infinity
+        raise ValueError(f"non-standard JSON constant {token}")
+
+    r = json.loads(p.stdout, parse_constant=strict)
     assert r["scenarios"] == 4 and (tmp_path / "bench" / "bench.json").is_file()
+    json.loads((tmp_path / "bench" / "bench.json").read_text(), parse_constant=strict)

@@ -149,3 +149,51 @@ def test_bad_output_paths_names_and_files_are_one_line_errors(tmp_path, capsys):
             assert "is a file, not a directory" in err, name
     assert sorted(p.name for p in tmp_path.rglob("*")) == before
     assert afile.read_text() == "keep" and (tmp_path / "res" / "short").read_text() == "keep"
+
+
+def _tiny_sweep(tmp_path):
+    p = tmp_path / "tiny.toml"
+    p.write_text('[run]\nduration_min = 1.0\n[sweep.grid]\n"run.speed_mps" = [3.0, 3.2]\n')
+    return p
+
+
+def test_sweep_messages_say_what_happened(tmp_path, capsys, monkeypatch):
+    from sim import sweep
+    from sim.cli import main
+
+    cfg = _tiny_sweep(tmp_path)
+    res = str(tmp_path / "res")
+    assert main(["sweep", str(cfg), "--results", res, "--no-progress"]) == 0
+    assert "compile" in capsys.readouterr().out
+    # a finished sweep run again: no old timings presented as new
+    assert main(["sweep", str(cfg), "--results", res, "--no-progress"]) == 0
+    out = capsys.readouterr().out
+    assert "already complete" in out and "compile" not in out
+    # Ctrl-C during a sweep names --resume
+    def interrupted(*a, **k):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(sweep, "run_sweep", interrupted)
+    assert main(["sweep", str(cfg), "--results", res]) == 130
+    assert "--resume" in capsys.readouterr().err
+
+
+def test_unfinished_sweep_held_by_another_process_is_named_so(tmp_path, capsys):
+    import fcntl
+    import json as js
+
+    from sim.cli import main
+
+    cfg = _tiny_sweep(tmp_path)
+    res = tmp_path / "res"
+    assert main(["sweep", str(cfg), "--results", str(res), "--no-progress"]) == 0
+    d = res / "tiny"
+    state = js.loads((d / "sweep.json").read_text())
+    (d / "sweep.json").write_text(js.dumps({**state, "complete": False}))
+    capsys.readouterr()
+    with open(d / ".lock", "a+") as fh:                 # another process's lock
+        fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        err = _one_line_error(capsys, ["sweep", str(cfg), "--results", str(res)])
+    assert "another sweep process is writing" in err and "--resume" not in err
+    err = _one_line_error(capsys, ["sweep", str(cfg), "--results", str(res)])
+    assert "unfinished" in err and "--resume" in err

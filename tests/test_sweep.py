@@ -141,14 +141,15 @@ def test_resume_of_finished_sweep_is_noop_and_changed_config_is_refused(tmp_path
             (out / "manifest.json").read_bytes()) == before
     r = cli("sweep", str(path), "--resume", "--set", "run.duration_min=21",
             "--results", str(tmp_path / "res"), cwd=tmp_path)
-    assert "cannot resume" in one_line_error(r)
+    assert "holds a different sweep" in one_line_error(r)
     # the same finished sweep again, without --resume: a no-op that keeps the results
     assert run_sweep(path, results_root=tmp_path / "res", progress=False) == out
     assert summary.read_bytes() == before[0] and summary.stat().st_mtime_ns == before[1]
     # a different sweep under the same name is refused without --resume
     r = cli("sweep", str(path), "--set", "run.duration_min=21", "--results",
             str(tmp_path / "res"), cwd=tmp_path)
-    assert "already holds a finished sweep" in one_line_error(r)
+    msg = one_line_error(r)
+    assert "holds a different sweep" in msg and "--resume" not in msg   # it cannot help
     assert summary.read_bytes() == before[0]
 
 
