@@ -55,8 +55,12 @@ def _cmd_run(args) -> int:
     from .io import write_run
     from .simulation import simulate
 
+    from .results import claim_run_directory
+
     cfg = _load(args)
-    check_output_dir(Path(args.results) / cfg.name)
+    target = Path(args.results) / cfg.name
+    with claim_run_directory(target, force=args.force, check_only=True):
+        pass                                   # refuse now rather than after simulating
     print(f"running {cfg.name}: {cfg.run.duration_min:g} min "
           f"({'first run compiles the kernels, ~20 s' if not _kernels_cached() else 'cached kernels'})",
           file=sys.stderr)
@@ -64,7 +68,8 @@ def _cmd_run(args) -> int:
         res = simulate(cfg)
     except ValueError as e:
         raise UserError(f"{cfg.source}: {e}") from None
-    out = write_run(res, Path(args.results) / cfg.name, " ".join(["runfatigue"] + sys.argv[1:]))
+    with claim_run_directory(target, force=args.force):
+        out = write_run(res, target, " ".join(["runfatigue"] + sys.argv[1:]))
     print(f"{cfg.name}: {verdict(res.summary(), cfg.spike.index)}; results in {out}")
     return 0
 
@@ -161,7 +166,7 @@ def _cmd_sweep(args) -> int:
                     workers=_positive_int("--workers", args.workers),
                     scheduler=args.scheduler,
                     chunk_size=_positive_int("--chunk-size", args.chunk_size),
-                    resume=args.resume, results_root=args.results,
+                    resume=args.resume, results_root=args.results, force=args.force,
                     progress=not args.no_progress,
                     command=" ".join(["runfatigue"] + sys.argv[1:]))
     if (out / "manifest.json").stat().st_mtime < started:     # nothing was computed now
@@ -261,6 +266,8 @@ def build_parser() -> argparse.ArgumentParser:
     r = sub.add_parser("run", help="simulate one run; write summary, time series and figures")
     _add_config_args(r)
     r.add_argument("--results", default="results", help="results root (default: results)")
+    r.add_argument("--force", action="store_true",
+                   help="replace a finished run of this name instead of refusing")
     r.set_defaults(func=_cmd_run)
 
     pl = sub.add_parser("plot", help="redraw the figures of a results directory (no simulation)")
@@ -283,6 +290,8 @@ def build_parser() -> argparse.ArgumentParser:
     sw.add_argument("--resume", action="store_true",
                     help="continue an interrupted sweep of the same config (missing chunks only)")
     sw.add_argument("--results", default="results", help="results root (default: results)")
+    sw.add_argument("--force", action="store_true",
+                    help="replace a sweep of this name (finished or not) instead of refusing")
     sw.add_argument("--no-progress", action="store_true", help="no progress line on stderr")
     sw.set_defaults(func=_cmd_sweep)
 

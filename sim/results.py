@@ -38,6 +38,8 @@ from pathlib import Path
 
 __all__ = [
     "jsonable",
+    "directory_kind",
+    "claim_run_directory",
     "atomic_open",
     "atomic_write_bytes",
     "atomic_write_text",
@@ -178,6 +180,82 @@ def check_output_dir(path) -> Path:
             raise OutputPathError(f"{p}: is a file, not a directory; choose another output "
                                   "directory")
     return path
+
+
+#: Files a run writes in ``results/<name>/`` (with ``figures/``).
+RUN_FILES = ("summary.json", "timeseries.npz", "config.toml", "manifest.json")
+
+
+def directory_kind(directory) -> str | None:
+    """``"sweep"``, ``"run"`` or None: which kind of job a results directory belongs to.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> directory_kind(d) is None
+    True
+    >>> _ = (d / "sweep.json").write_text("{}")
+    >>> directory_kind(d)
+    'sweep'
+    """
+    d = Path(directory)
+    if (d / "sweep.json").exists() or (d / "chunks").exists():
+        return "sweep"
+    if any((d / f).exists() for f in ("summary.json", "timeseries.npz")):
+        return "run"
+    return None
+
+
+@contextlib.contextmanager
+def claim_run_directory(directory, force: bool = False, check_only: bool = False):
+    """Own ``results/<name>/`` for one run while it writes (one rule for every writer).
+
+    A directory belongs to one kind of job: a sweep's directory is refused; a finished
+    run is not silently replaced (``force=True`` removes its files first); while a run or
+    a sweep writes, the directory's lock (``.lock``, released by the OS even on SIGKILL)
+    turns a second writer away. Every refusal is an :class:`OutputPathError`.
+    ``check_only``: refuse as above, but remove nothing (a check before simulating).
+    """
+    d = check_output_dir(directory)
+    kind = directory_kind(d) if d.is_dir() else None
+    if kind == "sweep":
+        raise OutputPathError(f"{d}: holds a sweep, not a run; choose another name "
+                              "(--set output.name=...) or another --results")
+    d.mkdir(parents=True, exist_ok=True)
+    with _directory_lock(d):
+        kind = directory_kind(d)
+        if kind == "run" and not force:
+            raise OutputPathError(f"{d}: holds a finished run; --force replaces it, or "
+                                  "--set output.name=... keeps both")
+        if kind == "run" and not check_only:
+            import shutil
+
+            for f in RUN_FILES:
+                if (d / f).is_file():
+                    (d / f).unlink()
+            if (d / "figures").is_dir():
+                shutil.rmtree(d / "figures")
+        yield d
+
+
+@contextlib.contextmanager
+def _directory_lock(d: Path):
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows: no lock
+        yield
+        return
+    fd = os.open(d / ".lock", os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            raise OutputPathError(f"{d}: another runfatigue process is writing to this "
+                                  "directory; wait for it to finish (or stop it)") from None
+        yield
+    finally:
+        os.close(fd)
 
 
 def results_dir(name: str, root="results") -> Path:

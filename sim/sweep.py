@@ -110,8 +110,8 @@ from pathlib import Path
 
 from .cli import UserError
 from .config import load_config, to_toml
-from .results import (Timer, atomic_open, atomic_write_text, check_output_dir, save_figure,
-                      write_json, write_manifest)
+from .results import (Timer, atomic_open, atomic_write_text, check_output_dir,
+                      directory_kind, save_figure, write_json, write_manifest)
 from .sweep_spec import SweepSpec, load_sweep
 from . import sweep_series
 
@@ -446,6 +446,20 @@ def _chunk_ok(path: Path, start: int, stop: int) -> bool:
             return expect == stop
     except (OSError, UnicodeDecodeError, csv.Error):
         return False
+
+
+def _remove_sweep(directory: Path):
+    """``--force``: remove a sweep's own files (state first, so that a kill midway leaves
+    a directory that is no longer taken for a sweep)."""
+    import shutil
+
+    for name in ("sweep.json", "summary.csv", "timeseries.npz", "sensitivity.csv",
+                 "config.toml", "manifest.json"):
+        if (directory / name).is_file():
+            (directory / name).unlink()
+    for name in ("chunks", "figures"):
+        if (directory / name).is_dir():
+            shutil.rmtree(directory / name)
 
 
 def _remove_temporaries(directory: Path):
@@ -871,7 +885,7 @@ def _sensitivity(directory: Path, base, spec: SweepSpec):
 
 def run_sweep(path, overrides=None, executor="local", workers=None, scheduler=None,
               chunk_size=None, resume=False, results_root="results", progress=True,
-              command="") -> Path:
+              force=False, command="") -> Path:
     """Run every scenario of a sweep config and write ``results/<name>/``.
 
     Parameters
@@ -900,6 +914,8 @@ def run_sweep(path, overrides=None, executor="local", workers=None, scheduler=No
     progress : bool
         Show a progress line on stderr (only if stderr is a terminal); a one-line
         summary is printed at the end either way.
+    force : bool
+        Remove a sweep of this name (finished or not) and compute it again.
     command : str
         Command line recorded in ``manifest.json``.
 
@@ -920,14 +936,22 @@ def run_sweep(path, overrides=None, executor="local", workers=None, scheduler=No
     t_start = time.perf_counter()
     base, spec = load_sweep(path, overrides)
     directory = check_output_dir(Path(results_root) / base.name)
+    if directory.is_dir() and directory_kind(directory) == "run":
+        raise UserError(f"{directory}: holds a run, not a sweep; choose another name "
+                        "(--set output.name=...) or another --results")
     digest = sweep_hash(base, spec)
-    state = _check_state(directory, digest, resume)
-    if _finished(directory, state, base):
-        return _nothing_to_do(directory, base, spec)
+    if force:
+        resume = False
+    else:
+        state = _check_state(directory, digest, resume)
+        if _finished(directory, state, base):
+            return _nothing_to_do(directory, base, spec)
     ex = _Dask(workers, scheduler) if executor == "dask" else _Local()
     ex.digest = digest
     try:
         with _lock(directory):
+            if force:
+                _remove_sweep(directory)
             state = _check_state(directory, digest, resume, locked=True)  # again, locked
             if _finished(directory, state, base):
                 return _nothing_to_do(directory, base, spec)

@@ -197,3 +197,45 @@ def test_unfinished_sweep_held_by_another_process_is_named_so(tmp_path, capsys):
     assert "another sweep process is writing" in err and "--resume" not in err
     err = _one_line_error(capsys, ["sweep", str(cfg), "--results", str(res)])
     assert "unfinished" in err and "--resume" in err
+
+
+def test_one_kind_of_job_per_results_directory(tmp_path, capsys):
+    """A run never writes into a sweep's directory or the other way round; a finished run
+    is replaced only with --force; a directory another process writes is refused."""
+    import fcntl
+
+    from sim.cli import main
+
+    res = str(tmp_path / "res")
+    sweep = _tiny_sweep(tmp_path)                                     # name "tiny"
+    run_cfg = tmp_path / "tiny_run.toml"
+    run_cfg.write_text('[run]\nduration_min = 1.0\n[output]\nname = "tiny"\n')
+    assert main(["sweep", str(sweep), "--results", res, "--no-progress"]) == 0
+    capsys.readouterr()
+    summary = (tmp_path / "res" / "tiny" / "summary.csv").read_bytes()
+    err = _one_line_error(capsys, ["run", str(run_cfg), "--results", res])
+    assert "holds a sweep, not a run" in err
+    assert (tmp_path / "res" / "tiny" / "summary.csv").read_bytes() == summary
+    assert not (tmp_path / "res" / "tiny" / "summary.json").exists()
+    # a finished run: refused, then replaced with --force
+    other = ["--set", 'output.name="solo"']
+    assert main(["run", str(run_cfg), "--results", res, *other]) == 0
+    capsys.readouterr()
+    solo = tmp_path / "res" / "solo"
+    first = (solo / "summary.json").read_bytes()
+    err = _one_line_error(capsys, ["run", str(run_cfg), "--results", res, *other])
+    assert "holds a finished run" in err and "--force" in err
+    assert (solo / "summary.json").read_bytes() == first
+    assert main(["run", str(run_cfg), "--results", res, "--force", *other,
+                 "--set", "run.speed_mps=3.3"]) == 0
+    capsys.readouterr()
+    assert (solo / "summary.json").read_bytes() != first
+    # a sweep into the run's directory is refused
+    err = _one_line_error(capsys, ["sweep", str(sweep), "--results", res, *other])
+    assert "holds a run, not a sweep" in err
+    # another process writing the run's directory
+    with open(solo / ".lock", "a+") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        err = _one_line_error(capsys, ["run", str(run_cfg), "--results", res, "--force",
+                                       *other])
+    assert "another runfatigue process is writing" in err
