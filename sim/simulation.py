@@ -69,12 +69,15 @@ class RunResult:
     trunk_lean_deg, pelvic_tilt_deg : ndarray (n,)
         Peak trunk lateral lean and extra anterior pelvic tilt [deg] (positive anterior).
     infeasible_strides : ndarray (n,)
-        Strides in the checkpoint whose moments could not be met.
+        Strides in the checkpoint whose moments could not be met: the strides run times the
+        fraction of the solved strides that failed. Fractional, because in block mode one
+        solved stride stands for every stride of its block.
     moment_residual : ndarray (n,)
         Largest relative moment residual ``|A f + B θ - m| / |m|`` of the feasible phases
         solved in the checkpoint [1].
     strides : ndarray (n,)
-        Strides run in the checkpoint.
+        Strides run in the checkpoint: its duration over the stride period (fractional; a
+        checkpoint need not hold a whole number of strides).
     spike_onset_s : float
         Onset of the configured index [s]: 0 = from the first stride, NaN = not reached
         (see ``spike_censored``).
