@@ -167,6 +167,7 @@ def _cmd_sweep(args) -> int:
                     scheduler=args.scheduler,
                     chunk_size=_positive_int("--chunk-size", args.chunk_size),
                     resume=args.resume, results_root=args.results, force=args.force,
+                    yes=args.yes,
                     progress=not args.no_progress,
                     command=" ".join(["runfatigue"] + sys.argv[1:]))
     if (out / "manifest.json").stat().st_mtime < started:     # nothing was computed now
@@ -292,6 +293,8 @@ def build_parser() -> argparse.ArgumentParser:
     sw.add_argument("--results", default="results", help="results root (default: results)")
     sw.add_argument("--force", action="store_true",
                     help="replace a sweep of this name (finished or not) instead of refusing")
+    sw.add_argument("--yes", action="store_true",
+                    help="start a sweep of more than 1,000,000 scenarios")
     sw.add_argument("--no-progress", action="store_true", help="no progress line on stderr")
     sw.set_defaults(func=_cmd_sweep)
 

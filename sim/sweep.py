@@ -124,6 +124,14 @@ DASK_HINT = 'pip install "runfatigue[dask]"'
 MAX_CHUNK = 1024
 #: Version of the files in a sweep directory (``sweep.json`` ``format``).
 FORMAT = 1
+#: Sweeps larger than this need ``yes=True`` (``--yes``): a grid typed one level too fine
+#: should not start hours of work without a word.
+CONFIRM_SCENARIOS = 1_000_000
+#: Scenarios per second per core for 2-hour runs, for the estimate printed before a sweep
+#: starts (``runfatigue bench``: 2,000 2-hour scenarios in 12.7-13.6 s on 2 cores).
+RATE_PER_CORE_2H = 75.0
+#: From this many scenarios on, the count and an estimated duration are printed first.
+ANNOUNCE_SCENARIOS = 10_000
 EXECUTORS = ("local", "dask")
 
 
@@ -885,7 +893,7 @@ def _sensitivity(directory: Path, base, spec: SweepSpec):
 
 def run_sweep(path, overrides=None, executor="local", workers=None, scheduler=None,
               chunk_size=None, resume=False, results_root="results", progress=True,
-              force=False, command="") -> Path:
+              force=False, command="", yes=False) -> Path:
     """Run every scenario of a sweep config and write ``results/<name>/``.
 
     Parameters
@@ -916,6 +924,8 @@ def run_sweep(path, overrides=None, executor="local", workers=None, scheduler=No
         summary is printed at the end either way.
     force : bool
         Remove a sweep of this name (finished or not) and compute it again.
+    yes : bool
+        Start a sweep of more than :data:`CONFIRM_SCENARIOS` scenarios.
     command : str
         Command line recorded in ``manifest.json``.
 
@@ -936,6 +946,17 @@ def run_sweep(path, overrides=None, executor="local", workers=None, scheduler=No
     t_start = time.perf_counter()
     base, spec = load_sweep(path, overrides)
     directory = check_output_dir(Path(results_root) / base.name)
+    n = len(spec)
+    dur = _duration_s(spec, base) if n else 0.0
+    minutes = (float(dur) if isinstance(dur, float) else float(dur.mean())) / 60.0
+    est = n * (minutes / 120.0) / (RATE_PER_CORE_2H * _cpus())
+    if n > CONFIRM_SCENARIOS and not yes:
+        raise UserError(f"sweep {base.name}: {n:,} scenarios of {minutes:g} min, about "
+                        f"{_hms(est)} on {_cpus()} cores; add --yes to start it (more than "
+                        f"{CONFIRM_SCENARIOS:,} scenarios)")
+    if n >= ANNOUNCE_SCENARIOS:
+        sys.stderr.write(f"sweep {base.name}: {n:,} scenarios of {minutes:g} min, about "
+                         f"{_hms(est)} on {_cpus()} cores (estimate)\n")
     if directory.is_dir() and directory_kind(directory) == "run":
         raise UserError(f"{directory}: holds a run, not a sweep; choose another name "
                         "(--set output.name=...) or another --results")

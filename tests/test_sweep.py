@@ -434,3 +434,19 @@ def test_damaged_chunks_are_recomputed_and_the_summary_is_byte_identical(tmp_pat
         assert (out / "chunks" / "chunk_000001.csv").read_bytes() == (
             ref / "chunks" / "chunk_000001.csv").read_bytes(), name
         assert not list((out / "chunks").glob(".*.tmp")), name
+
+
+def test_large_sweeps_announce_themselves_and_huge_ones_need_yes(tmp_path, monkeypatch,
+                                                                 capsys):
+    from sim import sweep
+
+    cfg = write(tmp_path, "big.toml", '[run]\nduration_min = 1.0\n[sweep.grid]\n'
+                                      '"run.speed_mps" = [2.8, 3.0, 3.2, 3.4]\n')
+    monkeypatch.setattr(sweep, "CONFIRM_SCENARIOS", 3)
+    monkeypatch.setattr(sweep, "ANNOUNCE_SCENARIOS", 2)
+    with pytest.raises(UserError, match=r"4 scenarios of 1 min, about .* add --yes"):
+        run_sweep(cfg, results_root=tmp_path / "res", progress=False)
+    assert not (tmp_path / "res").exists()                 # nothing started
+    out = run_sweep(cfg, results_root=tmp_path / "res", progress=False, yes=True)
+    assert (out / "summary.csv").is_file()
+    assert "4 scenarios of 1 min, about" in capsys.readouterr().err
