@@ -1,0 +1,47 @@
+"""Every reported quantity stays in its physical range (sim.ranges), across the schema."""
+import numpy as np
+from hypothesis import given, settings, strategies as st
+
+import sim
+from sim.ranges import RANGES, violations
+from sim.schema import SCHEMA
+
+
+def _within(section, key):
+    spec = SCHEMA[section][key]
+    return st.floats(spec.lo, spec.hi, allow_nan=False)
+
+
+scenarios = st.fixed_dictionaries({
+    "run.speed_mps": _within("run", "speed_mps"),
+    "run.duration_min": st.floats(2.0, 12.0),
+    "runner.mass_kg": _within("runner", "mass_kg"),
+    "runner.marathon_pace_mps": _within("runner", "marathon_pace_mps"),
+    "scenario.hip_flexor_tightness_deg": _within("scenario", "hip_flexor_tightness_deg"),
+    "scenario.glute_med_strength": _within("scenario", "glute_med_strength"),
+    "scenario.quad_strength": _within("scenario", "quad_strength"),
+    "scenario.core_strength": _within("scenario", "core_strength"),
+    "scenario.step_rate_scale": _within("scenario", "step_rate_scale"),
+})
+
+
+@given(scenarios)
+@settings(max_examples=25, deadline=None)
+def test_reported_quantities_stay_in_their_physical_range(over):
+    res = sim.simulate(sim.load_config(None, over))
+    assert violations(res) == [], over
+
+
+def test_the_check_can_fail():
+    import dataclasses
+
+    res = sim.simulate(sim.load_config(None, {"run.duration_min": 3}))
+    lean = np.asarray(res.trunk_lean_deg).copy()
+    lean[0] = 644.5                                   # the lean an old version reported
+    bad = dataclasses.replace(res, trunk_lean_deg=lean)
+    assert any(v.startswith("trunk_lean_deg") for v in violations(bad))
+    cap = np.asarray(res.capacity).copy()
+    cap[1, 0] = np.nan
+    assert any(v.startswith("capacity") for v in violations(
+        dataclasses.replace(res, capacity=cap)))
+    assert set(RANGES) <= {f.name for f in dataclasses.fields(res)}
