@@ -450,3 +450,23 @@ def test_large_sweeps_announce_themselves_and_huge_ones_need_yes(tmp_path, monke
     out = run_sweep(cfg, results_root=tmp_path / "res", progress=False, yes=True)
     assert (out / "summary.csv").is_file()
     assert "4 scenarios of 1 min, about" in capsys.readouterr().err
+
+
+def test_a_figure_failure_does_not_undo_a_complete_sweep(tmp_path, monkeypatch):
+    from sim import sweep_plots
+
+    cfg = write(tmp_path, "fig.toml", '[run]\nduration_min = 1.0\n[sweep.grid]\n'
+                                      '"run.speed_mps" = [3.0, 3.2]\n')
+
+    def broken(directory):
+        raise RuntimeError("no fonts")
+
+    monkeypatch.setattr(sweep_plots, "write_figures", broken)
+    with pytest.raises(UserError, match="sweep complete .*figures failed.*runfatigue plot"):
+        run_sweep(cfg, results_root=tmp_path / "res", progress=False)
+    d = tmp_path / "res" / "fig"
+    assert json.loads((d / "sweep.json").read_text())["complete"] is True
+    summary = (d / "summary.csv").read_bytes()
+    monkeypatch.undo()
+    assert run_sweep(cfg, resume=True, results_root=tmp_path / "res", progress=False) == d
+    assert (d / "summary.csv").read_bytes() == summary
