@@ -884,6 +884,10 @@ def section_running_fatigue(figs: _Figures) -> Section:
     anchor_rows = [[f"{a['distance_m'] / 1000:g}", f"{a['speed_mps'] / mp:.3f}",
                     f"{a['riegel_s'] / 60:.0f}", f"{a['model_s'] / 60:.0f}"]
                    for a in cal["heavy_anchors"]]
+    def _t_at(f):
+        t = head["speed_duration"].get(f)
+        return "not exhausted" if t is None else f"{t:.0f} min"
+
     pf, ke = head["loss_plantarflexors_marathon"], head["loss_knee_extensors_marathon"]
     pf_text = (f"the plantarflexors lose more than the knee extensors over the marathon "
                f"({100 * pf:.0f} vs {100 * ke:.0f} %; measured: 17 vs 22-26 %); "
@@ -929,8 +933,10 @@ at marathon pace the F0-weighted whole-muscle glycogen store of the locomotor mu
 {_table(["speed [x MP]", "speed [m/s]", "model: exhaustion [min]",
          "Riegel race time [min]"], sd_rows)}
 
-Above critical speed the model follows D'/(v - CS) and the race-time equivalence (1.1 x
-marathon pace: Riegel 41 min; 1.2 x: 9 min). Between marathon pace and critical speed
+Above critical speed the reserve D' and the heavy-domain strain, which keeps rising there,
+act together, so the model holds a pace for less than D'/(v - CS) and somewhat less than
+the race-time equivalence (1.1 x marathon pace: {_t_at(1.1)} vs Riegel 41 min; 1.2 x:
+{_t_at(1.2)} vs 9 min). Between marathon pace and critical speed
 (the heavy domain) glycogen drain and slow fatigue grow with the strain
 H = 1 + A x^n, x = (v - v_T)/(CS - v_T), v_T = marathon pace (A = {cal['heavy_gain']:.3g},
 n = {cal['heavy_power']:.3g}), fitted on these race times:
