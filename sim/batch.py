@@ -327,6 +327,20 @@ def batch_kernel(n_tpl, tpl_speed, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_hipext, tp
 
 
 def _run(cfgs, grid_s):
+    phases = [c.model.n_phase for c in cfgs]
+    if len(set(phases)) > 1:
+        # the packed arrays share one phase grid: run each phase grid as its own batch
+        # and put the rows back in order (a run's result does not depend on its batch)
+        rows, series = [None] * len(cfgs), None
+        for n_ph in sorted(set(phases)):
+            idx = [i for i, x in enumerate(phases) if x == n_ph]
+            r, s_ = _run([cfgs[i] for i in idx], grid_s)
+            if series is None:
+                series = np.full((len(cfgs),) + s_.shape[1:], np.nan)
+            for k, i in enumerate(idx):
+                rows[i] = r[k]
+                series[i] = s_[k]
+        return rows, series
     p = pack(cfgs)
     fields = summary_fields(p.groups)
     out = np.full((p.n, len(fields)), np.nan)

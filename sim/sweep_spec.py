@@ -134,11 +134,6 @@ _ENTRIES = {
     "sensitivity": ("method", "n", "seed", "bounds", "outputs"),
 }
 _UNSWEEPABLE = ("output",)
-#: Keys that size the batch's packed arrays, the same for every scenario of a sweep.
-_UNSWEEPABLE_KEYS = {
-    "model.n_phase": "cannot be swept: every scenario of a sweep shares one phase grid "
-                     "(the batch packs the strides of all scenarios into one array)",
-}
 
 
 @dataclass(frozen=True)
@@ -311,10 +306,6 @@ def _swept_keys(ctx: _Ctx, table_name: str, table: dict) -> list[tuple[str, obje
         if section in _UNSWEEPABLE:
             ctx.fail(label, value, f"keys of [{section}] cannot be swept",
                      "keys of " + ", ".join(f"[{s}]" for s in SCHEMA if s not in _UNSWEEPABLE))
-        if dotted in _UNSWEEPABLE_KEYS:
-            ctx.fail(label, value, _UNSWEEPABLE_KEYS[dotted],
-                     "set it once for the whole sweep in the sweep file's "
-                     f"[{section}] table")
         if dotted in seen:
             ctx.fail(label, value, "key swept twice (written both quoted and unquoted?)",
                      "each key once")

@@ -151,3 +151,16 @@ def test_exhaustion_and_censoring_columns():
     assert exhausted["distance_km"] < 4.0 * 15 * 60 / 1000
     single = sim.simulate(cfgs[1])
     assert single.exhaustion_s == exhausted["exhaustion_s"] and single.spike_censored
+
+
+def test_a_batch_may_mix_phase_grids():
+    """Scenarios with different model.n_phase in one batch (one sweep chunk) run as their
+    own batches; every row equals the single run's summary."""
+    cfgs = [sim.load_config(None, {"run.duration_min": 6.0, "model.n_phase": n,
+                                   "run.speed_mps": v})
+            for n, v in [(32, 3.0), (64, 3.2), (32, 3.4), (48, 3.0)]]
+    rows = run_batch(cfgs)
+    for cfg, row in zip(cfgs, rows):
+        s = sim.simulate(cfg).summary()
+        for k, v in row.items():
+            assert same(v, s[k]), (cfg.model.n_phase, k, v, s[k])

@@ -463,14 +463,3 @@ def test_plain_config_loader_passes_over_sweep_table():
     assert cfg.run.duration_min == 120.0
     with pytest.raises(ConfigError, match=r"\[sweep\]: this is a sweep config"):
         load_config(CONFIGS / "hip_flexor_tightness.toml")
-
-
-@pytest.mark.parametrize("table", ['[sweep.grid]\n"model.n_phase" = [32, 64]\n',
-                                   sample_toml(extra_bounds='"model.n_phase" = [32, 64]\n')])
-def test_phase_grid_cannot_be_swept(tmp_path, table):
-    p = write(tmp_path, "[model]\nn_phase = 32\n" + table)
-    with pytest.raises(ConfigError) as err:
-        load_sweep(p)
-    msg = str(err.value)
-    assert "model.n_phase" in msg and "cannot be swept" in msg and "[model]" in msg
-    assert "\n" not in msg
