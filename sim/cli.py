@@ -68,8 +68,13 @@ def _cmd_run(args) -> int:
         res = simulate(cfg)
     except ValueError as e:
         raise UserError(f"{cfg.source}: {e}") from None
-    with claim_run_directory(target, force=args.force):
-        out = write_run(res, target, " ".join(["runfatigue"] + sys.argv[1:]))
+    try:
+        with claim_run_directory(target, force=args.force) as stage:
+            write_run(res, stage, " ".join(["runfatigue"] + sys.argv[1:]))
+    except OSError as e:
+        raise UserError(f"{target}: cannot write the run ({e.strerror or e}); "
+                        "its directory is as it was before this command") from None
+    out = target
     print(f"{cfg.name}: {verdict(res.summary(), cfg.spike.index)}; results in {out}")
     return 0
 

@@ -212,11 +212,17 @@ def claim_run_directory(directory, force: bool = False, check_only: bool = False
     """Own ``results/<name>/`` for one run while it writes (one rule for every writer).
 
     A directory belongs to one kind of job: a sweep's directory is refused; a finished
-    run is not silently replaced (``force=True`` removes its files first); while a run or
-    a sweep writes, the directory's lock (``.lock``, released by the OS even on SIGKILL)
-    turns a second writer away. Every refusal is an :class:`OutputPathError`.
-    ``check_only``: refuse as above, but remove nothing (a check before simulating).
+    run is not silently replaced (``force=True`` replaces it); while a run or a sweep
+    writes, the directory's lock (``.lock``, released by the OS even on SIGKILL) turns a
+    second writer away. Every refusal is an :class:`OutputPathError`.
+
+    Yields a staging directory beside ``directory``: the run writes there, and only when
+    everything is written are its files moved in (renames, which need no disk space) and
+    the old run's files removed. A run that fails midway (a full disk) leaves the old run
+    as it was. ``check_only``: refuse as above, write nothing (a check before simulating).
     """
+    import shutil
+
     d = check_output_dir(directory)
     kind = directory_kind(d) if d.is_dir() else None
     if kind == "sweep":
@@ -224,19 +230,25 @@ def claim_run_directory(directory, force: bool = False, check_only: bool = False
                               "(--set output.name=...) or another --results")
     d.mkdir(parents=True, exist_ok=True)
     with _directory_lock(d):
-        kind = directory_kind(d)
-        if kind == "run" and not force:
+        if directory_kind(d) == "run" and not force:
             raise OutputPathError(f"{d}: holds a finished run; --force replaces it, or "
                                   "--set output.name=... keeps both")
-        if kind == "run" and not check_only:
-            import shutil
-
-            for f in RUN_FILES:
-                if (d / f).is_file():
-                    (d / f).unlink()
-            if (d / "figures").is_dir():
-                shutil.rmtree(d / "figures")
-        yield d
+        if check_only:
+            yield d
+            return
+        stage = Path(tempfile.mkdtemp(prefix=f".{d.name}.", suffix=".new", dir=d.parent))
+        try:
+            yield stage
+            old = stage / ".old"
+            old.mkdir()
+            for name in (*RUN_FILES, "figures"):      # the old run's files, out of the way
+                if (d / name).exists():
+                    os.replace(d / name, old / name)
+            for p in stage.iterdir():
+                if p.name != ".old":
+                    os.replace(p, d / p.name)
+        finally:
+            shutil.rmtree(stage, ignore_errors=True)
 
 
 @contextlib.contextmanager

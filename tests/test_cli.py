@@ -239,3 +239,39 @@ def test_one_kind_of_job_per_results_directory(tmp_path, capsys):
         err = _one_line_error(capsys, ["run", str(run_cfg), "--results", res, "--force",
                                        *other])
     assert "another runfatigue process is writing" in err
+
+
+def test_a_full_disk_is_one_line_and_the_old_run_stays(tmp_path, capsys, monkeypatch):
+    import errno
+
+    from sim import results
+    from sim.cli import main
+
+    cfg = tmp_path / "disk.toml"
+    cfg.write_text("[run]\nduration_min = 2.0\n")
+    res = str(tmp_path / "res")
+    assert main(["run", str(cfg), "--results", res]) == 0
+    capsys.readouterr()
+    d = tmp_path / "res" / "disk"
+    before = {p.relative_to(d): p.read_bytes() for p in d.rglob("*") if p.is_file()}
+    real = results.atomic_open.__wrapped__ if hasattr(results.atomic_open, "__wrapped__") \
+        else None
+    assert real is not None
+    calls = {"n": 0}
+
+    def full(path, mode="wb", **kw):                 # the third file finds the disk full
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise OSError(errno.ENOSPC, "No space left on device", str(path))
+        return real(path, mode, **kw)
+
+    import contextlib
+    monkeypatch.setattr(results, "atomic_open", contextlib.contextmanager(full))
+    assert main(["run", str(cfg), "--results", res, "--force",
+                 "--set", "run.speed_mps=3.4"]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert err[-1].startswith("runfatigue: error: ") and "Traceback" not in "".join(err)
+    assert "No space left on device" in err[-1] and "as it was" in err[-1]
+    after = {p.relative_to(d): p.read_bytes() for p in d.rglob("*") if p.is_file()}
+    assert after == before                            # the old run, whole
+    assert not [p for p in (tmp_path / "res").iterdir() if p.name.endswith(".new")]
