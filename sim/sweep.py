@@ -127,9 +127,12 @@ FORMAT = 1
 #: Sweeps larger than this need ``yes=True`` (``--yes``): a grid typed one level too fine
 #: should not start hours of work without a word.
 CONFIRM_SCENARIOS = 1_000_000
-#: Scenarios per second per core for 2-hour runs, for the estimate printed before a sweep
-#: starts (``runfatigue bench``: 2,000 2-hour scenarios in 12.7-13.6 s on 2 cores).
-RATE_PER_CORE_2H = 75.0
+#: The estimate printed before a sweep starts: a serial cost per scenario (building its
+#: inputs) [s] plus kernel time per simulated minute, shared by the cores [core-s/min].
+#: Measured on 2 cores: 2,000 2-hour scenarios in 12.7-13.6 s (``runfatigue bench``) and
+#: 100,000 2-minute scenarios in 197 s (a Latin-hypercube sweep).
+OVERHEAD_S = 1.9e-3
+KERNEL_CORE_S_PER_MIN = 7.8e-5
 #: From this many scenarios on, the count and an estimated duration are printed first.
 ANNOUNCE_SCENARIOS = 10_000
 EXECUTORS = ("local", "dask")
@@ -949,7 +952,7 @@ def run_sweep(path, overrides=None, executor="local", workers=None, scheduler=No
     n = len(spec)
     dur = _duration_s(spec, base) if n else 0.0
     minutes = (float(dur) if isinstance(dur, float) else float(dur.mean())) / 60.0
-    est = n * (minutes / 120.0) / (RATE_PER_CORE_2H * _cpus())
+    est = n * (OVERHEAD_S + KERNEL_CORE_S_PER_MIN * minutes / _cpus())
     if n > CONFIRM_SCENARIOS and not yes:
         raise UserError(f"sweep {base.name}: {n:,} scenarios of {minutes:g} min, about "
                         f"{_hms(est)} on {_cpus()} cores; add --yes to start it (more than "
