@@ -40,6 +40,7 @@ __all__ = [
     "jsonable",
     "directory_kind",
     "claim_run_directory",
+    "directory_lock",
     "atomic_open",
     "atomic_write_bytes",
     "atomic_write_text",
@@ -229,7 +230,7 @@ def claim_run_directory(directory, force: bool = False, check_only: bool = False
         raise OutputPathError(f"{d}: holds a sweep, not a run; choose another name "
                               "(--set output.name=...) or another --results")
     d.mkdir(parents=True, exist_ok=True)
-    with _directory_lock(d):
+    with directory_lock(d):
         if directory_kind(d) == "run" and not force:
             raise OutputPathError(f"{d}: holds a finished run; --force replaces it, or "
                                   "--set output.name=... keeps both")
@@ -252,7 +253,11 @@ def claim_run_directory(directory, force: bool = False, check_only: bool = False
 
 
 @contextlib.contextmanager
-def _directory_lock(d: Path):
+def directory_lock(d: Path):
+    """Exclusive lock of a results directory while a run or a sweep writes it (``.lock``,
+    released by the OS even on SIGKILL); :class:`OutputPathError` if another process
+    holds it."""
+    d = Path(d)
     try:
         import fcntl
     except ImportError:  # pragma: no cover - Windows: no lock

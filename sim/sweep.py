@@ -111,7 +111,8 @@ from pathlib import Path
 from .cli import UserError
 from .config import load_config, to_toml
 from .results import (Timer, atomic_open, atomic_write_text, check_output_dir,
-                      directory_kind, save_figure, write_json, write_manifest)
+                      directory_kind, directory_lock, save_figure, write_json,
+                      write_manifest)
 from .sweep_spec import SweepSpec, load_sweep
 from . import sweep_series
 
@@ -359,23 +360,11 @@ class _Progress:
 
 @contextmanager
 def _lock(directory: Path):
-    """Exclusive lock of a sweep directory (released by the OS even on SIGKILL)."""
-    try:
-        import fcntl
-    except ImportError:  # pragma: no cover - Windows: no lock
-        yield
-        return
+    """Exclusive lock of a sweep directory (:func:`sim.results.directory_lock`, shared
+    with runs)."""
     directory.mkdir(parents=True, exist_ok=True)
-    fd = os.open(directory / ".lock", os.O_RDWR | os.O_CREAT, 0o644)
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            raise UserError(f"{directory}: another sweep process is writing to this "
-                            "directory; wait for it to finish (or stop it)") from None
+    with directory_lock(directory):
         yield
-    finally:
-        os.close(fd)
 
 
 def _locked_by_other(directory: Path) -> bool:
