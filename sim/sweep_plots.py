@@ -110,6 +110,11 @@ _LINE_COLOURS = [PALETTE[c] for c in ("blue", "orange", "green", "vermillion", "
                                       "sky", "black")]
 _MARKERS = ["o", "s", "^", "D", "v", "P", "X"]
 _HEATMAP_ANNOTATE_MAX = 14  # cell numbers are written when a panel has at most this many columns
+#: Summary columns the default figures read (besides the swept keys).
+_FIGURE_COLUMNS = ("spike_onset_s", "peak_shear_bw", "infeasible_strides", "spike_censored",
+                   "run.duration_min")
+_HEATMAP_MAX_PANELS = 9     # a grid heatmap shows at most this many facet levels (evenly spaced)
+_HEATMAP_PATCH_MAX = 400    # cells per panel up to which each cell gets its own marks
 
 
 class SweepDataError(ValueError):
@@ -118,7 +123,7 @@ class SweepDataError(ValueError):
 
 # --------------------------------------------------------------------------- reading
 
-def read_summary(directory) -> dict:
+def read_summary(directory, columns=None) -> dict:
     """Read a sweep's ``summary.csv`` (with ``sweep.json`` and ``config.toml``).
 
     The CSV is read row by row with the :mod:`csv` module into typed arrays. Columns that
@@ -134,6 +139,10 @@ def read_summary(directory) -> dict:
         columns between ``scenario`` and ``spike_onset_s`` and the kind is inferred:
         "grid" if the rows form a full grid, else "sample"; without ``config.toml``
         the run length is the schema default).
+    columns : iterable of str, optional
+        Keep only these columns (plus ``scenario`` and the swept keys); the others are
+        skipped while reading, so a 10^6-row summary needs memory for the kept ones only.
+        Default: every column.
 
     Returns
     -------
@@ -176,6 +185,7 @@ def read_summary(directory) -> dict:
             raise SweepDataError(f"{path}: duplicate column names in the header")
         cols = [array("d") for _ in header]
         text = [None] * len(header)  # list of str once a column turns out not numeric
+        keep = _kept_columns(directory, header, columns)
         bad = []
         for lineno, row in enumerate(reader, start=2):
             if not row:
@@ -185,8 +195,8 @@ def read_summary(directory) -> dict:
                 continue
             if bad:  # a malformed row followed by good ones: not a truncated tail
                 raise SweepDataError(f"{path}, line {bad[0]}: {len(header)} fields expected")
-            for j, cell in enumerate(row):
-                cell = cell.strip()
+            for j in keep:
+                cell = row[j].strip()
                 if text[j] is None:
                     try:
                         cols[j].append(float(cell))
@@ -200,7 +210,8 @@ def read_summary(directory) -> dict:
             warnings.warn(f"{path}: skipped a truncated last row (line {bad[0]})", stacklevel=2)
 
     data = {}
-    for name, c, t in zip(header, cols, text):
+    for j in keep:
+        name, c, t = header[j], cols[j], text[j]
         if t is not None:
             data[name] = np.array(t, dtype=str)
         else:
@@ -235,6 +246,20 @@ def read_summary(directory) -> dict:
     data.update(keys=keys, kind=str(kind), duration_min=float(duration), columns=header,
                 config=config)
     return data
+
+
+def _kept_columns(directory, header, columns) -> list:
+    """Indices of the header's columns to read (all when ``columns`` is None)."""
+    if columns is None:
+        return list(range(len(header)))
+    want = set(columns) | {"scenario"}
+    try:
+        spec = json.loads((Path(directory) / "sweep.json").read_text(encoding="utf-8"))
+        want |= {str(k) for k in spec.get("keys", ())}
+    except (OSError, json.JSONDecodeError):
+        stop = header.index(_FIRST_FIELD) if _FIRST_FIELD in header else len(header)
+        want |= set(header[:stop])
+    return [j for j, h in enumerate(header) if h in want]
 
 
 def _is_full_grid(data, keys) -> bool:
@@ -324,7 +349,7 @@ def _unit_suffix(key) -> str:
 
 
 def _matches(col, level):
-    return np.array([_canon(v) == level for v in col], dtype=bool)
+    return _canon_array(col) == np.array([level], dtype=object)
 
 
 def _leaf(key: str) -> str:
@@ -332,6 +357,17 @@ def _leaf(key: str) -> str:
 
 
 # --------------------------------------------------------------------------- data helpers
+
+def _canon_array(col) -> np.ndarray:
+    """:func:`_canon` of every entry (an object array), computed once per distinct value."""
+    col = np.asarray(col)
+    if col.size == 0:
+        return np.zeros(0, dtype=object)
+    uniq, inverse = np.unique(col, return_inverse=True)
+    canon = np.empty(len(uniq), dtype=object)
+    canon[:] = [_canon(v) for v in uniq]
+    return canon[inverse.reshape(-1)]
+
 
 def _canon(v):
     """Value used to match grid levels (floats rounded to 10 significant digits)."""
@@ -345,12 +381,17 @@ def _levels(col):
     """Distinct values of a column: sorted numbers, or strings in order of appearance."""
     if col.dtype.kind in "US":
         return list(dict.fromkeys(str(v) for v in col))
-    return sorted({_canon(v) for v in col if np.isfinite(v)})
+    return sorted({_canon(v) for v in np.unique(col) if np.isfinite(v)})
 
 
 def _index_of(col, levels):
     lookup = {lv: i for i, lv in enumerate(levels)}
-    return np.array([lookup.get(_canon(v), -1) for v in col], dtype=np.int64)
+    col = np.asarray(col)
+    if col.size == 0:
+        return np.zeros(0, dtype=np.int64)
+    uniq, inverse = np.unique(col, return_inverse=True)
+    idx = np.array([lookup.get(_canon(v), -1) for v in uniq], dtype=np.int64)
+    return idx[inverse.reshape(-1)]
 
 
 def _check_data(data, *keys):
@@ -423,7 +464,7 @@ def _fixed_rows(data, shown, fixed):
         if want not in levels:
             raise SweepDataError(f"{k} = {_fmt(want)} is not one of the swept values "
                                  f"({', '.join(_fmt(v) for v in levels)})")
-        rows &= np.array([_canon(v) == want for v in data[k]])
+        rows &= _matches(data[k], want)
         held[k] = want
     return rows, held
 
@@ -615,6 +656,7 @@ def _heatmap(data, column, x_key, y_key, facet_key, fixed, *, onset):
     else:
         values = _col(data, column)
         cmap, worse = _shear_cmap(), "high"
+    rows, facet_note = _facet_rows(data, facet_key, rows)
     xs, ys, fs, Z, filled, infeasible, per_cell, censored = _grid_cells(
         data, values, worse, x_key, y_key, facet_key, rows)
     never = filled & np.isnan(Z) if onset else np.zeros_like(filled)
@@ -632,15 +674,23 @@ def _heatmap(data, column, x_key, y_key, facet_key, fixed, *, onset):
 
     fig, axes = _new_figure(len(fs))
     annotate = len(xs) <= _HEATMAP_ANNOTATE_MAX and len(ys) <= _HEATMAP_ANNOTATE_MAX
+    per_cell_marks = len(xs) * len(ys) <= _HEATMAP_PATCH_MAX
     mesh = None
+    xe, ye = np.arange(len(xs) + 1) - 0.5, np.arange(len(ys) + 1) - 0.5
     for f, ax in enumerate(axes):
         z = np.ma.masked_array(Z[f], mask=never[f] | missing[f])
-        mesh = ax.pcolormesh(np.arange(len(xs) + 1) - 0.5, np.arange(len(ys) + 1) - 0.5, z,
-                             cmap=cmap, norm=norm, shading="flat", edgecolors="white",
-                             linewidth=0.6)
+        mesh = ax.pcolormesh(xe, ye, z, cmap=cmap, norm=norm, shading="flat",
+                             edgecolors="white" if per_cell_marks else "face",
+                             linewidth=0.6 if per_cell_marks else 0.0)
         mesh.set_gid("onset" if onset else column)
         ax.set_facecolor(_MISSING_FACE)
-        for j in range(len(ys)):
+        if not per_cell_marks:
+            # large panels: "never" as one flat layer, infeasible cells as small squares
+            _bulk_marks(ax, xe, ye, never[f], infeasible[f] & filled[f])
+            ys_loop = ()
+        else:
+            ys_loop = range(len(ys))
+        for j in ys_loop:
             for i in range(len(xs)):
                 if never[f, j, i]:
                     ax.add_patch(Rectangle((i - 0.5, j - 0.5), 1, 1, facecolor=_NEVER_FACE,
@@ -693,12 +743,44 @@ def _heatmap(data, column, x_key, y_key, facet_key, fixed, *, onset):
 
         handles.append(Patch(facecolor=_MISSING_FACE, edgecolor="0.6", label="not run (no result)"))
     notes = [_onset_definition(data, column) if onset else _shear_note(data),
-             _start_note(Z) if onset else "", _held_text(data, held)]
+             _start_note(Z) if onset else "", _held_text(data, held), facet_note]
     if per_cell > 1:
         notes.append(f"Cells holding several runs show the {'earliest onset' if onset else 'highest value'}.")
     title = ("When does back loading spike?" if onset
              else "How much does the lower back get sheared?")
     return finish_figure(fig, title, notes=notes, handles=handles)
+
+
+def _facet_rows(data, facet_key, rows):
+    """Rows of at most :data:`_HEATMAP_MAX_PANELS` evenly spaced facet levels, and a note.
+
+    A grid with more facet levels than that would draw unreadable panels (and take minutes
+    and gigabytes at 10^5 scenarios); the first and last levels are always shown."""
+    if not facet_key:
+        return rows, ""
+    levels = _levels(data[facet_key][rows])
+    if len(levels) <= _HEATMAP_MAX_PANELS:
+        return rows, ""
+    pick = np.unique(np.round(np.linspace(0, len(levels) - 1, _HEATMAP_MAX_PANELS)).astype(int))
+    shown = [levels[i] for i in pick]
+    keep = np.isin(_index_of(data[facet_key], levels), pick)
+    name, _ = _name_unit(facet_key)
+    return rows & keep, (f"{len(shown)} of the {len(levels)} swept values of {name} are shown, "
+                         "evenly spaced.")
+
+
+def _bulk_marks(ax, xe, ye, never, infeasible):
+    """'Never' cells as one flat grey layer and infeasible cells as small open squares."""
+    from matplotlib.colors import ListedColormap
+
+    if never.any():
+        layer = np.ma.masked_array(np.ones(never.shape), mask=~never)
+        ax.pcolormesh(xe, ye, layer, cmap=ListedColormap([_NEVER_FACE]), shading="flat",
+                      gid="never")
+    if infeasible.any():
+        jj, ii = np.nonzero(infeasible)
+        ax.scatter(ii, jj, s=6, marker="s", facecolors="none", edgecolors="black",
+                   linewidths=0.6, gid="infeasible")
 
 
 def _onset_colorbar(cbar, data):
@@ -1184,7 +1266,7 @@ def write_figures(directory) -> list:
     import matplotlib.pyplot as plt
 
     directory = Path(directory)
-    data = read_summary(directory)
+    data = read_summary(directory, columns=_FIGURE_COLUMNS)
     keys = data["keys"]
     if not keys:
         raise SweepDataError(f"{directory / 'summary.csv'}: no swept keys (sweep.json 'keys' "

@@ -427,3 +427,31 @@ def test_onset_at_zero_reads_start_and_is_explained(tmp_path):
     np.testing.assert_allclose(mesh.get_array().filled(np.nan), [[np.nan, 0.0], [50.0, 0.0]])
     assert sorted(t.get_text() for t in fig.axes[0].texts) == ["50", "never", "start", "start"]
     assert any("from the start of the run" in t for t in _texts(fig))
+
+
+def test_large_grid_shows_at_most_nine_facets_and_says_so(tmp_path):
+    # 12 core strengths and 21 x 21 cells per panel: panels capped, cells drawn in bulk
+    cores = [round(0.6 + 0.05 * i, 2) for i in range(12)]
+    ts = [float(t) for t in range(21)]
+    vs = [round(2.5 + 0.075 * i, 3) for i in range(21)]
+    d = tmp_path / "big"
+    _write(d, "grid", [TIGHT, SPEED, CORE], list(itertools.product(ts, vs, cores)))
+    data = sp.read_summary(d)
+    fig = sp.onset_heatmap(data, TIGHT, SPEED, CORE)
+    panels = [ax for ax in fig.axes if ax.get_visible() and ax.get_label() != "<colorbar>"]
+    titles = [ax.get_title() for ax in panels if ax.get_title()]
+    assert len(titles) == 9
+    assert titles[0].startswith("core strength = 0.6") and titles[-1].startswith("core strength = 1.15")
+    assert any("9 of the 12 swept values of core strength are shown" in t for t in _texts(fig))
+    # no per-cell patches in bulk mode; never cells are one layer per panel
+    assert not [p for ax in panels for p in ax.patches if p.get_gid() == "never"]
+    assert [c for ax in panels for c in ax.collections if c.get_gid() == "never"]
+
+
+def test_read_summary_keeps_only_asked_columns(grid_dir):
+    d, _ = grid_dir
+    data = sp.read_summary(d, columns=["peak_shear_bw"])
+    kept = {k for k in data if isinstance(data[k], np.ndarray)}
+    assert kept == {"scenario", TIGHT, SPEED, CORE, "peak_shear_bw"}
+    full = sp.read_summary(d)
+    np.testing.assert_array_equal(data["peak_shear_bw"], full["peak_shear_bw"])
