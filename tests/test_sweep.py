@@ -436,6 +436,30 @@ def test_damaged_chunks_are_recomputed_and_the_summary_is_byte_identical(tmp_pat
         assert not list((out / "chunks").glob(".*.tmp")), name
 
 
+def test_damaged_chunks_are_recomputed_by_the_dask_executor_too(tmp_path, require_extra):
+    require_extra("distributed")
+    import shutil
+
+    cfg = write(tmp_path, "dmg.toml", '[run]\nduration_min = 2.0\n[sweep.grid]\n'
+                                      '"run.speed_mps" = [2.8, 3.0, 3.2]\n')
+    ref = run_sweep(cfg, chunk_size=1, results_root=tmp_path / "ref", progress=False)
+    expected = (ref / "summary.csv").read_bytes()
+    cases = _damage_cases()
+    for name in ("plausible wrong value", "truncated mid-value", "summary truncated after completion"):
+        root = tmp_path / name.replace(" ", "_")
+        d = root / ref.name
+        shutil.copytree(ref, d)
+        if "summary" not in name:
+            state = json.loads((d / "sweep.json").read_text())
+            (d / "sweep.json").write_text(json.dumps({**state, "complete": False}))
+            (d / "summary.csv").unlink()
+        cases[name](d)
+        r = cli("sweep", str(cfg), "--resume", "--executor", "dask", "--workers", "2",
+                "--no-progress", "--results", str(root), cwd=tmp_path)
+        assert r.returncode == 0 and "Traceback" not in r.stderr, (name, r.stderr)
+        assert (d / "summary.csv").read_bytes() == expected, name
+
+
 def test_large_sweeps_announce_themselves_and_huge_ones_need_yes(tmp_path, monkeypatch,
                                                                  capsys):
     from sim import sweep
