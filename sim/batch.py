@@ -53,8 +53,9 @@ _SCALAR_FIELDS = (
     "spike_onset_s", "onset_shear_bw_s", "onset_superficial_load_s", "peak_shear_N",
     "peak_shear_bw", "peak_compression_N", "peak_superficial_load", "peak_trunk_lean_deg",
     "peak_pelvic_tilt_deg", "infeasible_strides", "strides", "distance_km", "exhaustion_s",
-    "spike_censored",
+    "spike_censored", "peak_trunk_flexion_deg",
 )
+assert len(_SCALAR_FIELDS) == 15, "update n_sc in batch_kernel"
 
 
 #: Time series of :func:`run_batch_series`, in order: (name, unit, meaning). The
@@ -66,6 +67,7 @@ SERIES = (
                                     "capacity"),
     ("trunk_lean_deg", "deg", "peak trunk lateral lean"),
     ("pelvic_tilt_deg", "deg", "extra anterior pelvic tilt"),
+    ("trunk_flexion_deg", "deg", "forward trunk lean beyond the fresh posture"),
     ("speed_mps", "m/s", "running speed (0 while resting)"),
 )
 
@@ -231,7 +233,8 @@ def batch_kernel(n_tpl, tpl_speed, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_hipext, tp
     n_m = F0.shape[1]
     n_ph = tpl_m.shape[2]
     n_dof = tpl_m.shape[3]
-    n_g = out.shape[1] - 14
+    n_sc = 15                       # len(_SCALAR_FIELDS), checked at import
+    n_g = out.shape[1] - n_sc
     for s in prange(n_s):
         T = n_tpl[s]
         K = n_ck[s]
@@ -251,6 +254,7 @@ def batch_kernel(n_tpl, tpl_speed, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_hipext, tp
         o_sup = np.zeros(K)
         o_lean = np.zeros(K)
         o_tilt = np.zeros(K)
+        o_flex = np.zeros(K)
         o_infeas = np.zeros(K)
         o_strides = np.zeros(K)
         o_resid = np.zeros(K)
@@ -267,7 +271,7 @@ def batch_kernel(n_tpl, tpl_speed, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_hipext, tp
                        seg_speed[s, :n_seg[s]], brk_start[s, :n_brk[s]], brk_end[s, :n_brk[s]],
                        sc[s], state, store_at, o_time, o_dt, o_speed, o_stage, o_cap, o_pcap,
                        o_energy, o_fpeak, o_fmean, o_comp, o_shear, o_sup, o_lean, o_tilt,
-                       o_infeas, o_strides, o_resid, o_sforce, o_sdemand, o_slean, o_sshear,
+                       o_flex, o_infeas, o_strides, o_resid, o_sforce, o_sdemand, o_slean, o_sshear,
                        o_exh)
         bw = sc[s, 0] * sc[s, 21]
         t_end = o_time[n - 1] + o_dt[n - 1]
@@ -295,13 +299,14 @@ def batch_kernel(n_tpl, tpl_speed, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_hipext, tp
         out[s, 11] = dist / 1000.0
         out[s, 12] = o_exh[0]
         out[s, 13] = 1.0 if (np.isfinite(o_exh[0]) and not np.isfinite(out[s, 0])) else 0.0
+        out[s, 14] = _nanmax(o_flex, n)
         cnt = np.zeros(n_g)
         acc = np.zeros(n_g)
         for i in range(n_m):
             acc[group_of[i]] += weight[s, i] * muscle_capacity(state[i], prm[s, 0, i])
             cnt[group_of[i]] += weight[s, i]
         for g in range(n_g):
-            out[s, 14 + g] = acc[g] / cnt[g]
+            out[s, n_sc + g] = acc[g] / cnt[g]
         n_t = min(grid_s.shape[0], series.shape[1])
         if n_t > 0 and n > 0:
             k = 0
@@ -317,13 +322,14 @@ def batch_kernel(n_tpl, tpl_speed, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_hipext, tp
                 series[s, j, 1] = o_sup[k]
                 series[s, j, 2] = o_lean[k]
                 series[s, j, 3] = o_tilt[k]
-                series[s, j, 4] = o_speed[k]
+                series[s, j, 4] = o_flex[k]
+                series[s, j, 5] = o_speed[k]
                 for g in range(n_g):
                     acc[g] = 0.0
                 for i in range(n_m):
                     acc[group_of[i]] += weight[s, i] * o_cap[k, i]
                 for g in range(n_g):
-                    series[s, j, 5 + g] = acc[g] / cnt[g]
+                    series[s, j, 6 + g] = acc[g] / cnt[g]
 
 
 def _run(cfgs, grid_s):

@@ -20,6 +20,20 @@ Trunk lateral lean (hip abductor shortfall → lumbar)
     above the hip. Holding the leaned trunk costs the lumbar lateral benders a moment
     ``W_ub h_t θ`` toward the swing side, ``W_ub`` the load of the body above L5/S1.
     The lean is a variable of the load sharing with its own cost (an assumption).
+Forward trunk lean (knee-extensor fatigue → hip and back) [5]_ [6]_
+    Leaning the trunk forward by δ beyond the runner's fresh posture moves the
+    head-arms-trunk centre of mass forward by ``h δ`` and the whole-body centre of mass
+    by ``dx = h_eff sin δ``. The ground reaction is taken to act along the line from the
+    centre of pressure to the centre of mass (spring-mass model [7]_), so at height ``z``
+    its line moves forward by ``dx z / z_com``: in stance the hip-extension moment rises by
+    ``F_v dx z_hip/z_com``, the knee-extension moment falls by ``F_v dx z_knee/z_com`` and
+    the plantarflexion moment rises by ``F_v dx z_ankle/z_com`` (ratios in
+    ``body.toml [forward_lean]``). The weight of the body above L5/S1 acts further forward
+    of the disc: the lumbar extension moment rises by ``W_ub(t) d sin δ`` (``W_ub`` the
+    upper body's dynamic load, ``d`` its centre of mass height above L5/S1). A share
+    ``p`` of the lean is carried by anterior pelvic tilt (hip flexion), which steepens the
+    disc by ``p δ`` and lowers the hip extension the stride needs by as much: a tight
+    runner's deficit is taken first by that tilt, before the lumbar spine must extend.
 Knee tracking (quadriceps fatigue → hip abduction demand)
     Fatigue increases stance hip adduction (Radzak & Stickley 2020 [4]_, qualitative).
     Modelled as a gain on the stance hip abduction demand, ``1 + k (1 − c_quad)``, with
@@ -39,6 +53,12 @@ References
    lower extremities. J Biomech 32:539.
 .. [4] Radzak KN, Stickley CD (2020) Fatigue-induced hip-abductor weakness and changes in
    biomechanical risk factors for running-related injuries. J Athl Train 55(12):1270.
+.. [5] Teng HL, Powers CM (2014) Sagittal plane trunk posture influences patellofemoral
+   joint stress during running. J Orthop Sports Phys Ther 44(10):785-792.
+.. [6] Teng HL, Powers CM (2015) Influence of trunk posture on lower extremity energetics
+   during running. Med Sci Sports Exerc 47(3):625-630.
+.. [7] Blickhan R (1989) The spring-mass model for running and hopping. J Biomech
+   22(11-12):1217-1227.
 
 Examples
 --------
@@ -48,6 +68,9 @@ Examples
 12.0
 >>> knee_tracking_gain(0.8, 0.3)
 1.06
+>>> d = forward_lean_moments(0.1, 2.5, 2.5, 735.75, 0.2237, 0.96, 0.52, 0.07, 0.536, 0.25)
+>>> [round(x, 2) for x in d]        # hip flexion, knee ext., plantarflexion, lumbar ext. [N m]
+[-39.5, -21.4, 2.88, 24.65]
 """
 from __future__ import annotations
 
@@ -56,7 +79,7 @@ import math
 from .jit import kernel
 
 __all__ = ["effective_tightness_deg", "tilt_deficit_deg", "passive_hip_flexor_moment",
-           "lean_lever_hip", "knee_tracking_gain"]
+           "lean_lever_hip", "knee_tracking_gain", "forward_lean_moments"]
 
 
 @kernel
@@ -118,3 +141,36 @@ def lean_lever_hip(hat_mass_fraction, hat_com_above_hip_m):
 def knee_tracking_gain(quad_capacity, gain):
     """Multiplier on the stance hip abduction demand for quadriceps capacity ``quad_capacity``."""
     return 1.0 + gain * max(0.0, 1.0 - quad_capacity)
+
+
+@kernel
+def forward_lean_moments(sin_lean, grf_r_bw, grf_tot_bw, weight_N, lever_m, z_hip, z_knee,
+                         z_ankle, upper_fraction, trunk_lever_m):
+    """Change of the demanded net moments [N·m] when the trunk leans forward.
+
+    Parameters
+    ----------
+    sin_lean : float
+        Sine of the forward lean beyond the fresh posture (positive forward).
+    grf_r_bw, grf_tot_bw : float
+        Vertical ground reaction of the right foot and of both feet [body weights].
+    weight_N : float
+        Body weight [N].
+    lever_m : float
+        ``h_eff`` [m]: HAT mass fraction × HAT centre of mass height above the hip.
+    z_hip, z_knee, z_ankle : float
+        Joint height over centre of mass height [1] (where the ground reaction line moves).
+    upper_fraction : float
+        Mass fraction above L5/S1 [1].
+    trunk_lever_m : float
+        Its centre of mass height above L5/S1 [m].
+
+    Returns
+    -------
+    d_hip_flexion, d_knee_extension, d_plantarflexion, d_lumbar_extension : float
+        Added to the demand in the DOF sign convention of :data:`sim.gait.DOFS`.
+    """
+    dx = lever_m * sin_lean
+    f_r = grf_r_bw * weight_N
+    return (-f_r * dx * z_hip, -f_r * dx * z_knee, f_r * dx * z_ankle,
+            grf_tot_bw * weight_N * upper_fraction * trunk_lever_m * sin_lean)

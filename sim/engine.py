@@ -53,7 +53,7 @@ import math
 import numpy as np
 from numba import njit
 
-from .compensation import (effective_tightness_deg, knee_tracking_gain,
+from .compensation import (effective_tightness_deg, forward_lean_moments, knee_tracking_gain,
                            passive_hip_flexor_moment, tilt_deficit_deg)
 from .fatigue.pools import (N_STATE, energy_factor, force_factor, heavy_strain, muscle_step,
                             pool_block_step, pool_capacity, recruit, reserve_step,
@@ -77,6 +77,8 @@ SCALARS = (
     "psoas_compression_per_N", "psoas_shear_per_N", "psoas_lumbar_arm_m", "max_lean_rad",
     "max_block_s", "block_tolerance", "reuse_tolerance", "exhaustion_hold_s",
     "critical_speed_mps", "d_prime_m", "heavy_onset_mps", "heavy_gain", "heavy_power",
+    "fwd_lean_on", "fwd_lean_cost", "pelvis_share", "grf_z_hip", "grf_z_knee", "grf_z_ankle",
+    "max_fwd_lean_rad", "fwd_lean_curvature", "lateral_lean_on",
 )
 
 #: Rows of the demand (:data:`sim.gait.DOFS`) by name.
@@ -86,15 +88,31 @@ DOF = {name: k for k, name in enumerate(DOFS)}
 STAGES = ("plan", "slowed", "stretching", "jog_after_stretch", "lying_rest", "jog_final")
 
 _HIP_FLEX, _HIP_ABD = DOF["hip_flexion"], DOF["hip_abduction"]
+_KNEE_EXT, _ANKLE_PF = DOF["knee_extension"], DOF["ankle_plantarflexion"]
 _LUMB_EXT, _LUMB_BEND = DOF["lumbar_extension"], DOF["lumbar_bending"]
 
 
 @kernel
-def _solve_phase(j, tpl, tpl_m, tpl_grf_r, tpl_hipext, tpl_stance, Ai, Av, C, W, sc, kgain,
-                 limit, theta_stride, m, B, w, lam0, lam, f, theta, work):
+def _lean_demand(j, tpl, tpl_grf_r, tpl_grf_tot, sc, sin_d, m):
+    """Add the forward lean's change of the demanded moments at phase ``j`` to ``m``."""
+    dh, dk, da, dl = forward_lean_moments(sin_d, tpl_grf_r[tpl, j], tpl_grf_tot[tpl, j],
+                                          sc[0] * sc[21], sc[22], sc[44], sc[45], sc[46],
+                                          sc[20], sc[23])
+    m[_HIP_FLEX] += dh
+    m[_KNEE_EXT] += dk
+    m[_ANKLE_PF] += da
+    m[_LUMB_EXT] += dl
+
+
+@kernel
+def _solve_phase(j, tpl, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_hipext, tpl_stance, Ai, Av, C, W,
+                 sc, kgain, limit, shift, sin_d, theta_stride, m, B, w, lam0, lam, f, theta,
+                 work):
     """Build the demand of phase ``j`` and solve its load sharing.
 
-    Returns the solver status and the relative moment residual."""
+    ``shift`` [deg] is the hip extension the forward lean's pelvic tilt takes off the
+    stride, ``sin_d`` the sine of the forward lean. Returns the solver status and the
+    relative moment residual."""
     n = tpl_m.shape[1]
     half = n // 2
     mass = sc[0]
@@ -105,24 +123,78 @@ def _solve_phase(j, tpl, tpl_m, tpl_grf_r, tpl_hipext, tpl_stance, Ai, Av, C, W,
         m[_HIP_ABD] *= kgain
     # taut hip flexors: right hip at j, left hip (= right at j + n/2) for the psoas
     m_end, x0 = sc[25], sc[26]
-    mp_r = passive_hip_flexor_moment(tpl_hipext[tpl, j], limit, m_end, x0)
-    mp_l = passive_hip_flexor_moment(tpl_hipext[tpl, (j + half) % n], limit, m_end, x0)
+    mp_r = passive_hip_flexor_moment(tpl_hipext[tpl, j] - shift, limit, m_end, x0)
+    mp_l = passive_hip_flexor_moment(tpl_hipext[tpl, (j + half) % n] - shift, limit, m_end, x0)
     m[_HIP_FLEX] -= mp_r
     m[_LUMB_EXT] += (mp_r + mp_l) * sc[27] * sc[30]
-    # trunk lean in right stance; its mirror loads the right benders in left stance
+    if sin_d != 0.0:
+        _lean_demand(j, tpl, tpl_grf_r, tpl_grf_tot, sc, sin_d, m)
+    # trunk lateral lean in right stance; its mirror loads the right benders in left stance
     grf = tpl_grf_r[tpl, j]
-    B[_HIP_ABD, 0] = grf * mass * g * sc[22]
-    B[_LUMB_BEND, 0] = grf * mass * sc[20] * g * sc[23]
+    on = sc[49]
+    B[_HIP_ABD, 0] = grf * mass * g * sc[22] * on
+    B[_LUMB_BEND, 0] = grf * mass * sc[20] * g * sc[23] * on
     if j >= half:
         jm = j - half
-        m[_LUMB_BEND] += tpl_grf_r[tpl, jm] * mass * sc[20] * g * sc[23] * theta_stride[jm]
+        m[_LUMB_BEND] += tpl_grf_r[tpl, jm] * mass * sc[20] * g * sc[23] * theta_stride[jm] * on
     status, _, resid = solve_sharing_columns(Ai, Av, C, W, B, w, m, lam0, f, theta, lam, work)
     return status, resid
 
 
 @kernel
+def _lean_gradient(j, tpl, tpl_grf_r, tpl_grf_tot, tpl_hipext, sc, limit, shift, cos_d, lam,
+                   dm):
+    """Rate of change of phase ``j``'s effort with the forward lean [1/rad].
+
+    By the envelope theorem the optimal effort changes with the demand as the multipliers
+    ``lam`` [1/(N m)]: the rate is ``lam . dm/d(lean)``, with ``dm`` the lean's moments
+    (:func:`sim.compensation.forward_lean_moments`, linear in the sine) and the change of
+    the passive hip-flexor moments as the pelvic tilt takes hip extension off the stride."""
+    n = tpl_hipext.shape[1]
+    for d in range(dm.shape[0]):
+        dm[d] = 0.0
+    _lean_demand(j, tpl, tpl_grf_r, tpl_grf_tot, sc, cos_d, dm)
+    m_end, x0 = sc[25], sc[26]
+    rate = sc[43] * 180.0 / math.pi / x0          # d(exponent)/d(lean), below the limit
+    d_r = 0.0
+    d_l = 0.0
+    if tpl_hipext[tpl, j] - shift < limit:
+        d_r = -rate * passive_hip_flexor_moment(tpl_hipext[tpl, j] - shift, limit, m_end, x0)
+    jl = (j + n // 2) % n
+    if tpl_hipext[tpl, jl] - shift < limit:
+        d_l = -rate * passive_hip_flexor_moment(tpl_hipext[tpl, jl] - shift, limit, m_end, x0)
+    dm[_HIP_FLEX] -= d_r
+    dm[_LUMB_EXT] += (d_r + d_l) * sc[27] * sc[30]
+    out = 0.0
+    for d in range(dm.shape[0]):
+        out += lam[d] * dm[d]
+    return out
+
+
+@kernel
+def lean_update(lean, rel_rate, anchor, cost, curvature, max_lean):
+    """Next forward lean [rad] after a stride solved at ``lean``.
+
+    The posture minimises ``ln E(lean) - anchor lean + cost lean^2`` (E the stride's
+    effort): a lean multiplies the effort of the stride by ``exp(cost lean^2)`` (leaning
+    costs a share of what running costs, as measured by Carson et al. 2024), and
+    ``anchor`` (the relative rate at the first stride) makes the fresh posture the
+    optimum. One damped Newton step, at most 1 deg, within ``[-max_lean / 2, max_lean]``.
+
+    Examples
+    --------
+    >>> round(lean_update(0.0, -0.05, 0.0, 0.0, 8.0, 0.35), 5)   # effort falls with lean
+    0.00625
+    """
+    step = (rel_rate - anchor + 2.0 * cost * lean) / (2.0 * cost + curvature)
+    lim = math.pi / 180.0
+    step = min(max(step, -lim), lim)
+    return min(max(lean - step, -0.5 * max_lean), max_lean)
+
+
+@kernel
 def _spine_phase(j, tpl, F, tpl_grf_tot, tpl_hipext, leg_spine, col_comp, col_shear, sc,
-                 limit, tilt_deg, f_tmp):
+                 limit, shift, tilt_deg, f_tmp):
     """L5/S1 compression and anterior shear [N] at phase ``j`` of a solved stride ``F``.
 
     ``leg_spine`` marks leg muscles that reach the spine (psoas): the left leg's (the same
@@ -135,8 +207,8 @@ def _spine_phase(j, tpl, F, tpl_grf_tot, tpl_hipext, leg_spine, col_comp, col_sh
         if leg_spine[c]:
             f_tmp[c] += F[j2, c]
     m_end, x0 = sc[25], sc[26]
-    t_ps = (passive_hip_flexor_moment(tpl_hipext[tpl, j], limit, m_end, x0)
-            + passive_hip_flexor_moment(tpl_hipext[tpl, j2], limit, m_end, x0)) * sc[27]
+    t_ps = (passive_hip_flexor_moment(tpl_hipext[tpl, j] - shift, limit, m_end, x0)
+            + passive_hip_flexor_moment(tpl_hipext[tpl, j2] - shift, limit, m_end, x0)) * sc[27]
     w_ub = sc[0] * sc[20] * sc[21] * tpl_grf_tot[tpl, j]
     incl = sc[24] + tilt_deg * math.pi / 180.0
     return l5s1_loads(f_tmp, col_comp, col_shear, w_ub, incl, t_ps, sc[28], sc[29])
@@ -277,7 +349,7 @@ def _next_event(t, t_end, arr):
 
 @kernel
 def _stride_metrics(tpl, Fs, Th, Tilt, tpl_grf_tot, tpl_hipext, leg_spine, col_comp,
-                    col_shear, sup_col, sup_F0, sc, limit, f_tmp, shear_out):
+                    col_shear, sup_col, sup_F0, sc, limit, shift, f_tmp, shear_out):
     """Peak compression [N], anterior shear [N], superficial load [1] and lean [rad] of a stride."""
     n_ph = Fs.shape[0]
     pk_c = -np.inf
@@ -286,7 +358,7 @@ def _stride_metrics(tpl, Fs, Th, Tilt, tpl_grf_tot, tpl_hipext, leg_spine, col_c
     pk_lean = 0.0
     for j in range(n_ph):
         comp, shear = _spine_phase(j, tpl, Fs, tpl_grf_tot, tpl_hipext, leg_spine, col_comp,
-                                   col_shear, sc, limit, Tilt[j], f_tmp)
+                                   col_shear, sc, limit, shift, Tilt[j], f_tmp)
         shear_out[j] = shear
         pk_c = max(pk_c, comp)
         pk_s = max(pk_s, shear)
@@ -316,7 +388,7 @@ def run_kernel(tpl_speed, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_hipext, tpl_stance,
                col_comp, col_shear, col_rho, seg_end, seg_speed, brk_start, brk_end, sc, state,
                store_at,
                o_time, o_dt, o_speed, o_stage, o_cap, o_pcap, o_energy, o_fpeak, o_fmean,
-               o_comp, o_shear, o_sup, o_lean, o_tilt, o_infeas, o_strides, o_resid,
+               o_comp, o_shear, o_sup, o_lean, o_tilt, o_flex, o_infeas, o_strides, o_resid,
                o_sforce, o_sdemand, o_slean, o_sshear, o_exh):
     """Run one scenario; returns the number of checkpoints written.
 
@@ -359,7 +431,9 @@ def run_kernel(tpl_speed, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_hipext, tpl_stance,
         Slot in the within-stride outputs for each checkpoint, or -1.
     o_* : ndarray
         Outputs, first axis the checkpoint (see :mod:`sim.simulation`); ``o_exh`` (1,)
-        receives the exhaustion time [s], NaN if the runner was not exhausted.
+        receives the exhaustion time [s], NaN if the runner was not exhausted; ``o_flex``
+        the forward trunk lean beyond the fresh posture [deg] (mean over the checkpoint's
+        solved strides).
 
     Returns
     -------
@@ -399,6 +473,7 @@ def run_kernel(tpl_speed, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_hipext, tpl_stance,
     last_s = np.nan
     last_sup = np.nan
     last_lean = np.nan
+    last_flex = 0.0
     kgain = 1.0
     bad = False
     f_tmp = np.zeros(n_col)
@@ -432,6 +507,17 @@ def run_kernel(tpl_speed, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_hipext, tpl_stance,
     cap_prev = np.zeros(n_m)
     bad_start = np.nan      # start of the current stretch of strides the muscles cannot make
     exhausted = False
+    # forward trunk lean: one posture per solved stride, updated from the multipliers
+    fwd_on = sc[41] > 0.5
+    lean_f = 0.0            # beyond the fresh posture [rad]
+    lean_anchor = np.nan    # relative effort rate of the first feasible stride [1/rad]
+    lean_solved = np.nan    # block mode: the lean the last solved stride was solved at
+    lean_E = 0.0
+    lean_G = 0.0
+    shift = 0.0
+    sin_d = 0.0
+    cos_d = 1.0
+    dm = np.zeros(n_dof)
     o_exh[0] = np.nan
     while t < duration - 1e-9 and k < n_ck_max:
         resting = in_interval(t, brk_start, brk_end) or stage == 2 or stage == 4
@@ -469,6 +555,7 @@ def run_kernel(tpl_speed, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_hipext, tpl_stance,
             o_sup[k] = np.nan
             o_lean[k] = np.nan
             o_tilt[k] = np.nan
+            o_flex[k] = np.nan
             o_strides[k] = 0.0
             o_infeas[k] = 0.0
             o_resid[k] = 0.0
@@ -488,16 +575,13 @@ def run_kernel(tpl_speed, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_hipext, tpl_stance,
             # extra anterior pelvic tilt: the stride's largest hip-extension deficit, held
             # as a posture over the stride (pelvic tilt varies by only a few degrees within
             # a running stride; the between-runner difference is the posture, Schache 2000)
-            tilt = 0.0
-            for j in range(n_ph):
-                tilt = max(tilt, tilt_deficit_deg(tpl_hipext[tpl, j], sc[4], tight))
-            for j in range(n_ph):
-                Tilt[j] = tilt
-            # per-window accumulators (block mode: the one representative stride)
+            # A forward lean carried by the pelvis (share sc[43]) tilts it by that much more
+            # and takes as much hip extension off the stride.
             acc_c = 0.0
             acc_s = 0.0
             acc_sup = 0.0
             acc_lean = 0.0
+            acc_flex = 0.0
             n_str = 0.0
             n_bad = 0.0
             stored = False
@@ -517,7 +601,7 @@ def run_kernel(tpl_speed, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_hipext, tpl_stance,
                         change = max(change, abs(C[c] / C_solved[c] - 1.0))
                     elif C[c] > 0.0:
                         change = np.inf
-                reuse = change <= sc[34]
+                reuse = change <= sc[34] and abs(lean_f - lean_solved) < 1e-4
             while True:
                 j = phase_pos
                 if resolved:
@@ -529,17 +613,38 @@ def run_kernel(tpl_speed, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_hipext, tpl_stance,
                             kq += quad_w[i] * cap[i]
                         kgain = knee_tracking_gain(kq, sc[15])
                         bad = False
+                        sin_d = math.sin(lean_f)
+                        cos_d = math.cos(lean_f)
+                        shift = sc[43] * lean_f * 180.0 / math.pi
+                        tilt = 0.0
+                        for jj in range(n_ph):
+                            tilt = max(tilt, tilt_deficit_deg(tpl_hipext[tpl, jj] - shift,
+                                                              sc[4], tight))
+                        for jj in range(n_ph):
+                            Tilt[jj] = tilt + shift
+                        lean_E = 0.0
+                        lean_G = 0.0
                 if not reuse:
                     # warm start: this phase in the previous stride, else the previous phase
                     jw = j if lam_seen[j] else (j - 1) % n_ph
-                    st, resid = _solve_phase(j, tpl, tpl_m, tpl_grf_r, tpl_hipext, tpl_stance,
-                                             Ai, Av, C, W, sc, kgain, limit, Th, m, B, w,
-                                             Lam[jw], Lam[j], f, theta, work)
+                    st, resid = _solve_phase(j, tpl, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_hipext,
+                                             tpl_stance, Ai, Av, C, W, sc, kgain, limit, shift,
+                                             sin_d, Th, m, B, w, Lam[jw], Lam[j], f, theta,
+                                             work)
                     lam_seen[j] = True
                     if st != STATUS_OK or abs(theta[0]) > sc[31]:
                         bad = True
                     else:
                         worst = max(worst, resid)
+                        if fwd_on:
+                            e = w[0] * theta[0] * theta[0]
+                            for c in range(n_col):
+                                if W[c] > 0.0:
+                                    e += (f[c] / W[c]) ** 2
+                            lean_E += e
+                            lean_G += _lean_gradient(j, tpl, tpl_grf_r, tpl_grf_tot,
+                                                     tpl_hipext, sc, limit, shift, cos_d,
+                                                     Lam[j], dm)
                     Th[j] = theta[0]
                     for c in range(n_col):
                         Fs[j, c] = f[c]
@@ -547,6 +652,8 @@ def run_kernel(tpl_speed, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_hipext, tpl_stance,
                     Dem[j, d] = tpl_m[tpl, j, d]
                 if tpl_stance[tpl, j] > 0.5:
                     Dem[j, _HIP_ABD] *= kgain
+                if sin_d != 0.0:
+                    _lean_demand(j, tpl, tpl_grf_r, tpl_grf_tot, sc, sin_d, Dem[j])
                 if resolved:
                     _step_muscles(state, prm[tpl], F0, col_muscle, col_side, f, dtp, ustate)
                     t_loc += dtp
@@ -555,11 +662,19 @@ def run_kernel(tpl_speed, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_hipext, tpl_stance,
                     # a stride is complete
                     pk_c, pk_s, pk_sup, pk_lean = _stride_metrics(
                         tpl, Fs, Th, Tilt, tpl_grf_tot, tpl_hipext, leg_spine, col_comp,
-                        col_shear, sup_col, sup_F0, sc, limit, f_tmp, Shear)
+                        col_shear, sup_col, sup_F0, sc, limit, shift, f_tmp, Shear)
                     acc_c += pk_c
                     acc_s += pk_s
                     acc_sup += pk_sup
                     acc_lean += pk_lean
+                    acc_flex += lean_f
+                    # the next stride's posture (a reused stride keeps its lean)
+                    if fwd_on and not reuse and not bad and lean_E > 0.0:
+                        rel = lean_G / lean_E
+                        if np.isnan(lean_anchor):
+                            lean_anchor = rel      # the fresh posture is the optimum
+                        lean_solved = lean_f
+                        lean_f = lean_update(lean_f, rel, lean_anchor, sc[42], sc[48], sc[47])
                     n_str += 1.0
                     if bad:
                         n_bad += 1.0
@@ -604,12 +719,15 @@ def run_kernel(tpl_speed, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_hipext, tpl_stance,
             if n_str == 0.0:
                 # window shorter than a stride: report the last complete stride
                 acc_c, acc_s, acc_sup, acc_lean, n_str = last_c, last_s, last_sup, last_lean, 1.0
+                acc_flex = last_flex
             last_c, last_s, last_sup, last_lean = (acc_c / n_str, acc_s / n_str,
                                                    acc_sup / n_str, acc_lean / n_str)
+            last_flex = acc_flex / n_str
             o_comp[k] = last_c
             o_shear[k] = last_s
             o_sup[k] = last_sup
             o_lean[k] = last_lean * 180.0 / math.pi
+            o_flex[k] = last_flex * 180.0 / math.pi
             o_tilt[k] = 0.0
             for j in range(n_ph):
                 o_tilt[k] = max(o_tilt[k], Tilt[j])

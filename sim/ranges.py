@@ -17,16 +17,20 @@ l5s1_compression_N     [0, inf), finite [N]        while resting
 l5s1_shear_N, shear_bw finite [N], [BW]            while resting
 superficial_load_index [0, 1] (force / fresh F0)   while resting
 trunk_lean_deg         [0, max_lean_deg] [deg]     while resting
-pelvic_tilt_deg        [0, 90] [deg]               while resting
+trunk_flexion_deg      [-fwd_max / 2, fwd_max]     while resting
+                       [deg]
+pelvic_tilt_deg        [-fwd_max / 2, 90] [deg]    while resting
 speed_mps              [0, 5] [m/s] (0 = resting)  no
 strides                [0, inf) [1]                no
 infeasible_strides     [0, strides] [1]            no
 moment_residual        [0, inf), finite [1]        no
 ====================== =========================== ==================================
 
-``max_lean_deg`` is the largest compensatory lean (``sim/data/body.toml``); a stride
-that would need more is infeasible, and a minute of mostly infeasible strides ends the
-run in exhaustion.
+``max_lean_deg`` is the largest compensatory lateral lean (``sim/data/body.toml``); a
+stride that would need more is infeasible, and a minute of mostly infeasible strides ends
+the run in exhaustion. ``fwd_max`` is the largest forward lean beyond the fresh posture
+(``body.toml [forward_lean] max_lean_deg``); the posture is held within it. The pelvic
+tilt can be negative (posterior) only when the runner leans back from the fresh posture.
 
 Examples
 --------
@@ -43,7 +47,8 @@ from . import params
 __all__ = ["RANGES", "violations"]
 
 #: quantity -> (low, high, NaN allowed while resting). High may name a per-run bound:
-#: "F0" (each muscle's fresh maximum force), "max_lean" or "strides".
+#: "F0" (each muscle's fresh maximum force), "max_lean", "fwd_max" or "strides"; low may
+#: be "-fwd_max/2".
 RANGES = {
     "capacity": (0.0, 1.0, False),
     "pool_capacity": (0.0, 1.0, False),
@@ -55,7 +60,8 @@ RANGES = {
     "shear_bw": (-np.inf, np.inf, True),
     "superficial_load_index": (0.0, 1.0, True),
     "trunk_lean_deg": (0.0, "max_lean", True),
-    "pelvic_tilt_deg": (0.0, 90.0, True),
+    "trunk_flexion_deg": ("-fwd_max/2", "fwd_max", True),
+    "pelvic_tilt_deg": ("-fwd_max/2", 90.0, True),
     "speed_mps": (0.0, 5.0, False),
     "strides": (0.0, np.inf, False),
     "infeasible_strides": (0.0, "strides", False),
@@ -77,7 +83,9 @@ def violations(res, tol: float = 1e-9) -> list[str]:
     list of str
         One line per offending quantity: name, worst value, range.
     """
-    max_lean = params.load("body")["lean"]["max_lean_deg"]
+    body = params.load("body")
+    max_lean = body["lean"]["max_lean_deg"]
+    fwd_max = body["forward_lean"]["max_lean_deg"]
     resting = np.asarray(res.speed_mps) == 0.0
     out = []
     for name, (lo, hi, nan_ok) in RANGES.items():
@@ -88,10 +96,14 @@ def violations(res, tol: float = 1e-9) -> list[str]:
             hi_v = np.asarray(build_inputs(res.config).F0, dtype=float)
         elif hi == "max_lean":
             hi_v = max_lean
+        elif hi == "fwd_max":
+            hi_v = fwd_max
         elif hi == "strides":
             hi_v = np.asarray(res.strides, dtype=float)
         else:
             hi_v = hi
+        if lo == "-fwd_max/2":
+            lo = -0.5 * fwd_max
         nan = np.isnan(x)
         if nan.any():
             rows = nan if x.ndim == 1 else nan.reshape(x.shape[0], -1).any(axis=1)

@@ -33,6 +33,10 @@ rest-break edges and the end of a policy stop), or a rest interval.
      the hip flexion moment, and the passive psoas tension of both hips (the left hip is
      the right hip half a stride on) adds a lumbar flexion moment that the extensors
      must resist;
+   * forward trunk lean ``d`` beyond the fresh posture (``sin d`` times the stance
+     ground reaction's shift at hip, knee and ankle height, and the upper body's weight
+     moment at L5/S1; :mod:`sim.compensation`); its pelvic share ``p d`` takes hip
+     extension off the stride (less passive hip-flexor tension) and tilts the disc;
    * trunk lean column (right stance): ``GRF_r m g h_eff`` of hip abduction relief and
      ``GRF_r m_ub g h_t`` of lumbar bending per radian; half a stride later (left
      stance) the mirror image of that lean loads the lumbar benders toward the right.
@@ -46,6 +50,10 @@ rest-break edges and the end of a policy stop), or a rest interval.
    the sacral slope plus the held extra anterior pelvic tilt (the stride's largest
    hip-extension deficit), muscle tensions times their line-of-action factors (the left
    psoas is the right one half a stride on) and the passive psoas tension of both hips.
+   After each solved stride the forward lean takes one damped Newton step on
+   ``ln E + cost d^2 - anchor d`` (:func:`sim.engine.lean_update`); the rate of the
+   stride's effort ``E`` is the phases' SciPy multipliers times the demand's change with
+   the lean (central difference of the demand).
 5. Fatigue: each muscle's right (or only) column over the stride is split between the
    pools by the size principle; each pool advances over the whole block with its
    stride-mean force target and the recovery rate ``R (f_rest r + 1 - f_rest)``,
@@ -90,7 +98,7 @@ import math
 
 import numpy as np
 
-from .engine import DOF, SCALARS
+from .engine import DOF, SCALARS, lean_update
 from .fatigue.pools import fresh_state
 from .fatigue.reference import (energy_factor, energy_step, ischaemia_step, occlusion,
                                 simulate_muscle_states, slow_step, step_3ccr)
@@ -102,6 +110,8 @@ __all__ = ["reference_run"]
 _HIP_FLEX = DOF["hip_flexion"]
 _HIP_ABD = DOF["hip_abduction"]
 _LUMB_EXT = DOF["lumbar_extension"]
+_KNEE_EXT = DOF["knee_extension"]
+_ANKLE_PF = DOF["ankle_plantarflexion"]
 _LUMB_BEND = DOF["lumbar_bending"]
 
 
@@ -153,7 +163,7 @@ def _activation(force_target, g):
 # ----------------------------------------------------------------------------------------
 # one stride
 # ----------------------------------------------------------------------------------------
-def _stride_demand(inp, p, tpl, kgain, limit_deg):
+def _stride_demand(inp, p, tpl, kgain, limit_deg, lean=0.0):
     """Demand of every phase sample of one stride.
 
     Parameters
@@ -167,6 +177,8 @@ def _stride_demand(inp, p, tpl, kgain, limit_deg):
         Knee-tracking gain on the stance hip abduction demand [1].
     limit_deg : float
         Hip extension the hip flexors allow [deg].
+    lean : float
+        Forward trunk lean beyond the fresh posture [rad].
 
     Returns
     -------
@@ -182,17 +194,28 @@ def _stride_demand(inp, p, tpl, kgain, limit_deg):
     n = inp.tpl_m.shape[1]
     demand = inp.tpl_m[tpl].copy()
     demand[inp.tpl_stance[tpl] > 0.5, _HIP_ABD] *= kgain
-    mp = _passive_moment(inp.tpl_hipext[tpl], limit_deg, p["passive_moment_at_limit_Nm"],
+    shift = p["pelvis_share"] * math.degrees(lean)
+    mp = _passive_moment(inp.tpl_hipext[tpl] - shift, limit_deg, p["passive_moment_at_limit_Nm"],
                          p["passive_angle_constant_deg"])
     mp_left = np.roll(mp, -(n // 2))
+    if lean != 0.0:
+        weight = p["mass_kg"] * p["g"]
+        dx = p["lean_lever_hip_m"] * math.sin(lean)
+        f_r = inp.tpl_grf_r[tpl] * weight
+        demand[:, _HIP_FLEX] -= f_r * dx * p["grf_z_hip"]
+        demand[:, _KNEE_EXT] -= f_r * dx * p["grf_z_knee"]
+        demand[:, _ANKLE_PF] += f_r * dx * p["grf_z_ankle"]
+        demand[:, _LUMB_EXT] += (inp.tpl_grf_tot[tpl] * weight * p["upper_fraction"]
+                                 * p["trunk_com_above_l5s1_m"] * math.sin(lean))
     M = demand.copy()
     M[:, _HIP_FLEX] -= mp
     M[:, _LUMB_EXT] += (mp + mp_left) * p["psoas_tension_per_Nm"] * p["psoas_lumbar_arm_m"]
     grf = inp.tpl_grf_r[tpl]
     B = np.zeros(M.shape + (1,))
-    B[:, _HIP_ABD, 0] = grf * p["mass_kg"] * p["g"] * p["lean_lever_hip_m"]
+    on = p["lateral_lean_on"]
+    B[:, _HIP_ABD, 0] = grf * p["mass_kg"] * p["g"] * p["lean_lever_hip_m"] * on
     B[:, _LUMB_BEND, 0] = (grf * p["mass_kg"] * p["upper_fraction"] * p["g"]
-                           * p["trunk_com_above_l5s1_m"])
+                           * p["trunk_com_above_l5s1_m"] * on)
     return M, B, demand, mp
 
 
@@ -223,7 +246,7 @@ def _polish(K, rhs, v, lb, ub, n_bounded, atol=1e-9):
         g = K.T @ mu - 2.0 * x        # > 0 at a lower bound: the objective wants it higher
         wrong = (lo & (g > 1e-10)) | (hi & (g < -1e-10))
         if not wrong.any():
-            return np.clip(x, lb, ub)
+            return np.clip(x, lb, ub), mu
         i = int(np.argmax(np.where(wrong, np.abs(g), 0.0)))
         lo[i] = hi[i] = False
     return None
@@ -252,6 +275,9 @@ def _share(A, C, W, m, B, w):
         :data:`sim.sharing.STATUS_OK`, ``STATUS_INFEASIBLE`` or ``STATUS_MAX_ITER``.
     residual : float
         Relative moment residual ``|A f + B theta - m| / |m|``.
+    lam : ndarray (n_dof,) or None
+        Rate of the optimal effort with the demand ``m`` [1/(N m)] (the multipliers of the
+        polished active set; None when the phase is infeasible or was not polished).
     """
     from scipy.optimize import lsq_linear
 
@@ -269,9 +295,12 @@ def _share(A, C, W, m, B, w):
                    np.concatenate([np.zeros(na + w.size), math.sqrt(rho) * rhs]),
                    bounds=(lb, ub), method="bvls", tol=1e-15).x
     v = np.clip(v, lb, ub)
+    lam = None
     if feasible:
         exact = _polish(K, rhs, v, lb, ub, na)
-        v = v if exact is None else exact
+        if exact is not None:
+            v, mu = exact
+            lam = mu / m_norm
     f = np.zeros(A.shape[1])
     f[act] = v[:na] * W[act]
     theta = v[na:] / np.sqrt(w)
@@ -280,7 +309,7 @@ def _share(A, C, W, m, B, w):
         status = STATUS_INFEASIBLE
     else:
         status = STATUS_OK if residual <= 1e-6 else STATUS_MAX_ITER
-    return f, float(theta[0]), status, residual
+    return f, float(theta[0]), status, residual, lam
 
 
 def _solve_stride(A, C, W, M, B, w, max_lean_rad):
@@ -300,23 +329,54 @@ def _solve_stride(A, C, W, M, B, w, max_lean_rad):
         Some phase was infeasible or leaned beyond ``max_lean_rad``.
     resid : float
         Largest relative moment residual of the other (feasible) phases [1].
+    E : float
+        Effort of the feasible phases, summed [1].
+    Lam : ndarray (n_phase, n_dof)
+        Multipliers per phase (NaN where not available).
     """
     n = M.shape[0]
     half = n // 2
     F = np.zeros((n, A.shape[1]))
     theta = np.zeros(n)
+    Lam = np.zeros_like(M)
     bad = False
     resid = 0.0
+    E = 0.0
     for j in range(n):
         m = M[j].copy()
         if j >= half:
             m[_LUMB_BEND] += B[j - half, _LUMB_BEND, 0] * theta[j - half]
-        F[j], theta[j], status, residual = _share(A, C, W, m, B[j], w)
+        F[j], theta[j], status, residual, lam = _share(A, C, W, m, B[j], w)
+        Lam[j] = np.nan if lam is None else lam
         if status != STATUS_OK or abs(theta[j]) > max_lean_rad:
             bad = True
         else:
             resid = max(resid, residual)
-    return F, theta, bad, resid
+            E += _phase_effort(F[j], W, theta[j], w)
+    return F, theta, bad, resid, E, Lam
+
+
+def _phase_effort(f, W, theta, w):
+    """The load-sharing objective of one solved phase [1]."""
+    use = W > 0.0
+    return float(np.sum((f[use] / W[use]) ** 2) + w[0] * theta * theta)
+
+
+def _lean_rate(inp, p, tpl, kgain, limit, lean, Lam, eps=1e-6):
+    """Rate of the stride's effort with the forward lean [1/rad]: the multipliers times a
+    central difference of the demand (the mirrored lateral lean is the same on both sides,
+    so it cancels)."""
+    Mp = _stride_demand(inp, p, tpl, kgain, limit, lean + eps)[0]
+    Mm = _stride_demand(inp, p, tpl, kgain, limit, lean - eps)[0]
+    ok = np.all(np.isfinite(Lam), axis=1)
+    return float(np.sum(Lam[ok] * (Mp[ok] - Mm[ok]))) / (2.0 * eps)
+
+
+def _tilt(inp, p, tpl, limit, lean):
+    """Held extra anterior pelvic tilt [deg]: the pelvis's share of the forward lean plus
+    the stride's largest hip-extension deficit left after it."""
+    shift = p["pelvis_share"] * math.degrees(lean)
+    return shift + max(0.0, float(np.max(inp.tpl_hipext[tpl] - shift - limit)))
 
 
 def _spine_loads(inp, p, tpl, F, tilt_deg, mp):
@@ -559,6 +619,8 @@ def reference_run(inp, mode=None, state0=None):
     last = (math.nan,) * 4                  # compression, shear, superficial, lean
     carry = None                            # resolved mode: a stride left unfinished
     bad_start, exhausted, exh = math.nan, False, math.nan
+    lean = dict(lean=0.0, anchor=math.nan, on=p["fwd_lean_on"] > 0.5)  # forward lean
+    last_flex = 0.0
     while t < duration - 1e-9 and len(rows) < n_max:
         resting = _in_break(t, inp.brk_start, inp.brk_end) or stage in (2, 4)
         t_next = min(t + (p["block_s"] if resolved else next_block), duration,
@@ -580,7 +642,8 @@ def reference_run(inp, mode=None, state0=None):
         if resting:
             state = _rest_step(state, inp.prm[0], dt)
             row.update(speed=0.0, comp=math.nan, shear=math.nan, sup=math.nan,
-                       lean=math.nan, tilt=math.nan, infeas=0.0, strides=0.0, resid=0.0)
+                       lean=math.nan, tilt=math.nan, flex=math.nan, infeas=0.0, strides=0.0,
+                       resid=0.0)
             run_start = math.nan
             bad_start = math.nan
             carry = None
@@ -589,31 +652,37 @@ def reference_run(inp, mode=None, state0=None):
             stride_s = inp.tpl_stride_s[tpl]
             tight = _tightness(t, p, applied_stretch)
             limit = p["rom_deg"] - tight
-            # held extra anterior pelvic tilt: the stride's largest hip-extension deficit
-            tilt = max(0.0, float(np.max(inp.tpl_hipext[tpl] - limit)))
             if resolved:
                 strides, state, carry, resid = _resolved_window(
-                    inp, p, tpl, limit, tilt, state, right_col, w, t, t_next, carry)
+                    inp, p, tpl, limit, lean, state, right_col, w, t, t_next, carry)
+                tilt = carry["tilt"]
             else:
                 C = inp.F0[inp.col_muscle] * cap[inp.col_muscle]
                 # the last solved stride still holds if nothing it depends on moved by more
                 # than the reuse tolerance (as in the engine)
                 reuse = False
-                if solved is not None and solved["tpl"] == tpl and abs(solved["limit"] - limit) < 1e-12:
+                if (solved is not None and solved["tpl"] == tpl
+                        and abs(solved["limit"] - limit) < 1e-12
+                        and abs(solved["lean"] - lean["lean"]) < 1e-4):
                     with np.errstate(divide="ignore", invalid="ignore"):
                         rel = np.where(solved["C"] > 0, np.abs(C / solved["C"] - 1.0),
                                        np.where(C > 0, np.inf, 0.0))
                     reuse = float(rel.max()) <= p["reuse_tolerance"]
                 if not reuse:
                     kgain = 1.0 + p["knee_gain"] * max(0.0, 1.0 - float(inp.quad_w @ cap))
-                    M, B, demand, mp = _stride_demand(inp, p, tpl, kgain, limit)
-                    F, theta, bad, resid = _solve_stride(inp.A, C, inp.col_rho * C, M, B, w,
-                                                         p["max_lean_rad"])
-                    comp, shear = _spine_loads(inp, p, tpl, F, tilt, mp)
-                    solved = dict(tpl=tpl, limit=limit, C=C.copy(),
+                    d = lean["lean"]
+                    M, B, demand, mp = _stride_demand(inp, p, tpl, kgain, limit, d)
+                    F, theta, bad, resid, E, Lam = _solve_stride(
+                        inp.A, C, inp.col_rho * C, M, B, w, p["max_lean_rad"])
+                    tilt_s = _tilt(inp, p, tpl, limit, d)
+                    comp, shear = _spine_loads(inp, p, tpl, F, tilt_s, mp)
+                    solved = dict(tpl=tpl, limit=limit, C=C.copy(), lean=d, tilt=tilt_s,
                                   stride=dict(F=F, theta=theta, bad=bad, comp=comp,
-                                              shear=shear, demand=demand), resid=resid)
+                                              shear=shear, demand=demand, lean=d), resid=resid)
+                    if lean["on"] and not bad and E > 0.0:
+                        _lean_step(lean, _lean_rate(inp, p, tpl, kgain, limit, d, Lam) / E, p)
                 F, resid = solved["stride"]["F"], solved["resid"]
+                tilt = solved["tilt"]
                 strides = [solved["stride"]]
                 state = _block_step(state, inp.prm[tpl], inp.F0, right_col, F, stride_s / n_ph, dt)
                 # next block: as long as capacities change by at most the tolerance
@@ -628,13 +697,14 @@ def reference_run(inp, mode=None, state0=None):
                                  s["F"][:, inp.sup_col].max() / inp.sup_F0,
                                  np.abs(s["theta"]).max()) for s in strides])
                 last = tuple(per.mean(axis=0))
+                last_flex = float(np.mean([s["lean"] for s in strides]))
                 frac_bad = float(np.mean([s["bad"] for s in strides]))
                 Fr = np.array([s["F"][:, right_col] for s in strides])
                 row.update(fpeak=Fr.max(axis=(0, 1)), fmean=Fr.mean(axis=1).mean(axis=0))
             else:                                 # window shorter than a stride
                 frac_bad = 0.0
             row.update(speed=speed, comp=last[0], shear=last[1], sup=last[2],
-                       lean=math.degrees(last[3]), tilt=tilt,
+                       lean=math.degrees(last[3]), tilt=tilt, flex=math.degrees(last_flex),
                        infeas=frac_bad * dt / stride_s, strides=dt / stride_s, resid=resid)
             # pace policies: the configured index held above its threshold
             value = row["sup"] if spike_sup else row["shear"] / bw
@@ -688,7 +758,15 @@ def reference_run(inp, mode=None, state0=None):
     return out
 
 
-def _resolved_window(inp, p, tpl, limit, tilt, state, right_col, w, t, t_next, carry):
+def _lean_step(lean, rel, p):
+    """One posture update after a feasible stride (as :func:`sim.engine.lean_update`)."""
+    if math.isnan(lean["anchor"]):
+        lean["anchor"] = rel               # the fresh posture is the optimum
+    lean["lean"] = float(lean_update(lean["lean"], rel, lean["anchor"], p["fwd_lean_cost"],
+                                     p["fwd_lean_curvature"], p["max_fwd_lean_rad"]))
+
+
+def _resolved_window(inp, p, tpl, limit, lean, state, right_col, w, t, t_next, carry):
     """Resolved mode: every phase sample of a window, each muscle stepped per phase.
 
     Capacities are re-evaluated at every phase; the knee-tracking gain once per stride.
@@ -710,26 +788,37 @@ def _resolved_window(inp, p, tpl, limit, tilt, state, right_col, w, t, t_next, c
         _, cap = _capacities(state, inp.prm[0])
         if j == 0:
             kgain = 1.0 + p["knee_gain"] * max(0.0, 1.0 - float(inp.quad_w @ cap))
+            d = lean["lean"]
             carry.update(kgain=kgain, bad=False, F=np.zeros((n_ph, inp.A.shape[1])),
-                         theta=np.zeros(n_ph))
-        M, B, demand, mp = _stride_demand(inp, p, tpl, carry["kgain"], limit)
+                         theta=np.zeros(n_ph), lean=d, tilt=_tilt(inp, p, tpl, limit, d),
+                         E=0.0, G=0.0)
+        d = carry["lean"]
+        M, B, demand, mp = _stride_demand(inp, p, tpl, carry["kgain"], limit, d)
         m = M[j].copy()
         if j >= half:
             m[_LUMB_BEND] += B[j - half, _LUMB_BEND, 0] * carry["theta"][j - half]
         C = inp.F0[inp.col_muscle] * cap[inp.col_muscle]
-        f, theta, status, residual = _share(inp.A, C, inp.col_rho * C, m, B[j], w)
+        W = inp.col_rho * C
+        f, theta, status, residual, lam = _share(inp.A, C, W, m, B[j], w)
         carry["F"][j] = f
         carry["theta"][j] = theta
         if status != STATUS_OK or abs(theta) > p["max_lean_rad"]:
             carry["bad"] = True
         else:
             resid = max(resid, residual)
+            if lean["on"] and lam is not None:
+                Lj = np.full_like(M, np.nan)
+                Lj[j] = lam
+                carry["E"] += _phase_effort(f, W, theta, w)
+                carry["G"] += _lean_rate(inp, p, tpl, carry["kgain"], limit, d, Lj)
         for i in range(state.shape[0]):
             u = f[right_col[i]] / inp.F0[i]
             state[i] = simulate_muscle_states([u], dtp, inp.prm[tpl, i], state[i])[-1]
         carry["j"] = (j + 1) % n_ph
         if carry["j"] == 0:
-            comp, shear = _spine_loads(inp, p, tpl, carry["F"], tilt, mp)
+            comp, shear = _spine_loads(inp, p, tpl, carry["F"], carry["tilt"], mp)
             strides.append(dict(F=carry["F"], theta=carry["theta"], bad=carry["bad"],
-                                comp=comp, shear=shear, demand=demand))
+                                comp=comp, shear=shear, demand=demand, lean=d))
+            if lean["on"] and not carry["bad"] and carry["E"] > 0.0:
+                _lean_step(lean, carry["G"] / carry["E"], p)
     return strides, state, carry, resid

@@ -181,6 +181,7 @@ def build_inputs(cfg) -> ScenarioInputs:
     mass_ratio = mass / scl["reference_mass"]
     psoas_arm = pf["psoas_moment_arm"] * mass_ratio ** scl["moment_arm_exponent"]
     seg = body["segments"]
+    fl = body["forward_lean"]
     values = {
         "mass_kg": mass,
         "duration_s": plan.duration_s,
@@ -221,6 +222,16 @@ def build_inputs(cfg) -> ScenarioInputs:
         "critical_speed_mps": critical_speed(cfg.runner.marathon_pace_mps),
         "d_prime_m": d_prime_m(),
         **heavy_domain(cfg.runner.marathon_pace_mps),
+        "fwd_lean_on": 1.0 if cfg.model.forward_lean else 0.0,
+        "fwd_lean_cost": (forward_lean_cost() if cfg.model.forward_lean_cost is None
+                          else cfg.model.forward_lean_cost),
+        "pelvis_share": fl["pelvis_share"],
+        "grf_z_hip": fl["grf_height_ratio_hip"],
+        "grf_z_knee": fl["grf_height_ratio_knee"],
+        "grf_z_ankle": fl["grf_height_ratio_ankle"],
+        "max_fwd_lean_rad": math.radians(fl["max_lean_deg"]),
+        "fwd_lean_curvature": fl["newton_curvature"],
+        "lateral_lean_on": 1.0 if cfg.model.lateral_lean else 0.0,
     }
     assert set(values) == set(SCALARS), set(SCALARS) ^ set(values)
     sc = np.array([values[n] for n in SCALARS], dtype=np.float64)
@@ -232,9 +243,54 @@ def build_inputs(cfg) -> ScenarioInputs:
         col_side=np.ascontiguousarray(cols.column_side),
         col_comp=np.ascontiguousarray(cols.compression_per_N),
         col_shear=np.ascontiguousarray(cols.shear_per_N),
-        col_rho=np.ascontiguousarray(cols.effort_scale),
+        col_rho=np.ascontiguousarray(effort_scale(cols, ms, cfg.model.trunk_size_power)),
         seg_end=plan.segment_end_s, seg_speed=plan.segment_speed_mps,
         brk_start=plan.break_start_s, brk_end=plan.break_end_s, sc=sc,
         muscles=names, groups={k: tuple(v) for k, v in ms.groups.items()}, dofs=DOFS,
         meta={"drain_scale": scale, "strength": strength, "column_names": cols.names},
     )
+
+
+def forward_lean_cost() -> float:
+    """Calibrated cost of a forward lean [1/rad^2] (``sim/data/forward_lean_calibration.json``,
+    written by ``experiments/calibrate_forward_lean.py``)."""
+    import json
+
+    path = params.data_path("forward_lean_calibration.json")
+    try:
+        return float(json.loads(path.read_text(encoding="utf-8"))["cost_per_rad2"])
+    except FileNotFoundError:
+        return 0.0
+
+
+#: Muscle groups whose effort weighting follows ``model.trunk_size_power``.
+TRUNK_GROUPS = ("lumbar_deep", "lumbar_superficial", "abdominals")
+
+
+def effort_scale(cols, ms, size_power: float) -> np.ndarray:
+    """Effort scale ``rho`` of each load-sharing column (effort weight = ``rho`` × capacity).
+
+    The load sharing minimises ``Σ (f_i / (rho_i C_i))^2`` (DESIGN §2.4); ``rho`` is 1 but
+    for lumped columns (their own scale, :attr:`sim.muscles.MuscleSet.effort_scale`) and
+    for the trunk muscles, whose weights are multiplied by ``(mean F0 / F0_i)^((1 - q)/2)``
+    with ``q = size_power`` (fresh reference forces, mean over the trunk columns). A fresh
+    muscle's activation then grows with its size as ``F0^q`` times its moment arm:
+
+    - ``q = 1``: the plain capacity-weighted criterion, activation proportional to size
+      (the largest back muscle, the superficial erector spinae, works hardest);
+    - ``q = 0``: size-neutral, activation set by moment arm and remaining capacity alone;
+    - ``q = 1/2``: the size dependence of Crowninshield & Brand's (1981) cubic criterion,
+      ``min Σ (f_i / C_i)^3``, whose activations go as ``(C_i (A^T λ)_i)^(1/2)``.
+
+    The choice and its evidence: ``experiments/effort_criterion.py``.
+    """
+    if not 0.0 <= size_power <= 1.0:
+        raise ValueError(f"size_power={size_power}; allowed: 0 to 1")
+    rho = np.array(cols.effort_scale, dtype=np.float64)
+    trunk = {m for g in TRUNK_GROUPS for m in ms.groups[g]}
+    names = list(ms.names)
+    idx = np.asarray(cols.column_muscle)
+    sel = np.array([names[i] in trunk for i in idx])
+    f0 = np.asarray(ms.F0, dtype=np.float64)[idx]
+    rho[sel] *= (f0[sel].mean() / f0[sel]) ** (0.5 * (1.0 - size_power))
+    return rho

@@ -178,6 +178,19 @@ SCHEMA: dict[str, dict[str, Key]] = {
                                     "3CC controller gain L", lo_open=True),
         "lean_cost": _f(100.0, 0.0, 1e6, "1/rad^2", "cost weight of trunk lateral lean (assumption)",
                         lo_open=True),
+        "trunk_size_power": _f(0.5, 0.0, 1.0, "1",
+                               "how a trunk muscle's share of the load sharing grows with its "
+                               "size: activation ~ F0^power (1: plain capacity weighting, 0: "
+                               "size-neutral, 0.5: Crowninshield & Brand's cubic criterion; "
+                               "evidence in experiments/effort_criterion.py)"),
+        "forward_lean": _b(True, "fatigued runners lean the trunk forward: the posture that "
+                           "minimises effort plus its cost, chosen once per block of strides"),
+        "forward_lean_cost": _f(None, 0.0, 1e4, "1/rad^2",
+                                "cost of a forward lean: it multiplies the stride's effort by "
+                                "exp(cost x lean^2) (default: calibrated on the lean growth of "
+                                "fatigued runners, sim/data/forward_lean_calibration.json)"),
+        "lateral_lean": _b(True, "the trunk may lean over the stance hip to relieve the hip "
+                           "abductors (a compensation variable of the load sharing)"),
         "knee_tracking_gain": _f(0.3, 0.0, 2.0, "1",
                                  "hip-abduction demand gain per unit quadriceps capacity loss "
                                  "(assumption)"),

@@ -66,8 +66,14 @@ class RunResult:
         Peak anterior shear in body weights [BW].
     superficial_load_index : ndarray (n,)
         Peak superficial erector spinae force / its fresh capacity [1].
-    trunk_lean_deg, pelvic_tilt_deg : ndarray (n,)
-        Peak trunk lateral lean and extra anterior pelvic tilt [deg] (positive anterior).
+    trunk_lean_deg : ndarray (n,)
+        Peak trunk lateral lean over the stance hip [deg].
+    trunk_flexion_deg : ndarray (n,)
+        Forward trunk lean held over the checkpoint's strides beyond the runner's fresh
+        posture [deg], positive forward (NaN while resting).
+    pelvic_tilt_deg : ndarray (n,)
+        Extra anterior pelvic tilt beyond the flexible runner's fresh posture [deg]: the
+        hip-flexor tightness deficit and the pelvis's share of the forward lean.
     infeasible_strides : ndarray (n,)
         Strides in the checkpoint whose moments could not be met: the strides run times the
         fraction of the solved strides that failed. Fractional, because in block mode one
@@ -130,6 +136,7 @@ class RunResult:
     shear_bw: np.ndarray
     superficial_load_index: np.ndarray
     trunk_lean_deg: np.ndarray
+    trunk_flexion_deg: np.ndarray
     pelvic_tilt_deg: np.ndarray
     infeasible_strides: np.ndarray
     moment_residual: np.ndarray
@@ -214,6 +221,7 @@ class RunResult:
             "peak_compression_N": peak(self.l5s1_compression_N),
             "peak_superficial_load": peak(self.superficial_load_index),
             "peak_trunk_lean_deg": peak(self.trunk_lean_deg),
+            "peak_trunk_flexion_deg": peak(self.trunk_flexion_deg),
             "peak_pelvic_tilt_deg": peak(self.pelvic_tilt_deg),
             # plain left-to-right sums, as in the batch kernel (identical results)
             "infeasible_strides": _seqsum(self.infeasible_strides),
@@ -246,7 +254,7 @@ def run_inputs(inp, store=True):
         pcap=np.zeros((n_ck, n_m, 2)), energy=np.zeros((n_ck, n_m, 2)),
         fpeak=np.zeros((n_ck, n_m)), fmean=np.zeros((n_ck, n_m)), comp=np.zeros(n_ck),
         shear=np.zeros(n_ck), sup=np.zeros(n_ck), lean=np.zeros(n_ck), tilt=np.zeros(n_ck),
-        infeas=np.zeros(n_ck), strides=np.zeros(n_ck), resid=np.zeros(n_ck),
+        flex=np.zeros(n_ck), infeas=np.zeros(n_ck), strides=np.zeros(n_ck), resid=np.zeros(n_ck),
         sforce=np.zeros((n_keep, n_ph, n_m)), sdemand=np.zeros((n_keep, n_ph, n_dof)),
         slean=np.zeros((n_keep, n_ph)), sshear=np.zeros((n_keep, n_ph)), exh=np.zeros(1),
     )
@@ -255,7 +263,7 @@ def run_inputs(inp, store=True):
     n = run_kernel(*inp.kernel_args(), state, store_at, out["time"], out["dt"], out["speed"],
                    out["stage"], out["cap"], out["pcap"], out["energy"], out["fpeak"],
                    out["fmean"], out["comp"], out["shear"], out["sup"], out["lean"], out["tilt"],
-                   out["infeas"], out["strides"], out["resid"], out["sforce"], out["sdemand"], out["slean"],
+                   out["flex"], out["infeas"], out["strides"], out["resid"], out["sforce"], out["sdemand"], out["slean"],
                    out["sshear"], out["exh"])
     return n, out, state
 
@@ -351,6 +359,7 @@ def _package(cfg, inp, n, out, state, timings) -> RunResult:
         peak_force_N=out["fpeak"][s], mean_force_N=out["fmean"][s],
         l5s1_compression_N=out["comp"][s], l5s1_shear_N=out["shear"][s], shear_bw=shear_bw,
         superficial_load_index=sup, trunk_lean_deg=out["lean"][s],
+        trunk_flexion_deg=out["flex"][s],
         pelvic_tilt_deg=out["tilt"][s], infeasible_strides=out["infeas"][s],
         moment_residual=out["resid"][s],
         strides=out["strides"][s], spike_onset_s=onsets[cfg.spike.index], spike_onsets=onsets,

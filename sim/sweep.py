@@ -44,7 +44,7 @@ dimensions scenario × time × series), ``time_min`` (time) [min], ``series_name
 ``_dims`` (JSON text mapping each array to its dimension names, as in :mod:`sim.io`).
 The series, in order: peak L5/S1 anterior shear ``shear_bw`` [BW], superficial load
 index ``superficial_load_index`` [1], trunk lean ``trunk_lean_deg`` [deg], extra pelvic
-tilt ``pelvic_tilt_deg`` [deg], speed ``speed_mps`` [m/s], then ``capacity_<group>``
+tilt ``pelvic_tilt_deg`` [deg], forward trunk lean ``trunk_flexion_deg`` [deg], speed ``speed_mps`` [m/s], then ``capacity_<group>``
 [fraction of fresh] of each muscle group (mean over its muscles) in the order of the
 ``end_capacity_*`` columns (:data:`sim.batch.SERIES`). The file is an uncompressed zip
 streamed from the chunk files, so memory stays bounded by one chunk in the kernel and a
@@ -792,7 +792,8 @@ _OUTPUT_LABELS = {
     "peak_shear_bw": "peak anterior shear [BW]", "peak_shear_N": "peak anterior shear [N]",
     "peak_compression_N": "peak compression [N]",
     "peak_superficial_load": "peak superficial load [fraction of capacity]",
-    "peak_trunk_lean_deg": "peak trunk lean [deg]",
+    "peak_trunk_lean_deg": "peak trunk lateral lean [deg]",
+    "peak_trunk_flexion_deg": "peak forward trunk lean [deg]",
     "peak_pelvic_tilt_deg": "peak pelvic tilt [deg]",
     "exhaustion_s": "exhaustion [s]",
 }

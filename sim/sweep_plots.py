@@ -801,7 +801,8 @@ def _metric_label(column):
             "peak_compression_N": "peak L5/S1 compression [N]",
             "peak_superficial_load": "peak superficial lumbar load [× fresh capacity]",
             "peak_trunk_lean_deg": "peak trunk lateral lean [deg]",
-            "peak_pelvic_tilt_deg": "peak extra anterior pelvic tilt [deg]"}.get(column, column)
+            "peak_pelvic_tilt_deg": "peak extra anterior pelvic tilt [deg]",
+            "peak_trunk_flexion_deg": "peak forward trunk lean [deg]"}.get(column, column)
 
 
 def _mark_threshold(cbar, data, column):

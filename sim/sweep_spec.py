@@ -113,7 +113,7 @@ SENSITIVITY_METHODS = ("sobol",)
 SENSITIVITY_OUTPUTS = (
     "spike_onset_s", "onset_shear_bw_s", "onset_superficial_load_s",
     "peak_shear_bw", "peak_shear_N", "peak_compression_N", "peak_superficial_load",
-    "peak_trunk_lean_deg", "peak_pelvic_tilt_deg",
+    "peak_trunk_lean_deg", "peak_pelvic_tilt_deg", "peak_trunk_flexion_deg",
     "end_capacity_hip_abductors", "end_capacity_hip_extensors",
     "end_capacity_hip_adductors", "end_capacity_hip_flexors",
     "end_capacity_knee_flexors", "end_capacity_knee_extensors",
