@@ -78,7 +78,7 @@ SCALARS = (
     "max_block_s", "block_tolerance", "reuse_tolerance", "exhaustion_hold_s",
     "critical_speed_mps", "d_prime_m", "heavy_onset_mps", "heavy_gain", "heavy_power",
     "fwd_lean_on", "fwd_lean_cost", "pelvis_share", "grf_z_hip", "grf_z_knee", "grf_z_ankle",
-    "max_fwd_lean_rad", "fwd_lean_curvature", "lateral_lean_on",
+    "max_fwd_lean_rad", "fwd_lean_curvature", "lateral_lean_on", "lean_home_rad",
 )
 
 #: Rows of the demand (:data:`sim.gait.DOFS`) by name.
@@ -172,21 +172,22 @@ def _lean_gradient(j, tpl, tpl_grf_r, tpl_grf_tot, tpl_hipext, sc, limit, shift,
 
 
 @kernel
-def lean_update(lean, rel_rate, anchor, cost, curvature, max_lean):
+def lean_update(lean, rel_rate, anchor, cost, curvature, max_lean, home):
     """Next forward lean [rad] after a stride solved at ``lean``.
 
-    The posture minimises ``ln E(lean) - anchor lean + cost lean^2`` (E the stride's
-    effort): a lean multiplies the effort of the stride by ``exp(cost lean^2)`` (leaning
-    costs a share of what running costs, as measured by Carson et al. 2024), and
-    ``anchor`` (the relative rate at the first stride) makes the fresh posture the
-    optimum. One damped Newton step, at most 1 deg, within ``[-max_lean / 2, max_lean]``.
+    The posture minimises ``ln E(lean) - anchor lean + cost (lean - home)^2`` (E the
+    stride's effort, ``home`` the runner's fresh posture): a lean away from home
+    multiplies the effort of the stride by ``exp(cost (lean - home)^2)`` (leaning costs a
+    share of what running costs, as measured by Carson et al. 2024), and ``anchor`` (the
+    relative rate at the first stride) makes the fresh posture the optimum. One damped
+    Newton step, at most 1 deg, within ``[-max_lean / 2, max_lean]``.
 
     Examples
     --------
-    >>> round(lean_update(0.0, -0.05, 0.0, 0.0, 8.0, 0.35), 5)   # effort falls with lean
+    >>> round(lean_update(0.0, -0.05, 0.0, 0.0, 8.0, 0.35, 0.0), 5)   # effort falls with lean
     0.00625
     """
-    step = (rel_rate - anchor + 2.0 * cost * lean) / (2.0 * cost + curvature)
+    step = (rel_rate - anchor + 2.0 * cost * (lean - home)) / (2.0 * cost + curvature)
     lim = math.pi / 180.0
     step = min(max(step, -lim), lim)
     return min(max(lean - step, -0.5 * max_lean), max_lean)
@@ -432,8 +433,8 @@ def run_kernel(tpl_speed, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_hipext, tpl_stance,
     o_* : ndarray
         Outputs, first axis the checkpoint (see :mod:`sim.simulation`); ``o_exh`` (1,)
         receives the exhaustion time [s], NaN if the runner was not exhausted; ``o_flex``
-        the forward trunk lean beyond the fresh posture [deg] (mean over the checkpoint's
-        solved strides).
+        the forward trunk lean beyond the runner's fresh posture (``scenario.forward_lean_deg``)
+        [deg] (mean over the checkpoint's solved strides).
 
     Returns
     -------
@@ -509,7 +510,7 @@ def run_kernel(tpl_speed, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_hipext, tpl_stance,
     exhausted = False
     # forward trunk lean: one posture per solved stride, updated from the multipliers
     fwd_on = sc[41] > 0.5
-    lean_f = 0.0            # beyond the fresh posture [rad]
+    lean_f = sc[50]         # beyond the reference runner's posture [rad]
     lean_anchor = np.nan    # relative effort rate of the first feasible stride [1/rad]
     lean_solved = np.nan    # block mode: the lean the last solved stride was solved at
     lean_E = 0.0
@@ -667,14 +668,15 @@ def run_kernel(tpl_speed, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_hipext, tpl_stance,
                     acc_s += pk_s
                     acc_sup += pk_sup
                     acc_lean += pk_lean
-                    acc_flex += lean_f
+                    acc_flex += lean_f - sc[50]
                     # the next stride's posture (a reused stride keeps its lean)
                     if fwd_on and not reuse and not bad and lean_E > 0.0:
                         rel = lean_G / lean_E
                         if np.isnan(lean_anchor):
                             lean_anchor = rel      # the fresh posture is the optimum
                         lean_solved = lean_f
-                        lean_f = lean_update(lean_f, rel, lean_anchor, sc[42], sc[48], sc[47])
+                        lean_f = lean_update(lean_f, rel, lean_anchor, sc[42], sc[48], sc[47],
+                                             sc[50])
                     n_str += 1.0
                     if bad:
                         n_bad += 1.0

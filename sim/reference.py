@@ -619,7 +619,7 @@ def reference_run(inp, mode=None, state0=None):
     last = (math.nan,) * 4                  # compression, shear, superficial, lean
     carry = None                            # resolved mode: a stride left unfinished
     bad_start, exhausted, exh = math.nan, False, math.nan
-    lean = dict(lean=0.0, anchor=math.nan, on=p["fwd_lean_on"] > 0.5)  # forward lean
+    lean = dict(lean=p["lean_home_rad"], anchor=math.nan, on=p["fwd_lean_on"] > 0.5)
     last_flex = 0.0
     while t < duration - 1e-9 and len(rows) < n_max:
         resting = _in_break(t, inp.brk_start, inp.brk_end) or stage in (2, 4)
@@ -697,7 +697,7 @@ def reference_run(inp, mode=None, state0=None):
                                  s["F"][:, inp.sup_col].max() / inp.sup_F0,
                                  np.abs(s["theta"]).max()) for s in strides])
                 last = tuple(per.mean(axis=0))
-                last_flex = float(np.mean([s["lean"] for s in strides]))
+                last_flex = float(np.mean([s["lean"] for s in strides])) - p["lean_home_rad"]
                 frac_bad = float(np.mean([s["bad"] for s in strides]))
                 Fr = np.array([s["F"][:, right_col] for s in strides])
                 row.update(fpeak=Fr.max(axis=(0, 1)), fmean=Fr.mean(axis=1).mean(axis=0))
@@ -763,7 +763,8 @@ def _lean_step(lean, rel, p):
     if math.isnan(lean["anchor"]):
         lean["anchor"] = rel               # the fresh posture is the optimum
     lean["lean"] = float(lean_update(lean["lean"], rel, lean["anchor"], p["fwd_lean_cost"],
-                                     p["fwd_lean_curvature"], p["max_fwd_lean_rad"]))
+                                     p["fwd_lean_curvature"], p["max_fwd_lean_rad"],
+                                     p["lean_home_rad"]))
 
 
 def _resolved_window(inp, p, tpl, limit, lean, state, right_col, w, t, t_next, carry):

@@ -232,6 +232,7 @@ def build_inputs(cfg) -> ScenarioInputs:
         "max_fwd_lean_rad": math.radians(fl["max_lean_deg"]),
         "fwd_lean_curvature": fl["newton_curvature"],
         "lateral_lean_on": 1.0 if cfg.model.lateral_lean else 0.0,
+        "lean_home_rad": math.radians(cfg.scenario.forward_lean_deg),
     }
     assert set(values) == set(SCALARS), set(SCALARS) ^ set(values)
     sc = np.array([values[n] for n in SCALARS], dtype=np.float64)
@@ -257,10 +258,7 @@ def forward_lean_cost() -> float:
     import json
 
     path = params.data_path("forward_lean_calibration.json")
-    try:
-        return float(json.loads(path.read_text(encoding="utf-8"))["cost_per_rad2"])
-    except FileNotFoundError:
-        return 0.0
+    return float(json.loads(path.read_text(encoding="utf-8"))["cost_per_rad2"])
 
 
 #: Muscle groups whose effort weighting follows ``model.trunk_size_power``.

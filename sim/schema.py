@@ -128,6 +128,10 @@ SCHEMA: dict[str, dict[str, Key]] = {
         "quad_strength": _f(1.0, 0.2, 2.0, "1", "multiplier on quadriceps F0"),
         "core_strength": _f(1.0, 0.2, 2.0, "1", "multiplier on deep lumbar muscle F0"),
         "step_rate_scale": _f(1.0, 0.85, 1.15, "1", "step rate relative to natural cadence"),
+        "forward_lean_deg": _f(0.0, -10.0, 20.0, "deg",
+                               "fresh trunk lean beyond the reference runner's (a runner who "
+                               "leans more, or an instruction to lean); the fatigue lean adds "
+                               "to it"),
     },
     "intervention": {
         "stretch_before_deg": _f(0.0, 0.0, 30.0, "deg",
