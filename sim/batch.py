@@ -43,7 +43,7 @@ from numba import njit, prange
 
 from .engine import run_kernel
 from .fatigue.pools import fresh_state, muscle_capacity
-from .metrics import spike_onset_kernel
+from .metrics import running_at_kernel, spike_onset_kernel
 from .scenario import build_inputs, n_checkpoints_max
 
 __all__ = ["SERIES", "summary_fields", "pack", "batch_kernel", "run_batch",
@@ -53,9 +53,10 @@ _SCALAR_FIELDS = (
     "spike_onset_s", "onset_shear_bw_s", "onset_superficial_load_s", "peak_shear_N",
     "peak_shear_bw", "peak_compression_N", "peak_superficial_load", "peak_trunk_lean_deg",
     "peak_pelvic_tilt_deg", "infeasible_strides", "strides", "distance_km", "exhaustion_s",
-    "spike_censored", "peak_trunk_flexion_deg",
+    "spike_censored", "peak_trunk_flexion_deg", "spike_from_start", "spike_onset_running_s",
+    "spike_onset_km",
 )
-assert len(_SCALAR_FIELDS) == 15, "update n_sc in batch_kernel"
+assert len(_SCALAR_FIELDS) == 18, "update n_sc in batch_kernel"
 
 
 #: Time series of :func:`run_batch_series`, in order: (name, unit, meaning). The
@@ -67,8 +68,8 @@ SERIES = (
                                     "capacity"),
     ("trunk_lean_deg", "deg", "peak trunk lateral lean"),
     ("pelvic_tilt_deg", "deg", "extra anterior pelvic tilt"),
-    ("trunk_flexion_deg", "deg", "forward trunk lean beyond the fresh posture"),
     ("speed_mps", "m/s", "running speed (0 while resting)"),
+    ("trunk_flexion_deg", "deg", "forward trunk lean beyond the fresh posture"),
 )
 
 
@@ -78,7 +79,7 @@ def series_names(groups) -> tuple:
     Examples
     --------
     >>> series_names(["hip_abductors", "lumbar_deep"])[-3:]
-    ('speed_mps', 'capacity_hip_abductors', 'capacity_lumbar_deep')
+    ('trunk_flexion_deg', 'capacity_hip_abductors', 'capacity_lumbar_deep')
     """
     return tuple(s[0] for s in SERIES) + tuple(f"capacity_{g}" for g in groups)
 
@@ -233,7 +234,7 @@ def batch_kernel(n_tpl, tpl_speed, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_hipext, tp
     n_m = F0.shape[1]
     n_ph = tpl_m.shape[2]
     n_dof = tpl_m.shape[3]
-    n_sc = 15                       # len(_SCALAR_FIELDS), checked at import
+    n_sc = 18                       # len(_SCALAR_FIELDS), checked at import
     n_g = out.shape[1] - n_sc
     for s in prange(n_s):
         T = n_tpl[s]
@@ -300,6 +301,8 @@ def batch_kernel(n_tpl, tpl_speed, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_hipext, tp
         out[s, 12] = o_exh[0]
         out[s, 13] = 1.0 if (np.isfinite(o_exh[0]) and not np.isfinite(out[s, 0])) else 0.0
         out[s, 14] = _nanmax(o_flex, n)
+        out[s, 15] = 1.0 if out[s, 0] == 0.0 else 0.0
+        out[s, 16], out[s, 17] = running_at_kernel(o_time[:n], o_dt[:n], o_speed[:n], out[s, 0])
         cnt = np.zeros(n_g)
         acc = np.zeros(n_g)
         for i in range(n_m):
@@ -322,8 +325,8 @@ def batch_kernel(n_tpl, tpl_speed, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_hipext, tp
                 series[s, j, 1] = o_sup[k]
                 series[s, j, 2] = o_lean[k]
                 series[s, j, 3] = o_tilt[k]
-                series[s, j, 4] = o_flex[k]
-                series[s, j, 5] = o_speed[k]
+                series[s, j, 4] = o_speed[k]
+                series[s, j, 5] = o_flex[k]
                 for g in range(n_g):
                     acc[g] = 0.0
                 for i in range(n_m):
@@ -363,6 +366,7 @@ def _run(cfgs, grid_s):
     rows = [dict(zip(fields, (float(x) for x in row))) for row in out]
     for r in rows:
         r["spike_censored"] = bool(r["spike_censored"])
+        r["spike_from_start"] = bool(r["spike_from_start"])
     return rows, series
 
 

@@ -92,7 +92,15 @@ def verdict(s: dict, index: str) -> str:
     """
     onset = s["spike_onset_s"]
     if onset == onset:
-        when = "from the first stride" if onset == 0.0 else f"at {onset / 60:.1f} min"
+        run_s, km = s.get("spike_onset_running_s", onset), s.get("spike_onset_km", float("nan"))
+        if onset == 0.0:
+            when = "from the first stride (posture and pace alone)"
+        else:
+            when = f"at {onset / 60:.1f} min"
+            if run_s == run_s and abs(run_s - onset) > 1e-6:
+                when += f" ({run_s / 60:.1f} min of running)"
+            if km == km:
+                when += f", {km:.1f} km"
     elif s.get("spike_censored"):
         when = "not reached before exhaustion"
     else:

@@ -513,6 +513,7 @@ def run_kernel(tpl_speed, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_hipext, tpl_stance,
     lean_f = sc[50]         # beyond the reference runner's posture [rad]
     lean_anchor = np.nan    # relative effort rate of the first feasible stride [1/rad]
     lean_solved = np.nan    # block mode: the lean the last solved stride was solved at
+    lean_used = lean_f      # the lean of the stride being run
     lean_E = 0.0
     lean_G = 0.0
     shift = 0.0
@@ -614,6 +615,7 @@ def run_kernel(tpl_speed, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_hipext, tpl_stance,
                             kq += quad_w[i] * cap[i]
                         kgain = knee_tracking_gain(kq, sc[15])
                         bad = False
+                        lean_used = lean_f
                         sin_d = math.sin(lean_f)
                         cos_d = math.cos(lean_f)
                         shift = sc[43] * lean_f * 180.0 / math.pi
@@ -668,7 +670,7 @@ def run_kernel(tpl_speed, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_hipext, tpl_stance,
                     acc_s += pk_s
                     acc_sup += pk_sup
                     acc_lean += pk_lean
-                    acc_flex += lean_f - sc[50]
+                    acc_flex += lean_used - sc[50]
                     # the next stride's posture (a reused stride keeps its lean)
                     if fwd_on and not reuse and not bad and lean_E > 0.0:
                         rel = lean_G / lean_E

@@ -24,7 +24,7 @@ import numpy as np
 
 from .jit import kernel
 
-__all__ = ["spike_onset", "spike_onset_kernel"]
+__all__ = ["spike_onset", "spike_onset_kernel", "running_at", "running_at_kernel"]
 
 
 @kernel
@@ -42,6 +42,41 @@ def spike_onset_kernel(time_s, index, threshold, hold_s, t_end):
         else:
             start = np.nan
     return np.nan
+
+
+@kernel
+def running_at_kernel(time_s, duration_s, speed_mps, t):
+    """Numba kernel of :func:`running_at` (float64 arrays)."""
+    run_s = 0.0
+    dist = 0.0
+    if not np.isfinite(t):
+        return np.nan, np.nan
+    for k in range(time_s.shape[0]):
+        if time_s[k] >= t:
+            break
+        if speed_mps[k] > 0.0:
+            run_s += duration_s[k]
+            dist += speed_mps[k] * duration_s[k]
+    return run_s, dist / 1000.0
+
+
+def running_at(time_s, duration_s, speed_mps, t):
+    """Running time [s] and distance [km] covered before run time ``t`` (a checkpoint start).
+
+    Rest breaks and stops (checkpoints at speed 0) do not count: an onset in running time
+    says how much running it took, however the run was split.
+
+    Examples
+    --------
+    >>> running_at([0, 60, 120, 180], [60, 60, 60, 60], [3.0, 0.0, 3.0, 3.0], 180.0)
+    (120.0, 0.36)
+    >>> running_at([0, 60], [60, 60], [3.0, 3.0], float("nan"))
+    (nan, nan)
+    """
+    s, km = running_at_kernel(np.asarray(time_s, dtype=np.float64),
+                              np.asarray(duration_s, dtype=np.float64),
+                              np.asarray(speed_mps, dtype=np.float64), float(t))
+    return float(s), float(round(km, 12))
 
 
 def spike_onset(time_s, index, threshold, hold_s, t_end=None):

@@ -562,7 +562,7 @@ def compensation_angles(res):
     >>> res = sim.simulate(sim.load_config(None, {"run.duration_min": 10}))
     >>> fig = compensation_angles(res)
     >>> [ax.get_ylabel() for ax in fig.axes]
-    ['trunk lateral lean [deg]', 'extra anterior pelvic tilt [deg]', 'trunk lateral lean [deg]']
+    ['trunk lateral lean [deg]', 'forward lean and pelvic tilt [deg]', 'trunk lateral lean [deg]']
     """
     import matplotlib.pyplot as plt
 
@@ -590,17 +590,21 @@ def compensation_angles(res):
     ax = ax_tilt
     _shade_rest(ax, res)
     ax.plot(t, res.pelvic_tilt_deg, color=PALETTE["purple"], lw=2,
-            label="extra anterior pelvic tilt")
-    ax.set_ylabel("extra anterior pelvic tilt [deg]")
+            label="extra anterior pelvic tilt (tightness + the pelvis's share of the lean)")
+    ax.plot(t, res.trunk_flexion_deg, color=PALETTE["orange"], lw=2, ls="--",
+            label="forward trunk lean beyond the fresh posture")
+    ax.set_ylabel("forward lean and pelvic tilt [deg]")
     ax.set_xlabel("run time [min]")
-    ax.set_title("Extra anterior pelvic tilt over the run\n(tight hip flexors; lumbar spine "
-                 "extends by the same)", fontsize=10)
-    peak_tilt = float(np.nanmax(np.append(res.pelvic_tilt_deg, 0)))
-    ax.set_ylim(0, max(5.0, 1.2 * peak_tilt))
+    ax.set_title("Forward lean and pelvic tilt over the run\n(tired legs: lean forward; tight "
+                 "hip flexors: pelvis tilts, lumbar spine extends)", fontsize=10)
+    peak = float(np.nanmax(np.append(np.append(res.pelvic_tilt_deg, res.trunk_flexion_deg), 0)))
+    low = float(np.nanmin(np.append(np.append(res.pelvic_tilt_deg, res.trunk_flexion_deg), 0)))
+    ax.set_ylim(min(0.0, 1.2 * low), max(5.0, 1.2 * peak))
     ax.grid(alpha=0.3, lw=0.5)
-    if peak_tilt <= 0:
-        ax.text(0.5, 0.5, "no extra tilt in this run:\nthe hip flexors never limit hip extension",
-                transform=ax.transAxes, ha="center", va="center", fontsize=9, color="0.3")
+    if peak <= 0:
+        ax.text(0.5, 0.5, "no extra tilt or lean in this run:\nthe hip flexors never limit "
+                "hip extension", transform=ax.transAxes, ha="center", va="center", fontsize=9,
+                color="0.3")
     ax.legend(fontsize=8, loc="lower right")
 
     ax = ax_str

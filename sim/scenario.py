@@ -174,6 +174,11 @@ def build_inputs(cfg) -> ScenarioInputs:
         prm[k, :, 8:10] *= (scale * intensity_factor(v, cfg.runner.marathon_pace_mps))[:, None]
     prm[:, :, MUSCLE_PARAMS.index("slow_rate")] = slow_rate() * training_factors(scale, names,
                                                                                 ms.F0)
+    frozen = [i for i, n in enumerate(names)
+              if not cfg.model.fatigue
+              or (not cfg.model.deep_core_fatigue and n in ms.groups["lumbar_deep"])]
+    if frozen:
+        prm[:, frozen, :] = freeze_fatigue(prm[:, frozen, :])
 
     body = _params("body")
     mus = _params("muscles")
@@ -250,6 +255,28 @@ def build_inputs(cfg) -> ScenarioInputs:
         muscles=names, groups={k: tuple(v) for k, v in ms.groups.items()}, dofs=DOFS,
         meta={"drain_scale": scale, "strength": strength, "column_names": cols.names},
     )
+
+
+#: Rates that make a fibre pool tire; zero in :func:`freeze_fatigue`.
+FATIGUE_RATES = ("F_st", "F_ft", "drain_st", "drain_ft", "slow_rate")
+
+
+def freeze_fatigue(prm: np.ndarray) -> np.ndarray:
+    """Muscle parameters (last axis :data:`sim.fatigue.pools.MUSCLE_PARAMS`) of muscles that
+    do not tire: no fast fatigue, no glycogen drain, no slow force depression. Used by
+    ``model.fatigue = false`` and ``model.deep_core_fatigue = false`` (to ask what fatigue,
+    or the deep core's fatigue, adds to a result).
+
+    Examples
+    --------
+    >>> from sim.fatigue.pools import N_PARAMS
+    >>> freeze_fatigue(np.ones(N_PARAMS))[list(map(MUSCLE_PARAMS.index, FATIGUE_RATES))].tolist()
+    [0.0, 0.0, 0.0, 0.0, 0.0]
+    """
+    out = np.array(prm, dtype=np.float64)
+    for name in FATIGUE_RATES:
+        out[..., MUSCLE_PARAMS.index(name)] = 0.0
+    return out
 
 
 def forward_lean_cost() -> float:

@@ -149,16 +149,21 @@ SCHEMA: dict[str, dict[str, Key]] = {
                               "how long the load may stay high before the next step"),
     },
     "spike": {
-        "index": _s("shear_bw", ("shear_bw", "superficial_load"),
-                    "back-load index whose onset is reported as spike_onset_s"),
-        "shear_threshold_bw": _f(0.85, 0.0, 10.0, "BW",
-                                 "absolute threshold on peak anterior shear (default between a "
-                                 "fresh flexible runner's ~0.75 BW and the 700 N frequent-"
-                                 "exposure limit of Gallagher & Marras 2012, ~0.95 BW at 75 kg)",
+        "index": _s("superficial_load", ("shear_bw", "superficial_load"),
+                    "back-load index whose onset is reported as spike_onset_s (both are "
+                    "per-stride peaks)"),
+        "shear_threshold_bw": _f(0.95, 0.0, 10.0, "BW",
+                                 "absolute threshold on the stride's peak L5/S1 anterior "
+                                 "shear: 700 N, the recommended limit for frequent loading "
+                                 "(Gallagher & Marras 2012, Clin Biomech 27:973), for the "
+                                 "75 kg reference runner (700 N / (75 kg x 9.81) = 0.95 BW)",
                                  lo_open=True),
-        "superficial_threshold": _f(0.9, 0.0, 1.0, "1",
-                                    "absolute threshold on superficial lumbar load "
-                                    "(force / fresh capacity)", lo_open=True),
+        "superficial_threshold": _f(0.5, 0.0, 1.0, "1",
+                                    "absolute threshold on the stride's peak superficial "
+                                    "lumbar load (force / fresh capacity = peak activation): "
+                                    "0.5, the peak-load limit for repetitive work over an "
+                                    "hour (Jonsson 1982: peaks under 50 % MVC, never over "
+                                    "70 %)", lo_open=True),
         "hold_s": _f(120.0, 0.0, 36000.0, "s", "time an index must stay above threshold"),
     },
     "model": {
@@ -168,7 +173,7 @@ SCHEMA: dict[str, dict[str, Key]] = {
                       "spacing in resolved mode)", lo_open=True),
         "max_block_s": _f(240.0, 0.0, 3600.0, "s", "longest stride-averaged block; blocks grow "
                           "while capacities change slowly (block mode)", lo_open=True),
-        "block_tolerance": _f(0.004, 0.0, 0.1, "1", "largest capacity change per block the "
+        "block_tolerance": _f(0.003, 0.0, 0.1, "1", "largest capacity change per block the "
                               "adaptive block length aims for", lo_open=True),
         "reuse_tolerance": _f(0.002, 0.0, 0.05, "1", "block mode: reuse the last solved stride "
                               "while no capacity moved by more than this fraction (0: always "
@@ -193,6 +198,9 @@ SCHEMA: dict[str, dict[str, Key]] = {
                                 "cost of a forward lean: it multiplies the stride's effort by "
                                 "exp(cost x lean^2) (default: calibrated on the lean growth of "
                                 "fatigued runners, sim/data/forward_lean_calibration.json)"),
+        "fatigue": _b(True, "muscles tire (false: every muscle stays fresh, to see what "
+                      "fatigue adds)"),
+        "deep_core_fatigue": _b(True, "the deep lumbar muscles tire (false: they stay fresh)"),
         "lateral_lean": _b(True, "the trunk may lean over the stance hip to relieve the hip "
                            "abductors (a compensation variable of the load sharing)"),
         "knee_tracking_gain": _f(0.3, 0.0, 2.0, "1",

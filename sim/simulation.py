@@ -18,7 +18,7 @@ import numpy as np
 
 from .engine import run_kernel
 from .fatigue.pools import fresh_state
-from .metrics import spike_onset
+from .metrics import running_at, spike_onset
 from .results import Timer
 from .scenario import build_inputs, n_checkpoints_max
 
@@ -168,6 +168,18 @@ class RunResult:
         return self.exhausted and not np.isfinite(self.spike_onset_s)
 
     @property
+    def spike_from_start(self) -> bool:
+        """True if the configured index was above its threshold from the first stride: the
+        back is overloaded by posture and pace alone, not tipped over by fatigue."""
+        return bool(self.spike_onset_s == 0.0)
+
+    @property
+    def spike_onset_running(self) -> tuple[float, float]:
+        """Running time [s] and distance [km] at the spike onset (NaN, NaN if none); rest
+        breaks and stops do not count."""
+        return running_at(self.time_s, self.duration_s, self.speed_mps, self.spike_onset_s)
+
+    @property
     def distance_km(self) -> np.ndarray:
         """Distance run at the start of each checkpoint [km]."""
         d = np.asarray(self.speed_mps) * np.asarray(self.duration_s)
@@ -210,6 +222,9 @@ class RunResult:
             "spike_onset_s": self.spike_onset_s,
             "spike_onset_min": self.spike_onset_s / 60.0,
             "spike_censored": self.spike_censored,
+            "spike_from_start": self.spike_from_start,
+            "spike_onset_running_s": self.spike_onset_running[0],
+            "spike_onset_km": self.spike_onset_running[1],
             "exhaustion_s": self.exhaustion_s,
             "exhaustion_min": self.exhaustion_s / 60.0,
         }

@@ -56,7 +56,10 @@ onset [s], onset of each index [s], peak shear [N and body weights], peak compre
 [N], peak superficial load [fraction of capacity], peak trunk lean and pelvic tilt [deg],
 infeasible strides, strides, distance [km], exhaustion [s] (``nan``: the run reached its
 end), ``spike_censored`` (``true``: the run ended in exhaustion before the index
-crossed), end capacity of each muscle group [fraction, F0-weighted]). Floats are written
+crossed), peak forward trunk lean [deg], ``spike_from_start`` (``true``: the index was
+above its threshold from the first stride, posture and pace alone), the onset in running
+time [s] (rest breaks and stops not counted) and in distance [km], end capacity of each
+muscle group [fraction, F0-weighted]). Floats are written
 with ``repr`` (they parse back exactly); a run whose index was not reached has onset
 ``nan`` (``0`` means from the first stride). Booleans are ``true``/``false``; table values (e.g.
 ``run.segments``) are JSON.
@@ -213,7 +216,7 @@ def _csv_text(rows) -> str:
 
 
 #: Summary columns written as ``true``/``false``.
-BOOL_FIELDS = ("spike_censored",)
+BOOL_FIELDS = ("spike_censored", "spike_from_start")
 
 
 def _chunk_text(keys, start: int, rows, results: list[dict]) -> str:

@@ -75,7 +75,7 @@ def sampled_columns(r):
     """The series of a single run per checkpoint (group capacities weighted by the fresh
     maximum forces, summed left to right in muscle order, as the kernel sums)."""
     cols = [r.shear_bw, r.superficial_load_index, r.trunk_lean_deg, r.pelvic_tilt_deg,
-            r.speed_mps]
+            r.speed_mps, r.trunk_flexion_deg]
     for g in r.groups:
         idx = sorted(r.muscles.index(m) for m in r.groups[g])
         total = np.zeros(r.time_s.size)
@@ -106,9 +106,9 @@ def test_series_equal_single_runs_sampled_on_the_grid():
     assert str(rows) == str(run_batch(cfgs))  # summaries unchanged by the series
     res = [sim.simulate(c) for c in cfgs]
     names = series_names(res[0].groups)
-    assert names[:5] == ("shear_bw", "superficial_load_index", "trunk_lean_deg",
-                         "pelvic_tilt_deg", "speed_mps")
-    assert names[5:] == tuple(f"capacity_{g}" for g in res[0].groups)
+    assert names[:6] == ("shear_bw", "superficial_load_index", "trunk_lean_deg",
+                         "pelvic_tilt_deg", "speed_mps", "trunk_flexion_deg")
+    assert names[6:] == tuple(f"capacity_{g}" for g in res[0].groups)
     assert series.shape == (2, grid.size, len(names)) and series.dtype == np.float64
     for r, got in zip(res, series):
         np.testing.assert_array_equal(got, sampled(r, grid))  # exact, NaN where NaN
@@ -116,8 +116,8 @@ def test_series_equal_single_runs_sampled_on_the_grid():
             got, sample_checkpoints(r.time_s, r.duration_s, sampled_columns(r), grid))
     # rest break 8-10.5 min: no back load, speed 0; capacities go on
     rest = series[0, 8:11]
-    assert np.all(np.isnan(rest[:, :4])) and np.all(rest[:, 4] == 0.0)
-    assert np.all(np.isfinite(rest[:, 5:]))
+    assert np.all(np.isnan(rest[:, [0, 1, 2, 3, 5]])) and np.all(rest[:, 4] == 0.0)
+    assert np.all(np.isfinite(rest[:, 6:]))
     assert np.all(np.isnan(series[1, 13:]))  # after the end of the 12.5-min run
     assert np.all(np.isfinite(series[1, 12, 4:]))
 
@@ -142,6 +142,7 @@ def test_series_do_not_depend_on_threads_or_batch_neighbours():
 def test_exhaustion_and_censoring_columns():
     """A run above critical speed ends in exhaustion; a spike it did not reach is censored."""
     cfgs = [sim.load_config(None, {"run.duration_min": 60, "run.speed_mps": v,
+                                   "spike.index": "shear_bw",
                                    "spike.shear_threshold_bw": 5.0}) for v in (3.0, 4.0)]
     rows = run_batch(cfgs)
     held, exhausted = rows

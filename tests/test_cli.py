@@ -35,7 +35,8 @@ def test_run_writes_results(tmp_path):
 def test_run_says_when_the_runner_was_exhausted(tmp_path):
     """Above critical speed the run ends in exhaustion: summary, verdict and saved run."""
     cfg = tmp_path / "fast.toml"
-    cfg.write_text("[run]\nduration_min = 30.0\nspeed_mps = 4.0\n")
+    cfg.write_text("[run]\nduration_min = 30.0\nspeed_mps = 4.0\n[spike]\n"
+                   "superficial_threshold = 0.99\n")
     r = cli("run", str(cfg), "--results", str(tmp_path / "res"), cwd=tmp_path)
     assert r.returncode == 0, r.stderr
     assert "exhausted at" in r.stdout and "limit:" in r.stdout

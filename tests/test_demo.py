@@ -88,7 +88,8 @@ def test_bad_setting_is_a_clear_error(demo):
 
 
 def test_demo_without_widgets_and_spike_text():
-    d = Demo(sim.load_config(None, {"run.duration_min": 10}), widgets=False)
+    d = Demo(sim.load_config(None, {"run.duration_min": 10, "spike.index": "shear_bw"}),
+             widgets=False)
     try:
         assert d.sliders == {} and d.checks is None
         res = d.update(tightness_deg=25.0)

@@ -68,12 +68,12 @@ SCENARIOS = {
     "slow_down": {
         "run.duration_min": 8, "run.speed_mps": 3.5, **TIGHT_WEAK,
         "intervention.pace_policy": "slow_down", "intervention.slow_down_speed_mps": 2.5,
-        "spike.shear_threshold_bw": 0.6, "spike.hold_s": 60.0,
+        "spike.index": "shear_bw", "spike.shear_threshold_bw": 0.6, "spike.hold_s": 60.0,
     },
     "in_run_sequence": {
         "run.duration_min": 16, "run.speed_mps": 3.5, **TIGHT_WEAK,
         "intervention.pace_policy": "in_run_sequence", "intervention.slow_down_speed_mps": 2.5,
-        "spike.shear_threshold_bw": 0.5,
+        "spike.index": "shear_bw", "spike.shear_threshold_bw": 0.5,
         "spike.hold_s": 60.0, "intervention.policy_wait_min": 2.0,
         "intervention.stretch_duration_min": 1.5, "intervention.rest_duration_min": 2.0,
     },

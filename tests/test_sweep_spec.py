@@ -62,10 +62,12 @@ def test_main_job_config():
     base, spec = load_sweep(CONFIGS / "hip_flexor_tightness.toml")
     assert spec.kind == "grid" and len(spec) == 6 * 4 * 3
     assert spec.levels == {"scenario.hip_flexor_tightness_deg": (0.0, 4.0, 8.0, 12.0, 16.0, 20.0),
-                           "run.speed_mps": (2.5, 3.0, 3.5, 4.0),
+                           "run.speed_mps": (2.6, 2.8, 3.0, 3.2),
                            "scenario.core_strength": (0.6, 0.8, 1.0)}
     assert base.runner.mass_kg == 75.0 and base.runner.marathon_pace_mps == 3.2
-    assert base.run.duration_min == 120.0
+    assert base.run.duration_min == 150.0
+    # the default back-load index and threshold (fixed before the sweep was run)
+    assert base.spike.index == "superficial_load" and base.spike.superficial_threshold == 0.5
     text = (CONFIGS / "hip_flexor_tightness.toml").read_text()
     assert text.startswith("#")
     for i in range(len(spec)):  # every scenario is a valid config carrying its values
@@ -73,7 +75,7 @@ def test_main_job_config():
         assert cfg == spec.config(base, i)
         for key, value in zip(spec.keys, spec.rows[i]):
             assert cfg.get(key) == value
-        assert cfg.run.duration_min == 120.0
+        assert cfg.run.duration_min == 150.0
 
 
 def test_shipped_sample_and_sensitivity_configs(require_extra):
@@ -460,6 +462,6 @@ def test_bad_sweep_one_line_naming_file_key_value(tmp_path, text, fragments):
 
 def test_plain_config_loader_passes_over_sweep_table():
     cfg = load_config(CONFIGS / "hip_flexor_tightness.toml", extra_sections=("sweep",))
-    assert cfg.run.duration_min == 120.0
+    assert cfg.run.duration_min == 150.0
     with pytest.raises(ConfigError, match=r"\[sweep\]: this is a sweep config"):
         load_config(CONFIGS / "hip_flexor_tightness.toml")
