@@ -958,9 +958,18 @@ more than 25 % later (Smyth & Muniz-Pumares 2020, Med Sci Sports Exerc 52:2637).
 
 
 #: Report sections in order; each takes the figure saver and returns a :class:`Section`.
+def section_back_load(figs: _Figures) -> Section:
+    """Forward lean and back load against the running literature
+    (:mod:`sim.validation_back_load`)."""
+    from .validation_back_load import back_load_section
+
+    return Section(*back_load_section(figs.save, DISCLAIMER))
+
+
 SECTIONS = [section_introduction, section_endurance, section_compartments,
             section_long_run, section_rest_multiplier, section_calibration,
-            section_assumptions, section_running_fatigue, section_published_forces]
+            section_assumptions, section_running_fatigue, section_published_forces,
+            section_back_load]
 
 
 def write_report(out_dir, sections=None) -> dict:
