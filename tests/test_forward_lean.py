@@ -99,3 +99,49 @@ def test_lean_update_step_is_damped_and_bounded():
 def test_switching_the_lean_off_keeps_the_fresh_posture():
     r = run(run__duration_min=30.0, run__speed_mps=3.2, model__forward_lean=False)
     assert np.all(r.trunk_flexion_deg[r.speed_mps > 0] == 0.0)
+
+
+# ------------------------------------------------------------------ spike directions ----
+#: A named runner whose default back-load spike comes mid-run (about 101 min of 150).
+MID_RUN = {"run__duration_min": 150.0, "run__speed_mps": 3.0,
+           "scenario__hip_flexor_tightness_deg": 8.0, "scenario__core_strength": 0.8}
+
+
+def _onset_running_min(**change):
+    """Spike onset in running time [min]; a spike not reached counts as later than any."""
+    s = run(**{**MID_RUN, **change}).summary()
+    v = s["spike_onset_running_s"] / 60.0
+    return np.inf if np.isnan(v) else v
+
+
+@pytest.fixture(scope="module")
+def mid_run_onset():
+    v = _onset_running_min()
+    assert 20.0 < v < 150.0          # a spike that tips over during the run
+    return v
+
+
+@pytest.mark.parametrize("change", [{"scenario__core_strength": 0.7},
+                                    {"run__speed_mps": 3.1}])
+def test_weaker_core_or_faster_pace_spike_no_later(mid_run_onset, change):
+    assert _onset_running_min(**change) <= mid_run_onset
+
+
+def test_slowing_down_and_rest_breaks_spike_later(mid_run_onset):
+    slower = _onset_running_min(run__speed_mps=2.9)
+    rest = _onset_running_min(intervention__rest_breaks=[{"at_min": 45.0, "duration_min": 5.0}])
+    assert slower > mid_run_onset and rest > mid_run_onset
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "measured against the expected direction: 12 instead of 8 deg of tightness moves the "
+    "superficial-load spike later (101 -> 112 min), so stretching 8 deg moves it earlier "
+    "(54 min), and a 10 % higher step rate earlier too (80 min). Tightness raises anterior "
+    "shear but not the superficial load, and a tight runner's pelvis already carries tilt, so "
+    "the fatigue lean grows less (README, known limits)"))
+@pytest.mark.parametrize("change,later", [({"scenario__hip_flexor_tightness_deg": 12.0}, False),
+                                          ({"intervention__stretch_before_deg": 8.0}, True),
+                                          ({"scenario__step_rate_scale": 1.1}, True)])
+def test_tightness_stretching_and_step_rate_directions(mid_run_onset, change, later):
+    v = _onset_running_min(**change)
+    assert v >= mid_run_onset if later else v <= mid_run_onset
