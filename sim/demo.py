@@ -187,7 +187,9 @@ class Demo:
     """
 
     def __init__(self, base_cfg=None, widgets: bool = True):
-        self.base_cfg = base_cfg if base_cfg is not None else load_config(None)
+        # the demo's panels follow the L5/S1 shear, so its spike is the shear index
+        self.base_cfg = (base_cfg if base_cfg is not None
+                         else load_config(None, {"spike.index": "shear_bw"}))
         self.settings = Settings.from_config(self.base_cfg)
         self._stretch_on = self.settings.stretch_before_deg or STRETCH_DEG
         self._syncing = False
@@ -934,7 +936,7 @@ def run_demo(save=None, config=None, overrides=None, frames: int = 60, fps: int 
     animation: ...demo.gif (3 frames, ...)
     0
     """
-    cfg = config if config is not None else load_config(None)
+    cfg = config if config is not None else load_config(None, {"spike.index": "shear_bw"})
     if overrides:
         cfg = cfg.with_overrides(overrides)
     if save is None and display_available():

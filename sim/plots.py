@@ -335,10 +335,14 @@ def load_curves(res):
     ax.plot(t, res.trunk_lean_deg, color=PALETTE["green"], lw=2,
             label="trunk lateral lean (peak per stride)")
     ax.plot(t, res.pelvic_tilt_deg, color=PALETTE["purple"], lw=2,
-            label="extra anterior pelvic tilt (tight hip flexors)")
+            label="extra anterior pelvic tilt (tight hip flexors, forward lean)")
+    ax.plot(t, res.trunk_flexion_deg, color=PALETTE["orange"], lw=2, ls="--",
+            label="forward trunk lean beyond the fresh posture")
     ax.set_ylabel("angle [deg]")
-    ax.set_ylim(0, max(2.0, 1.4 * float(np.nanmax(np.append(
-        np.append(res.trunk_lean_deg, res.pelvic_tilt_deg), 0)))))
+    angles = np.concatenate([res.trunk_lean_deg, res.pelvic_tilt_deg, res.trunk_flexion_deg,
+                             [0.0]])
+    ax.set_ylim(min(0.0, 1.4 * float(np.nanmin(angles))),
+                max(2.0, 1.4 * float(np.nanmax(angles))))
     ax.set_title("Compensations")
     ax.legend(fontsize=8, loc="upper left", ncol=2)
     _mark_onset(ax, res, label=False)

@@ -28,7 +28,8 @@ TITLE = "Everything is connected: which trait moves the back load most?"
 #: The baseline runner (dotted config keys).
 BASELINE = {"run.duration_min": 120.0, "run.speed_mps": 3.2,
             "scenario.hip_flexor_tightness_deg": 8.0, "scenario.core_strength": 1.0,
-            "scenario.glute_med_strength": 1.0, "scenario.step_rate_scale": 1.0}
+            "scenario.glute_med_strength": 1.0, "scenario.step_rate_scale": 1.0,
+            "spike.index": "shear_bw"}   # this page compares peak shear
 #: Trait -> (label, unit, values). Pace stays at or above 2.8 m/s (see the known limits).
 FACTORS = {
     "scenario.hip_flexor_tightness_deg": ("hip-flexor tightness", "deg", (0.0, 4.0, 8.0, 12.0, 16.0, 20.0)),

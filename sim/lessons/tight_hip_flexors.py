@@ -42,7 +42,8 @@ def compute(minutes: float = 120.0, tightness=TIGHTNESS) -> dict:
     results, rows = {}, []
     for th in tightness:
         r = simulate(config({"run.duration_min": minutes, "run.speed_mps": SPEED,
-                             "scenario.hip_flexor_tightness_deg": th}, NAME))
+                             "scenario.hip_flexor_tightness_deg": th,
+                             "spike.index": "shear_bw"}, NAME))
         results[th] = r
         s = r.summary()
         rows.append({"tightness_deg": th, "tilt_deg": s["peak_pelvic_tilt_deg"],

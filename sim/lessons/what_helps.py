@@ -30,7 +30,8 @@ NAME = "what_helps"
 TITLE = "What helps: slow down, stretch, rest"
 #: The tight, weak-core runner (dotted config keys).
 RUNNER = {"run.duration_min": 120.0, "run.speed_mps": 3.2,
-          "scenario.hip_flexor_tightness_deg": 15.0, "scenario.core_strength": 0.6}
+          "scenario.hip_flexor_tightness_deg": 15.0, "scenario.core_strength": 0.6,
+          "spike.index": "shear_bw"}   # this page follows the shear (the tightness path)
 #: Case -> (overrides, colour, equivalent config file).
 CASES = {
     "do nothing": ({}, PALETTE["black"], "configs/tight_hip_flexors.toml --set scenario.core_strength=0.6"),
