@@ -50,7 +50,7 @@ def test_known_limits_quoted(built):
     out, _ = built
     for name in LESSONS:
         text = _page(out, name)
-        assert ("does **not** yet produce a back-load" in text
+        assert ("The back load rises late, but only a little" in text
                 or "Fast-twitch fibres at an even pace" in text), name
     assert "Fast-twitch fibres at an even pace" in _page(out, "what_helps")
     assert "calf flexibility" in _page(out, "everything_connected")
