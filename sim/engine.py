@@ -172,22 +172,29 @@ def _lean_gradient(j, tpl, tpl_grf_r, tpl_grf_tot, tpl_hipext, sc, limit, shift,
 
 
 @kernel
-def lean_update(lean, rel_rate, anchor, cost, curvature, max_lean, home):
+def lean_update(lean, rel_rate, anchor, cost, curvature, max_lean, home, prev_step):
     """Next forward lean [rad] after a stride solved at ``lean``.
 
     The posture minimises ``ln E(lean) - anchor lean + cost (lean - home)^2`` (E the
     stride's effort, ``home`` the runner's fresh posture): a lean away from home
     multiplies the effort of the stride by ``exp(cost (lean - home)^2)`` (leaning costs a
     share of what running costs, as measured by Carson et al. 2024), and ``anchor`` (the
-    relative rate at the first stride) makes the fresh posture the optimum. One damped
-    Newton step, at most 1 deg, within ``[-max_lean / 2, max_lean]``.
+relative rate at the first stride) makes the fresh posture the optimum. One damped
+    Newton step, at most 1 deg, within ``[-max_lean / 2, max_lean]``; a step that reverses
+    the previous one (``prev_step``, the last ``lean - new lean``) is halved, so that where
+    the effort has a kink (a muscle reaching its bound) the posture settles instead of
+    swinging across it.
 
     Examples
     --------
-    >>> round(lean_update(0.0, -0.05, 0.0, 0.0, 8.0, 0.35, 0.0), 5)   # effort falls with lean
+    >>> round(lean_update(0.0, -0.05, 0.0, 0.0, 8.0, 0.35, 0.0, 0.0), 5)  # effort falls with lean
     0.00625
+    >>> round(lean_update(0.0, -0.05, 0.0, 0.0, 8.0, 0.35, 0.0, 0.01), 6)  # reverses: halved
+    0.003125
     """
     step = (rel_rate - anchor + 2.0 * cost * (lean - home)) / (2.0 * cost + curvature)
+    if step * prev_step < 0.0:
+        step *= 0.5
     lim = math.pi / 180.0
     step = min(max(step, -lim), lim)
     return min(max(lean - step, -0.5 * max_lean), max_lean)
@@ -514,6 +521,7 @@ def run_kernel(tpl_speed, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_hipext, tpl_stance,
     lean_anchor = np.nan    # relative effort rate of the first feasible stride [1/rad]
     lean_solved = np.nan    # block mode: the lean the last solved stride was solved at
     lean_used = lean_f      # the lean of the stride being run
+    lean_step = 0.0         # the last update (lean - new lean) [rad]
     lean_E = 0.0
     lean_G = 0.0
     shift = 0.0
@@ -677,8 +685,10 @@ def run_kernel(tpl_speed, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_hipext, tpl_stance,
                         if np.isnan(lean_anchor):
                             lean_anchor = rel      # the fresh posture is the optimum
                         lean_solved = lean_f
-                        lean_f = lean_update(lean_f, rel, lean_anchor, sc[42], sc[48], sc[47],
-                                             sc[50])
+                        new = lean_update(lean_f, rel, lean_anchor, sc[42], sc[48], sc[47],
+                                          sc[50], lean_step)
+                        lean_step = lean_f - new
+                        lean_f = new
                     n_str += 1.0
                     if bad:
                         n_bad += 1.0

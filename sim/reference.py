@@ -619,7 +619,7 @@ def reference_run(inp, mode=None, state0=None):
     last = (math.nan,) * 4                  # compression, shear, superficial, lean
     carry = None                            # resolved mode: a stride left unfinished
     bad_start, exhausted, exh = math.nan, False, math.nan
-    lean = dict(lean=p["lean_home_rad"], anchor=math.nan, on=p["fwd_lean_on"] > 0.5)
+    lean = dict(lean=p["lean_home_rad"], anchor=math.nan, on=p["fwd_lean_on"] > 0.5, step=0.0)
     last_flex = 0.0
     while t < duration - 1e-9 and len(rows) < n_max:
         resting = _in_break(t, inp.brk_start, inp.brk_end) or stage in (2, 4)
@@ -762,9 +762,11 @@ def _lean_step(lean, rel, p):
     """One posture update after a feasible stride (as :func:`sim.engine.lean_update`)."""
     if math.isnan(lean["anchor"]):
         lean["anchor"] = rel               # the fresh posture is the optimum
-    lean["lean"] = float(lean_update(lean["lean"], rel, lean["anchor"], p["fwd_lean_cost"],
-                                     p["fwd_lean_curvature"], p["max_fwd_lean_rad"],
-                                     p["lean_home_rad"]))
+    new = float(lean_update(lean["lean"], rel, lean["anchor"], p["fwd_lean_cost"],
+                            p["fwd_lean_curvature"], p["max_fwd_lean_rad"], p["lean_home_rad"],
+                            lean["step"]))
+    lean["step"] = lean["lean"] - new
+    lean["lean"] = new
 
 
 def _resolved_window(inp, p, tpl, limit, lean, state, right_col, w, t, t_next, carry):

