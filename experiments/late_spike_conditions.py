@@ -1,10 +1,9 @@
-"""Which assumption would make the back load grow late in an even-paced run?
+"""Which assumption would make the back load grow more late in an even-paced run?
 
-Question: at an even pace the model's back-load indices are highest in the first minutes
-and then settle (README, known limits), so a spike is there from the start or never.
-The story the model is meant to tell has the back load *growing* late, as the deep
-lumbar muscles tire and hand work to the superficial ones. Which of the model's
-assumptions, changed within a defensible range, would produce that?
+Question: with the forward lean of fatigue the model's superficial back load rises late in
+an even-paced run, but within two hours only by a few per cent (README, known limits).
+Which of the model's assumptions, changed within a defensible range, would make it grow
+more? (The lean's own assumptions: ``experiments/forward_lean_sensitivity.py``.)
 
 Each variant changes one assumption for two runners at 3.2 m/s for 2 hours (flexible and
 strong; 8 deg tight with core strength 0.8):
@@ -18,14 +17,11 @@ strong; 8 deg tight with core strength 0.8):
 - ``lumped = one muscle``: every lumped column weighs its effort by its summed capacity
   (effort scale 1) instead of the root-sum-square of its parts;
 - ``weak core 0.6``: deep lumbar strength 0.6 (a scenario key, for scale);
-- ``size-neutral trunk effort``: the effort weight of each lumbar and abdominal column
-  is its capacity times ``sqrt(F0_mean / F0)``. The capacity-weighted criterion of
-  DESIGN 2.4, ``min sum (f_i / W_i)^2`` with ``W_i = C_i``, gives ``f_i ~ r_i W_i^2``,
-  i.e. an activation ``f_i / C_i ~ r_i C_i`` that grows with the muscle's size, so the
-  largest back muscle, the superficial erector spinae (938 N), works hardest and tires
-  first. With ``W_i = C_i sqrt(F0_mean / F0_i)`` the activation is ``~ r_i`` times the
-  muscle's remaining fraction of capacity, independent of its size. A departure from
-  DESIGN 2.4, tried here only.
+- ``size-neutral trunk effort``: ``model.trunk_size_power = 0`` (the default is 0.5, chosen
+  in ``experiments/effort_criterion.py``): each trunk muscle's activation follows its
+  moment arm and remaining capacity, not its size;
+- ``capacity-weighted trunk``: ``model.trunk_size_power = 1``, the plain criterion of
+  DESIGN 2.4, under which the largest back muscle works hardest and tires first.
 
 Reported per run, early (mean over minutes 5-15) and late (mean over the last 30 min),
 with their change: the peak anterior shear [BW], the superficial load index of the model
@@ -93,14 +89,9 @@ def _with_deep_fatigue(inp, factor):
     return dataclasses.replace(inp, prm=prm)
 
 
-def _size_neutral_trunk(inp):
-    trunk = {m for g in ("lumbar_deep", "lumbar_superficial", "abdominals")
-             for m in inp.groups[g]}
-    cols = np.array([inp.muscles[i] in trunk for i in inp.col_muscle])
-    f0 = inp.F0[inp.col_muscle]
-    rho = inp.col_rho.copy()
-    rho[cols] *= np.sqrt(f0[cols].mean() / f0[cols])
-    return dataclasses.replace(inp, col_rho=rho)
+def _trunk_power(cfg, power):
+    """Inputs rebuilt with another ``model.trunk_size_power``."""
+    return build_inputs(cfg.with_overrides({"model.trunk_size_power": power}))
 
 
 VARIANTS = {
@@ -110,7 +101,8 @@ VARIANTS = {
     "lumped = one muscle": lambda cfg, inp: dataclasses.replace(
         inp, col_rho=np.ones_like(inp.col_rho)),
     "weak core 0.6": None,            # a scenario key: see run()
-    "size-neutral trunk effort": lambda cfg, inp: _size_neutral_trunk(inp),
+    "size-neutral trunk effort": lambda cfg, inp: _trunk_power(cfg, 0.0),
+    "capacity-weighted trunk": lambda cfg, inp: _trunk_power(cfg, 1.0),
 }
 
 
