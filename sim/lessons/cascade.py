@@ -23,7 +23,7 @@ from ..simulation import simulate
 from ._common import (PALETTE, config, header, limits_section, md_table, new_figure, save,
                       write_page)
 
-__all__ = ["NAME", "TITLE", "GAINS", "compute", "build"]
+__all__ = ["NAME", "TITLE", "GAINS", "compute", "compute_lean", "build"]
 
 NAME = "cascade"
 TITLE = "The cascade: knee tracking, pelvic stability, trunk lean"
@@ -126,6 +126,42 @@ def _fig_time(d):
     return fig
 
 
+def compute_lean(minutes: float = 180.0) -> dict:
+    """A run at marathon pace with and without the forward lean of fatigue.
+
+    Returns
+    -------
+    dict
+        ``on``, ``off`` (RunResult), and the peak knee- and hip-extension moments and
+        superficial back load of the first and last stored strides of ``on`` [N m/kg], [1].
+    """
+    base = {"run.duration_min": minutes, "run.speed_mps": SPEED}
+    on = simulate(config(base, NAME))
+    off = simulate(config({**base, "model.forward_lean": False}, NAME))
+    dem = np.asarray(on.stride_demand_Nm) / on.config.runner.mass_kg
+    k, h = on.dofs.index("knee_extension"), on.dofs.index("hip_flexion")
+    return {"on": on, "off": off, "minutes": minutes,
+            "knee": (float(dem[0][:, k].max()), float(dem[-1][:, k].max())),
+            "hip": (float(-dem[0][:, h].min()), float(-dem[-1][:, h].min()))}
+
+
+def _fig_lean(d):
+    fig, axes = new_figure(1, 2, figsize=(11.0, 4.2))
+    on, off = d["on"], d["off"]
+    axes[0].plot(on.time_s / 60.0, on.trunk_flexion_deg, color=PALETTE["orange"], lw=2)
+    axes[0].set_xlabel("run time [min]")
+    axes[0].set_ylabel("forward trunk lean beyond the fresh posture [deg]")
+    axes[0].set_title("Tired legs: the trunk leans forward", fontsize=10)
+    for r, lab, ls in ((on, "with the forward lean", "-"), (off, "posture held", "--")):
+        axes[1].plot(r.time_s / 60.0, r.superficial_load_index, color=PALETTE["vermillion"],
+                     ls=ls, lw=2, label=lab)
+    axes[1].set_xlabel("run time [min]")
+    axes[1].set_ylabel("superficial back muscles: peak force / fresh capacity")
+    axes[1].set_title("... and the superficial back muscles work harder", fontsize=10)
+    axes[1].legend(fontsize=8, loc="upper left")
+    return fig
+
+
 def build(out_dir) -> list[Path]:
     """Run the lesson, write its figures and ``README.md`` into ``out_dir/cascade``.
 
@@ -139,6 +175,11 @@ def build(out_dir) -> list[Path]:
     written: list[Path] = []
     save(_fig_chain(d), here / "chain.png", written)
     save(_fig_time(d), here / "cascade_over_time.png", written)
+    ld = compute_lean()
+    save(_fig_lean(ld), here / "forward_lean.png", written)
+    lean_on, lean_off = ld["on"], ld["off"]
+    tm = lean_on.time_s / 60.0
+    lean_at = {m: float(np.interp(m, tm, lean_on.trunk_flexion_deg)) for m in (10.0, 90.0, 180.0)}
     k0 = d["default_gain"]
     rows = d["rows"]
     get = {(r["quad_strength"], r["gain"]): r for r in rows}
@@ -186,6 +227,23 @@ k = {", ".join(f"{k:g}" for k in d["gains"])}. Numbers at the end of the run:
   {w0['lean_end_deg']:.2f} to {w1['lean_end_deg']:.2f} deg. With normal quadriceps and the
   default gain the lean at 2 h is {n1['lean_end_deg']:.2f} deg (k = 0:
   {n0['lean_end_deg']:.2f} deg).
+- **Tired legs also lean forward.** Fatigued runners lean the trunk forward (+2 to +4 deg
+  after fatiguing runs; Koblbauer et al. 2014, Bazett-Jones et al. 2013). The model's
+  runner chooses that posture once per block of strides, trading the effort it saves at
+  the tiring knees against what it costs the hips and the back:
+
+  ![The forward lean over a three-hour run](forward_lean.png)
+
+  At {SPEED} m/s the lean is {lean_at[10.0]:.1f} deg at 10 min, {lean_at[90.0]:.1f} deg at
+  90 min and {lean_at[180.0]:.1f} deg at 3 h: it grows late, as the legs do tire late. Leaning moves
+  work from the knee to the hip (peak knee-extension moment {ld['knee'][0]:.2f} ->
+  {ld['knee'][1]:.2f} N m/kg, hip-extension {ld['hip'][0]:.2f} -> {ld['hip'][1]:.2f} N m/kg
+  from the first to the last stride) and puts the upper body's weight further forward of
+  the lower back, so the superficial back muscles work harder at the end: peak load
+  {float(lean_on.superficial_load_index[-1]):.3f} of their fresh capacity, against
+  {float(lean_off.superficial_load_index[-1]):.3f} if the runner held the fresh posture.
+  The lean's cost has no published value; it is calibrated so that the lean grows by 3 deg
+  between 10 minutes and 3 hours (`experiments/calibrate_forward_lean.py`).
 - **How big is this?** Small in this model. The knee-tracking link moves the trunk lean by
   tenths of a degree and the L5/S1 anterior shear by less than 0.01 body weights. Most of
   the gluteus medius fatigue and trunk lean comes from running itself (every curve, k = 0
