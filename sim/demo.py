@@ -44,7 +44,8 @@ from .results import atomic_write_bytes
 from .simulation import simulate
 
 __all__ = ["Settings", "Demo", "animate_run", "run_demo", "display_available",
-           "DEFAULT_GIF", "LEAN_EXAGGERATION", "TILT_EXAGGERATION"]
+           "DEFAULT_GIF", "LEAN_EXAGGERATION", "TILT_EXAGGERATION", "DEMO_RUNNER",
+           "index_view"]
 
 #: Where ``runfatigue demo`` writes its animation when no file is named.
 DEFAULT_GIF = Path("results") / "demo" / "demo.gif"
@@ -144,7 +145,8 @@ class Demo:
     Parameters
     ----------
     base_cfg : Config, optional
-        Starting point (default: the model defaults, a 2-hour run at 3.0 m/s). The
+        Starting point (default: :data:`DEMO_RUNNER`, whose back load tips over during
+        the run). The
         controls override tightness, pace, strengths, duration and interventions; every
         other key (runner, spike thresholds, model) stays as given.
     widgets : bool
@@ -187,9 +189,7 @@ class Demo:
     """
 
     def __init__(self, base_cfg=None, widgets: bool = True):
-        # the demo's panels follow the L5/S1 shear, so its spike is the shear index
-        self.base_cfg = (base_cfg if base_cfg is not None
-                         else load_config(None, {"spike.index": "shear_bw"}))
+        self.base_cfg = base_cfg if base_cfg is not None else load_config(None, DEMO_RUNNER)
         self.settings = Settings.from_config(self.base_cfg)
         self._stretch_on = self.settings.stretch_before_deg or STRETCH_DEG
         self._syncing = False
@@ -321,17 +321,17 @@ class Demo:
         self._title = fig.text(left, 0.965, "", fontsize=12, weight="bold", va="bottom")
         self._subtitle = fig.text(left, 0.94, "", fontsize=9, color="0.3", va="bottom")
 
-        # shear panel
-        thr = cfg.spike.shear_threshold_bw
+        # back-load panel: the configured index
+        attr, thr, unit, ylabel, title, line_label = index_view(cfg)
         self._thr_band = ax_s.axhspan(thr, 10.0, color=PALETTE["vermillion"], alpha=0.07, lw=0)
         ax_s.axhline(thr, color=PALETTE["vermillion"], ls=":", lw=1.2,
-                     label=f"spike threshold {thr:g} BW (must hold {cfg.spike.hold_s / 60:g} min)")
-        (self._ghost,) = ax_s.plot(_mid_min(base), base.shear_bw, color="0.65", lw=1.5,
+                     label=f"spike threshold {thr:g} {unit} (must hold "
+                           f"{cfg.spike.hold_s / 60:g} min)")
+        (self._ghost,) = ax_s.plot(_mid_min(base), getattr(base, attr), color="0.65", lw=1.5,
                                    ls="-", label="starting settings")
-        (self._shear,) = ax_s.plot([], [], color=PALETTE["black"], lw=2.2,
-                                   label="peak L5/S1 anterior shear per stride")
-        ax_s.set_ylabel("shear [body weights]")
-        ax_s.set_title("Back load: L5/S1 anterior shear", loc="left", fontsize=10)
+        (self._shear,) = ax_s.plot([], [], color=PALETTE["black"], lw=2.2, label=line_label)
+        ax_s.set_ylabel(ylabel)
+        ax_s.set_title(title, loc="left", fontsize=10)
         ax_s.legend(fontsize=8, loc="lower left", ncol=1, framealpha=0.9)
 
         # capacity panel
@@ -348,6 +348,8 @@ class Demo:
                                   label="trunk lateral lean (hip abductors tiring)")
         (self._tilt,) = ax_k.plot([], [], color=PALETTE["purple"], lw=2,
                                   label="extra anterior pelvic tilt (tight hip flexors)")
+        (self._flex,) = ax_k.plot([], [], color=PALETTE["orange"], lw=2, ls="--",
+                                  label="forward trunk lean (tired legs)")
         ax_v = ax_k.twinx()
         (self._speed,) = ax_v.step([], [], where="post", color="0.55", lw=1.2, label="pace")
         ax_v.set_ylim(0, 5.6)
@@ -357,7 +359,7 @@ class Demo:
         ax_k.set_ylabel("angle [deg]")
         ax_k.set_xlabel("run time [min]")
         ax_k.set_title("Compensations (pace in grey)", loc="left", fontsize=10)
-        handles = [self._lean, self._tilt, self._speed]
+        handles = [self._lean, self._tilt, self._flex, self._speed]
         ax_k.legend(handles, [h.get_label() for h in handles], fontsize=8, loc="upper left",
                     ncol=2, framealpha=0.9)
         for ax in (ax_s, ax_c):
@@ -464,18 +466,26 @@ class Demo:
         cfg = res.config
         s = self.settings
         t_mid, t0 = _mid_min(res), res.time_s / 60.0
-        self._shear.set_data(t_mid, res.shear_bw)
+        attr = index_view(cfg)[0]
+        self._shear.set_data(t_mid, getattr(res, attr))
         for g, line in self._cap.items():
             line.set_data(t0, 100.0 * res.group_capacity(g))
         self._lean.set_data(t_mid, res.trunk_lean_deg)
         self._tilt.set_data(t_mid, res.pelvic_tilt_deg)
+        self._flex.set_data(t_mid, res.trunk_flexion_deg)
         t_end = float(res.time_s[-1] + res.duration_s[-1]) / 60.0
         self._speed.set_data(np.append(t0, t_end), np.append(res.speed_mps, res.speed_mps[-1]))
         ax_s, ax_k = self.axes["shear"], self.axes["compensation"]
         ax_s.set_xlim(0.0, t_end)
-        top = np.nanmax(np.r_[res.shear_bw, self.baseline.shear_bw, cfg.spike.shear_threshold_bw])
-        ax_s.set_ylim(0.0, max(1.4, math.ceil(top * 10.0 + 1.0) / 10.0))
-        ang = np.nanmax(np.r_[res.trunk_lean_deg, res.pelvic_tilt_deg, 0.0])
+        thr = index_view(cfg)[1]
+        top = np.nanmax(np.r_[getattr(res, attr), getattr(self.baseline, attr), thr])
+        if attr == "shear_bw":
+            ax_s.set_ylim(0.0, max(1.4, math.ceil(top * 10.0 + 1.0) / 10.0))
+        else:   # a load of a few per cent either side of the threshold: zoom to it
+            low = np.nanmin(np.r_[getattr(res, attr), getattr(self.baseline, attr), thr])
+            ax_s.set_ylim(max(0.0, 0.9 * low), min(1.05, 1.1 * top))
+        ang = np.nanmax(np.r_[res.trunk_lean_deg, res.pelvic_tilt_deg, res.trunk_flexion_deg,
+                              0.0])
         ax_k.set_ylim(0.0, max(5.0, 5.0 * math.ceil(ang * 1.1 / 5.0)))
 
         onset = res.spike_onset_s
@@ -516,6 +526,35 @@ def _interventions_text(s: Settings) -> str:
     if s.rest_break:
         parts.append("rest break")
     return ", ".join(parts) if parts else "none"
+
+
+#: The demo's starting runner: 8 deg tight hip flexors, core strength 0.8, 150 min at
+#: 3.0 m/s (marathon pace 3.2 m/s). With the default back-load index its superficial back
+#: load tips over its threshold late in the run, as the legs tire and the trunk leans.
+DEMO_RUNNER = {"run.duration_min": 150.0, "run.speed_mps": 3.0,
+               "scenario.hip_flexor_tightness_deg": 8.0, "scenario.core_strength": 0.8}
+
+
+def index_view(cfg):
+    """How the demo shows the configured back-load index.
+
+    Returns
+    -------
+    tuple
+        (RunResult attribute, threshold, threshold unit, axis label, panel title, line label).
+
+    Examples
+    --------
+    >>> import sim
+    >>> index_view(sim.load_config(None, {"spike.index": "shear_bw"}))[:2]
+    ('shear_bw', 0.95)
+    """
+    if cfg.spike.index == "shear_bw":
+        return ("shear_bw", cfg.spike.shear_threshold_bw, "BW", "shear [body weights]",
+                "Back load: L5/S1 anterior shear", "peak L5/S1 anterior shear per stride")
+    return ("superficial_load_index", cfg.spike.superficial_threshold, "x fresh capacity",
+            "peak force / fresh capacity", "Back load: superficial lumbar muscles",
+            "peak superficial erector spinae load per stride")
 
 
 def status_text(res) -> str:
@@ -936,7 +975,7 @@ def run_demo(save=None, config=None, overrides=None, frames: int = 60, fps: int 
     animation: ...demo.gif (3 frames, ...)
     0
     """
-    cfg = config if config is not None else load_config(None, {"spike.index": "shear_bw"})
+    cfg = config if config is not None else load_config(None, DEMO_RUNNER)
     if overrides:
         cfg = cfg.with_overrides(overrides)
     if save is None and display_available():

@@ -14,7 +14,7 @@ from sim.demo import DEFAULT_GIF, Demo, animate_run, display_available, run_demo
 
 @pytest.fixture
 def demo():
-    d = Demo(sim.load_config(None, {"run.duration_min": 20}))
+    d = Demo(sim.load_config(None, {"run.duration_min": 20, "spike.index": "shear_bw"}))
     yield d
     d.close()
 
@@ -141,3 +141,17 @@ def test_run_demo_headless_writes_default(tmp_path, monkeypatch):
 def test_run_demo_bad_override():
     with pytest.raises(sim.ConfigError, match="run.speed_mps"):
         run_demo(overrides={"run.speed_mps": 7.0})
+
+
+def test_default_demo_runner_tips_over_during_the_run():
+    d = Demo(widgets=False)
+    try:
+        onset = d.result.spike_onset_s
+        assert 20 * 60 < onset < 150 * 60          # something happens, late in the run
+        assert d.base_cfg.spike.index == "superficial_load"
+        line = d._shear
+        np.testing.assert_array_equal(line.get_ydata(), d.result.superficial_load_index)
+        assert d._onset[0].get_visible()
+        assert np.nanmax(d._flex.get_ydata()) > 0.0        # the forward lean is drawn
+    finally:
+        d.close()
