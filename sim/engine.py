@@ -26,6 +26,11 @@ Within a stride (phase samples ``j = 0 … n-1``, right heel strike at 0)
   L5/S1 disc by as much; the taut right hip flexors' passive moment
   supplies part of the hip flexion moment; the passive psoas tension of both sides pulls
   on L5/S1 and adds a small lumbar flexion moment the extensors must resist;
+* forward trunk lean: one posture per solved stride (:func:`lean_update`), moved by a
+  damped Newton step on ``ln(effort) + cost (lean - home)^2`` whose slope comes from the
+  phases' multipliers (:func:`_lean_gradient`); it changes the demand
+  (:func:`sim.compensation.forward_lean_moments`) and, through the pelvis's share, the
+  pelvic tilt and the hip extension the stride needs;
 * trunk lateral lean: one compensation column in right stance (:mod:`sim.compensation`);
   its lumbar cost is mirrored onto the right-side benders half a stride later (left
   stance), so both sides' histories are complete;
@@ -179,7 +184,7 @@ def lean_update(lean, rel_rate, anchor, cost, curvature, max_lean, home, prev_st
     stride's effort, ``home`` the runner's fresh posture): a lean away from home
     multiplies the effort of the stride by ``exp(cost (lean - home)^2)`` (leaning costs a
     share of what running costs, as measured by Carson et al. 2024), and ``anchor`` (the
-relative rate at the first stride) makes the fresh posture the optimum. One damped
+    relative rate at the first stride) makes the fresh posture the optimum. One damped
     Newton step, at most 1 deg, within ``[-max_lean / 2, max_lean]``; a step that reverses
     the previous one (``prev_step``, the last ``lean - new lean``) is halved, so that where
     the effort has a kink (a muscle reaching its bound) the posture settles instead of
