@@ -51,14 +51,18 @@ def variants():
     }
 
 
-def _simulate(over, share):
-    cfg = load_config(None, over)
+def _simulate_cfg(cfg, share):
+    """Simulate ``cfg``, with the pelvis share replaced when ``share`` is given."""
     inp = build_inputs(cfg)
     if share is not None:
         sc = inp.sc.copy()
         sc[SCALARS.index("pelvis_share")] = share
         inp = dataclasses.replace(inp, sc=sc)
     return simulate_inputs(cfg, inp)
+
+
+def _simulate(over, share):
+    return _simulate_cfg(load_config(None, over), share)
 
 
 def _window(res, x, t0, t1):
@@ -80,12 +84,7 @@ def run():
         onsets = []
         for i in range(len(spec)):
             cfg = spec.config(base, i).with_overrides(over)
-            inp = build_inputs(cfg)
-            if share is not None:
-                sc = inp.sc.copy()
-                sc[SCALARS.index("pelvis_share")] = share
-                inp = dataclasses.replace(inp, sc=sc)
-            onsets.append(simulate_inputs(cfg, inp).spike_onset_s / 60.0)
+            onsets.append(_simulate_cfg(cfg, share).spike_onset_s / 60.0)
         on = np.array(onsets)
         spiked = np.isfinite(on)
         rows.append({"variant": name, "lean_growth_deg": growth,
