@@ -78,3 +78,21 @@ def test_only_and_bad_names(tmp_path):
     assert "not built in this call" in (tmp_path / "README.md").read_text()
     with pytest.raises(ValueError, match="choose from: fast_twitch_energy, cascade"):
         build_all(tmp_path, only=["cascade", "nope"])
+
+
+def test_glute_med_claim_weighed_against_evidence(built):
+    text = _page(built[0], "glute_med_to_lumbar")
+    assert "What the evidence says about the article's claim" in text
+    for source in ("Bazett-Jones", "Pohl et al. 2015", "Trowell"):
+        assert source in text
+    # the long run of the demo's runner, with the sideways lean allowed and forbidden
+    table = text.split("Over a long run")[1].split("###")[0]
+    assert table.count("| allowed |") == 2 and table.count("| forbidden |") == 2
+
+
+def test_tightness_lesson_shows_the_lean_over_the_run(built):
+    text = _page(built[0], "tight_hip_flexors")
+    rows = re.findall(r"^\| (\d+) \| (\d+\.\d\d) \| (\d\.\d{3}) -> (\d\.\d{3}) \|$", text, re.M)
+    assert len(rows) == 6
+    leans = [float(r[1]) for r in rows]
+    assert all(x > 0 for x in leans)  # every runner leans forward as the legs tire

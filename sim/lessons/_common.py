@@ -102,7 +102,8 @@ def fmt_onset(onset_s: float, duration_min: float) -> str:
         return f"never within {duration_min:g} min"
     if onset_s <= 0.0:
         return "0 min (above the threshold from the start)"
-    return f"{onset_s / 60.0:.0f} min"
+    m = onset_s / 60.0
+    return f"{m:.1f} min" if m < 1.0 else f"{m:.0f} min"
 
 
 def md_table(head, rows) -> str:
