@@ -232,6 +232,13 @@ weight; the bottom panel the same for the slow-twitch (ST) pools.
   at 3.0 m/s, because at this pace the size principle leaves most of the work to ST
   fibres. In the model, FT fibres take over more work only when the ST pools tire or
   empty, so their depletion comes with faster running or past the marathon "wall".
+  **The evidence agrees with the model here, not with the article:** in muscle biopsies
+  during prolonged exercise at moderate intensity the slow-twitch (type I) fibres empty
+  their glycogen first and the fast-twitch (type II) fibres only progressively later, as
+  they are recruited; only at high intensity do the fast-twitch fibres empty early
+  (Gollnick et al. 1974; Vøllestad & Blom 1985). The article's picture (fast-twitch
+  fibres working hard early and depleted late) fits a fast start or a race pace, as in
+  the fast-start run above, more than an even easy run.
 - Several muscles' FT stores hardly move in these runs: at 3.0 m/s their ST fibres carry
   nearly all of their load. That is the size principle at work, not an error.
 
