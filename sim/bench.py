@@ -68,14 +68,15 @@ def run_bench(n=2000, minutes=120.0, n_reference=2, n_resolved=3, progress=None)
     from .reference import reference_run
     from .scenario import build_inputs
     from .simulation import run_inputs, simulate
+    from .warmup import ensure_compiled
 
     say = progress or (lambda msg: None)
     cfgs = standard_configs(n, minutes)
     out = {"scenarios": n, "run_min": minutes, "threads": numba.get_num_threads(),
            "cpu_count": os.cpu_count()}
 
-    say("compiling (or loading the numba cache)")
     t0 = time.perf_counter()
+    ensure_compiled(progress)          # says so (with the time) only when compiling
     run_batch(cfgs[:1])
     simulate(cfgs[0].with_overrides({"run.duration_min": 1.0}))
     out["compile_s"] = time.perf_counter() - t0

@@ -22,7 +22,12 @@ from pathlib import Path
 from .config import ConfigError
 from .results import OutputPathError, check_output_dir
 
-__all__ = ["main", "UserError"]
+__all__ = ["main", "UserError", "LESSON_NAMES"]
+
+#: The lessons in build order (as :data:`sim.lessons.LESSONS`; kept here so that the
+#: parser does not import the lessons and their plotting stack).
+LESSON_NAMES = ("fast_twitch_energy", "cascade", "glute_med_to_lumbar", "tight_hip_flexors",
+                "everything_connected", "what_helps")
 
 
 class UserError(Exception):
@@ -43,9 +48,32 @@ def _add_config_args(p):
                    help="override a config key, e.g. --set run.duration_min=60 (repeatable)")
 
 
-def _cmd_config(args) -> int:
-    from .config import to_toml
+def _say(prefix: str):
+    """A progress callback printing ``prefix: message`` on stderr at once."""
+    return lambda msg: print(f"{prefix}: {msg}", file=sys.stderr, flush=True)
 
+
+def _is_sweep(path) -> bool:
+    import tomllib
+
+    try:
+        return "sweep" in tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return False                    # load_config reports the problem with its name
+
+
+def _cmd_config(args) -> int:
+    from .config import parse_override, to_toml
+
+    if _is_sweep(args.config):
+        from .sweep import _config_text
+        from .sweep_spec import load_sweep
+
+        overrides = dict(parse_override(s) for s in (args.set or []))
+        base, spec = load_sweep(args.config, overrides)
+        sys.stdout.write(_config_text(Path(args.config), base)
+                         + f"# {len(spec)} scenarios ({spec.kind})\n")
+        return 0
     cfg = _load(args)
     sys.stdout.write(to_toml(cfg, header=f"resolved from {cfg.source}"))
     return 0
@@ -61,16 +89,18 @@ def _cmd_run(args) -> int:
     target = Path(args.results) / cfg.name
     with claim_run_directory(target, force=args.force, check_only=True):
         pass                                   # refuse now rather than after simulating
-    print(f"running {cfg.name}: {cfg.run.duration_min:g} min "
-          f"({'first run compiles the kernels, ~20 s' if not _kernels_cached() else 'cached kernels'})",
-          file=sys.stderr)
+    from .warmup import ensure_compiled
+
+    say = _say(f"run {cfg.name}")
+    say(f"{cfg.run.duration_min:g} min at {cfg.run.speed_mps:g} m/s")
+    ensure_compiled(say)
     try:
         res = simulate(cfg)
     except ValueError as e:
         raise UserError(f"{cfg.source}: {e}") from None
     try:
         with claim_run_directory(target, force=args.force) as stage:
-            write_run(res, stage, " ".join(["runfatigue"] + sys.argv[1:]))
+            write_run(res, stage, args.command_line)
     except OSError as e:
         raise UserError(f"{target}: cannot write the run ({e.strerror or e}); "
                         "its directory is as it was before this command") from None
@@ -112,17 +142,6 @@ def verdict(s: dict, index: str) -> str:
                  f"{s.get('limiting_muscle') or 'n/a'})")
     text += f"; peak shear {s['peak_shear_bw']:.2f} BW"
     return text + f"; infeasible strides {s['infeasible_strides']:.0f}"
-
-
-def _kernels_cached() -> bool:
-    """True if numba's cache for the engine exists (the first run compiles it)."""
-    from importlib import resources
-
-    cache = resources.files("sim").joinpath("__pycache__")
-    try:
-        return any(p.name.startswith("engine.run_kernel") for p in cache.iterdir())
-    except (FileNotFoundError, NotADirectoryError, OSError):
-        return False
 
 
 def _cmd_plot(args) -> int:
@@ -182,7 +201,7 @@ def _cmd_sweep(args) -> int:
                     resume=args.resume, results_root=args.results, force=args.force,
                     yes=args.yes,
                     progress=not args.no_progress,
-                    command=" ".join(["runfatigue"] + sys.argv[1:]))
+                    command=args.command_line)
     if (out / "manifest.json").stat().st_mtime < started:     # nothing was computed now
         print(f"sweep {out.name}: already complete; results in {out / 'summary.csv'}")
         return 0
@@ -207,11 +226,11 @@ def _cmd_bench(args) -> int:
     if args.scenarios < 1 or args.minutes <= 0 or args.reference < 0 or args.resolved < 0:
         raise UserError("bench: --scenarios >= 1, --minutes > 0, --reference >= 0 and "
                         "--resolved >= 0 are required")
-    say = (lambda m: print(f"bench: {m} ...", file=sys.stderr)) if not args.json else None
+    say = _say("bench") if not args.json else None
     r = run_bench(args.scenarios, args.minutes, args.reference, args.resolved, progress=say)
     out = Path(args.results) / "bench"
     write_json(out / "bench.json", r)
-    write_manifest(out, " ".join(["runfatigue"] + sys.argv[1:]),
+    write_manifest(out, args.command_line,
                    timings={"compile_s": r["compile_s"], "run_s": r["run_s"]})
     from .results import jsonable
 
@@ -236,19 +255,36 @@ def _cmd_demo(args) -> int:
             raise UserError(f"demo --save {args.save}: is a directory; allowed: a .gif file "
                             "name")
     overrides = dict(parse_override(x) for x in (args.set or []))
-    cfg = load_config(args.config, overrides)
-    return run_demo(save=args.save, config=cfg)
+    cfg = load_config(args.config, overrides) if args.config else None
+    if cfg is None:
+        from .demo import DEMO_RUNNER
+
+        cfg = load_config(None, {**DEMO_RUNNER, **overrides})
+    return run_demo(save=args.save, config=cfg, progress=_say("demo"),
+                    command=args.command_line)
 
 
 def _cmd_lessons(args) -> int:
     from .lessons import build_all
 
-    check_output_dir(args.out)
-    try:
-        paths = build_all(args.out, only=args.only or None)
-    except ValueError as e:
-        raise UserError(str(e)) from None
-    print(f"lessons: {len(paths)} files in {args.out} (start with {Path(args.out) / 'README.md'})")
+    from .lessons import LESSONS
+    from .results import Timer, write_manifest
+    from .warmup import compile_seconds, ensure_compiled
+
+    out = check_output_dir(args.out)
+    bad = [n for n in (args.only or []) if n not in LESSONS]
+    if bad:
+        raise UserError(f"lessons --only {' '.join(bad)}: unknown lesson; choose from: "
+                        + ", ".join(LESSONS))
+    say = _say("lessons")
+    ensure_compiled(say)
+    with Timer() as t:
+        paths = build_all(out, only=args.only or None, progress=say)
+    write_manifest(out, args.command_line,
+                   timings={"compile_s": round(compile_seconds(), 3),
+                            "build_s": round(t.elapsed, 3)},
+                   extra={"lessons": args.only or list(LESSONS)})
+    print(f"lessons: {len(paths)} files in {out} (start with {out / 'README.md'})")
     return 0
 
 
@@ -256,10 +292,15 @@ def _cmd_validate(args) -> int:
     from . import validate
     from .results import Timer, write_manifest
 
+    from .warmup import ensure_compiled
+
     out = check_output_dir(args.out)
+    say = _say("validate")
+    ensure_compiled(say)
+    say("simulating the validation cases (about a minute) ...")
     with Timer() as t:
         headline = validate.write_report(out)
-    write_manifest(out, " ".join(["runfatigue"] + sys.argv[1:]),
+    write_manifest(out, args.command_line,
                    timings={"total_s": round(t.elapsed, 3)}, extra={"headline": headline})
     print(f"validation report: {out / 'report.md'} ({t.elapsed:.1f} s)")
     return 0
@@ -312,7 +353,7 @@ def build_parser() -> argparse.ArgumentParser:
     sw.set_defaults(func=_cmd_sweep)
 
     b = sub.add_parser("bench", help="speed benchmark: batch kernel vs NumPy/SciPy reference")
-    b.add_argument("--json", action="store_true", help="print the figures as JSON")
+    b.add_argument("--json", action="store_true", help="print the measured numbers as JSON")
     b.add_argument("--scenarios", type=int, default=2000, help="standard sweep size (2000)")
     b.add_argument("--minutes", type=float, default=120.0, help="run length [min] (120)")
     b.add_argument("--reference", type=int, default=2,
@@ -330,9 +371,13 @@ def build_parser() -> argparse.ArgumentParser:
                    help="write an animation of a run to this file instead of opening a window")
     d.set_defaults(func=_cmd_demo)
 
-    ls = sub.add_parser("lessons", help="build the six teaching lessons (figures + pages)")
-    ls.add_argument("--out", default="results/lessons", help="output directory")
-    ls.add_argument("--only", nargs="+", metavar="LESSON", help="build only these lessons")
+    ls = sub.add_parser("lessons", help="build the six teaching lessons (figures + pages)",
+                        description="Build the six teaching lessons (figures and pages): "
+                                    + ", ".join(LESSON_NAMES) + ".")
+    ls.add_argument("--out", default="results/lessons",
+                    help="output directory (default: results/lessons)")
+    ls.add_argument("--only", nargs="+", metavar="LESSON",
+                    help="build only these lessons (names: " + ", ".join(LESSON_NAMES) + ")")
     ls.set_defaults(func=_cmd_lessons)
 
     c = sub.add_parser("config", help="print the resolved configuration")
@@ -350,6 +395,7 @@ def main(argv=None) -> int:
     """Entry point; returns the process exit code."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    args.command_line = " ".join(["runfatigue", *(sys.argv[1:] if argv is None else argv)])
     try:
         return args.func(args)
     except (ConfigError, UserError, OutputPathError) as e:

@@ -941,7 +941,8 @@ def display_available() -> bool:
         return True
 
 
-def run_demo(save=None, config=None, overrides=None, frames: int = 60, fps: int = 10) -> int:
+def run_demo(save=None, config=None, overrides=None, frames: int = 60, fps: int = 10,
+             progress=None, command: str = "") -> int:
     """Open the slider window, or write the animation (``save``, or no display).
 
     Parameters
@@ -955,6 +956,12 @@ def run_demo(save=None, config=None, overrides=None, frames: int = 60, fps: int 
         Dotted-key overrides applied to ``config``.
     frames, fps : int
         Animation length and speed.
+    progress : callable, optional
+        Called with a short message before each slow step (compiling, simulating,
+        drawing).
+    command : str
+        The command line, recorded in the animation's manifest
+        (``<animation>.manifest.json`` beside the GIF).
 
     Returns
     -------
@@ -975,12 +982,16 @@ def run_demo(save=None, config=None, overrides=None, frames: int = 60, fps: int 
     animation: ...demo.gif (3 frames, ...)
     0
     """
+    from .results import Timer, manifest, write_json
+    from .warmup import compile_seconds, ensure_compiled
+
+    say = progress or (lambda msg: None)
     cfg = config if config is not None else load_config(None, DEMO_RUNNER)
     if overrides:
         cfg = cfg.with_overrides(overrides)
     if save is None and display_available():
         try:
-            return _open_window(cfg)
+            return _open_window(cfg, say)
         except Exception as e:  # no usable window after all: write the animation
             print(f"demo: cannot open a window ({type(e).__name__}: {e}); writing the "
                   "animation instead", file=sys.stderr)
@@ -988,17 +999,30 @@ def run_demo(save=None, config=None, overrides=None, frames: int = 60, fps: int 
     if save is None:
         print("demo: no display; writing the animation instead of opening a window",
               file=sys.stderr)
-    res = simulate(cfg)
-    animate_run(res, path, frames=frames, fps=fps)
+    ensure_compiled(say)
+    say(f"simulating {cfg.run.duration_min:g} min at {cfg.run.speed_mps:g} m/s ...")
+    with Timer() as t_run:
+        res = simulate(cfg)
+    say(f"drawing {frames} frames into {path} ...")
+    with Timer() as t_draw:
+        animate_run(res, path, frames=frames, fps=fps)
     size = path.stat().st_size
+    write_json(path.with_name(path.stem + ".manifest.json"),
+               manifest(command or "run_demo", timings={
+                   "compile_s": round(compile_seconds(), 3), "run_s": round(t_run.elapsed, 3),
+                   "draw_s": round(t_draw.elapsed, 3)},
+                   extra={"animation": path.name, "config": cfg.to_dict()}))
     print(f"animation: {path} ({frames} frames, {size / 1024:.0f} KiB)")
     return 0
 
 
-def _open_window(cfg) -> int:
+def _open_window(cfg, say=lambda msg: None) -> int:
     import matplotlib.pyplot as plt
 
-    simulate(cfg)                          # compile (or load) the kernels first
+    from .warmup import ensure_compiled
+
+    ensure_compiled(say)                   # compile (or load) the kernels first
+    say("opening the window ...")
     demo = Demo(cfg)
     demo._shown = True
     demo.update()

@@ -395,7 +395,7 @@ def _step_muscles(state, prm, F0, col_muscle, col_side, f, dt, ustate):
             state[i, q] = ustate[q]
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def run_kernel(tpl_speed, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_hipext, tpl_stance,
                tpl_stride_s, F0, prm, quad_w, sup_col, sup_F0, A, col_muscle, col_side,
                col_comp, col_shear, col_rho, seg_end, seg_speed, brk_start, brk_end, sc, state,

@@ -27,7 +27,8 @@ import numpy as np
 from .config import to_toml
 from .results import atomic_write_text, save_figure, save_npz, write_json, write_manifest
 
-__all__ = ["TIMESERIES_DIMS", "DamagedRunError", "write_run", "write_run_figures",
+__all__ = ["TIMESERIES_DIMS", "CSV_UNITS", "DamagedRunError", "timeseries_csv", "write_run",
+           "write_run_figures",
            "load_timeseries", "load_run"]
 
 
@@ -56,6 +57,54 @@ TIMESERIES_DIMS = {
 }
 
 
+#: Unit of every per-checkpoint array of ``timeseries.csv`` (``1``: a fraction or a count).
+CSV_UNITS = {
+    "time_s": "s", "duration_s": "s", "speed_mps": "m/s", "stage": "1",
+    "shear_bw": "BW", "l5s1_shear_N": "N", "l5s1_compression_N": "N",
+    "superficial_load_index": "1", "trunk_flexion_deg": "deg", "trunk_lean_deg": "deg",
+    "pelvic_tilt_deg": "deg", "strides": "1", "infeasible_strides": "1",
+    "moment_residual": "1", "capacity": "1", "pool_capacity": "1", "energy": "1",
+    "peak_force_N": "N", "mean_force_N": "N",
+}
+
+
+def timeseries_csv(res) -> str:
+    """A run's per-checkpoint series as CSV text, one row per checkpoint.
+
+    Column headers are ``name [unit]``; per-muscle arrays get one column per muscle
+    (``capacity:gluteus_medius [1]``) and per-pool arrays one per muscle and pool
+    (``energy:vasti:fast_twitch [1]``). The values are those of ``timeseries.npz``
+    (:data:`TIMESERIES_DIMS`); the within-stride curves stay in the archive only.
+
+    Examples
+    --------
+    >>> import sim
+    >>> text = timeseries_csv(sim.simulate(sim.load_config(None, {"run.duration_min": 2})))
+    >>> text.splitlines()[0].split(",")[:3]
+    ['time_s [s]', 'duration_s [s]', 'speed_mps [m/s]']
+    """
+    pools = ("slow_twitch", "fast_twitch")
+    head, cols = [], []
+    for name, unit in CSV_UNITS.items():
+        a = np.asarray(getattr(res, name), dtype=np.float64)
+        if a.ndim == 1:
+            head.append(f"{name} [{unit}]")
+            cols.append(a)
+        elif a.ndim == 2:
+            for i, m in enumerate(res.muscles):
+                head.append(f"{name}:{m} [{unit}]")
+                cols.append(a[:, i])
+        else:
+            for i, m in enumerate(res.muscles):
+                for j, pool in enumerate(pools):
+                    head.append(f"{name}:{m}:{pool} [{unit}]")
+                    cols.append(a[:, i, j])
+    lines = [",".join(head)]
+    for row in np.column_stack(cols):
+        lines.append(",".join("" if not np.isfinite(x) else repr(float(x)) for x in row))
+    return "\n".join(lines) + "\n"
+
+
 def write_run(res, directory, command: str) -> Path:
     """Write a :class:`~sim.simulation.RunResult` into ``directory``; returns it."""
     directory = Path(directory)
@@ -72,6 +121,7 @@ def write_run(res, directory, command: str) -> Path:
                  _onsets=np.array(json.dumps(res.spike_onsets)),
                  _exhaustion=np.array(json.dumps({"exhaustion_s": float(res.exhaustion_s),
                                                   "limiting_muscle": res.limiting_muscle})))
+        atomic_write_text(directory / "timeseries.csv", timeseries_csv(res))
     write_run_figures(res, directory)
     write_manifest(directory, command, seed=cfg.model.seed, timings=res.timings_s)
     return directory

@@ -16,11 +16,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .engine import run_kernel
-from .fatigue.pools import fresh_state
 from .metrics import running_at, spike_onset
 from .results import Timer
-from .scenario import build_inputs, n_checkpoints_max
+from .run_loop import run_inputs
+from .scenario import build_inputs
+from .warmup import compile_seconds, ensure_compiled
 
 __all__ = ["RunResult", "simulate", "simulate_inputs", "run_inputs", "INDICES"]
 
@@ -256,33 +256,6 @@ def _seqsum(x) -> float:
     return total
 
 
-def run_inputs(inp, store=True):
-    """Run the kernel on :class:`~sim.scenario.ScenarioInputs`; returns raw arrays and state."""
-    n_ck = n_checkpoints_max(inp)
-    n_m = inp.F0.size
-    n_ph = inp.tpl_m.shape[1]
-    n_dof = inp.tpl_m.shape[2]
-    n_keep = n_ck if store else 1
-    out = dict(
-        time=np.zeros(n_ck), dt=np.zeros(n_ck), speed=np.zeros(n_ck),
-        stage=np.zeros(n_ck, dtype=np.int64), cap=np.zeros((n_ck, n_m)),
-        pcap=np.zeros((n_ck, n_m, 2)), energy=np.zeros((n_ck, n_m, 2)),
-        fpeak=np.zeros((n_ck, n_m)), fmean=np.zeros((n_ck, n_m)), comp=np.zeros(n_ck),
-        shear=np.zeros(n_ck), sup=np.zeros(n_ck), lean=np.zeros(n_ck), tilt=np.zeros(n_ck),
-        flex=np.zeros(n_ck), infeas=np.zeros(n_ck), strides=np.zeros(n_ck), resid=np.zeros(n_ck),
-        sforce=np.zeros((n_keep, n_ph, n_m)), sdemand=np.zeros((n_keep, n_ph, n_dof)),
-        slean=np.zeros((n_keep, n_ph)), sshear=np.zeros((n_keep, n_ph)), exh=np.zeros(1),
-    )
-    store_at = np.arange(n_ck, dtype=np.int64) if store else np.full(n_ck, -1, dtype=np.int64)
-    state = np.tile(fresh_state(), (n_m, 1))
-    n = run_kernel(*inp.kernel_args(), state, store_at, out["time"], out["dt"], out["speed"],
-                   out["stage"], out["cap"], out["pcap"], out["energy"], out["fpeak"],
-                   out["fmean"], out["comp"], out["shear"], out["sup"], out["lean"], out["tilt"],
-                   out["flex"], out["infeas"], out["strides"], out["resid"], out["sforce"], out["sdemand"], out["slean"],
-                   out["sshear"], out["exh"])
-    return n, out, state
-
-
 _COMPILED = {"done": False}
 
 
@@ -329,11 +302,9 @@ def simulate_inputs(cfg, inp) -> RunResult:
     """
     timings = {}
     if not _COMPILED["done"]:
-        # compile (or load from numba's cache) on a one-block run, timed apart
-        warm = build_inputs(cfg.with_overrides({"run.duration_min": cfg.model.block_s / 60.0}))
-        with Timer() as t:
-            run_inputs(warm)
-        timings["compile_s"] = round(t.elapsed, 4)
+        # the first run of a process: compiling (or loading numba's cache) is timed apart
+        ensure_compiled()
+        timings["compile_s"] = round(compile_seconds(), 4)
         _COMPILED["done"] = True
     with Timer() as t:
         n, out, state = run_inputs(inp)

@@ -245,32 +245,37 @@ def _compute_chunk(base, keys, rows, overrides: list[dict], start: int,
 
     cfgs = [base.with_overrides(ov) for ov in overrides]
     # One batch at a time per process (a multi-threaded Dask worker would otherwise
-    # launch parallel kernels concurrently); dynamic scheduling (chunks of 1 scenario)
-    # balances runs of different lengths. Neither changes any result.
+    # run several batches' threads at once); the batch's thread count follows numba's.
+    # Neither changes any result.
     with _KERNEL_LOCK:
         old = numba.get_num_threads()
         if threads:
             numba.set_num_threads(max(1, min(threads, numba.config.NUMBA_NUM_THREADS)))
         try:
-            with numba.parallel_chunksize(1):
-                if times_s is None:
-                    results, series = run_batch(cfgs), None
-                else:
-                    results, series = run_batch_series(cfgs, times_s)
+            if times_s is None:
+                results, series = run_batch(cfgs), None
+            else:
+                results, series = run_batch_series(cfgs, times_s)
         finally:
             numba.set_num_threads(old)
     return _chunk_text(keys, start, rows, results), series
 
 
-def _warmup(base, first: dict) -> float:
-    """Seconds to compile (or load from numba's cache) and run a tiny batch."""
-    from .batch import run_batch
+def _warmup(base, first: dict, say=None) -> float:
+    """Seconds to compile (or load from numba's cache) and run a tiny batch.
 
+    ``say`` (optional) receives the compile progress messages of
+    :func:`sim.warmup.ensure_compiled` (said only when the cache is empty).
+    """
+    from .batch import run_batch
+    from .warmup import ensure_compiled
+
+    compile_s = ensure_compiled(say)
     cfg = base.with_overrides(first)
     cfg = cfg.with_overrides({"run.duration_min": min(1.0, cfg.run.duration_min)})
     with Timer() as t:
         run_batch([cfg])
-    return t.elapsed
+    return compile_s + t.elapsed
 
 
 # -- plain data for Dask workers (Config objects do not pickle) ----------------------
@@ -617,8 +622,8 @@ class _Local:
         self.parallel = numba.get_num_threads()
         self.workers = None
 
-    def warmup(self, base, ov) -> float:
-        return _warmup(base, ov)
+    def warmup(self, base, ov, say=None) -> float:
+        return _warmup(base, ov, say)
 
     def run(self, base, spec, todo, bounds, write, times_s=None):
         for i in todo:
@@ -681,7 +686,9 @@ class _Dask:
         self.workers = len(nthreads)
         self.parallel = max(1, sum(nthreads.values()))
 
-    def warmup(self, base, ov) -> float:
+    def warmup(self, base, ov, say=None) -> float:
+        if say:
+            say("the Dask workers compile the kernels, or load them from numba's cache ...")
         flat = _base_raw(base)
         if _base_from_raw(flat, "check").to_dict() != base.to_dict():  # pragma: no cover
             raise RuntimeError("the base config does not survive the trip to the workers")
@@ -694,6 +701,8 @@ class _Dask:
                             '"runfatigue[dask]") in the same version') from None
         if not times:
             raise UserError(f"the Dask cluster at {self.scheduler} has no workers")
+        if say:
+            say(f"{len(times)} workers ready in {max(times.values()):.1f} s")
         return max(times.values())
 
     def run(self, base, spec, todo, bounds, write, times_s=None):
@@ -1067,7 +1076,9 @@ def _execute(path, base, spec, digest, directory, state, ex, chunk_size, progres
 
     todo = [i for i in range(n_chunks) if not done(i)]
     n_todo = sum(bounds(i)[1] - bounds(i)[0] for i in todo)
-    compile_s = ex.warmup(base, spec.overrides(0)) if todo else 0.0
+    say = ((lambda m: print(f"sweep {base.name}: {m}", file=sys.stderr, flush=True))
+           if progress else None)
+    compile_s = ex.warmup(base, spec.overrides(0), say) if todo else 0.0
 
     bar = _Progress(base.name, n, n - n_todo, progress)
 

@@ -61,7 +61,7 @@ def _index(out_dir: Path, built, written) -> Path:
     return write_page(out_dir / "README.md", "\n".join(lines), written)
 
 
-def build_all(out_dir="results/lessons", only=None) -> list[Path]:
+def build_all(out_dir="results/lessons", only=None, progress=None) -> list[Path]:
     """Build the lessons (all, or those named in ``only``) and the index page.
 
     Parameters
@@ -70,6 +70,8 @@ def build_all(out_dir="results/lessons", only=None) -> list[Path]:
         Directory of the lessons; each lesson writes into ``out_dir/<name>/``.
     only : iterable of str, optional
         Lesson names to build (default: all, in :data:`LESSONS` order).
+    progress : callable, optional
+        Called with a short message before each lesson is built.
 
     Returns
     -------
@@ -91,7 +93,9 @@ def build_all(out_dir="results/lessons", only=None) -> list[Path]:
     names = [n for n in LESSONS if n in names]
     out = Path(out_dir)
     written: list[Path] = []
-    for n in names:
+    for k, n in enumerate(names, 1):
+        if progress:
+            progress(f"building {n} ({k}/{len(names)}) ...")
         written += LESSONS[n](out)
     _index(out, names, written)
     return written

@@ -1,0 +1,167 @@
+"""First use: progress before compiling, measured compile times, manifests, CSV, help.
+
+The in-process tests make the kernels look uncached (``kernels_cached`` patched to False,
+the process's compile flag reset) and mark the moment compiling starts by wrapping
+:func:`sim.batch.run_batch`, the first kernel call of :func:`sim.warmup.ensure_compiled`;
+each command's progress line must come before that mark and the "compiled in" line, with
+a measured time, after it. One subprocess test uses a really empty numba cache.
+"""
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import sim.batch
+import sim.warmup
+from sim.cli import LESSON_NAMES, main
+
+ROOT = Path(__file__).resolve().parents[1]
+MARK = "<<kernel call starts>>"
+
+
+@pytest.fixture
+def cold(monkeypatch):
+    """Pretend the numba cache is empty; mark the first kernel call on stderr."""
+    real = sim.batch.run_batch
+
+    def marked(cfgs):
+        print(MARK, file=sys.stderr, flush=True)
+        return real(cfgs)
+
+    monkeypatch.setattr(sim.warmup, "kernels_cached", lambda: False)
+    monkeypatch.setitem(sim.warmup._DONE, "compiled", False)
+    monkeypatch.setattr(sim.batch, "run_batch", marked)
+
+
+def _check_order(err: str):
+    assert MARK in err, err
+    before, after = err.split(MARK, 1)
+    assert "compiling the simulation kernels" in before, err
+    assert re.search(r"kernels compiled in \d+\.\d s", after), err
+
+
+def _short(tmp_path, text="[run]\nduration_min = 3.0\n"):
+    p = tmp_path / "short.toml"
+    p.write_text(text)
+    return str(p)
+
+
+def test_run_says_it_compiles_before_it_does(tmp_path, capsys, cold):
+    assert main(["run", _short(tmp_path), "--results", str(tmp_path / "r")]) == 0
+    err = capsys.readouterr().err
+    assert err.index("run short: 3 min") < err.index(MARK)
+    _check_order(err)
+
+
+def test_sweep_says_it_compiles_before_it_does(tmp_path, capsys, cold):
+    cfg = _short(tmp_path, "[run]\nduration_min = 2.0\n[sweep.grid]\n"
+                           '"run.speed_mps" = [2.8, 3.0]\n')
+    assert main(["sweep", cfg, "--results", str(tmp_path / "r")]) == 0
+    _check_order(capsys.readouterr().err)
+
+
+def test_demo_says_it_compiles_before_it_does(tmp_path, capsys, cold):
+    gif = tmp_path / "d.gif"
+    assert main(["demo", "--set", "run.duration_min=3", "--save", str(gif)]) == 0
+    err = capsys.readouterr().err
+    _check_order(err)
+    assert err.index("drawing") > err.index(MARK)
+    man = json.loads((tmp_path / "d.manifest.json").read_text())
+    assert man["command"].startswith("runfatigue demo") and man["animation"] == "d.gif"
+    assert man["timings_s"]["compile_s"] > 0
+
+
+def test_lessons_say_they_compile_before_they_do_and_write_a_manifest(tmp_path, capsys, cold):
+    out = tmp_path / "lessons"
+    assert main(["lessons", "--out", str(out), "--only", "tight_hip_flexors"]) == 0
+    err = capsys.readouterr().err
+    _check_order(err)
+    assert "building tight_hip_flexors (1/1)" in err.split(MARK, 1)[1]
+    man = json.loads((out / "manifest.json").read_text())
+    assert man["lessons"] == ["tight_hip_flexors"] and man["timings_s"]["build_s"] > 0
+
+
+def test_validate_and_bench_say_they_compile_before_they_do(tmp_path, capsys, cold,
+                                                            monkeypatch):
+    import sim.validate
+
+    monkeypatch.setattr(sim.validate, "write_report", lambda out: "stub")
+    assert main(["validate", "--out", str(tmp_path / "v")]) == 0
+    _check_order(capsys.readouterr().err)
+    monkeypatch.setitem(sim.warmup._DONE, "compiled", False)
+    assert main(["bench", "--scenarios", "2", "--minutes", "2", "--reference", "0",
+                 "--resolved", "0", "--results", str(tmp_path)]) == 0
+    _check_order(capsys.readouterr().err)
+
+
+def test_an_empty_numba_cache_is_announced_before_compiling(tmp_path):
+    """A really empty cache (NUMBA_CACHE_DIR) is detected and announced while compiling."""
+    env = {**os.environ, "NUMBA_CACHE_DIR": str(tmp_path / "cache")}
+    p = subprocess.Popen([sys.executable, "-m", "sim", "run", _short(tmp_path), "--results",
+                          str(tmp_path / "r")], cwd=ROOT, env=env, stderr=subprocess.PIPE,
+                         stdout=subprocess.DEVNULL, text=True)
+    try:
+        lines = []
+        for line in p.stderr:
+            lines.append(line)
+            if "compiling the simulation kernels" in line:
+                break
+        assert lines and "compiling the simulation kernels" in lines[-1], lines
+        assert not any("compiled in" in x for x in lines)
+        assert p.poll() is None            # still compiling when the line was read
+    finally:
+        p.kill()
+        p.wait()
+
+
+def test_no_compile_message_when_cached(tmp_path, capsys):
+    sim.warmup.ensure_compiled()
+    assert main(["run", _short(tmp_path), "--results", str(tmp_path / "r")]) == 0
+    assert "compil" not in capsys.readouterr().err
+
+
+def test_run_writes_its_series_as_csv_with_units(tmp_path):
+    assert main(["run", _short(tmp_path), "--results", str(tmp_path / "r")]) == 0
+    d = tmp_path / "r" / "short"
+    lines = (d / "timeseries.csv").read_text().splitlines()
+    head = lines[0].split(",")
+    assert head[:3] == ["time_s [s]", "duration_s [s]", "speed_mps [m/s]"]
+    assert "capacity:gluteus_medius [1]" in head and "energy:vasti:fast_twitch [1]" in head
+    assert all(re.fullmatch(r"[A-Za-z0-9_:]+ \[[^\]]+\]", h) for h in head)
+    from sim.io import load_timeseries
+
+    ts = load_timeseries(d)
+    assert len(lines) - 1 == ts["time_s"].size
+    col = head.index("capacity:gluteus_medius [1]")
+    i = ts["muscles"].index("gluteus_medius")
+    assert [float(r.split(",")[col]) for r in lines[1:]] == list(ts["capacity"][:, i])
+
+
+@pytest.mark.parametrize("config", sorted(p.name for p in (ROOT / "configs").glob("*.toml")))
+def test_config_prints_every_shipped_config(config, capsys):
+    assert main(["config", str(ROOT / "configs" / config)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("# ") and "[runner]" in out
+
+
+def test_config_of_a_sweep_shows_its_sweep_table(capsys):
+    assert main(["config", str(ROOT / "configs" / "hip_flexor_tightness.toml")]) == 0
+    out = capsys.readouterr().out
+    assert "[sweep.grid]" in out and out.rstrip().endswith("# 72 scenarios (grid)")
+
+
+def test_help_lists_lessons_and_defaults(capsys):
+    from sim.lessons import LESSONS
+
+    assert LESSON_NAMES == tuple(LESSONS)
+    with pytest.raises(SystemExit):
+        main(["lessons", "--help"])
+    out = " ".join(capsys.readouterr().out.split())
+    assert all(name in out for name in LESSONS) and "default: results/lessons" in out
+    with pytest.raises(SystemExit):
+        main(["bench", "--help"])
+    assert "figures" not in capsys.readouterr().out
