@@ -173,7 +173,10 @@ def finish_figure(fig, title, subtitle=None, notes=(), handles=None, ncol=3):
     then notes and the disclaimer as a footnote.
 
     Legend and footnote are measured and the constrained layout keeps the strip they need
-    free, so nothing overlaps at any figure size.
+    free, so nothing overlaps at any figure size. Notes are wrapped, and the legend gets
+    fewer columns, until they fit the width of the figure: text wider than the figure
+    would widen the saved image (``bbox_inches="tight"``) and leave an empty strip beside
+    the panels.
     """
     if subtitle is None:
         fig.suptitle(title, fontsize=13, fontweight="bold")
@@ -185,18 +188,36 @@ def finish_figure(fig, title, subtitle=None, notes=(), handles=None, ncol=3):
                  gid="subtitle")
     h = fig.get_figheight()
     pad = 0.06  # [in]
+    avail = (fig.get_figwidth() - 3 * pad) * fig.dpi  # [px] the width text may use
     lines = [n for n in notes if n] + [DISCLAIMER]
     foot = fig.text(0.01, pad / h, "\n".join(lines), ha="left", va="bottom", fontsize=8,
                     color="0.3", linespacing=1.4, gid="footnote")
+    _wrap_to_width(foot, lines, avail)
     bottom = pad + foot.get_window_extent().height / fig.dpi + pad
     if handles:
-        leg = fig.legend(handles=handles, loc="lower center", bbox_to_anchor=(0.5, bottom / h),
-                         ncol=min(ncol, len(handles)), fontsize=9, frameon=False)
+        ncol = min(ncol, len(handles))
+        while True:
+            leg = fig.legend(handles=handles, loc="lower center", bbox_to_anchor=(0.5, bottom / h),
+                             ncol=ncol, fontsize=9, frameon=False)
+            if ncol == 1 or leg.get_window_extent().width <= avail:
+                break
+            leg.remove()
+            ncol -= 1
         bottom += leg.get_window_extent().height / fig.dpi
     top = (0.3 / h) if subtitle is not None else 0.0
     frac = min(bottom / h, 0.5)
     fig.get_layout_engine().set(rect=(0.0, frac, 1.0, 1.0 - frac - top))
     return fig
+
+
+def _wrap_to_width(text, lines, width_px):
+    """Wrap each of ``lines`` so that the text artist is at most ``width_px`` wide."""
+    import textwrap
+
+    chars = max(len(s) for s in lines)
+    while text.get_window_extent().width > width_px and chars > 30:
+        chars = int(chars * min(0.95, width_px / text.get_window_extent().width))
+        text.set_text("\n".join(textwrap.fill(s, chars) for s in lines))
 
 
 def _shade_rest(ax, res, label=False):

@@ -105,6 +105,9 @@ _ONSET_COLUMNS = {
 
 _NEVER_FACE = "#e4e4e4"
 _NEVER_EDGE = "#a8a8a8"
+_START_FACE = "#f9ddd0"  # light vermillion: above the threshold from the start
+_START_MIN = 0.5        # onsets below this [min] read "from the start"
+_INFEASIBLE_TEXT = "runner could not hold the pace (infeasible strides)"
 _MISSING_FACE = "white"
 _LINE_COLOURS = [PALETTE[c] for c in ("blue", "orange", "green", "vermillion", "purple",
                                       "sky", "black")]
@@ -497,7 +500,7 @@ def _onset_definition(data, column) -> str:
 def _start_note(onset_min) -> str:
     """Explain onsets of 0 min (the index was above its threshold from the start)."""
     v = np.asarray(onset_min, dtype=float)
-    if np.any(v[np.isfinite(v)] < 0.5):
+    if np.any(v[np.isfinite(v)] < _START_MIN):
         return ("An onset of 0 min (\"start\") means the index was above its threshold "
                 "from the start of the run, not that it rose during the run.")
     return ""
@@ -582,7 +585,7 @@ def _legend_infeasible(kind="cell"):
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
-    text = "runner could not hold the pace (infeasible strides)"
+    text = _INFEASIBLE_TEXT
     if kind == "cell":
         return Patch(facecolor="none", edgecolor="black", linewidth=2.0, label=text)
     return Line2D([], [], ls="none", marker="o", markersize=11, markerfacecolor="none",
@@ -672,6 +675,10 @@ def _heatmap(data, column, x_key, y_key, facet_key, fixed, *, onset):
         lo, hi = (float(pts.min()), float(pts.max())) if pts.size else (0.0, 1.0)
         norm = Normalize(lo, hi if hi > lo else lo + 1e-3)
 
+    # legend texts, also set on the drawn cells they describe
+    never_text = _legend_never(_duration_text(data),
+                               exhausted=bool((never & censored).any())).get_label()
+    missing_text = "not run (no result)"
     fig, axes = _new_figure(len(fs))
     annotate = len(xs) <= _HEATMAP_ANNOTATE_MAX and len(ys) <= _HEATMAP_ANNOTATE_MAX
     per_cell_marks = len(xs) * len(ys) <= _HEATMAP_PATCH_MAX
@@ -686,7 +693,8 @@ def _heatmap(data, column, x_key, y_key, facet_key, fixed, *, onset):
         ax.set_facecolor(_MISSING_FACE)
         if not per_cell_marks:
             # large panels: "never" as one flat layer, infeasible cells as small squares
-            _bulk_marks(ax, xe, ye, never[f], infeasible[f] & filled[f])
+            _bulk_marks(ax, xe, ye, never[f], infeasible[f] & filled[f], missing[f],
+                        (never_text, _INFEASIBLE_TEXT, missing_text))
             ys_loop = ()
         else:
             ys_loop = range(len(ys))
@@ -695,7 +703,7 @@ def _heatmap(data, column, x_key, y_key, facet_key, fixed, *, onset):
                 if never[f, j, i]:
                     ax.add_patch(Rectangle((i - 0.5, j - 0.5), 1, 1, facecolor=_NEVER_FACE,
                                            edgecolor=_NEVER_EDGE, hatch="///", linewidth=0,
-                                           gid="never"))
+                                           gid="never", label=never_text))
                     if annotate:
                         # a run that ended in exhaustion first: not reached, not "never"
                         word = "exh." if censored[f, j, i] else "never"
@@ -704,17 +712,20 @@ def _heatmap(data, column, x_key, y_key, facet_key, fixed, *, onset):
                                 fontstyle="italic",
                                 bbox=dict(boxstyle="round,pad=0.15", fc=_NEVER_FACE, ec="none"))
                 elif missing[f, j, i]:
+                    ax.add_patch(Rectangle((i - 0.5, j - 0.5), 1, 1, facecolor=_MISSING_FACE,
+                                           edgecolor="none", gid="missing", label=missing_text))
                     if annotate:
                         ax.text(i, j, "not run", ha="center", va="center", fontsize=7,
                                 color="0.5", gid="missing")
                 elif annotate:
-                    txt = (("start" if Z[f, j, i] < 0.5 else f"{Z[f, j, i]:.0f}") if onset
+                    txt = (("start" if Z[f, j, i] < _START_MIN else f"{Z[f, j, i]:.0f}") if onset
                            else f"{Z[f, j, i]:.2f}")
                     ax.text(i, j, txt, ha="center", va="center", fontsize=8,
                             color=_text_colour(cmap(norm(Z[f, j, i]))), gid="value")
                 if infeasible[f, j, i] and filled[f, j, i]:
                     ax.add_patch(Rectangle((i - 0.42, j - 0.42), 0.84, 0.84, fill=False,
-                                           edgecolor="black", linewidth=2.0, gid="infeasible"))
+                                           edgecolor="black", linewidth=2.0, gid="infeasible",
+                                           label=_INFEASIBLE_TEXT))
         ax.set_xlim(-0.5, len(xs) - 0.5)
         ax.set_ylim(-0.5, len(ys) - 0.5)
         _set_level_ticks(ax.xaxis, xs)
@@ -741,7 +752,7 @@ def _heatmap(data, column, x_key, y_key, facet_key, fixed, *, onset):
     if missing.any():
         from matplotlib.patches import Patch
 
-        handles.append(Patch(facecolor=_MISSING_FACE, edgecolor="0.6", label="not run (no result)"))
+        handles.append(Patch(facecolor=_MISSING_FACE, edgecolor="0.6", label=missing_text))
     notes = [_onset_definition(data, column) if onset else _shear_note(data),
              _start_note(Z) if onset else "", _held_text(data, held), facet_note]
     if per_cell > 1:
@@ -769,27 +780,35 @@ def _facet_rows(data, facet_key, rows):
                          "evenly spaced.")
 
 
-def _bulk_marks(ax, xe, ye, never, infeasible):
-    """'Never' cells as one flat grey layer and infeasible cells as small open squares."""
+def _bulk_marks(ax, xe, ye, never, infeasible, missing, texts):
+    """'Never' and 'not run' cells as flat layers, infeasible cells as small open squares
+    (``texts``: their legend labels, in that order)."""
     from matplotlib.colors import ListedColormap
 
-    if never.any():
-        layer = np.ma.masked_array(np.ones(never.shape), mask=~never)
-        ax.pcolormesh(xe, ye, layer, cmap=ListedColormap([_NEVER_FACE]), shading="flat",
-                      gid="never")
+    for cells, face, gid, text in ((never, _NEVER_FACE, "never", texts[0]),
+                                   (missing, _MISSING_FACE, "missing", texts[2])):
+        if cells.any():
+            layer = np.ma.masked_array(np.ones(cells.shape), mask=~cells)
+            ax.pcolormesh(xe, ye, layer, cmap=ListedColormap([face]), shading="flat", gid=gid,
+                          label=text)
     if infeasible.any():
         jj, ii = np.nonzero(infeasible)
         ax.scatter(ii, jj, s=6, marker="s", facecolors="none", edgecolors="black",
-                   linewidths=0.6, gid="infeasible")
+                   linewidths=0.6, gid="infeasible", label=texts[1])
 
 
 def _onset_colorbar(cbar, data):
-    """Label the onset colour bar; its top is the end of the run."""
-    cbar.set_label("spike onset [min into the run]", fontsize=10)
+    """Label the onset colour bar; its top is the end of the run.
+
+    Tick labels are plain numbers (a long tick label would push the bar's label away from
+    the bar); the label says that the top is the end of the run.
+    """
     lo, hi = cbar.norm.vmin, cbar.norm.vmax
+    end = np.nanmax(_durations(data)) == hi
+    cbar.set_label("spike onset [min into the run]" + ("\n(top: end of the run)" if end else ""),
+                   fontsize=10)
     ticks = [t for t in cbar.get_ticks() if lo <= t <= hi - 0.08 * (hi - lo)] + [hi]
-    end = hi if np.nanmax(_durations(data)) == hi else None
-    cbar.set_ticks(ticks, labels=[f"{t:g}" + (" (end)" if t == end else "") for t in ticks])
+    cbar.set_ticks(ticks, labels=[f"{t:g}" for t in ticks])
     cbar.ax.tick_params(labelsize=9)
     cbar.ax.text(0.5, -0.02, "earlier\n(worse)", transform=cbar.ax.transAxes,
                  ha="center", va="top", fontsize=8, color=PALETTE["vermillion"])
@@ -806,7 +825,11 @@ def _metric_label(column):
 
 
 def _mark_threshold(cbar, data, column):
-    """A black line and a labelled tick for the shear spike threshold on the colour bar."""
+    """A black line and a labelled tick for the shear spike threshold on the colour bar.
+
+    The ticks go on the bar's left (between the panels and the bar) and its label on the
+    right, so the long threshold tick label does not push the label away from the bar.
+    """
     thr = data.get("config", {}).get("spike", {}).get("shear_threshold_bw")
     if column != "peak_shear_bw" or thr is None:
         return
@@ -816,8 +839,10 @@ def _mark_threshold(cbar, data, column):
         ticks = [t for t in cbar.get_ticks() if lo <= t <= hi and abs(t - thr) > 0.07 * (hi - lo)]
         ticks = sorted(ticks + [thr])
         texts = _fmt_levels(ticks)
-        cbar.set_ticks(ticks, labels=[txt if t != thr else f"{txt} spike threshold"
+        cbar.set_ticks(ticks, labels=[txt if t != thr else f"spike threshold {txt}"
                                       for t, txt in zip(ticks, texts)])
+        cbar.ax.yaxis.set_ticks_position("left")
+        cbar.ax.yaxis.set_label_position("right")
         cbar.ax.tick_params(labelsize=9)
 
 
@@ -876,6 +901,7 @@ def _heatmap_sample(data, column, x_key, y_key, facet_key, *, onset):
         norm = Normalize(float(finite.min()) if finite.size else 0.0,
                          float(finite.max()) if finite.size else 1.0)
     never = np.isnan(v)
+    never_text = f"never spiked within the {_duration_text(data)} run"
     s = _marker_size(n)
     fig, axes = _new_figure(len(masks))
     sc = None
@@ -885,10 +911,10 @@ def _heatmap_sample(data, column, x_key, y_key, facet_key, *, onset):
                         edgecolors="white", linewidths=0.4, gid="onset" if onset else column)
         if onset:
             ax.scatter(x[m & never], y[m & never], s=s, facecolors="none",
-                       edgecolors="0.55", linewidths=1.0, gid="never")
+                       edgecolors="0.55", linewidths=1.0, gid="never", label=never_text)
         bad = m & infeasible
         ax.scatter(x[bad], y[bad], s=s * 2.6, facecolors="none", edgecolors="black",
-                   linewidths=1.3, gid="infeasible")
+                   linewidths=1.3, gid="infeasible", label=_INFEASIBLE_TEXT)
         ax.set_xlabel(label(x_key), fontsize=10)
         ax.set_ylabel(label(y_key), fontsize=10)
         ax.tick_params(labelbottom=True, labelleft=True, labelsize=9)
@@ -904,8 +930,7 @@ def _heatmap_sample(data, column, x_key, y_key, facet_key, *, onset):
         _onset_colorbar(cbar, data)
         if never.any():
             handles.append(Line2D([], [], ls="none", marker="o", markerfacecolor="none",
-                                  markeredgecolor="0.55",
-                                  label=f"never spiked within the {_duration_text(data)} run"))
+                                  markeredgecolor="0.55", label=never_text))
     else:
         cbar.set_label(_metric_label(column), fontsize=10)
         _mark_threshold(cbar, data, column)
@@ -1022,15 +1047,28 @@ def shear_heatmap(data, x_key, y_key, facet_key=None, *, column="peak_shear_bw",
 
 # --------------------------------------------------------------------------- curves
 
-def onset_vs_parameter(data, x_key, group_key=None, *, column="spike_onset_s", fixed=None):
+def onset_vs_parameter(data, x_key, group_key=None, facet_key=None, *, column="spike_onset_s",
+                       fixed=None):
     """Spike onset [min] against one swept parameter: when does back loading spike?
 
-    Grid sweeps: one line per value of ``group_key`` (Okabe-Ito colours, distinct
-    markers). Sampled sweeps: one point per scenario (coloured by ``group_key`` if
-    given) with a trend line, the median onset in bins of x, counting "never" as later
-    than the run. Runs that never spiked are drawn as open markers in a "never" row
-    above the end of the run (a dashed line at the run length), so they cannot be read
-    as an onset; infeasible runs (the runner could not keep the pace) are ringed.
+    Onsets within the run are values on the y axis. The two other outcomes are
+    categories with bands of their own: runs that never spiked sit in a grey "never" band
+    above the end of the run (a dashed line at the run length), runs above the threshold
+    from their first stride in a "start" band below 0 min; one row per group in each
+    band, open markers for "never", filled ones for "start". Lines join only onsets
+    within the run (and break where a band value lies between them), so the figure shows
+    no gradual change that is not in the data. Infeasible runs (the runner could not
+    keep the pace) are ringed.
+
+    Grid sweeps: one panel per value of ``facet_key`` (shared axes; further swept keys
+    held fixed), in each one line per value of ``group_key`` (Okabe-Ito colours,
+    distinct markers). The groups are shifted sideways by a few points (dodged), so
+    equal onsets of several groups, e.g. all from the start, stay visible side by side.
+    Sampled sweeps (``kind`` "sample" or "sensitivity"): one point per scenario
+    (coloured by ``group_key`` if given; one panel per tercile of ``facet_key``) and a
+    trend on top, the median onset in bins of x, counting "never" as later than the run;
+    a bin whose median is "never" or "start" is a diamond in the band's second row, above
+    or below the scenarios' own row.
 
     Parameters
     ----------
@@ -1040,6 +1078,9 @@ def onset_vs_parameter(data, x_key, group_key=None, *, column="spike_onset_s", f
         Swept dotted key on the horizontal axis.
     group_key : str, optional
         Swept key with one line (grid) or one colour (sample) per value.
+    facet_key : str, optional
+        Swept key with one panel per value (grid; at most nine, evenly spaced) or per
+        tercile (sample).
     column : str
         Onset column [s] (see :func:`onset_heatmap`).
     fixed : dict, optional
@@ -1048,7 +1089,11 @@ def onset_vs_parameter(data, x_key, group_key=None, *, column="spike_onset_s", f
     Returns
     -------
     matplotlib.figure.Figure
-        One axes; its y tick labelled ``"never"`` marks the never row.
+        One axes per panel (then a colour bar, for a sampled sweep coloured by a number).
+        Each panel's lines have gids ``"onset"`` (values within the run), ``"start"``,
+        ``"never"`` (band markers) and ``"infeasible"`` (rings); the y tick labelled
+        ``"never"`` marks the never band, ``"start"`` the start band (shown when a run
+        spiked from the start).
 
     Examples
     --------
@@ -1056,38 +1101,171 @@ def onset_vs_parameter(data, x_key, group_key=None, *, column="spike_onset_s", f
     >>> import numpy as np
     >>> data = {"keys": ["a.x_deg"], "kind": "grid", "duration_min": 60.0,
     ...         "a.x_deg": np.array([0.0, 10.0, 20.0]),
-    ...         "spike_onset_s": np.array([np.nan, 3000.0, 1800.0])}
+    ...         "spike_onset_s": np.array([np.nan, 3000.0, 0.0])}
     >>> fig = onset_vs_parameter(data, "a.x_deg")
-    >>> "never" in [t.get_text() for t in fig.axes[0].get_yticklabels()]
-    True
+    >>> [t.get_text() for t in fig.axes[0].get_yticklabels()][-2:]
+    ['never', 'start']
+    >>> [ln.get_ydata().tolist() for ln in fig.axes[0].lines if ln.get_gid() == "onset"]
+    [[50.0]]
     """
-    _check_data(data, x_key, group_key)
+    _check_data(data, x_key, group_key, facet_key)
     if group_key == x_key:
         raise ValueError("group_key must differ from x_key")
+    if facet_key is not None and facet_key in (x_key, group_key):
+        raise ValueError("facet_key must differ from x_key and group_key")
     import matplotlib.pyplot as plt
     from matplotlib.lines import Line2D
 
     onset = _onset_min(data, column)
     top = float(np.nanmax(_durations(data)))
-    step = 0.055 * top  # height of one row of the "never" band above the end of the run
+    step = 0.055 * top  # height of one row of a band
     infeasible = _col(data, "infeasible_strides", 0.0) > 0
-    fig, ax = plt.subplots(figsize=(7.6, 5.4), layout="constrained")
-    handles, notes = [], [_onset_definition(data, column)]
-    categorical = data[x_key].dtype.kind in "US"
+    grid = _is_grid(data)
+    if grid:
+        rows, held = _fixed_rows(data, {x_key, group_key, facet_key}, fixed)
+        rows, facet_note = _facet_rows(data, facet_key, rows)
+        if facet_key:
+            levels = _levels(data[facet_key][rows])
+            masks = [rows & _matches(data[facet_key], f) for f in levels]
+            titles = [_value_text(facet_key, f, t) for f, t in zip(levels, _fmt_levels(levels))]
+        else:
+            masks, titles = [rows], [None]
+        n_band = len(_levels(data[group_key][rows])) if group_key else 1
+    else:
+        held, facet_note = {}, ""
+        masks, titles = _sample_panels(data, facet_key, _n_rows(data))
+        rows = np.logical_or.reduce(masks)
+        n_band = 2  # the scenarios' row, then the trend's
+    shown = onset[rows]
+    any_start = bool(np.any(np.isfinite(shown) & (shown < _START_MIN)))
+    any_never = bool(np.any(np.isnan(shown)))
+    dur = _duration_text(data)
+    never_label = f"grey band: never spiked within the {dur} run (open markers)"
+    start_label = "band below 0: above the threshold from the start (filled markers)"
+    bands = dict(top=top, step=step, never_label=never_label, start_label=start_label)
 
-    if _is_grid(data):
-        rows, held = _fixed_rows(data, {x_key, group_key}, fixed)
-        xs = _levels(data[x_key][rows])
-        groups = _levels(data[group_key][rows]) if group_key else [None]
-        n_rows = len(groups)
-        colours = (plt.get_cmap("viridis")(np.linspace(0, 0.9, len(groups)))
-                   if len(groups) > len(_LINE_COLOURS) else _LINE_COLOURS[:len(groups)])
-        texts = _fmt_levels(groups) if group_key else [""]
-        xpos_all = np.arange(len(xs)) if categorical else np.array(xs, dtype=float)
-        shown_infeasible = any_never = False
+    n = len(masks)
+    ncols = min(n, 3)
+    nrows = math.ceil(n / ncols)
+    size = (7.6, 5.4) if n == 1 else (4.4 * ncols + 0.8, 4.0 * nrows + 1.8)
+    fig, axes = plt.subplots(nrows, ncols, figsize=size, squeeze=False, sharex=True,
+                             sharey=True, layout="constrained")
+    axes = list(axes.ravel())
+    for ax in axes[n:]:
+        ax.set_visible(False)
+    axes = axes[:n]
+    if grid:
+        handles = _onset_curves_grid(fig, axes, masks, data, onset, infeasible, x_key,
+                                     group_key, rows, bands)
+    else:
+        handles = _onset_curves_sample(fig, axes, masks, data, onset, infeasible, x_key,
+                                       group_key, bands)
+        others = [k for k in data["keys"] if k not in (x_key, group_key, facet_key)]
+        notes_sample = (f"One point per sampled scenario ({_n_rows(data)}); "
+                        + _others_vary(others, "no other swept keys."))
+
+    # the bands: "never" above the end of the run, "start" below 0
+    band_top = top + step * (n_band + 1)
+    band_bottom = -step * (n_band + 1) if any_start else -0.03 * top
+    for k, ax in enumerate(axes):
+        ax.axhline(top, color="0.3", ls="--", lw=1.2, gid="end_of_run",
+                   label=f"end of the {dur} run")
+        ax.axhspan(top, band_top, facecolor=_NEVER_FACE, zorder=0, lw=0, gid="never_band",
+                   label=never_label)
+        if any_start:
+            ax.axhspan(band_bottom, 0.0, facecolor=_START_FACE, zorder=0, lw=0,
+                       gid="start_band", label=start_label)
+        ax.set_ylim(band_bottom, band_top)
+        if not grid:
+            ax.margins(x=0.04)
+        ax.grid(alpha=0.3)
+        ax.tick_params(labelsize=10, labelbottom=True)
+        if k >= n - ncols:
+            ax.set_xlabel(label(x_key), fontsize=11)
+        if k % ncols == 0:
+            ax.set_ylabel("spike onset [min into the run]", fontsize=11)
+        if titles[k]:
+            ax.set_title(titles[k], fontsize=11)
+        elif held:
+            ax.set_title(_held_title(data, held), fontsize=10, loc="left")
+    ax = axes[0]
+    ticks = [t for t in ax.get_yticks() if 0 <= t <= top - 0.08 * top] + [top]
+    texts = [f"{t:g}" for t in ticks] + ["never"] + (["start"] if any_start else [])
+    ticks = ticks + [top + step * (n_band + 1) / 2] + ([band_bottom / 2] if any_start else [])
+    ax.set_yticks(ticks, texts)
+    for ax in axes:
+        for t in ax.get_yticklabels():
+            if t.get_text() in ("never", "start"):
+                t.set_fontstyle("italic")
+                t.set_fontweight("bold")
+
+    notes = [_onset_definition(data, column)]
+    if not grid:
+        notes.append(notes_sample)
+    notes.append(_start_note(shown))
+    if grid:
+        if n > 1:
+            notes.append(_held_text(data, held))
+        notes.append(facet_note)
+        if n_band > 1:
+            notes.append("Markers of the groups are shifted sideways a little so that equal "
+                         "onsets stay visible.")
+    handles.append(Line2D([], [], color="0.3", ls="--", lw=1.2, label=f"end of the {dur} run"))
+    if any_never:
+        handles.append(_band_patch(_NEVER_FACE, never_label))
+    if any_start:
+        handles.append(_band_patch(_START_FACE, start_label))
+    if np.any(infeasible & rows):
+        handles.append(_legend_infeasible("point"))
+    return finish_figure(fig, "When does back loading spike?", "lower = earlier spike (worse)",
+                         notes=notes, handles=handles, ncol=2)
+
+
+def _band_patch(face, text):
+    from matplotlib.patches import Patch
+
+    return Patch(facecolor=face, edgecolor="none", label=text)
+
+
+def _dodge(n):
+    """Sideways shifts [points] of ``n`` groups, centred on 0."""
+    d = 7.0 if n <= 5 else max(2.5, 28.0 / (n - 1))
+    return (np.arange(n) - (n - 1) / 2.0) * d
+
+
+def _with_breaks(x, y, keep):
+    """x, y of a line through the points ``keep`` (in x order), with a NaN where points
+    that are not kept lie between them, so the line breaks there."""
+    idx = np.flatnonzero(keep)
+    if idx.size == 0:
+        return np.zeros(0), np.zeros(0)
+    span = np.arange(idx[0], idx[-1] + 1)
+    return np.asarray(x, dtype=float)[span], np.where(keep[span], y[span], np.nan)
+
+
+def _onset_curves_grid(fig, axes, masks, data, onset, infeasible, x_key, group_key, rows, bands):
+    """Draw the grid panels of :func:`onset_vs_parameter`; return the legend handles."""
+    import matplotlib.pyplot as plt
+    from matplotlib.lines import Line2D
+    from matplotlib.transforms import ScaledTranslation
+
+    top, step = bands["top"], bands["step"]
+    xs = _levels(data[x_key][rows])
+    categorical = data[x_key].dtype.kind in "US"
+    xpos = np.arange(len(xs)) if categorical else np.array(xs, dtype=float)
+    groups = _levels(data[group_key][rows]) if group_key else [None]
+    colours = (plt.get_cmap("viridis")(np.linspace(0, 0.9, len(groups)))
+               if len(groups) > len(_LINE_COLOURS) else _LINE_COLOURS[:len(groups)])
+    texts = _fmt_levels(groups) if group_key else [""]
+    names = [_value_text(group_key, g, t) for g, t in zip(groups, texts)] if group_key \
+        else ["spike onset"]
+    shifts = _dodge(len(groups))
+    drawn_line = np.zeros(len(groups), bool)
+    for ax, mask in zip(axes, masks):
         for k, (g, colour) in enumerate(zip(groups, colours)):
             marker = _MARKERS[k % len(_MARKERS)]
-            sel = rows & (_matches(data[group_key], g) if group_key else True)
+            shift = ax.transData + ScaledTranslation(shifts[k] / 72.0, 0.0, fig.dpi_scale_trans)
+            sel = mask & (_matches(data[group_key], g) if group_key else True)
             xi = _index_of(data[x_key][sel], xs)
             # one value per x level: the earliest onset (NaN = never counts as latest)
             y = np.full(len(xs), np.inf)
@@ -1096,112 +1274,118 @@ def onset_vs_parameter(data, x_key, group_key=None, *, column="spike_onset_s", f
             np.logical_or.at(bad, xi, infeasible[sel])
             has = np.zeros(len(xs), bool)
             has[xi] = True
-            fin, nev = has & np.isfinite(y), has & ~np.isfinite(y)
-            row_y = top + step * (k + 1)
-            name = (f"{_name_unit(group_key)[0]} = {texts[k]}"
-                    + _unit_suffix(group_key)) if group_key else "spike onset"
-            ax.plot(xpos_all[fin], y[fin], color=colour, marker=marker, lw=2, ms=7,
-                    gid="onset")
-            _never_connectors(ax, xpos_all[has], y[has], row_y, color=colour)
-            ax.plot(xpos_all[nev], np.full(nev.sum(), row_y), ls="none", marker=marker, ms=8,
+            start = has & np.isfinite(y) & (y < _START_MIN)
+            within = has & np.isfinite(y) & ~start
+            never = has & ~np.isfinite(y)
+            never_y, start_y = top + step * (k + 1), -step * (k + 1)
+            xl, yl = _with_breaks(xpos[has], y[has], within[has])
+            ax.plot(xl, yl, color=colour, marker=marker, lw=2, ms=7, gid="onset",
+                    label=names[k], transform=shift)
+            drawn_line[k] |= _has_segment(yl)
+            ax.plot(xpos[start], np.full(start.sum(), start_y), ls="none", marker=marker, ms=7,
+                    color=colour, gid="start", label=names[k], transform=shift)
+            ax.plot(xpos[never], np.full(never.sum(), never_y), ls="none", marker=marker, ms=8,
                     markerfacecolor="white", markeredgecolor=colour, markeredgewidth=1.8,
-                    gid="never")
-            yb = np.where(np.isfinite(y), y, row_y)
-            shown_infeasible |= bool((bad & has).any())
-            any_never |= bool(nev.any())
-            ax.plot(xpos_all[bad & has], yb[bad & has], ls="none", marker="o", ms=15,
-                    markerfacecolor="none", markeredgecolor="black", markeredgewidth=1.4,
-                    gid="infeasible")
-            handles.append(Line2D([], [], color=colour, marker=marker, lw=2, ms=7, label=name))
+                    gid="never", label=names[k], transform=shift)
+            yb = np.select([within, start], [y, np.full(len(xs), start_y)], never_y)
+            ring = bad & has
+            ax.plot(xpos[ring], yb[ring], ls="none", marker="o", ms=15, markerfacecolor="none",
+                    markeredgecolor="black", markeredgewidth=1.4, gid="infeasible",
+                    label=_INFEASIBLE_TEXT, transform=shift)
         if categorical or len(xs) <= 12:
-            ax.set_xticks(xpos_all, _fmt_levels(xs))
-        if held:
-            ax.set_title(_held_title(data, held), fontsize=10, loc="left")
-        shown_onsets = onset[rows]
+            ax.set_xticks(xpos, _fmt_levels(xs))
+        # the shifted markers are not in the data limits: room for them at both ends
+        lo, hi = (float(xpos.min()), float(xpos.max())) if xpos.size else (0.0, 1.0)
+        pad = 0.5 if categorical or hi == lo else 0.08 * (hi - lo)
+        ax.set_xlim(lo - pad, hi + pad)
+    # a group whose onsets are all in the bands has no line: its legend entry shows none
+    return [Line2D([], [], color=c, marker=_MARKERS[k % len(_MARKERS)], ms=7, label=nm,
+                   lw=2, ls="-" if drawn_line[k] else "none")
+            for k, (c, nm) in enumerate(zip(colours, names))]
+
+
+def _has_segment(y) -> bool:
+    """True if a line through ``y`` draws a segment (two neighbouring finite values)."""
+    ok = np.isfinite(np.asarray(y, dtype=float))
+    return bool(np.any(ok[1:] & ok[:-1]))
+
+
+def _onset_curves_sample(fig, axes, masks, data, onset, infeasible, x_key, group_key, bands):
+    """Draw the sampled-sweep panels of :func:`onset_vs_parameter`; return legend handles."""
+    import matplotlib.pyplot as plt
+    from matplotlib import patheffects
+    from matplotlib.colors import Normalize, to_rgba
+    from matplotlib.lines import Line2D
+
+    top, step = bands["top"], bands["step"]
+    x = np.asarray(data[x_key], dtype=float)
+    never = np.isnan(onset)
+    start = np.isfinite(onset) & (onset < _START_MIN)
+    within = ~never & ~start
+    # spread the band points a little within their row so they do not hide each other
+    wobble = 0.3 * np.sin(np.arange(x.size) * 2.399)
+    ypos = np.select([within, start], [onset, -step * (1 + wobble)], top + step * (1 + wobble))
+    s = _marker_size(x.size)
+    numeric = bool(group_key) and data[group_key].dtype.kind == "f"
+    if numeric:
+        g = np.asarray(data[group_key], dtype=float)
+        cmap = plt.get_cmap("viridis")
+        norm = Normalize(float(np.nanmin(g)), float(np.nanmax(g)))
+        colour = cmap(norm(g))
     else:
-        n_rows = 1
-        shown_onsets = onset
-        x = np.asarray(data[x_key], dtype=float)
-        never = np.isnan(onset)
-        # spread the "never" points a little within their row so they do not hide each other
-        jitter = top + step * (1 + 0.35 * np.sin(np.arange(x.size) * 2.399))
-        s = _marker_size(x.size)
-        if group_key and data[group_key].dtype.kind == "f":
-            g = np.asarray(data[group_key], dtype=float)
-            lo, hi = float(np.nanmin(g)), float(np.nanmax(g))
-            cmap = plt.get_cmap("viridis")
-            sc = ax.scatter(x[~never], onset[~never], c=g[~never], cmap=cmap, s=s, vmin=lo,
-                            vmax=hi, alpha=0.85, gid="onset")
-            ax.scatter(x[never], jitter[never], s=s, facecolors="none",
-                       edgecolors=cmap((g[never] - lo) / max(hi - lo, 1e-12)), linewidths=1.0,
-                       gid="never")
-            fig.colorbar(sc, ax=ax, pad=0.02).set_label(label(group_key), fontsize=10)
-        else:
-            ax.scatter(x[~never], onset[~never], color=PALETTE["blue"], s=s, alpha=0.8,
-                       gid="onset")
-            ax.scatter(x[never], jitter[never], s=s, facecolors="none",
-                       edgecolors=PALETTE["blue"], linewidths=1.0, gid="never")
-            handles.append(Line2D([], [], ls="none", marker="o", color=PALETTE["blue"],
-                                  label="one sampled scenario"))
-        bad = infeasible
-        shown_infeasible = bool(bad.any())
-        ax.scatter(x[bad], np.where(never, jitter, onset)[bad], s=s * 2.6, facecolors="none",
-                   edgecolors="black", linewidths=1.2, gid="infeasible")
-        xc, med = _censored_trend(x, onset)
-        shown = np.isfinite(med)
-        ax.plot(xc[shown], med[shown], color="black", lw=2.5, gid="trend")
-        ax.plot(xc[~shown], np.full((~shown).sum(), top + step), ls="none", marker="D", ms=7,
-                markerfacecolor="white", markeredgecolor="black", markeredgewidth=1.8,
-                gid="trend_never")
-        _never_connectors(ax, xc, med, top + step, color="black", lw=1.8)
-        handles.append(Line2D([], [], color="black", lw=2.5,
-                              label="trend: median onset in bins of x (never counts as later)"))
-        if (~shown).any():
-            handles.append(Line2D([], [], ls="none", marker="D", ms=7, markerfacecolor="white",
-                                  markeredgecolor="black", markeredgewidth=1.8,
-                                  label="trend: most runs in this bin never spiked"))
-        any_never = bool(never.any())
-        others = [k for k in data["keys"] if k not in (x_key, group_key)]
-        notes.append(f"One point per sampled scenario ({x.size}); "
-                     + _others_vary(others, "no other swept keys."))
-
-    # the end of the run and the "never" band above it
-    band_top = top + step * (n_rows + 1)
-    ax.axhline(top, color="0.3", ls="--", lw=1.2, gid="end_of_run")
-    ax.axhspan(top, band_top, color=_NEVER_FACE, zorder=0, lw=0)
-    ax.set_ylim(-0.03 * top, band_top)  # a little room below 0: spikes from the start
-    ax.margins(x=0.04)
-    ticks = [t for t in ax.get_yticks() if 0 <= t <= top - 0.08 * top] + [top]
-    never_tick = top + step * (n_rows + 1) / 2
-    ax.set_yticks(ticks + [never_tick], [f"{t:g}" for t in ticks] + ["never"])
-    ax.get_yticklabels()[-1].set_fontstyle("italic")
-    ax.get_yticklabels()[-1].set_fontweight("bold")
-    ax.set_xlabel(label(x_key), fontsize=11)
-    ax.set_ylabel("spike onset [min into the run]", fontsize=11)
-    ax.tick_params(labelsize=10)
-    ax.grid(alpha=0.3)
-    ax.set_title("lower = earlier spike (worse)", loc="right", fontsize=9,
-                 color=PALETTE["vermillion"])
-    notes.append(_start_note(shown_onsets))
-    dur = _duration_text(data)
-    handles.append(Line2D([], [], color="0.3", ls="--", lw=1.2, label=f"end of the {dur} run"))
-    if any_never:
-        handles.append(Line2D([], [], ls="none", marker="o", markerfacecolor="white",
-                              markeredgecolor="0.4", markeredgewidth=1.5,
-                              label="open marker in the grey band: never spiked within the run"))
-    if shown_infeasible:
-        handles.append(_legend_infeasible("point"))
-    return finish_figure(fig, "When does back loading spike?", notes=notes, handles=handles,
-                         ncol=2)
-
-
-def _never_connectors(ax, x, y, never_y, **style):
-    """Dotted segments from a finite onset to a neighbouring "never" point (NaN or inf)."""
-    never = ~np.isfinite(y)
-    for i in range(len(x) - 1):
-        if never[i] != never[i + 1]:
-            ax.plot(x[i:i + 2], np.where(never[i:i + 2], never_y, y[i:i + 2]), ls=":",
-                    alpha=0.8, gid="never_link", **{"lw": 1.5, **style})
+        colour = np.tile(np.array(to_rgba(PALETTE["blue"])), (x.size, 1))
+    one = "one sampled scenario"
+    trend_text = "trend: median onset in bins of x (never counts as later)"
+    trend_never = "trend: most runs in this bin never spiked"
+    trend_start = "trend: most runs in this bin spiked from the start"
+    halo = [patheffects.withStroke(linewidth=5.0, foreground="white")]
+    sc = None
+    shown_never = shown_start = shown_line = False
+    for ax, m in zip(axes, masks):
+        pick = m & within
+        sc = ax.scatter(x[pick], onset[pick], c=g[pick] if numeric else colour[pick],
+                        cmap=cmap if numeric else None, norm=norm if numeric else None, s=s,
+                        alpha=0.85, gid="onset", label=one)
+        pick = m & start
+        ax.scatter(x[pick], ypos[pick], color=colour[pick], s=s, alpha=0.85, gid="start",
+                   label=bands["start_label"])
+        pick = m & never
+        ax.scatter(x[pick], ypos[pick], s=s, facecolors="none", edgecolors=colour[pick],
+                   linewidths=1.0, gid="never", label=bands["never_label"])
+        bad = m & infeasible
+        ax.scatter(x[bad], ypos[bad], s=s * 2.6, facecolors="none", edgecolors="black",
+                   linewidths=1.2, gid="infeasible", label=_INFEASIBLE_TEXT)
+        xc, med = _censored_trend(x[m], onset[m])
+        b_never = ~np.isfinite(med)
+        b_start = np.isfinite(med) & (med < _START_MIN)
+        b_within = np.isfinite(med) & ~b_start
+        xl, yl = _with_breaks(xc, med, b_within)
+        ax.plot(xl, yl, color="black", lw=2.5, zorder=6, path_effects=halo, gid="trend",
+                label=trend_text)
+        shown_line |= _has_segment(yl)
+        style = dict(ls="none", marker="D", ms=7, markerfacecolor="white",
+                     markeredgecolor="black", markeredgewidth=1.8, zorder=6)
+        # the trend's band rows lie clear of the scenarios' rows (1 +- 0.3)
+        ax.plot(xc[b_never], np.full(b_never.sum(), top + 2.3 * step), gid="trend_never",
+                label=trend_never, **style)
+        ax.plot(xc[b_start], np.full(b_start.sum(), -2.3 * step), gid="trend_start",
+                label=trend_start, **style)
+        shown_never |= bool(b_never.any())
+        shown_start |= bool(b_start.any())
+    handles = []
+    if numeric:
+        fig.colorbar(sc, ax=axes, pad=0.02).set_label(label(group_key), fontsize=10)
+    else:
+        handles.append(Line2D([], [], ls="none", marker="o", color=PALETTE["blue"], label=one))
+    if shown_line:
+        handles.append(Line2D([], [], color="black", lw=2.5, label=trend_text))
+    diamond = dict(ls="none", marker="D", ms=7, markerfacecolor="white", markeredgecolor="black",
+                   markeredgewidth=1.8)
+    if shown_never:
+        handles.append(Line2D([], [], label=trend_never, **diamond))
+    if shown_start:
+        handles.append(Line2D([], [], label=trend_start, **diamond))
+    return handles
 
 
 def _censored_trend(x, onset, nbins=None):
@@ -1275,11 +1459,12 @@ def write_figures(directory) -> list:
     _check_data(data)
     out = directory / "figures"
     jobs = []
+    facet = keys[2] if len(keys) >= 3 else None
     if len(keys) >= 2:
-        facet = keys[2] if len(keys) >= 3 else None
         jobs.append(("onset_heatmap.png", lambda: onset_heatmap(data, keys[0], keys[1], facet)))
     jobs.append((f"onset_vs_{_leaf(keys[0])}.png",
-                 lambda: onset_vs_parameter(data, keys[0], keys[1] if len(keys) >= 2 else None)))
+                 lambda: onset_vs_parameter(data, keys[0], keys[1] if len(keys) >= 2 else None,
+                                            facet)))
     if len(keys) >= 2 and "peak_shear_bw" in data:
         jobs.append(("peak_shear_heatmap.png", lambda: shear_heatmap(data, keys[0], keys[1], facet)))
     paths = []
