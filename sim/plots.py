@@ -66,6 +66,10 @@ _RUN_COLOURS = [PALETTE[c] for c in ("blue", "vermillion", "green", "orange", "p
                                      "black")]
 _RUN_STYLES = ["-", "--", "-.", ":"]
 _STANCE_FACE = "0.92"
+_REST_TEXT = "not running (rest / stretch)"
+#: Legend texts of the fibre-pool figure (slow/fast capacity, whole muscle, slow/fast energy).
+_POOL_TEXT = ("slow-twitch pool: capacity", "fast-twitch pool: capacity", "whole muscle: capacity",
+              "slow-twitch pool: energy store", "fast-twitch pool: energy store")
 
 _POOL_MUSCLES = ("gluteus_medius", "vasti", "soleus", "multifidus", "erector_spinae_deep",
                  "erector_spinae_superficial")
@@ -225,21 +229,32 @@ def _shade_rest(ax, res, label=False):
     first = True
     for k in np.flatnonzero(res.speed_mps <= 0):
         t0 = res.time_s[k] / 60.0
-        ax.axvspan(t0, t0 + res.duration_s[k] / 60.0, color="0.85", lw=0, zorder=0,
-                   label="not running (rest / stretch)" if (label and first) else None)
+        ax.axvspan(t0, t0 + res.duration_s[k] / 60.0, color="0.85", lw=0, zorder=0, gid="rest",
+                   label=_REST_TEXT if (label and first) else None)
         first = False
 
 
 def _mark_onset(ax, res, label=True, index=None):
-    """Vertical dashed line at the spike onset of ``index`` (default: the configured one)."""
-    onset = res.spike_onset_s if index is None else res.spike_onsets[index]
-    if np.isfinite(onset):
-        when = "from the start" if onset < 1.0 else f"at {onset / 60:.0f} min"
-        ax.axvline(onset / 60.0, color=PALETTE["vermillion"], ls="--", lw=1.2,
-                   label=f"spike onset ({when})" if label else None)
-        # a marker on the top edge keeps an onset at 0 min visible on the axis spine
-        ax.plot([onset / 60.0], [1.0], marker="v", ms=8, color=PALETTE["vermillion"],
-                transform=ax.get_xaxis_transform(), clip_on=False, ls="none", zorder=5)
+    """Shade the run from the spike onset of ``index`` (default: the configured one) on.
+
+    A light span from the onset to the end of the run, and a dashed line at the onset
+    when it lies within the run. A spike from the start shades the whole run: a line or a
+    marker at 0 min would sit on the axis, where it cannot be seen.
+    """
+    from matplotlib.colors import to_rgba
+
+    index = res.config.spike.index if index is None else index
+    onset = res.spike_onsets[index]
+    if not np.isfinite(onset):
+        return
+    colour = PALETTE["vermillion"]
+    when = "from the start" if onset < 1.0 else f"at {onset / 60:.0f} min"
+    what = {"shear_bw": "shear", "superficial_load": "superficial load"}.get(index, index)
+    ax.axvspan(onset / 60.0, _end_min(res), facecolor=to_rgba(colour, 0.09), edgecolor="none",
+               zorder=0, gid="after_onset",
+               label=f"shaded: after the spike onset ({what}, {when})" if label else None)
+    if onset >= 1.0:
+        ax.axvline(onset / 60.0, color=colour, ls="--", lw=1.2, gid="onset")
 
 
 def _stance_fraction(speed_mps: float) -> float:
@@ -325,7 +340,7 @@ def load_curves(res):
     ax.set_title("Back muscles: peak force per stride, as a fraction of fresh capacity")
     _mark_onset(ax, res)
     ax.set_ylim(0, max(1.05, np.nanmax(np.append(res.superficial_load_index, 0)) * 1.1))
-    ax.legend(fontsize=8, loc="lower right")
+    ax.legend(fontsize=8, loc="best")  # placed where it covers no curve
 
     ax = axes[1]
     for name, colour, label in (("hip_abductors", PALETTE["orange"], "hip abductors (gluteus medius, minimus, TFL)"),
@@ -336,7 +351,7 @@ def load_curves(res):
     ax.set_ylabel("capacity [% of fresh]")
     ax.set_ylim(0, 105)
     ax.set_title("Muscle capacity (fatigue and energy stores; group mean)")
-    ax.legend(fontsize=8, loc="lower left", ncol=2)
+    ax.legend(fontsize=8, loc="best", ncol=2)
     _mark_onset(ax, res, label=False)
 
     ax = axes[2]
@@ -350,7 +365,7 @@ def load_curves(res):
     _mark_onset(ax, res)
     top = np.nanmax(np.append(res.shear_bw, cfg.spike.shear_threshold_bw))
     ax.set_ylim(0, 1.15 * top)
-    ax.legend(fontsize=8, loc="lower right")
+    ax.legend(fontsize=8, loc="best")
 
     ax = axes[3]
     ax.plot(t, res.trunk_lean_deg, color=PALETTE["green"], lw=2,
@@ -365,7 +380,7 @@ def load_curves(res):
     ax.set_ylim(min(0.0, 1.4 * float(np.nanmin(angles))),
                 max(2.0, 1.4 * float(np.nanmax(angles))))
     ax.set_title("Compensations")
-    ax.legend(fontsize=8, loc="upper left", ncol=2)
+    ax.legend(fontsize=8, loc="best", ncol=2)
     _mark_onset(ax, res, label=False)
 
     ax = axes[4]
@@ -432,11 +447,12 @@ def pool_depletion(res, muscles=None):
         _, en = _states(res, 100 * res.energy[:, i, :])
         _, cap = _states(res, 100 * res.capacity[:, i])
         _shade_rest(ax, res)
-        ax.plot(t, pc[:, 0], color=_ST, lw=2, ls="-", gid="st_capacity")
-        ax.plot(t, pc[:, 1], color=_FT, lw=2, ls="-", gid="ft_capacity")
-        ax.plot(t, en[:, 0], color=_ST, lw=1.6, ls="--", gid="st_energy")
-        ax.plot(t, en[:, 1], color=_FT, lw=1.6, ls="--", gid="ft_energy")
-        ax.plot(t, cap, color=PALETTE["black"], lw=0.9, gid="muscle_capacity")
+        ax.plot(t, pc[:, 0], color=_ST, lw=2, ls="-", gid="st_capacity", label=_POOL_TEXT[0])
+        ax.plot(t, pc[:, 1], color=_FT, lw=2, ls="-", gid="ft_capacity", label=_POOL_TEXT[1])
+        ax.plot(t, en[:, 0], color=_ST, lw=1.6, ls="--", gid="st_energy", label=_POOL_TEXT[3])
+        ax.plot(t, en[:, 1], color=_FT, lw=1.6, ls="--", gid="ft_energy", label=_POOL_TEXT[4])
+        ax.plot(t, cap, color=PALETTE["black"], lw=0.9, gid="muscle_capacity",
+                label=_POOL_TEXT[2])
         ax.set_title(_label(name).replace("\n", " "), fontsize=10)
         ax.set_ylim(0, 105)
         ax.set_xlim(0, _end_min(res))
@@ -451,15 +467,19 @@ def pool_depletion(res, muscles=None):
             flat[j].tick_params(labelbottom=True)
     from matplotlib.lines import Line2D
 
-    handles = [Line2D([], [], color=_ST, lw=2, label="slow-twitch pool: capacity"),
-               Line2D([], [], color=_FT, lw=2, label="fast-twitch pool: capacity"),
-               Line2D([], [], color="0.2", lw=0.9, label="whole muscle: capacity"),
-               Line2D([], [], color=_ST, lw=1.6, ls="--", label="slow-twitch pool: energy store"),
-               Line2D([], [], color=_FT, lw=1.6, ls="--", label="fast-twitch pool: energy store")]
+    handles = [Line2D([], [], color=_ST, lw=2, label=_POOL_TEXT[0]),
+               Line2D([], [], color=_FT, lw=2, label=_POOL_TEXT[1]),
+               Line2D([], [], color=PALETTE["black"], lw=0.9, label=_POOL_TEXT[2]),
+               Line2D([], [], color=_ST, lw=1.6, ls="--", label=_POOL_TEXT[3]),
+               Line2D([], [], color=_FT, lw=1.6, ls="--", label=_POOL_TEXT[4])]
     if np.any(res.speed_mps <= 0):
         from matplotlib.patches import Patch
 
-        handles.append(Patch(color="0.85", label="not running (rest / stretch)"))
+        for ax in flat[:n]:
+            for span in ax.patches:
+                if span.get_gid() == "rest":
+                    span.set_label(_REST_TEXT)
+        handles.append(Patch(color="0.85", label=_REST_TEXT))
     notes = ["Capacity = force the pool can give now (fatigue state × energy factor); energy "
              "store = muscle glycogen. A pool the muscle does not recruit stays at 100 %.",
              "Recruitment is slow-twitch first (size principle): fast-twitch pools drain when "
@@ -523,12 +543,13 @@ def stride_forces(res, muscles=None):
         ax.remove()
     x = 100.0 * np.append(res.stride_phase, 1.0)  # close the cycle at 100 %
     styles = [(_EARLY, "-", 2.0), (_LATE, "--", 2.0)]
+    whens = [f"early: {_when(times[0], True)}", f"late: {_when(times[-1], False)}"]
     for j, (ax, name, i) in enumerate(zip(flat, muscles, idx)):
         _shade_stance(ax, res, slots)
         peaks = []
-        for s, (colour, ls, lw) in zip(slots, styles):
+        for s, (colour, ls, lw), when in zip(slots, styles, whens):
             y = res.stride_force_N[s, :, i]
-            ax.plot(x, np.append(y, y[0]), color=colour, ls=ls, lw=lw, gid=f"slot{s}")
+            ax.plot(x, np.append(y, y[0]), color=colour, ls=ls, lw=lw, gid=f"slot{s}", label=when)
             peaks.append(float(y.max()))
         text = f"peak {peaks[0]:.0f} N"
         if len(peaks) > 1:
@@ -550,10 +571,9 @@ def stride_forces(res, muscles=None):
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
-    handles = [Line2D([], [], color=_EARLY, lw=2, label=f"early: {_when(times[0], True)}")]
+    handles = [Line2D([], [], color=_EARLY, lw=2, label=whens[0])]
     if len(slots) > 1:
-        handles.append(Line2D([], [], color=_LATE, lw=2, ls="--",
-                              label=f"late: {_when(times[-1], False)}"))
+        handles.append(Line2D([], [], color=_LATE, lw=2, ls="--", label=whens[1]))
     handles.append(Patch(facecolor=_STANCE_FACE, label="right-foot stance"))
     notes = ["Forces of the right-side muscle (the left one is the same curve shifted by half a "
              "stride). Each panel has its own force scale, starting at 0 N.",
@@ -630,7 +650,7 @@ def compensation_angles(res):
         ax.text(0.5, 0.5, "no extra tilt or lean in this run:\nthe hip flexors never limit "
                 "hip extension", transform=ax.transAxes, ha="center", va="center", fontsize=9,
                 color="0.3")
-    ax.legend(fontsize=8, loc="lower right")
+    ax.legend(fontsize=8, loc="best")  # placed where it covers no curve
 
     ax = ax_str
     slots, times = _early_late(res)
@@ -664,9 +684,10 @@ def compare_runs(results, labels=None):
 
     Panels sharing the run-time axis: (1) peak L5/S1 anterior shear [BW] with the spike
     threshold and each run's shear spike onset marked (a triangle on its curve and a
-    dashed line in its colour); (2) superficial erector spinae load [fraction of fresh
-    capacity] with its onsets; (3) hip-abductor capacity [% of fresh]; (4) speed [m/s].
-    Each run keeps one colour and line style in every panel.
+    dashed line in its colour; a spike from the start gets the triangle only, just inside
+    the axis); (2) superficial erector spinae load [fraction of fresh capacity] with its
+    onsets; (3) hip-abductor capacity [% of fresh]; (4) speed [m/s]. Each run keeps one
+    colour and line style in every panel.
 
     Parameters
     ----------
@@ -695,6 +716,7 @@ def compare_runs(results, labels=None):
     4
     """
     from matplotlib.lines import Line2D
+    from matplotlib.transforms import ScaledTranslation
 
     results = list(results)
     if len(results) < 2:
@@ -717,7 +739,12 @@ def compare_runs(results, labels=None):
         ls = _RUN_STYLES[j % len(_RUN_STYLES)]
         t = _minutes(res)
         kw = dict(color=colour, ls=ls, lw=2, gid=f"run{j}")
-        axes[0].plot(t, res.shear_bw, **kw)
+        shear_on = res.spike_onsets["shear_bw"]
+        when = ("no shear spike" if not np.isfinite(shear_on) else
+                "shear spike from the start" if shear_on < 1.0 else
+                f"shear spike at {shear_on / 60:.0f} min")
+        name = f"{lab} ({when})"
+        axes[0].plot(t, res.shear_bw, label=name, **kw)
         axes[1].plot(t, res.superficial_load_index, **kw)
         axes[2].plot(*_states(res, 100 * res.group_capacity("hip_abductors")), **kw)
         axes[3].step(*_states(res, res.speed_mps), where="post", **kw)
@@ -727,16 +754,18 @@ def compare_runs(results, labels=None):
                              (axes[1], "superficial_load", res.superficial_load_index)):
             onset = res.spike_onsets[index]
             if np.isfinite(onset):
-                ax.axvline(onset / 60.0, color=colour, ls=(0, (4, 3)), lw=1, alpha=0.8)
                 k = int(np.clip(np.searchsorted(res.time_s, onset, side="right") - 1, 0,
                                 res.time_s.size - 1))
+                shift = ax.transData
+                if onset >= 1.0:
+                    ax.axvline(onset / 60.0, color=colour, ls=(0, (4, 3)), lw=1, alpha=0.8)
+                else:
+                    # from the start: no line (it would lie on the axis); the triangle is
+                    # moved right by its half width, so that it stays inside the panel
+                    shift = shift + ScaledTranslation(4.5 / 72.0, 0.0, fig.dpi_scale_trans)
                 ax.plot([onset / 60.0], [y[k]], marker="v", ms=9, color=colour, mec="white",
-                        ls="none", gid=f"onset{j}", clip_on=False, zorder=5)
-        shear_on = res.spike_onsets["shear_bw"]
-        when = ("no shear spike" if not np.isfinite(shear_on) else
-                "shear spike from the start" if shear_on < 1.0 else
-                f"shear spike at {shear_on / 60:.0f} min")
-        handles.append(Line2D([], [], color=colour, ls=ls, lw=2, label=f"{lab} ({when})"))
+                        ls="none", gid=f"onset{j}", clip_on=False, zorder=5, transform=shift)
+        handles.append(Line2D([], [], color=colour, ls=ls, lw=2, label=name))
     hold = sorted({r.config.spike.hold_s for r in results})
     hold_txt = "/".join(f"{h:g}" for h in hold)
     for ax, index, unit in ((axes[0], "shear_bw", " BW"), (axes[1], "superficial_load", "")):
