@@ -655,7 +655,7 @@ def _policy_text(cfg) -> str:
     return ", ".join(parts) if parts else "none"
 
 
-def animate_run(res, path, frames: int = 60, fps: int = 10, dpi: int = 80):
+def animate_run(res, path, frames: int = 60, fps: int = 10, dpi: int = 80, progress=None):
     """Write a GIF of one run: stick figure, capacity and back-load bars, run clock.
 
     Left, a stick figure of pelvis and trunk seen from behind (trunk lateral lean over the
@@ -680,6 +680,8 @@ def animate_run(res, path, frames: int = 60, fps: int = 10, dpi: int = 80):
         Frames per second.
     dpi : int
         Resolution; the frame is 10 × 6 inches (800 × 480 pixels at 80 dpi).
+    progress : callable, optional
+        Called with a short message after every tenth frame.
 
     Returns
     -------
@@ -899,7 +901,11 @@ def animate_run(res, path, frames: int = 60, fps: int = 10, dpi: int = 80):
     try:
         with tempfile.TemporaryDirectory() as tmp:
             tmp_gif = Path(tmp) / "animation.gif"
-            anim.save(tmp_gif, writer=PillowWriter(fps=fps), dpi=dpi)
+            def tick(i, n):
+                if progress and (i + 1) % 10 == 0 and i + 1 < n:
+                    progress(f"frame {i + 1}/{n}")
+
+            anim.save(tmp_gif, writer=PillowWriter(fps=fps), dpi=dpi, progress_callback=tick)
             data = tmp_gif.read_bytes()
     finally:
         plt.close(fig)
@@ -1005,7 +1011,7 @@ def run_demo(save=None, config=None, overrides=None, frames: int = 60, fps: int 
         res = simulate(cfg)
     say(f"drawing {frames} frames into {path} ...")
     with Timer() as t_draw:
-        animate_run(res, path, frames=frames, fps=fps)
+        animate_run(res, path, frames=frames, fps=fps, progress=say)
     size = path.stat().st_size
     write_json(path.with_name(path.stem + ".manifest.json"),
                manifest(command or "run_demo", timings={
