@@ -30,7 +30,7 @@ from ..plots import DISCLAIMER, PALETTE
 from ..results import atomic_write_text, save_figure
 
 __all__ = ["DISCLAIMER_LINE", "LIMITS", "config", "fmt_onset", "md_table", "minutes",
-           "new_figure", "save", "write_page", "lumbar_force_N", "time_above_min",
+           "new_figure", "blank_figure", "legend_below", "save", "write_page", "lumbar_force_N", "time_above_min",
            "PALETTE", "DISCLAIMER"]
 
 #: One-line reminder printed at the top of every lesson page.
@@ -140,13 +140,47 @@ def new_figure(nrows=1, ncols=1, figsize=(8.0, 5.0), **kwargs):
     >>> fig.texts[0].get_text()
     'Educational model, not medical advice.'
     """
+    fig = blank_figure(figsize)
+    axes = fig.subplots(nrows, ncols, **kwargs)
+    return fig, axes
+
+
+def blank_figure(figsize=(8.0, 5.0)):
+    """A constrained-layout figure without axes, with the disclaimer footnote.
+
+    Examples
+    --------
+    >>> blank_figure().texts[0].get_text()
+    'Educational model, not medical advice.'
+    """
     from matplotlib.figure import Figure
 
     fig = Figure(figsize=figsize, layout="constrained")
-    axes = fig.subplots(nrows, ncols, **kwargs)
     # below the axes (outside the canvas; the tight bounding box of the PNG keeps it)
     fig.text(0.005, -0.005, DISCLAIMER, fontsize=7, color="0.4", va="top")
-    return fig, axes
+    return fig
+
+
+def legend_below(fig, handles, labels, ncol=3):
+    """A figure legend in a strip below the panels, which the layout keeps free.
+
+    One key for panels that show the same series; it covers no panel. (The strip is set
+    through the layout engine, as in :func:`sim.plots.finish_figure`; matplotlib's
+    ``"outside lower center"`` placement can shift the legend onto the footnote when the
+    figure is saved at another resolution.)
+
+    Examples
+    --------
+    >>> fig, ax = new_figure()
+    >>> _ = ax.plot([0, 1], [0, 1], label="a run")
+    >>> [t.get_text() for t in legend_below(fig, *ax.get_legend_handles_labels()).get_texts()]
+    ['a run']
+    """
+    leg = fig.legend(handles, labels, loc="lower center", bbox_to_anchor=(0.5, 0.0), ncol=ncol,
+                     fontsize=8, frameon=False)
+    frac = min(leg.get_window_extent().height / fig.dpi / fig.get_figheight() + 0.01, 0.4)
+    fig.get_layout_engine().set(rect=(0.0, frac, 1.0, 1.0 - frac))
+    return leg
 
 
 def save(fig, path, written: list) -> Path:

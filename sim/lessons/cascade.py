@@ -20,8 +20,8 @@ import numpy as np
 
 from ..compensation import knee_tracking_gain
 from ..simulation import simulate
-from ._common import (PALETTE, config, header, limits_section, md_table, new_figure, save,
-                      write_page)
+from ._common import (PALETTE, config, header, legend_below, limits_section, md_table,
+                      new_figure, save, write_page)
 
 __all__ = ["NAME", "TITLE", "GAINS", "compute", "compute_lean", "build"]
 
@@ -120,7 +120,8 @@ def _fig_time(d):
     axes[3].set_title("4. Trunk leans over the stance hip")
     for ax in axes[2:]:
         ax.set_xlabel("run time [min]")
-    axes[1].legend(fontsize=7.5, loc="upper left")
+    # one key for all four panels (the same six runs in each), below them
+    legend_below(fig, *axes[0].get_legend_handles_labels(), ncol=2)
     fig.suptitle(f"How the chain unfolds over a 2-h run at {SPEED} m/s (blue: normal quadriceps, "
                  "orange-red: weak quadriceps 0.7)", fontsize=10)
     return fig

@@ -18,8 +18,8 @@ from pathlib import Path
 import numpy as np
 
 from ..batch import run_batch
-from ._common import (PALETTE, config, fmt_onset, header, limits_section, md_table, new_figure,
-                      save, write_page)
+from ._common import (PALETTE, config, fmt_onset, header, legend_below, limits_section, md_table,
+                      new_figure, save, write_page)
 
 __all__ = ["NAME", "TITLE", "BASELINE", "FACTORS", "compute", "build"]
 
@@ -88,7 +88,8 @@ def _fig(d):
     ax.set_xlabel("change in peak L5/S1 anterior shear vs baseline [body weights]")
     ax.set_title("Range of each trait's effect (labels: the trait values at each end)", fontsize=10)
     ax = axes[1]
-    colours = [PALETTE["purple"], PALETTE["blue"], PALETTE["orange"], PALETTE["green"], PALETTE["vermillion"]]
+    # five colours that stay apart for colour-blind readers (not orange next to vermillion)
+    colours = [PALETTE["purple"], PALETTE["blue"], PALETTE["orange"], PALETTE["green"], PALETTE["black"]]
     for c, k in zip(colours, keys):
         vals = np.array([v for v, _ in d["rows"][k]])
         _, _, rng = FACTORS[k]
@@ -99,7 +100,7 @@ def _fig(d):
     ax.set_xlabel("position in the trait's range [0 = lowest, 1 = highest]")
     ax.set_ylabel("peak L5/S1 anterior shear [body weights]")
     ax.set_title("Peak shear across each range (others at baseline)", fontsize=10)
-    ax.legend(fontsize=7.5)
+    legend_below(fig, *ax.get_legend_handles_labels(), ncol=3)  # below: it covers no curve
     fig.suptitle("One trait at a time around a baseline runner (3.2 m/s, 8 deg tight, 2 h)", fontsize=11)
     return fig
 

@@ -20,8 +20,8 @@ import numpy as np
 from ..demo import DEMO_RUNNER
 from ..sensitivity_assumed import glute_to_lumbar
 from ..simulation import simulate
-from ._common import (PALETTE, config, fmt_onset, header, limits_section, lumbar_force_N,
-                      md_table, minutes, new_figure, save, write_page)
+from ._common import (PALETTE, config, fmt_onset, header, legend_below, limits_section,
+                      lumbar_force_N, md_table, minutes, new_figure, save, write_page)
 
 __all__ = ["NAME", "TITLE", "STRENGTHS", "LEAN_COSTS", "KNEE_GAINS", "compute", "build"]
 
@@ -122,7 +122,8 @@ def _long_text(rows) -> str:
 
 def _fig_time(d):
     fig, axes = new_figure(3, 1, figsize=(8.0, 9.0), sharex=True)
-    colours = [PALETTE["black"], PALETTE["orange"], PALETTE["vermillion"], PALETTE["purple"]]
+    # four colours that stay apart for colour-blind readers (not orange next to vermillion)
+    colours = [PALETTE["black"], PALETTE["blue"], PALETTE["orange"], PALETTE["purple"]]
     for c, (g, r) in zip(colours, d["results"].items()):
         t = minutes(r)
         lab = f"gluteus medius strength {g:g}"
@@ -136,7 +137,8 @@ def _fig_time(d):
     axes[2].set_ylabel("L5/S1 anterior shear [body weights]")
     axes[2].set_title("Peak L5/S1 anterior shear (note the narrow scale)")
     axes[2].set_xlabel("run time [min]")
-    axes[0].legend(fontsize=8, loc="lower right")
+    # one key for the three panels (the same runs in each), below them
+    legend_below(fig, *axes[0].get_legend_handles_labels(), ncol=4)
     fig.suptitle(f"A weaker gluteus medius: more trunk lean, more lumbar force ({SPEED} m/s, 2 h)",
                  fontsize=11)
     return fig

@@ -81,23 +81,36 @@ def _fig_sweep(d):
 
 
 def _fig_stride(d):
-    fig, ax = new_figure(1, 1, figsize=(8.0, 4.5))
+    """Shear over one stride, first and last stored stride of two runners, right-foot
+    stance shaded as in the other within-stride figures."""
+    from ..gait import stance_fraction
+
+    fig, ax = new_figure(1, 1, figsize=(8.0, 5.4))
     colours = {STRIDE_CASES[0]: PALETTE["blue"], STRIDE_CASES[1]: PALETTE["vermillion"]}
-    bw = None
-    for th in STRIDE_CASES:
-        r = d["results"][th]
+    runs = [d["results"][th] for th in STRIDE_CASES]
+    # the same words for both runners: the checkpoints (and so the exact minute of the
+    # last stored stride) differ a little between runs
+    dur = runs[0].config.run.duration_min
+    when = ("early (first stride)", f"late (end of the {dur:g}-min run)")
+    stance = stance_fraction(float(runs[0].speed_mps[runs[0].stride_checkpoints[0]]))
+    ax.axvspan(0.0, 100.0 * stance, color="0.92", lw=0, zorder=0, label="right-foot stance")
+    x = 100.0 * np.append(runs[0].stride_phase, 1.0)  # close the cycle at 100 %
+    for th, r in zip(STRIDE_CASES, runs):
         bw = r.config.runner.mass_kg * 9.81
-        ck = r.stride_checkpoints
-        t_first, t_last = minutes(r)[ck[0]], minutes(r)[ck[-1]]
-        ax.plot(100 * r.stride_phase, r.stride_shear_N[0] / bw, color=colours[th], lw=2,
-                label=f"{th:g} deg tight, early ({t_first:.0f} min)")
-        ax.plot(100 * r.stride_phase, r.stride_shear_N[-1] / bw, color=colours[th], lw=1.5, ls="--",
-                label=f"{th:g} deg tight, late ({t_last:.0f} min)")
+        for k, ls, lw, text in ((0, "-", 2.0, when[0]), (-1, "--", 1.5, when[1])):
+            y = r.stride_shear_N[k] / bw
+            ax.plot(x, np.append(y, y[0]), color=colours[th], lw=lw, ls=ls,
+                    label=f"{th:g} deg tight, {text}")
     ax.axhline(d["threshold"], color="0.4", ls=":", lw=1, label="spike threshold (peak)")
-    ax.set_xlabel("stride phase [% of the gait cycle, from heel strike]")
+    ax.set_xlim(0, 100)
+    lo, hi = ax.get_ylim()
+    ax.set_ylim(lo, max(hi, lo + 1.08 * (d["threshold"] - lo)))  # the threshold off the edge
+    ax.set_xlabel("gait cycle [% of stride, from right heel strike]")
     ax.set_ylabel("L5/S1 anterior shear [body weights]")
     ax.set_title("Within one stride: shear early and late in the run")
-    ax.legend(fontsize=8, loc="best")
+    # below the x label, outside the panel: it covers no curve
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=2, fontsize=8,
+              frameon=False)
     return fig
 
 

@@ -21,8 +21,8 @@ import numpy as np
 from ..engine import STAGES
 from ..pace import DEFAULT_IN_RUN_STRETCH_DEG
 from ..simulation import simulate
-from ._common import (PALETTE, config, fmt_onset, header, limits_section, md_table, minutes,
-                      new_figure, save, time_above_min, write_page)
+from ._common import (PALETTE, blank_figure, config, fmt_onset, header, limits_section, md_table,
+                      minutes, new_figure, save, time_above_min, write_page)
 
 __all__ = ["NAME", "TITLE", "RUNNER", "CASES", "compute", "build"]
 
@@ -32,14 +32,16 @@ TITLE = "What helps: slow down, stretch, rest"
 RUNNER = {"run.duration_min": 120.0, "run.speed_mps": 3.2,
           "scenario.hip_flexor_tightness_deg": 15.0, "scenario.core_strength": 0.6,
           "spike.index": "shear_bw"}   # this page follows the shear (the tightness path)
-#: Case -> (overrides, colour, equivalent config file).
+#: Case -> (overrides, colour, equivalent config file). Six colours that stay apart for
+#: colour-blind readers too (no two blues, no two oranges); "do nothing" is the grey
+#: reference, drawn wide under the others.
 CASES = {
-    "do nothing": ({}, PALETTE["black"], "configs/tight_hip_flexors.toml --set scenario.core_strength=0.6"),
-    "moderate jog from the start (2.8 m/s)": ({"run.speed_mps": 2.8}, PALETTE["sky"],
+    "do nothing": ({}, "0.55", "configs/tight_hip_flexors.toml --set scenario.core_strength=0.6"),
+    "moderate jog from the start (2.8 m/s)": ({"run.speed_mps": 2.8}, PALETTE["blue"],
                                               "... --set run.speed_mps=2.8"),
     "slow down when loading stays high": ({"intervention.pace_policy": "slow_down",
                                            "intervention.slow_down_speed_mps": 2.8},
-                                          PALETTE["blue"], "configs/slow_down.toml"),
+                                          PALETTE["purple"], "configs/slow_down.toml"),
     "stretch before the run": ({"intervention.stretch_before_deg": 10.0,
                                 "intervention.stretch_fade_min": 90.0}, PALETTE["green"],
                                "configs/stretching.toml"),
@@ -50,7 +52,7 @@ CASES = {
                          "intervention.slow_down_speed_mps": 2.8,
                          "intervention.stretch_duration_min": 2.0,
                          "intervention.rest_duration_min": 5.0,
-                         "intervention.policy_wait_min": 5.0}, PALETTE["vermillion"],
+                         "intervention.policy_wait_min": 5.0}, PALETTE["black"],
                         "configs/in_run_sequence.toml"),
 }
 
@@ -86,20 +88,52 @@ def compute(minutes: float = 120.0, cases=None) -> dict:
 
 
 def _fig(d):
-    fig, axes = new_figure(2, 1, figsize=(9.0, 8.0), sharex=True, height_ratios=[2, 1])
-    for n, r in d["results"].items():
-        c = CASES[n][1]
-        axes[0].plot(minutes(r), r.shear_bw, color=c, lw=1.8, label=n)
-        axes[1].step(r.time_s / 60.0, r.speed_mps, where="post", color=c, lw=1.5)
-    axes[0].axhline(d["threshold"], color="0.4", ls=":", lw=1,
-                    label=f"spike threshold ({d['threshold']:g} BW)")
-    axes[0].set_ylabel("peak L5/S1 anterior shear [body weights]")
-    axes[0].set_title("Back load per stride (gaps: stopped to stretch or rest)")
-    axes[0].legend(fontsize=8, loc="upper right", ncol=2)
-    axes[1].set_ylabel("speed [m/s]")
-    axes[1].set_xlabel("run time [min]")
-    axes[1].set_title("Pace (0 = stopped)")
-    fig.suptitle("A tight (15 deg), weak-core (0.6) runner, planned 3.2 m/s for 2 h", fontsize=11)
+    """Shear of every case on one panel, and each case's pace on a strip of its own (the
+    paces coincide, so on one panel they would hide each other)."""
+    names = list(d["results"])
+    fig = blank_figure((9.0, 10.0))
+    gs = fig.add_gridspec(1 + len(names), 1, height_ratios=[4.0] + [0.75] * len(names))
+    ax = fig.add_subplot(gs[0])
+    strip_axes = [fig.add_subplot(gs[1 + i], sharex=ax) for i in range(len(names))]
+    end = max(float(r.time_s[-1] + r.duration_s[-1]) / 60.0 for r in d["results"].values())
+    top = max(float(np.max(r.speed_mps)) for r in d["results"].values())
+    for n, sx in zip(names, strip_axes):
+        r, c = d["results"][n], CASES[n][1]
+        reference = n == "do nothing"
+        # the reference is wide and underneath: where a case runs like it, both show; the
+        # in-run sequence is dashed, as it starts by slowing down (the same curve as the
+        # pace policy until it stops to stretch)
+        ax.plot(minutes(r), r.shear_bw, color=c, lw=4.0 if reference else 1.8,
+                ls="--" if n == "in-run sequence" else "-",
+                zorder=1.5 if reference else 2.5, label=n)
+        t = np.append(r.time_s, r.time_s[-1] + r.duration_s[-1]) / 60.0
+        sx.step(t, np.append(r.speed_mps, r.speed_mps[-1]), where="post", color=c, lw=1.8,
+                label=n)
+        sx.text(0.005, 0.93, n, transform=sx.transAxes, ha="left", va="top", fontsize=8,
+                color="0.15")
+        sx.set_ylim(0, 1.6 * top)
+        sx.set_yticks([0, 3])
+        sx.tick_params(labelsize=8, labelbottom=False)
+        sx.grid(alpha=0.3, lw=0.5)
+    ax.axhline(d["threshold"], color="0.4", ls=":", lw=1,
+               label=f"spike threshold ({d['threshold']:g} BW)")
+    ax.set_ylabel("peak L5/S1 anterior shear [body weights]")
+    ax.set_title("Back load per stride (gaps: stopped to stretch or rest)")
+    ax.tick_params(labelbottom=False)
+    ax.set_xlim(0, end)
+    strip_axes[-1].tick_params(labelbottom=True)
+    strip_axes[-1].set_xlabel("run time [min]")
+    strip_axes[0].set_title("Pace of each case (0 = stopped)", fontsize=10)
+    # one y label for the strips, at their middle
+    mid = strip_axes[(len(names) - 1) // 2]
+    mid.set_ylabel("speed [m/s]")
+    if len(names) % 2 == 0:
+        mid.yaxis.label.set_y(0.0)
+    # below the shear panel, outside it: it covers no curve
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.03), ncol=3, fontsize=8,
+              frameon=False)
+    fig.suptitle(f"A tight (15 deg), weak-core (0.6) runner, planned 3.2 m/s for {end:g} min",
+                 fontsize=11)
     return fig
 
 
