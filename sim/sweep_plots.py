@@ -6,8 +6,9 @@ Reads a sweep results directory (``results/<name>/``) and draws:
   value of a third), "never" cells hatched grey, cells where the runner could not hold
   the pace outlined;
 - :func:`onset_vs_parameter` -- spike onset [min] against one swept parameter, one line
-  per value of another; runs that never spiked sit in a "never" row above the end of
-  the run;
+  per value of another, one panel per value of a third; runs that never spiked sit in a
+  "never" band above the end of the run, runs above the threshold from the start in a
+  "start" band below 0 min, and no line joins a band to an onset;
 - :func:`shear_heatmap` -- peak L5/S1 anterior shear [body weights], same layout;
 - :func:`write_figures` -- all of the above that make sense for the sweep, written to
   ``figures/`` through :func:`sim.results.save_figure`.
