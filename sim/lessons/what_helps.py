@@ -145,6 +145,7 @@ def _fig_bars(d):
     for yi, r in zip(y, d["rows"]):
         ax.text(r["above_min"] + 1, yi, f"{r['above_min']:.0f} min", va="center", fontsize=8)
     ax.set_yticks(y, names)
+    ax.set_xlim(0, 1.12 * max(max(r["above_min"] for r in d["rows"]), 1.0))  # room for the text
     ax.invert_yaxis()
     ax.set_xlabel(f"running time with peak shear above {d['threshold']:g} BW [min]")
     ax.set_title("Time spent above the spike threshold")
