@@ -113,7 +113,8 @@ def points(a, ax, step=2.0, densify=None):
             xy = _densify(xy, step)
         else:
             xy = xy[np.all(np.isfinite(xy), axis=1)]
-        r = 0.5 * a.get_markersize() * dpi / 72.0 if shows_marker(a) else 0.5 * a.get_linewidth() * dpi / 72.0
+        size = a.get_markersize() if shows_marker(a) else a.get_linewidth()
+        r = 0.5 * size * dpi / 72.0
         return xy, r
     if isinstance(a, PathCollection):
         off = np.asarray(a.get_offsets(), dtype=float)
@@ -431,6 +432,16 @@ def test_checks_catch_a_legend_entry_that_looks_different_and_overlapping_marker
     assert distinct_positions(np.array([[10.0, 10.0], [10.0, 10.0], [30.0, 10.0]]), 5.0) == 2
 
 
+def test_checks_catch_hidden_lines_and_colours_hard_to_tell_apart():
+    fig, ax = plt.subplots()
+    x = np.linspace(0, 10, 20)
+    under = ax.plot(x, np.ones_like(x), color="#0072B2", label="under")[0]
+    ax.plot(x, np.ones_like(x), color="#56B4E9", label="on top")  # same data, drawn later
+    ax.legend(loc="lower left")
+    assert hidden_series(ax, [under]) == ["under"]
+    assert similar_entries(fig) != []  # two blues with the same line style
+
+
 # --------------------------------------------------------------------------- sweeps
 
 def _sweep(root, name, table):
@@ -609,7 +620,8 @@ def test_heatmaps_have_no_empty_margin_and_a_close_colour_bar_label(case, name, 
     assert (saved1 - used1) / width < 0.05 and (used0 - saved0) / width < 0.05, \
         "an empty strip beside the panels (text wider than the figure?)"
     cbar = [ax for ax in fig.axes if _is_colorbar(ax)][0]
-    gap = cbar.yaxis.label.get_window_extent().x0 - cbar.get_window_extent().x1
+    text, bar = cbar.yaxis.label.get_window_extent(), cbar.get_window_extent()
+    gap = max(text.x0 - bar.x1, bar.x0 - text.x1)  # on whichever side the label is
     assert gap < 0.6 * fig.dpi, f"colour-bar label {gap / fig.dpi:.2f} in from its bar"
 
 
@@ -747,7 +759,7 @@ def test_what_helps_interventions(what_helps):
                 f"{name}: its {what} is hidden under other lines"
 
 
-def test_tight_hip_flexors_stride_figure(tmp_path):
+def test_tight_hip_flexors_stride_figure():
     from sim.lessons import tight_hip_flexors as mod
 
     d = mod.compute(minutes=30.0, tightness=mod.STRIDE_CASES)
