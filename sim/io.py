@@ -11,7 +11,7 @@ Examples
 >>> res = sim.simulate(sim.load_config(None, {"run.duration_min": 5}))
 >>> d = write_run(res, pathlib.Path(tempfile.mkdtemp()) / "demo", "doctest")
 >>> sorted(p.name for p in d.iterdir())
-['config.toml', 'figures', 'manifest.json', 'summary.json', 'timeseries.npz']
+['config.toml', 'figures', 'manifest.json', 'summary.json', 'timeseries.csv', 'timeseries.npz']
 >>> z = load_timeseries(d)
 >>> z["capacity"].shape == (z["time_s"].size, len(z["muscles"]))
 True

@@ -105,7 +105,8 @@ duration_min = 30
                             cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
         deadline = time.monotonic() + 120
-        while not (chunks.is_dir() and len(list(chunks.glob("chunk_*.csv"))) >= 5):
+        # a chunk is complete once its checksum record is written (last)
+        while not (chunks.is_dir() and len(list(chunks.glob("chunk_*.sha256"))) >= 5):
             assert proc.poll() is None, proc.communicate()
             assert time.monotonic() < deadline
             time.sleep(0.005)
@@ -113,7 +114,7 @@ duration_min = 30
     finally:
         proc.wait(timeout=60)
     assert proc.returncode == -signal.SIGKILL
-    done = len(list(chunks.glob("chunk_*.csv")))
+    done = len(list(chunks.glob("chunk_*.sha256")))
     assert 5 <= done < n, done
     assert not (res / "kill" / "summary.csv").exists()
     assert not json.loads((res / "kill" / "sweep.json").read_text())["complete"]
