@@ -260,7 +260,9 @@ def _cmd_demo(args) -> int:
         from .demo import DEMO_RUNNER
 
         cfg = load_config(None, {**DEMO_RUNNER, **overrides})
-    return run_demo(save=args.save, config=cfg, progress=_say("demo"),
+    if args.frames < 2:
+        raise UserError(f"demo --frames {args.frames}: allowed: 2 or more frames")
+    return run_demo(save=args.save, config=cfg, frames=args.frames, progress=_say("demo"),
                     command=args.command_line)
 
 
@@ -369,6 +371,8 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--set", action="append", metavar="KEY=VALUE", help="override a config key")
     d.add_argument("--save", metavar="GIF", default=None,
                    help="write an animation of a run to this file instead of opening a window")
+    d.add_argument("--frames", type=int, default=60,
+                   help="frames of the animation (default: 60, at 10 per second)")
     d.set_defaults(func=_cmd_demo)
 
     ls = sub.add_parser("lessons", help="build the six teaching lessons (figures + pages)",

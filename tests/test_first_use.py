@@ -66,13 +66,15 @@ def test_sweep_says_it_compiles_before_it_does(tmp_path, capsys, cold):
 
 def test_demo_says_it_compiles_before_it_does(tmp_path, capsys, cold):
     gif = tmp_path / "d.gif"
-    assert main(["demo", "--set", "run.duration_min=3", "--save", str(gif)]) == 0
+    assert main(["demo", "--set", "run.duration_min=3", "--save", str(gif), "--frames",
+                 "12"]) == 0
     err = capsys.readouterr().err
     _check_order(err)
-    assert err.index("drawing") > err.index(MARK)
+    assert err.index("drawing 12 frames") > err.index(MARK) and "frame 10/12" in err
     man = json.loads((tmp_path / "d.manifest.json").read_text())
     assert man["command"].startswith("runfatigue demo") and man["animation"] == "d.gif"
     assert man["timings_s"]["compile_s"] > 0
+    assert main(["demo", "--save", str(gif), "--frames", "1"]) == 2
 
 
 def test_lessons_say_they_compile_before_they_do_and_write_a_manifest(tmp_path, capsys, cold):
