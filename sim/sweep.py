@@ -888,7 +888,8 @@ def _sensitivity(directory: Path, base, spec: SweepSpec):
     atomic_write_text(directory / "sensitivity.csv", text)
     import matplotlib.pyplot as plt
 
-    title = (f"Sobol' sensitivity of {base.name}: {spec.n} base samples, {len(spec)} runs")
+    title = (f"What moves {' and '.join(spec.outputs)} most? Sobol' indices of the "
+             f"{len(spec.keys)} swept parameters ({spec.n} base samples, {len(spec)} runs)")
     fig = sensitivity_figure(rows, spec.keys, spec.outputs, title)
     try:
         save_figure(fig, directory / "figures" / "sensitivity.png")

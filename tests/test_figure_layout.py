@@ -663,13 +663,12 @@ def test_sensitivity_figure_layout(sensitivity):
     assert check_layout(fig, keyed=False) == []
 
 
-@pytest.mark.xfail(strict=True, reason="the title is written in sim/sweep.py (_sensitivity), "
-                   "which pastes in the sweep's name: 'Sobol' sensitivity of sensitivity'")
 def test_sensitivity_title_says_what_it_shows(sensitivity):
     fig, name = sensitivity
     titles = [t.get_text() for t in fig.texts] + [fig._suptitle.get_text() if fig._suptitle else ""]
     title = next(t for t in titles if "Sobol" in t)
     assert name not in title, title
+    assert title.startswith("What moves ") and "swept parameters" in title, title
 
 
 # --------------------------------------------------------------------------- run figures

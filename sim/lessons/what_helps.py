@@ -195,6 +195,9 @@ def build(out_dir) -> list[Path]:
     seq_note = ", the lowest end value here" if seq["end_shear_bw"] == lowest_end else ""
     seq_note += (" (just above the threshold)" if 0 < seq["end_shear_bw"] - thr < 0.01
                  else " (below the threshold)" if seq["end_shear_bw"] <= thr else "")
+    seq_stops = ("; slowing down was enough, so this runner never stopped to stretch or rest"
+                 if seq["stop_min"] == 0 else
+                 f"; the runner stopped for {seq['stop_min']:.0f} min")
     configs = "\n".join(f"- {n}: `{c[2]}`" for n, c in CASES.items())
     text = f"""
 {header(6, TITLE, "Slow down to a moderate jog; stretch glutes, hip flexors and hamstrings; lie on "
@@ -221,9 +224,9 @@ A runner with hip flexors 15 deg tight and a weak deep core (60 % strength) plan
 - **Slowing down** to 2.8 m/s lowers the shear from {nothing['end_shear_bw']:.3f} to
   {slow['end_shear_bw']:.3f} BW at the end, {"but for this runner not below the threshold: tightness and a weak core load the spine even at a moderate jog." if slow['end_shear_bw'] > thr else "below the threshold."} Jogging at 2.8 m/s
   from the start gives {jog['end_shear_bw']:.3f} BW at the end.
-- **The in-run sequence** (slow down, then stop to stretch for 2 min, then lie down for
-  5 min, then jog on) ends at {seq['end_shear_bw']:.3f} BW{seq_note},
-  after {seq['distance_km']:.1f} km instead of {nothing['distance_km']:.1f} km.
+- **The in-run sequence** (slow down; if the load stays high, stop to stretch for 2 min,
+  then lie down for 5 min, then jog on) ends at {seq['end_shear_bw']:.3f} BW{seq_note},
+  after {seq['distance_km']:.1f} km instead of {nothing['distance_km']:.1f} km{seq_stops}.
 - **Rest breaks alone** do not lower the shear in this model: right after the first break
   the shear is {rest_res.shear_bw[i_after]:.3f} BW against {rest_res.shear_bw[i_before]:.3f} BW
   just before it{", *higher*" if rest_res.shear_bw[i_after] > rest_res.shear_bw[i_before] else ""}, because
