@@ -9,9 +9,9 @@ Examples
 >>> cfg.run.duration_min
 30.0
 """
-__version__ = "0.1.0"
+from .config import ConfigError, load_config
+from .errors import RunfatigueError, __version__
+from .simulation import RunResult, simulate
 
-from .config import ConfigError, load_config  # noqa: E402
-from .simulation import RunResult, simulate  # noqa: E402
-
-__all__ = ["__version__", "load_config", "ConfigError", "simulate", "RunResult"]
+__all__ = ["__version__", "load_config", "ConfigError", "RunfatigueError", "simulate",
+           "RunResult"]

@@ -19,8 +19,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from .config import ConfigError
-from .results import OutputPathError, check_output_dir
+from .errors import RunfatigueError, UserError
+from .results import check_output_dir
 
 __all__ = ["main", "UserError", "LESSON_NAMES"]
 
@@ -29,9 +29,6 @@ __all__ = ["main", "UserError", "LESSON_NAMES"]
 LESSON_NAMES = ("fast_twitch_energy", "cascade", "glute_med_to_lumbar", "tight_hip_flexors",
                 "everything_connected", "what_helps")
 
-
-class UserError(Exception):
-    """A problem with what the user asked for; printed as one line, exit code 2."""
 
 
 def _load(args, extra_sections=()):
@@ -310,7 +307,7 @@ def _cmd_validate(args) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with all subcommands."""
-    from . import __version__
+    from .errors import __version__
 
     p = argparse.ArgumentParser(
         prog="runfatigue",
@@ -402,7 +399,7 @@ def main(argv=None) -> int:
     args.command_line = " ".join(["runfatigue", *(sys.argv[1:] if argv is None else argv)])
     try:
         return args.func(args)
-    except (ConfigError, UserError, OutputPathError) as e:
+    except RunfatigueError as e:          # every user-facing error: one line, exit 2
         print(f"runfatigue: error: {e}", file=sys.stderr)
         return 2
     except OSError as e:        # disk full, permissions, names the file system refuses

@@ -27,6 +27,7 @@ import math
 import tomllib
 from pathlib import Path
 
+from .errors import RunfatigueError
 from .schema import SCHEMA, Key
 
 #: Most checkpoints one run may keep: each holds about 1.2 kB of per-muscle arrays, so
@@ -42,7 +43,7 @@ __all__ = ["ConfigError", "Config", "Section", "load_config", "parse_override",
            "validate_value", "all_keys", "to_toml"]
 
 
-class ConfigError(ValueError):
+class ConfigError(RunfatigueError, ValueError):
     """Bad configuration input; ``str(err)`` is the one-line message for the user."""
 
 

@@ -25,6 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from .config import to_toml
+from .errors import RunfatigueError
 from .results import atomic_write_text, save_figure, save_npz, write_json, write_manifest
 
 __all__ = ["TIMESERIES_DIMS", "CSV_UNITS", "DamagedRunError", "timeseries_csv", "write_run",
@@ -32,7 +33,7 @@ __all__ = ["TIMESERIES_DIMS", "CSV_UNITS", "DamagedRunError", "timeseries_csv", 
            "load_timeseries", "load_run"]
 
 
-class DamagedRunError(ValueError):
+class DamagedRunError(RunfatigueError, ValueError):
     """A saved run's ``timeseries.npz`` cannot be read (truncated, overwritten, or missing
     arrays)."""
 

@@ -36,6 +36,8 @@ import time
 from importlib import metadata
 from pathlib import Path
 
+from .errors import RunfatigueError
+
 __all__ = [
     "jsonable",
     "directory_kind",
@@ -45,6 +47,7 @@ __all__ = [
     "atomic_write_bytes",
     "atomic_write_text",
     "write_json",
+    "write_table_results",
     "save_figure",
     "save_npz",
     "results_dir",
@@ -153,7 +156,7 @@ def save_npz(path, **arrays) -> Path:
     return atomic_write_bytes(path, buf.getvalue())
 
 
-class OutputPathError(ValueError):
+class OutputPathError(RunfatigueError, ValueError):
     """An output directory cannot be used (it, or a folder above it, is a file)."""
 
 
@@ -282,6 +285,28 @@ def results_dir(name: str, root="results") -> Path:
     return d
 
 
+def write_table_results(name: str, rows, table: str, script: str) -> Path:
+    """Write an experiment's ``rows.json``, ``table.md`` and manifest into ``results/<name>``.
+
+    Parameters
+    ----------
+    name : str
+        Directory name under ``results/``.
+    rows : list of dict
+        The measured rows (JSON-ready).
+    table : str
+        The same rows as a markdown table.
+    script : str
+        The experiment's path, e.g. ``experiments/effort_criterion.py`` (the manifest's
+        command is ``python <script>``).
+    """
+    d = results_dir(name)
+    write_json(d / "rows.json", rows)
+    atomic_write_text(d / "table.md", table)
+    write_manifest(d, f"python {script}")
+    return d
+
+
 def _git_commit() -> str | None:
     """Commit of the checkout this package runs from, or None outside a git tree."""
     here = Path(__file__).resolve().parent
@@ -307,7 +332,7 @@ def manifest(command: str, seed=None, timings: dict | None = None, extra: dict |
     extra : dict, optional
         Further entries.
     """
-    from . import __version__
+    from .errors import __version__
 
     versions = {}
     for dist in _DEPENDENCIES:

@@ -265,7 +265,7 @@ def calibrate(write=True, paces=PACE_GRID, verbose=False, wall="slow_twitch") ->
         raise ValueError(f"wall = {wall!r}; allowed: {', '.join(WALL_STORES)}")
     from scipy.optimize import minimize_scalar
 
-    from . import __version__
+    from .errors import __version__
     from .config import load_config
     from .results import atomic_write_text
     from .scenario import build_inputs

@@ -111,8 +111,8 @@ import tomllib
 from contextlib import contextmanager
 from pathlib import Path
 
-from .cli import UserError
 from .config import load_config, to_toml
+from .errors import UserError
 from .results import (Timer, atomic_open, atomic_write_text, check_output_dir,
                       directory_kind, directory_lock, save_figure, write_json,
                       write_manifest)
@@ -184,7 +184,7 @@ def sweep_hash(base, spec: SweepSpec) -> str:
     one can be resumed by the other. The package version is included (a new model
     version does not continue an old sweep).
     """
-    from . import __version__
+    from .errors import __version__
 
     h = hashlib.sha256()
     cfg = {s: v for s, v in base.to_dict().items() if s != "output"}

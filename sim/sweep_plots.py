@@ -56,6 +56,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .errors import RunfatigueError
 from .plots import PALETTE, finish_figure
 from .results import save_figure
 from .schema import SCHEMA
@@ -121,7 +122,7 @@ _HEATMAP_MAX_PANELS = 9     # a grid heatmap shows at most this many facet level
 _HEATMAP_PATCH_MAX = 400    # cells per panel up to which each cell gets its own marks
 
 
-class SweepDataError(ValueError):
+class SweepDataError(RunfatigueError, ValueError):
     """A sweep results directory that cannot be read or plotted; ``str(err)`` says why."""
 
 

@@ -1,0 +1,141 @@
+"""The package's shape: no import cycles, one user-facing error type, the public names.
+
+The import graph is built statically from the source (every ``import`` and
+``from ... import``, those inside functions included), so a cycle that only closes when a
+function runs is found too.
+"""
+import ast
+from pathlib import Path
+
+import sim
+from sim.errors import RunfatigueError
+
+PKG = Path(sim.__file__).resolve().parent
+
+
+def _modules() -> dict:
+    out = {}
+    for p in PKG.rglob("*.py"):
+        parts = list(p.relative_to(PKG.parent).with_suffix("").parts)
+        if parts[-1] == "__init__":
+            parts = parts[:-1]
+        out[".".join(parts)] = p
+    return out
+
+
+def import_graph() -> dict:
+    """Module -> set of package modules it imports (anywhere in its source)."""
+    mods = _modules()
+    graph = {}
+    for name, path in mods.items():
+        base = name.split(".") if path.name == "__init__.py" else name.split(".")[:-1]
+        targets = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                targets.update(a.name for a in node.names)
+            elif isinstance(node, ast.ImportFrom):
+                if node.level:
+                    up = base[:len(base) - (node.level - 1)]
+                    mod = ".".join(up + ([node.module] if node.module else []))
+                else:
+                    mod = node.module or ""
+                for a in node.names:
+                    sub = f"{mod}.{a.name}"
+                    targets.add(sub if sub in mods else mod)
+        graph[name] = {t for t in targets if t in mods and t != name}
+    return graph
+
+
+def cycles(graph: dict) -> list:
+    """Strongly connected components with more than one module (Tarjan)."""
+    index, low, stack, on, found, counter = {}, {}, [], set(), [], [0]
+
+    def visit(v):
+        index[v] = low[v] = counter[0]
+        counter[0] += 1
+        stack.append(v)
+        on.add(v)
+        for w in graph[v]:
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in on:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            comp = []
+            while True:
+                w = stack.pop()
+                on.discard(w)
+                comp.append(w)
+                if w == v:
+                    break
+            if len(comp) > 1:
+                found.append(sorted(comp))
+
+    for v in graph:
+        if v not in index:
+            visit(v)
+    return found
+
+
+def test_the_cycle_finder_finds_a_cycle():
+    assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+    assert cycles({"a": {"b"}, "b": set()}) == []
+
+
+def test_no_import_cycles():
+    graph = import_graph()
+    assert "sim.engine" in graph and "sim.fatigue.pools" in graph["sim.engine"]
+    assert cycles(graph) == []
+
+
+def test_every_user_facing_error_is_one_type():
+    from sim.cli import UserError
+    from sim.config import ConfigError
+    from sim.io import DamagedRunError
+    from sim.results import OutputPathError
+    from sim.sweep_plots import SweepDataError
+
+    for err in (UserError, ConfigError, DamagedRunError, OutputPathError, SweepDataError):
+        assert issubclass(err, RunfatigueError), err
+
+
+def test_the_command_line_maps_the_error_type_to_exit_2(tmp_path, capsys, monkeypatch):
+    import sim.cli
+    import sim.config
+
+    def boom(*a, **k):
+        raise RunfatigueError("some.toml: key run.speed_mps = -1: allowed 0.5-8")
+
+    monkeypatch.setattr(sim.config, "load_config", boom)
+    cfg = tmp_path / "c.toml"
+    cfg.write_text("")
+    assert sim.cli.main(["config", str(cfg)]) == 2
+    assert capsys.readouterr().err == ("runfatigue: error: some.toml: key run.speed_mps = -1: "
+                                       "allowed 0.5-8\n")
+
+
+def test_every_module_the_readme_names_exists():
+    import re
+
+    text = (PKG.parent / "README.md").read_text(encoding="utf-8")
+    section = text.split("## Architecture", 1)[1].split("\n## ", 1)[0]
+    named = set(re.findall(r"`(sim/[A-Za-z0-9_/]+(?:\.py|/))`", section))
+    assert len(named) > 25
+    missing = [n for n in named if not (PKG.parent / n).exists()]
+    assert missing == [], missing
+    for mod in _modules():                      # and every module has its place in it
+        rel = mod.replace(".", "/")
+        if mod.count(".") == 1 and not mod.endswith("__main__"):
+            assert f"`{rel}.py`" in section or f"`{rel}/`" in section, mod
+
+
+CALIBRATION = {"sim.running_calibration", "sim.fatigue.calibration", "sim.lean_calibration"}
+
+
+def test_run_time_modules_only_read_calibrations():
+    """Calibration code (which writes sim/data/*.json) is imported by no run-time module."""
+    graph = import_graph()
+    assert CALIBRATION <= set(graph)
+    users = {m: sorted(graph[m] & CALIBRATION) for m in graph if m not in CALIBRATION}
+    assert {m: u for m, u in users.items() if u} == {}
