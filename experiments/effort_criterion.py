@@ -44,7 +44,7 @@ from scipy.optimize import minimize
 
 from sim import validate
 from sim.config import load_config
-from sim.results import atomic_write_text, results_dir, write_json, write_manifest
+from sim.results import write_table_results
 from sim.scenario import build_inputs
 from sim.simulation import simulate
 
@@ -201,11 +201,8 @@ def as_markdown(rows) -> str:
 
 def main():
     rows = run()
-    d = results_dir("effort_criterion")
-    write_json(d / "rows.json", rows)
     table = as_markdown(rows)
-    atomic_write_text(d / "table.md", table)
-    write_manifest(d, "python experiments/effort_criterion.py")
+    write_table_results("effort_criterion", rows, table, "experiments/effort_criterion.py")
     print(table)
 
 

@@ -29,7 +29,7 @@ import numpy as np
 
 from sim.config import load_config
 from sim.engine import SCALARS
-from sim.results import atomic_write_text, results_dir, write_json, write_manifest
+from sim.results import write_table_results
 from sim.scenario import build_inputs, forward_lean_cost
 from sim.simulation import simulate_inputs
 from sim.sweep_spec import load_sweep
@@ -111,11 +111,8 @@ def as_markdown(rows) -> str:
 
 def main():
     rows = run()
-    d = results_dir("forward_lean_sensitivity")
-    write_json(d / "rows.json", rows)
     table = as_markdown(rows)
-    atomic_write_text(d / "table.md", table)
-    write_manifest(d, "python experiments/forward_lean_sensitivity.py")
+    write_table_results("forward_lean_sensitivity", rows, table, "experiments/forward_lean_sensitivity.py")
     print(table)
 
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.metrics import spike_onset
-from sim.results import atomic_write_text, results_dir, write_json, write_manifest
+from sim.results import write_table_results
 from sim.simulation import simulate
 from sim.sweep_spec import load_sweep
 
@@ -73,11 +73,8 @@ def as_markdown(rows) -> str:
 
 def main():
     rows = run()
-    d = results_dir("superficial_effort_index")
-    write_json(d / "rows.json", rows)
     table = as_markdown(rows)
-    atomic_write_text(d / "table.md", table)
-    write_manifest(d, "python experiments/superficial_effort_index.py")
+    write_table_results("superficial_effort_index", rows, table, "experiments/superficial_effort_index.py")
     print(table)
 
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from forward_lean_sensitivity import _simulate
 
-from sim.results import atomic_write_text, results_dir, write_json, write_manifest
+from sim.results import write_table_results
 
 BASE = {"run.duration_min": 150.0, "run.speed_mps": 3.0}
 SHARES = (1.0, 0.0)
@@ -52,11 +52,8 @@ def as_markdown(rows) -> str:
 
 def main():
     rows = run()
-    d = results_dir("tightness_and_lean")
-    write_json(d / "rows.json", rows)
     table = as_markdown(rows)
-    atomic_write_text(d / "table.md", table)
-    write_manifest(d, "python experiments/tightness_and_lean.py")
+    write_table_results("tightness_and_lean", rows, table, "experiments/tightness_and_lean.py")
     print(table)
 
 

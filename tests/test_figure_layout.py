@@ -13,6 +13,7 @@ For every kind of figure the package draws (sweep figures, run figures, lesson f
 
 The figures are built from small sweeps and short runs (module-scoped fixtures).
 """
+import contextlib
 import itertools
 import json
 import math
@@ -453,8 +454,9 @@ def _sweep(root, name, table):
     return run_sweep(cfg, results_root=root / "results", progress=False)
 
 
-def _figures_of(directory):
-    """The figures :func:`sim.sweep_plots.write_figures` draws, by file name."""
+@contextlib.contextmanager
+def _captured_figures(module):
+    """Collect the figures ``module`` saves (by file name) instead of writing them."""
     got = {}
 
     def keep(fig, path, dpi=120):
@@ -462,7 +464,13 @@ def _figures_of(directory):
         return path
 
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(sp, "save_figure", keep)
+        mp.setattr(module, "save_figure", keep)
+        yield got
+
+
+def _figures_of(directory):
+    """The figures :func:`sim.sweep_plots.write_figures` draws, by file name."""
+    with _captured_figures(sp) as got:
         sp.write_figures(directory)
     return got
 
@@ -634,14 +642,7 @@ def sensitivity(tmp_path_factory):
         pytest.importorskip("SALib")
     from sim import sweep
 
-    got = {}
-
-    def keep(fig, path, dpi=120):
-        got[path.name] = fig
-        return path
-
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(sweep, "save_figure", keep)
+    with _captured_figures(sweep) as got:
         _sweep(tmp_path_factory.mktemp("sobol"), "sobol_check", """
             [run]
             duration_min = 30.0
