@@ -164,9 +164,36 @@ def _cmd_plot(args) -> int:
             raise UserError(str(e)) from None
     else:
         raise UserError(f"{d}: neither a saved run (timeseries.npz) nor a sweep (summary.csv)")
+    _note_redraw(d, args.command_line, [str(p.relative_to(d)) for p in paths])
     for p in paths:
         print(p)
     return 0
+
+
+def _note_redraw(d: Path, command: str, figures: list) -> None:
+    """Add a ``redrawn`` entry (command, time, version, figures) to ``d/manifest.json``.
+
+    The manifest of the run or sweep that wrote the directory is kept as it was; only the
+    list of redraws grows. A directory without a readable manifest gets a new one.
+    """
+    import json
+
+    from .results import manifest, write_json
+
+    entry = manifest(command, extra={"figures": figures})
+    entry = {k: entry[k] for k in ("command", "created_utc", "version", "git_commit",
+                                   "figures")}
+    path = d / "manifest.json"
+    try:
+        man = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(man, dict):
+            raise ValueError
+    except (OSError, ValueError):
+        man = manifest(command, extra={"note": "written by 'runfatigue plot': the manifest "
+                                               "of the command that made this directory "
+                                               "was missing or unreadable"})
+    man.setdefault("redrawn", []).append(entry)
+    write_json(path, man)
 
 
 def _positive_int(option: str, text):

@@ -167,3 +167,15 @@ def test_help_lists_lessons_and_defaults(capsys):
     with pytest.raises(SystemExit):
         main(["bench", "--help"])
     assert "figures" not in capsys.readouterr().out
+
+
+def test_plot_adds_its_redraw_to_the_manifest(tmp_path):
+    assert main(["run", _short(tmp_path), "--results", str(tmp_path / "r")]) == 0
+    d = tmp_path / "r" / "short"
+    before = json.loads((d / "manifest.json").read_text())
+    assert main(["plot", str(d)]) == 0
+    after = json.loads((d / "manifest.json").read_text())
+    redrawn = after.pop("redrawn")
+    assert after == before                       # the run's own record is kept
+    assert redrawn[0]["command"] == f"runfatigue plot {d}"
+    assert "figures/load_curves.png" in redrawn[0]["figures"]
