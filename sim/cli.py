@@ -86,10 +86,11 @@ def _cmd_run(args) -> int:
     target = Path(args.results) / cfg.name
     with claim_run_directory(target, force=args.force, check_only=True):
         pass                                   # refuse now rather than after simulating
+    from .pace import pace_text
     from .warmup import ensure_compiled
 
     say = _say(f"run {cfg.name}")
-    say(f"{cfg.run.duration_min:g} min at {cfg.run.speed_mps:g} m/s")
+    say(f"{cfg.run.duration_min:g} min at {pace_text(cfg.run)}")
     ensure_compiled(say)
     try:
         res = simulate(cfg)

@@ -988,6 +988,7 @@ def run_demo(save=None, config=None, overrides=None, frames: int = 60, fps: int 
     animation: ...demo.gif (3 frames, ...)
     0
     """
+    from .pace import pace_text
     from .results import Timer, manifest, write_json
     from .warmup import compile_seconds, ensure_compiled
 
@@ -1006,7 +1007,7 @@ def run_demo(save=None, config=None, overrides=None, frames: int = 60, fps: int 
         print("demo: no display; writing the animation instead of opening a window",
               file=sys.stderr)
     ensure_compiled(say)
-    say(f"simulating {cfg.run.duration_min:g} min at {cfg.run.speed_mps:g} m/s ...")
+    say(f"simulating {cfg.run.duration_min:g} min at {pace_text(cfg.run)} ...")
     with Timer() as t_run:
         res = simulate(cfg)
     say(f"drawing {frames} frames into {path} ...")

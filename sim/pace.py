@@ -38,7 +38,7 @@ import numpy as np
 
 from .jit import kernel
 
-__all__ = ["POLICIES", "PacePlan", "pace_plan", "planned_speed", "in_interval"]
+__all__ = ["POLICIES", "PacePlan", "pace_plan", "planned_speed", "in_interval", "pace_text"]
 
 #: Policy names and the integer codes the engine uses.
 POLICIES = {"none": 0, "slow_down": 1, "in_run_sequence": 2}
@@ -147,3 +147,22 @@ def in_interval(t, starts, ends):
         if starts[i] <= t < ends[i]:
             return True
     return False
+
+
+def pace_text(run) -> str:
+    """The planned pace of a config's ``[run]`` section, for progress lines.
+
+    Examples
+    --------
+    >>> import sim
+    >>> pace_text(sim.load_config(None, {"run.speed_mps": 3.2}).run)
+    '3.2 m/s'
+    >>> pace_text(sim.load_config(None, {"run.segments": [
+    ...     {"duration_min": 10, "speed_mps": 3.4}, {"duration_min": 20, "speed_mps": 3.0}]}).run)
+    '2 pace segments (3-3.4 m/s)'
+    """
+    if run.speed_mps is not None:
+        return f"{run.speed_mps:g} m/s"
+    speeds = [float(seg["speed_mps"]) for seg in run.segments]
+    return (f"{len(speeds)} pace segment{'s' if len(speeds) != 1 else ''} "
+            f"({min(speeds):g}-{max(speeds):g} m/s)")

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+import sim
 import sim.batch
 import sim.warmup
 from sim.cli import LESSON_NAMES, main
@@ -179,3 +180,20 @@ def test_plot_adds_its_redraw_to_the_manifest(tmp_path):
     assert after == before                       # the run's own record is kept
     assert redrawn[0]["command"] == f"runfatigue plot {d}"
     assert "figures/load_curves.png" in redrawn[0]["figures"]
+
+
+@pytest.mark.parametrize("config", sorted(p.name for p in (ROOT / "configs").glob("*.toml")))
+def test_every_shipped_config_has_a_pace_line(config):
+    from sim.cli import _is_sweep
+    from sim.pace import pace_text
+    from sim.sweep_spec import load_sweep
+
+    path = ROOT / "configs" / config
+    base = load_sweep(path)[0] if _is_sweep(path) else sim.load_config(path)
+    assert re.fullmatch(r"[0-9.]+ m/s|\d+ pace segments? \([0-9.]+-[0-9.]+ m/s\)", pace_text(base.run))
+
+
+def test_run_of_a_pace_profile_says_its_pace(tmp_path, capsys):
+    assert main(["run", str(ROOT / "configs" / "fast_start.toml"), "--set",
+                 "run.duration_min=5", "--results", str(tmp_path)]) == 0
+    assert "5 min at 2 pace segments (3.0857-3.456 m/s)" in capsys.readouterr().err
