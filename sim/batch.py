@@ -48,6 +48,7 @@ import numba
 import numpy as np
 from numba import njit
 
+from .engine import S
 from .fatigue.pools import muscle_capacity
 from .metrics import running_at_kernel, spike_onset_kernel
 from .run_loop import run_inputs
@@ -201,12 +202,14 @@ def summarise_kernel(n, o_time, o_dt, o_speed, o_cap, o_comp, o_shear, o_sup, o_
     n_m = o_cap.shape[1]
     n_sc = 18                       # len(_SCALAR_FIELDS), checked at import
     n_g = out_row.shape[0] - n_sc
-    bw = sc[0] * sc[21]
+    bw = sc[S.mass_kg] * sc[S.g]
     t_end = o_time[n - 1] + o_dt[n - 1]
     shear_bw = o_shear[:n] / bw
-    on_shear = spike_onset_kernel(o_time[:n], shear_bw, sc[16], sc[18], t_end)
-    on_sup = spike_onset_kernel(o_time[:n], o_sup[:n], sc[17], sc[18], t_end)
-    out_row[0] = on_sup if sc[19] > 0.5 else on_shear
+    on_shear = spike_onset_kernel(o_time[:n], shear_bw, sc[S.shear_threshold_bw], sc[S.hold_s],
+                                  t_end)
+    on_sup = spike_onset_kernel(o_time[:n], o_sup[:n], sc[S.superficial_threshold], sc[S.hold_s],
+                                t_end)
+    out_row[0] = on_sup if sc[S.spike_index] > 0.5 else on_shear
     out_row[1] = on_shear
     out_row[2] = on_sup
     out_row[3] = _nanmax(o_shear, n)

@@ -60,16 +60,16 @@ from numba import njit
 
 from .compensation import (effective_tightness_deg, forward_lean_moments, knee_tracking_gain,
                            passive_hip_flexor_moment, tilt_deficit_deg)
-from .fatigue.pools import (N_STATE, energy_factor, force_factor, heavy_strain, muscle_step,
+from .fatigue.pools import (N_STATE, P, X, energy_factor, force_factor, heavy_strain, muscle_step,
                             pool_block_step, pool_capacity, recruit, reserve_step,
                             stride_perfusion)
 from .gait import DOFS
-from .jit import kernel
+from .jit import kernel, slots
 from .pace import in_interval, planned_speed
 from .sharing import STATUS_OK, column_structure, solve_sharing_columns
 from .spine import l5s1_loads
 
-__all__ = ["SCALARS", "DOF", "STAGES", "run_kernel"]
+__all__ = ["SCALARS", "S", "DOF", "STAGES", "run_kernel"]
 
 #: Layout of the scalar parameter vector of :func:`run_kernel`.
 SCALARS = (
@@ -86,6 +86,9 @@ SCALARS = (
     "max_fwd_lean_rad", "fwd_lean_curvature", "lateral_lean_on", "lean_home_rad",
 )
 
+#: Named positions of the scalar vector: kernels read ``sc[S.mass_kg]``.
+S = slots("Scalars", SCALARS)
+
 #: Rows of the demand (:data:`sim.gait.DOFS`) by name.
 DOF = {name: k for k, name in enumerate(DOFS)}
 
@@ -101,8 +104,9 @@ _LUMB_EXT, _LUMB_BEND = DOF["lumbar_extension"], DOF["lumbar_bending"]
 def _lean_demand(j, tpl, tpl_grf_r, tpl_grf_tot, sc, sin_d, m):
     """Add the forward lean's change of the demanded moments at phase ``j`` to ``m``."""
     dh, dk, da, dl = forward_lean_moments(sin_d, tpl_grf_r[tpl, j], tpl_grf_tot[tpl, j],
-                                          sc[0] * sc[21], sc[22], sc[44], sc[45], sc[46],
-                                          sc[20], sc[23])
+                                          sc[S.mass_kg] * sc[S.g], sc[S.lean_lever_hip_m],
+                                          sc[S.grf_z_hip], sc[S.grf_z_knee], sc[S.grf_z_ankle],
+                                          sc[S.upper_fraction], sc[S.trunk_com_above_l5s1_m])
     m[_HIP_FLEX] += dh
     m[_KNEE_EXT] += dk
     m[_ANKLE_PF] += da
@@ -120,28 +124,29 @@ def _solve_phase(j, tpl, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_hipext, tpl_stance, 
     relative moment residual."""
     n = tpl_m.shape[1]
     half = n // 2
-    mass = sc[0]
-    g = sc[21]
+    mass = sc[S.mass_kg]
+    g = sc[S.g]
     for d in range(m.shape[0]):
         m[d] = tpl_m[tpl, j, d]
     if tpl_stance[tpl, j] > 0.5:
         m[_HIP_ABD] *= kgain
     # taut hip flexors: right hip at j, left hip (= right at j + n/2) for the psoas
-    m_end, x0 = sc[25], sc[26]
+    m_end, x0 = sc[S.passive_moment_at_limit_Nm], sc[S.passive_angle_constant_deg]
     mp_r = passive_hip_flexor_moment(tpl_hipext[tpl, j] - shift, limit, m_end, x0)
     mp_l = passive_hip_flexor_moment(tpl_hipext[tpl, (j + half) % n] - shift, limit, m_end, x0)
     m[_HIP_FLEX] -= mp_r
-    m[_LUMB_EXT] += (mp_r + mp_l) * sc[27] * sc[30]
+    m[_LUMB_EXT] += (mp_r + mp_l) * sc[S.psoas_tension_per_Nm] * sc[S.psoas_lumbar_arm_m]
     if sin_d != 0.0:
         _lean_demand(j, tpl, tpl_grf_r, tpl_grf_tot, sc, sin_d, m)
     # trunk lateral lean in right stance; its mirror loads the right benders in left stance
     grf = tpl_grf_r[tpl, j]
-    on = sc[49]
-    B[_HIP_ABD, 0] = grf * mass * g * sc[22] * on
-    B[_LUMB_BEND, 0] = grf * mass * sc[20] * g * sc[23] * on
+    on = sc[S.lateral_lean_on]
+    B[_HIP_ABD, 0] = grf * mass * g * sc[S.lean_lever_hip_m] * on
+    B[_LUMB_BEND, 0] = grf * mass * sc[S.upper_fraction] * g * sc[S.trunk_com_above_l5s1_m] * on
     if j >= half:
         jm = j - half
-        m[_LUMB_BEND] += tpl_grf_r[tpl, jm] * mass * sc[20] * g * sc[23] * theta_stride[jm] * on
+        m[_LUMB_BEND] += (tpl_grf_r[tpl, jm] * mass * sc[S.upper_fraction] * g
+                          * sc[S.trunk_com_above_l5s1_m] * theta_stride[jm] * on)
     status, _, resid = solve_sharing_columns(Ai, Av, C, W, B, w, m, lam0, f, theta, lam, work)
     return status, resid
 
@@ -159,8 +164,8 @@ def _lean_gradient(j, tpl, tpl_grf_r, tpl_grf_tot, tpl_hipext, sc, limit, shift,
     for d in range(dm.shape[0]):
         dm[d] = 0.0
     _lean_demand(j, tpl, tpl_grf_r, tpl_grf_tot, sc, cos_d, dm)
-    m_end, x0 = sc[25], sc[26]
-    rate = sc[43] * 180.0 / math.pi / x0          # d(exponent)/d(lean), below the limit
+    m_end, x0 = sc[S.passive_moment_at_limit_Nm], sc[S.passive_angle_constant_deg]
+    rate = sc[S.pelvis_share] * 180.0 / math.pi / x0          # d(exponent)/d(lean), below the limit
     d_r = 0.0
     d_l = 0.0
     if tpl_hipext[tpl, j] - shift < limit:
@@ -169,7 +174,7 @@ def _lean_gradient(j, tpl, tpl_grf_r, tpl_grf_tot, tpl_hipext, sc, limit, shift,
     if tpl_hipext[tpl, jl] - shift < limit:
         d_l = -rate * passive_hip_flexor_moment(tpl_hipext[tpl, jl] - shift, limit, m_end, x0)
     dm[_HIP_FLEX] -= d_r
-    dm[_LUMB_EXT] += (d_r + d_l) * sc[27] * sc[30]
+    dm[_LUMB_EXT] += (d_r + d_l) * sc[S.psoas_tension_per_Nm] * sc[S.psoas_lumbar_arm_m]
     out = 0.0
     for d in range(dm.shape[0]):
         out += lam[d] * dm[d]
@@ -219,23 +224,26 @@ def _spine_phase(j, tpl, F, tpl_grf_tot, tpl_hipext, leg_spine, col_comp, col_sh
         f_tmp[c] = F[j, c]
         if leg_spine[c]:
             f_tmp[c] += F[j2, c]
-    m_end, x0 = sc[25], sc[26]
+    m_end, x0 = sc[S.passive_moment_at_limit_Nm], sc[S.passive_angle_constant_deg]
     t_ps = (passive_hip_flexor_moment(tpl_hipext[tpl, j] - shift, limit, m_end, x0)
-            + passive_hip_flexor_moment(tpl_hipext[tpl, j2] - shift, limit, m_end, x0)) * sc[27]
-    w_ub = sc[0] * sc[20] * sc[21] * tpl_grf_tot[tpl, j]
-    incl = sc[24] + tilt_deg * math.pi / 180.0
-    return l5s1_loads(f_tmp, col_comp, col_shear, w_ub, incl, t_ps, sc[28], sc[29])
+            + passive_hip_flexor_moment(tpl_hipext[tpl, j2] - shift, limit, m_end, x0)
+            ) * sc[S.psoas_tension_per_Nm]
+    w_ub = sc[S.mass_kg] * sc[S.upper_fraction] * sc[S.g] * tpl_grf_tot[tpl, j]
+    incl = sc[S.disc_inclination_rad] + tilt_deg * math.pi / 180.0
+    return l5s1_loads(f_tmp, col_comp, col_shear, w_ub, incl, t_ps, sc[S.psoas_compression_per_N],
+                      sc[S.psoas_shear_per_N])
 
 
 @kernel
 def _capacities(state, prm, F0, col_muscle, col_rho, cap, C, W):
     """Muscle capacities (fraction of fresh), column capacity forces and effort weights [N]."""
     for i in range(state.shape[0]):
-        p = prm[i, 0]
-        c = p * pool_capacity(state[i, 2], state[i, 3], state[i, 9], prm[i, 11], prm[i, 12])
+        p = prm[i, P.p_st]
+        c = p * pool_capacity(state[i, X.MF_st], state[i, X.E_st], state[i, X.S_st],
+                              prm[i, P.g_min_st], prm[i, P.K])
         if p < 1.0:
-            c += (1.0 - p) * pool_capacity(state[i, 6], state[i, 7], state[i, 10], prm[i, 23],
-                                           prm[i, 12], state[i, 11])
+            c += (1.0 - p) * pool_capacity(state[i, X.MF_ft], state[i, X.E_ft], state[i, X.S_ft],
+                  prm[i, P.g_min_ft], prm[i, P.K], state[i, X.reserve])
         cap[i] = c
     for k in range(col_muscle.shape[0]):
         C[k] = F0[col_muscle[k]] * cap[col_muscle[k]]
@@ -252,25 +260,27 @@ def _block_fatigue(state, prm, F0, col_muscle, col_side, Fs, dtp, dt, uw, pw):
     activity-weighted fatigue multiplier ``<TL (1 - kappa h(E) P)> / <TL>``."""
     n_ph = Fs.shape[0]
     for i in range(state.shape[0]):
-        p = prm[i, 0]
-        g_min, K, thr = prm[i, 11], prm[i, 12], prm[i, 7]
-        cap_st = pool_capacity(state[i, 2], state[i, 3], state[i, 9], g_min, K)
-        cap_ft = pool_capacity(state[i, 6], state[i, 7], state[i, 10], prm[i, 23], K,
-                               state[i, 11])
-        h_st = energy_factor(state[i, 3], prm[i, 24], K)
-        h_ft = energy_factor(state[i, 7], prm[i, 24], K)
-        q_st = force_factor(state[i, 3], state[i, 9], g_min, K)
-        q_ft = force_factor(state[i, 7], state[i, 10], prm[i, 23], K, state[i, 11])
+        p = prm[i, P.p_st]
+        g_min, K, thr = prm[i, P.g_min_st], prm[i, P.K], prm[i, P.rest_threshold]
+        cap_st = pool_capacity(state[i, X.MF_st], state[i, X.E_st], state[i, X.S_st], g_min, K)
+        cap_ft = pool_capacity(state[i, X.MF_ft], state[i, X.E_ft], state[i, X.S_ft],
+                               prm[i, P.g_min_ft], K, state[i, X.reserve])
+        h_st = energy_factor(state[i, X.E_st], prm[i, P.fat_share], K)
+        h_ft = energy_factor(state[i, X.E_ft], prm[i, P.fat_share], K)
+        q_st = force_factor(state[i, X.E_st], state[i, X.S_st], g_min, K)
+        q_ft = force_factor(state[i, X.E_ft], state[i, X.S_ft], prm[i, P.g_min_ft], K,
+                            state[i, X.reserve])
         col = -1
         for c in range(col_muscle.shape[0]):
             if col_muscle[c] == i and col_side[c] == 0:
                 col = c
         for j in range(n_ph):
             uw[j] = Fs[j, col] / F0[i] if col >= 0 else 0.0
-        perfused = prm[i, 15] > 0.0
+        perfused = prm[i, P.tau_isch_on] > 0.0
         if perfused:
-            state[i, 8] = stride_perfusion(uw, dtp, state[i, 8], prm[i, 15], prm[i, 16],
-                                           prm[i, 17], prm[i, 18], pw)
+            state[i, X.isch] = stride_perfusion(uw, dtp, state[i, X.isch], prm[i, P.tau_isch_on],
+                                                prm[i, P.tau_isch_off], prm[i, P.u_free],
+                                                prm[i, P.u_occ], pw)
         mean_st = 0.0
         mean_ft = 0.0
         perf_st = 0.0
@@ -279,14 +289,14 @@ def _block_fatigue(state, prm, F0, col_muscle, col_side, Fs, dtp, dt, uw, pw):
         fw_ft = 0.0
         wgt = 1.0 / n_ph
         for j in range(n_ph):
-            tl_st, tl_ft = recruit(uw[j], p, cap_st, cap_ft, prm[i, 25])
+            tl_st, tl_ft = recruit(uw[j], p, cap_st, cap_ft, prm[i, P.ft_onset])
             mean_st += tl_st * wgt
             mean_ft += tl_ft * wgt
             if perfused:
                 perf_st += pw[j] * wgt
                 perf_ft += pw[j] * wgt
-                fw_st += tl_st * (1.0 - prm[i, 13] * h_st * pw[j]) * wgt
-                fw_ft += tl_ft * (1.0 - prm[i, 14] * h_ft * pw[j]) * wgt
+                fw_st += tl_st * (1.0 - prm[i, P.kappa_st] * h_st * pw[j]) * wgt
+                fw_ft += tl_ft * (1.0 - prm[i, P.kappa_ft] * h_ft * pw[j]) * wgt
             else:       # published 3CC-r: rest while the activation is below the threshold
                 if tl_st / q_st < thr:
                     perf_st += wgt
@@ -295,41 +305,43 @@ def _block_fatigue(state, prm, F0, col_muscle, col_side, Fs, dtp, dt, uw, pw):
         fm_st = fw_st / mean_st if perfused and mean_st > 0.0 else 1.0
         fm_ft = fw_ft / mean_ft if perfused and mean_ft > 0.0 else 1.0
         for q in range(2 if p < 1.0 else 1):
-            o = 4 * q
+            o = X.MA_st + 4 * q          # MA, MR, MF, E of pool q
             a, b, c_, d, e, z = pool_block_step(
                 state[i, o], state[i, o + 1], state[i, o + 2], state[i, o + 3],
-                state[i, 9 + q], state[i, 12 + q], mean_ft if q else mean_st,
-                perf_ft if q else perf_st, fm_ft if q else fm_st, prm[i, 1 + 2 * q],
-                prm[i, 2 + 2 * q], prm[i, 5], prm[i, 6], prm[i, 8 + q], prm[i, 10],
-                prm[i, 23] if q else g_min, K,
-                prm[i, 19], prm[i, 20], prm[i, 21], prm[i, 22], dt,
-                state[i, 11] if q else 1.0, state[i, 14])
+                state[i, X.S_st + q], state[i, X.Z_st + q], mean_ft if q else mean_st,
+                perf_ft if q else perf_st, fm_ft if q else fm_st, prm[i, P.F_st + 2 * q],
+                prm[i, P.R_st + 2 * q], prm[i, P.r], prm[i, P.gain], prm[i, P.drain_st + q],
+                prm[i, P.refill], prm[i, P.g_min_ft] if q else g_min, K,
+                prm[i, P.drain_K], prm[i, P.slow_rate], prm[i, P.slow_recovery],
+                prm[i, P.slow_delay], dt, state[i, X.reserve] if q else 1.0, state[i, X.strain])
             state[i, o], state[i, o + 1], state[i, o + 2], state[i, o + 3] = a, b, c_, d
-            state[i, 9 + q] = e
-            state[i, 12 + q] = z
+            state[i, X.S_st + q] = e
+            state[i, X.Z_st + q] = z
 
 
 @kernel
 def _rest_fatigue(state, prm, dt):
     """Advance every pool over ``dt`` at rest (zero target, full perfusion: recovery r·R)."""
     for i in range(state.shape[0]):
-        if prm[i, 16] > 0.0:
-            state[i, 8] *= math.exp(-dt / prm[i, 16])
+        if prm[i, P.tau_isch_off] > 0.0:
+            state[i, X.isch] *= math.exp(-dt / prm[i, P.tau_isch_off])
         else:
-            state[i, 8] = 0.0
+            state[i, X.isch] = 0.0
         for q in range(2):
-            o = 4 * q
-            F = prm[i, 1 + 2 * q]
-            R = prm[i, 2 + 2 * q]
+            o = X.MA_st + 4 * q          # MA, MR, MF, E of pool q
+            F = prm[i, P.F_st + 2 * q]
+            R = prm[i, P.R_st + 2 * q]
             a, b, c, d, e, z = pool_block_step(
                 state[i, o], state[i, o + 1], state[i, o + 2], state[i, o + 3],
-                state[i, 9 + q], state[i, 12 + q], 0.0, 1.0, 1.0, F, R, prm[i, 5], prm[i, 6],
-                prm[i, 8 + q], prm[i, 10], prm[i, 23] if q else prm[i, 11], prm[i, 12],
-                prm[i, 19], prm[i, 20],
-                prm[i, 21], prm[i, 22], dt, state[i, 11] if q == 1 else 1.0, state[i, 14])
+                state[i, X.S_st + q], state[i, X.Z_st + q], 0.0, 1.0, 1.0, F, R, prm[i, P.r],
+                prm[i, P.gain], prm[i, P.drain_st + q], prm[i, P.refill],
+                prm[i, P.g_min_ft] if q else prm[i, P.g_min_st], prm[i, P.K],
+                prm[i, P.drain_K], prm[i, P.slow_rate], prm[i, P.slow_recovery],
+                prm[i, P.slow_delay], dt, state[i, X.reserve] if q == 1 else 1.0,
+                state[i, X.strain])
             state[i, o], state[i, o + 1], state[i, o + 2], state[i, o + 3] = a, b, c, d
-            state[i, 9 + q] = e
-            state[i, 12 + q] = z
+            state[i, X.S_st + q] = e
+            state[i, X.Z_st + q] = z
 
 
 @kernel
@@ -459,10 +471,12 @@ def run_kernel(tpl_speed, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_hipext, tpl_stance,
     n_dof, n_col = A.shape
     n_ph = tpl_m.shape[1]
     n_ck_max = o_time.shape[0]
-    mass, duration, block_s, resolved = sc[0], sc[1], sc[2], sc[3] > 0.5
-    policy, jog, wait_s = int(sc[9]), sc[10], sc[11]
-    thr_shear, thr_sup, hold_s, spike_sup = sc[16], sc[17], sc[18], sc[19] > 0.5
-    bw = mass * sc[21]
+    mass, duration, block_s = sc[S.mass_kg], sc[S.duration_s], sc[S.block_s]
+    resolved = sc[S.mode] > 0.5
+    policy, jog, wait_s = int(sc[S.policy]), sc[S.jog_speed_mps], sc[S.wait_s]
+    thr_shear, thr_sup = sc[S.shear_threshold_bw], sc[S.superficial_threshold]
+    hold_s, spike_sup = sc[S.hold_s], sc[S.spike_index] > 0.5
+    bw = mass * sc[S.g]
 
     # workspaces
     Ai, Av = column_structure(A)
@@ -475,7 +489,7 @@ def run_kernel(tpl_speed, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_hipext, tpl_stance,
     lam_seen = np.zeros(n_ph, dtype=np.bool_)
     m = np.zeros(n_dof)
     B = np.zeros((n_dof, 1))
-    w = np.array([sc[14]])
+    w = np.array([sc[S.lean_cost]])
     work = np.zeros(64 * (n_col + n_dof + 4) + 8 * (n_dof + 2) * (n_dof + 2))
     Fs = np.zeros((n_ph, n_col))
     Th = np.zeros(n_ph)
@@ -521,8 +535,8 @@ def run_kernel(tpl_speed, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_hipext, tpl_stance,
     bad_start = np.nan      # start of the current stretch of strides the muscles cannot make
     exhausted = False
     # forward trunk lean: one posture per solved stride, updated from the multipliers
-    fwd_on = sc[41] > 0.5
-    lean_f = sc[50]         # beyond the reference runner's posture [rad]
+    fwd_on = sc[S.fwd_lean_on] > 0.5
+    lean_f = sc[S.lean_home_rad]         # beyond the reference runner's posture [rad]
     lean_anchor = np.nan    # relative effort rate of the first feasible stride [1/rad]
     lean_solved = np.nan    # block mode: the lean the last solved stride was solved at
     lean_used = lean_f      # the lean of the stride being run
@@ -553,15 +567,18 @@ def run_kernel(tpl_speed, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_hipext, tpl_stance,
         for i in range(n_m):
             o_cap[k, i] = cap[i]
             for q in range(2):
-                o_pcap[k, i, q] = pool_capacity(state[i, 4 * q + 2], state[i, 4 * q + 3],
-                                                state[i, 9 + q],
-                                                prm[0, i, 23] if q == 1 else prm[0, i, 11],
-                                                prm[0, i, 12], state[i, 11] if q == 1 else 1.0)
-                o_energy[k, i, q] = state[i, 4 * q + 3]
+                g_min_q = prm[0, i, P.g_min_ft] if q == 1 else prm[0, i, P.g_min_st]
+                o_pcap[k, i, q] = pool_capacity(state[i, X.MF_st + 4 * q],
+                                                state[i, X.E_st + 4 * q], state[i, X.S_st + q],
+                                                g_min_q, prm[0, i, P.K],
+                                                state[i, X.reserve] if q == 1 else 1.0)
+                o_energy[k, i, q] = state[i, X.E_st + 4 * q]
         # whole-body heavy-domain strain on glycogen drain and slow load (1 at rest)
-        strain = 1.0 if resting else heavy_strain(speed, sc[38], sc[36], sc[39], sc[40])
+        strain = 1.0 if resting else heavy_strain(speed, sc[S.heavy_onset_mps],
+                                                  sc[S.critical_speed_mps], sc[S.heavy_gain],
+                                                  sc[S.heavy_power])
         for i in range(n_m):
-            state[i, 14] = strain
+            state[i, X.strain] = strain
         if resting:
             o_speed[k] = 0.0
             _rest_fatigue(state, prm[0], dt)
@@ -584,13 +601,14 @@ def run_kernel(tpl_speed, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_hipext, tpl_stance,
             o_speed[k] = speed
             tpl = _tpl_index(speed, tpl_speed)
             stride_s = tpl_stride_s[tpl]
-            tight = effective_tightness_deg(t, sc[5], sc[6], sc[7])
+            tight = effective_tightness_deg(t, sc[S.tightness_deg], sc[S.stretch_deg],
+                                            sc[S.stretch_fade_s])
             tight = max(0.0, tight - applied_stretch)
-            limit = sc[4] - tight
+            limit = sc[S.rom_deg] - tight
             # extra anterior pelvic tilt: the stride's largest hip-extension deficit, held
             # as a posture over the stride (pelvic tilt varies by only a few degrees within
             # a running stride; the between-runner difference is the posture, Schache 2000)
-            # A forward lean carried by the pelvis (share sc[43]) tilts it by that much more
+            # A forward lean carried by the pelvis (share S.pelvis_share) tilts it that much more
             # and takes as much hip extension off the stride.
             acc_c = 0.0
             acc_s = 0.0
@@ -616,7 +634,7 @@ def run_kernel(tpl_speed, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_hipext, tpl_stance,
                         change = max(change, abs(C[c] / C_solved[c] - 1.0))
                     elif C[c] > 0.0:
                         change = np.inf
-                reuse = change <= sc[34] and abs(lean_f - lean_solved) < 1e-4
+                reuse = change <= sc[S.reuse_tolerance] and abs(lean_f - lean_solved) < 1e-4
             while True:
                 j = phase_pos
                 if resolved:
@@ -626,16 +644,16 @@ def run_kernel(tpl_speed, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_hipext, tpl_stance,
                         kq = 0.0
                         for i in range(n_m):
                             kq += quad_w[i] * cap[i]
-                        kgain = knee_tracking_gain(kq, sc[15])
+                        kgain = knee_tracking_gain(kq, sc[S.knee_gain])
                         bad = False
                         lean_used = lean_f
                         sin_d = math.sin(lean_f)
                         cos_d = math.cos(lean_f)
-                        shift = sc[43] * lean_f * 180.0 / math.pi
+                        shift = sc[S.pelvis_share] * lean_f * 180.0 / math.pi
                         tilt = 0.0
                         for jj in range(n_ph):
                             tilt = max(tilt, tilt_deficit_deg(tpl_hipext[tpl, jj] - shift,
-                                                              sc[4], tight))
+                                                              sc[S.rom_deg], tight))
                         for jj in range(n_ph):
                             Tilt[jj] = tilt + shift
                         lean_E = 0.0
@@ -648,7 +666,7 @@ def run_kernel(tpl_speed, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_hipext, tpl_stance,
                                              sin_d, Th, m, B, w, Lam[jw], Lam[j], f, theta,
                                              work)
                     lam_seen[j] = True
-                    if st != STATUS_OK or abs(theta[0]) > sc[31]:
+                    if st != STATUS_OK or abs(theta[0]) > sc[S.max_lean_rad]:
                         bad = True
                     else:
                         worst = max(worst, resid)
@@ -683,15 +701,16 @@ def run_kernel(tpl_speed, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_hipext, tpl_stance,
                     acc_s += pk_s
                     acc_sup += pk_sup
                     acc_lean += pk_lean
-                    acc_flex += lean_used - sc[50]
+                    acc_flex += lean_used - sc[S.lean_home_rad]
                     # the next stride's posture (a reused stride keeps its lean)
                     if fwd_on and not reuse and not bad and lean_E > 0.0:
                         rel = lean_G / lean_E
                         if np.isnan(lean_anchor):
                             lean_anchor = rel      # the fresh posture is the optimum
                         lean_solved = lean_f
-                        new = lean_update(lean_f, rel, lean_anchor, sc[42], sc[48], sc[47],
-                                          sc[50], lean_step)
+                        new = lean_update(lean_f, rel, lean_anchor, sc[S.fwd_lean_cost],
+                                          sc[S.fwd_lean_curvature], sc[S.max_fwd_lean_rad],
+                                          sc[S.lean_home_rad], lean_step)
                         lean_step = lean_f - new
                         lean_f = new
                     n_str += 1.0
@@ -732,8 +751,8 @@ def run_kernel(tpl_speed, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_hipext, tpl_stance,
                 for i in range(n_m):
                     change = max(change, abs(cap[i] - cap_prev[i]))
                 # next block: as long as capacities change by at most the tolerance
-                grow = sc[33] * dt / change if change > 0.0 else sc[32]
-                next_block = min(max(grow, block_s), sc[32], 2.0 * dt)
+                grow = sc[S.block_tolerance] * dt / change if change > 0.0 else sc[S.max_block_s]
+                next_block = min(max(grow, block_s), sc[S.max_block_s], 2.0 * dt)
             had_strides = n_str > 0.0
             if n_str == 0.0:
                 # window shorter than a stride: report the last complete stride
@@ -772,7 +791,7 @@ def run_kernel(tpl_speed, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_hipext, tpl_stance,
             if had_strides and n_bad >= 0.5 * n_str:
                 if np.isnan(bad_start):
                     bad_start = t
-                if t_next - bad_start >= sc[35] - 1e-9:
+                if t_next - bad_start >= sc[S.exhaustion_hold_s] - 1e-9:
                     exhausted = True
                     o_exh[0] = bad_start
             else:
@@ -789,17 +808,18 @@ def run_kernel(tpl_speed, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_hipext, tpl_stance,
                     run_start = np.nan
                 elif (stage == 1 or stage == 3) and policy == 2 and held >= wait_s:
                     stage += 1
-                    stage_end = t_next + (sc[12] if stage == 2 else sc[13])
+                    stage_end = t_next + (sc[S.stretch_s] if stage == 2 else sc[S.rest_s])
                     run_start = np.nan
             else:
                 run_start = np.nan
         # whole-body reserve above critical speed, shared by every FT pool
-        d_res = reserve_step(state[0, 11], o_speed[k], sc[36], sc[37], dt)
+        d_res = reserve_step(state[0, X.reserve], o_speed[k], sc[S.critical_speed_mps],
+                             sc[S.d_prime_m], dt)
         for i in range(n_m):
-            state[i, 11] = d_res
+            state[i, X.reserve] = d_res
         if (stage == 2 or stage == 4) and t_next >= stage_end - 1e-9 and resting:
             if stage == 2:
-                applied_stretch = sc[8]
+                applied_stretch = sc[S.in_run_stretch_deg]
             stage += 1
             stage_end = np.inf
         t = t_next

@@ -33,7 +33,7 @@ import os
 
 from numba import njit
 
-__all__ = ["kernel", "NO_REFCOUNT"]
+__all__ = ["kernel", "slots", "NO_REFCOUNT"]
 
 
 def _no_refcount_available() -> bool:
@@ -61,3 +61,22 @@ def kernel(fn):
     ...     return a + b
     """
     return njit(**_OPTIONS)(fn)
+
+
+def slots(name: str, names):
+    """Named positions of a parameter or state vector, for kernels to index by name.
+
+    ``slots("Scalars", ("mass_kg", "g")).g == 1``: a kernel reads ``sc[S.g]`` instead of
+    ``sc[1]``. The positions follow the declaration ``names`` (the only place a vector's
+    layout is written down); numba reads the returned named tuple of integers as
+    compile-time constants, so naming a slot costs nothing at run time.
+
+    Examples
+    --------
+    >>> S = slots("Scalars", ("mass_kg", "g"))
+    >>> S.g, len(S)
+    (1, 2)
+    """
+    from collections import namedtuple
+
+    return namedtuple(name, names)(*range(len(names)))

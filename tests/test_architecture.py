@@ -139,3 +139,18 @@ def test_run_time_modules_only_read_calibrations():
     assert CALIBRATION <= set(graph)
     users = {m: sorted(graph[m] & CALIBRATION) for m in graph if m not in CALIBRATION}
     assert {m: u for m, u in users.items() if u} == {}
+
+
+def test_kernels_read_parameters_by_name():
+    """No ``sc[25]``, ``prm[i, 11]`` or ``state[i, 6]``: slots come from the declarations."""
+    import re
+
+    pattern = re.compile(r"\b(sc|prm|state)\[(?:[^\[\]]*,\s*)?\d+\s*[\]+]")
+    for rel in ("engine.py", "batch.py", "fatigue/pools.py"):
+        text = (PKG / rel).read_text(encoding="utf-8")
+        code = "\n".join(line for line in text.splitlines()
+                         if not line.lstrip().startswith((">>>", "#")))
+        hits = [m.group(0) for m in pattern.finditer(code)
+                if m.group(0) != "prm[0]"]        # prm[0]: the first speed template
+        assert hits == [], (rel, hits)
+    assert pattern.search("x = sc[25] * prm[i, 11] + state[i, 9 + q]")

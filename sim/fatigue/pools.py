@@ -153,11 +153,11 @@ import math
 import numpy as np
 from numba import njit
 
-from ..jit import kernel
+from ..jit import kernel, slots
 from .threecc import advance, phi1, solve_affine2
 
 __all__ = [
-    "MUSCLE_PARAMS", "STATE", "N_STATE", "N_PARAMS", "energy_factor", "energy_step",
+    "MUSCLE_PARAMS", "STATE", "N_STATE", "N_PARAMS", "P", "X", "energy_factor", "energy_step",
     "force_factor", "occlusion", "ischaemia_step", "slow_step", "stride_perfusion",
     "pool_capacity", "pool_step", "pool_block_step", "recruit", "muscle_capacity",
     "muscle_step", "simulate_states", "endurance_times", "fresh_state", "reserve_step",
@@ -175,6 +175,15 @@ STATE = ("MA_st", "MR_st", "MF_st", "E_st", "MA_ft", "MR_ft", "MF_ft", "E_ft", "
          "S_st", "S_ft", "reserve", "Z_st", "Z_ft", "strain")
 N_STATE = len(STATE)
 N_PARAMS = len(MUSCLE_PARAMS)
+#: Named positions: kernels read ``prm[P.drain_st]`` and ``state[X.E_st]``. The pools'
+#: pairs are declared side by side, so a pool index ``q`` (0 = ST, 1 = FT) offsets them.
+P = slots("MuscleParams", MUSCLE_PARAMS)
+X = slots("MuscleState", STATE)
+assert P.F_ft == P.F_st + 2 and P.R_ft == P.R_st + 2, "F/R pairs of the pools, step 2"
+assert X.S_ft == X.S_st + 1 and X.Z_ft == X.Z_st + 1, "S/Z pairs of the pools, step 1"
+assert P.drain_ft == P.drain_st + 1, "glycogen drains of the pools, step 1"
+assert X.MA_ft == X.MA_st + 4 and STATE[1:4] == ("MR_st", "MF_st", "E_st"), \
+    "each pool's MA, MR, MF, E in a row, the FT pool 4 after the ST pool"
 
 
 def fresh_state() -> np.ndarray:
@@ -663,12 +672,13 @@ def muscle_capacity(state, prm):
     >>> round(muscle_capacity(s, prm), 12)
     0.9
     """
-    p = prm[0]
-    g_min = prm[11]
-    K = prm[12]
-    cap = p * pool_capacity(state[2], state[3], state[9], g_min, K)
+    p = prm[P.p_st]
+    g_min = prm[P.g_min_st]
+    K = prm[P.K]
+    cap = p * pool_capacity(state[X.MF_st], state[X.E_st], state[X.S_st], g_min, K)
     if p < 1.0:
-        cap += (1.0 - p) * pool_capacity(state[6], state[7], state[10], prm[23], K, state[11])
+        cap += (1.0 - p) * pool_capacity(state[X.MF_ft], state[X.E_ft], state[X.S_ft],
+                                         prm[P.g_min_ft], K, state[X.reserve])
     return cap
 
 
@@ -702,42 +712,46 @@ def muscle_step(state, u, prm, dt):
     >>> bool(s[0] > 0.5), float(s[4])     # ST pool active, FT pool idle
     (True, 0.0)
     """
-    p = prm[0]
-    r = prm[5]
-    L = prm[6]
-    thr = prm[7]
-    g_min = prm[11]
-    K = prm[12]
+    p = prm[P.p_st]
+    r = prm[P.r]
+    L = prm[P.gain]
+    thr = prm[P.rest_threshold]
+    g_min = prm[P.g_min_st]
+    K = prm[P.K]
     perf = -1.0
-    if prm[15] > 0.0:
-        occ = occlusion(u, prm[17], prm[18])
-        isch, mean = ischaemia_step(state[8], occ, prm[15], prm[16], dt)
-        state[8] = isch
+    if prm[P.tau_isch_on] > 0.0:
+        occ = occlusion(u, prm[P.u_free], prm[P.u_occ])
+        isch, mean = ischaemia_step(state[X.isch], occ, prm[P.tau_isch_on], prm[P.tau_isch_off], dt)
+        state[X.isch] = isch
         perf = 1.0 - mean
-    cap_st = pool_capacity(state[2], state[3], state[9], g_min, K)
-    cap_ft = pool_capacity(state[6], state[7], state[10], prm[23], K, state[11])
-    tl_st, tl_ft = recruit(u, p, cap_st, cap_ft, prm[25])
-    a, b, c, d, e, z = pool_step(state[0], state[1], state[2], state[3], state[9], state[12],
-                                 tl_st, prm[1], prm[2], r, L, thr, prm[8], prm[10], g_min,
-                                 K, prm[19], prm[20], prm[21], prm[22], dt, perf, prm[13],
-                                 1.0, prm[24], state[14])
-    state[0] = a
-    state[1] = b
-    state[2] = c
-    state[3] = d
-    state[9] = e
-    state[12] = z
+    cap_st = pool_capacity(state[X.MF_st], state[X.E_st], state[X.S_st], g_min, K)
+    cap_ft = pool_capacity(state[X.MF_ft], state[X.E_ft], state[X.S_ft], prm[P.g_min_ft], K,
+                           state[X.reserve])
+    tl_st, tl_ft = recruit(u, p, cap_st, cap_ft, prm[P.ft_onset])
+    a, b, c, d, e, z = pool_step(state[X.MA_st], state[X.MR_st], state[X.MF_st], state[X.E_st],
+                                 state[X.S_st], state[X.Z_st], tl_st, prm[P.F_st], prm[P.R_st], r,
+                                 L, thr, prm[P.drain_st], prm[P.refill], g_min, K, prm[P.drain_K],
+                                 prm[P.slow_rate], prm[P.slow_recovery], prm[P.slow_delay], dt,
+                                 perf, prm[P.kappa_st], 1.0, prm[P.fat_share], state[X.strain])
+    state[X.MA_st] = a
+    state[X.MR_st] = b
+    state[X.MF_st] = c
+    state[X.E_st] = d
+    state[X.S_st] = e
+    state[X.Z_st] = z
     if p < 1.0:
-        a, b, c, d, e, z = pool_step(state[4], state[5], state[6], state[7], state[10],
-                                     state[13], tl_ft, prm[3], prm[4], r, L, thr, prm[9],
-                                     prm[10], prm[23], K, prm[19], prm[20], prm[21], prm[22],
-                                     dt, perf, prm[14], state[11], prm[24], state[14])
-        state[4] = a
-        state[5] = b
-        state[6] = c
-        state[7] = d
-        state[10] = e
-        state[13] = z
+        a, b, c, d, e, z = pool_step(state[X.MA_ft], state[X.MR_ft], state[X.MF_ft], state[X.E_ft],
+                                     state[X.S_ft], state[X.Z_ft], tl_ft, prm[P.F_ft], prm[P.R_ft],
+                                     r, L, thr, prm[P.drain_ft], prm[P.refill], prm[P.g_min_ft], K,
+                                     prm[P.drain_K], prm[P.slow_rate], prm[P.slow_recovery],
+                                     prm[P.slow_delay], dt, perf, prm[P.kappa_ft],
+                                     state[X.reserve], prm[P.fat_share], state[X.strain])
+        state[X.MA_ft] = a
+        state[X.MR_ft] = b
+        state[X.MF_ft] = c
+        state[X.E_ft] = d
+        state[X.S_ft] = e
+        state[X.Z_ft] = z
 
 
 @njit(cache=True)
@@ -811,13 +825,13 @@ def endurance_times(targets, prm, t_max):
     >>> [round(float(x), 1) for x in endurance_times(np.array([0.5, 0.05]), prm, 86400.0)]
     [108.5, inf]
     """
-    p = prm[0]
-    f_max = prm[1]
+    p = prm[P.p_st]
+    f_max = prm[P.F_st]
     if p < 1.0:
-        f_max = max(f_max, prm[3])
+        f_max = max(f_max, prm[P.F_ft])
     h_max = min(2.0, 0.01 / f_max)
-    no_energy = (prm[8] == 0.0 and (prm[9] == 0.0 or p >= 1.0)
-                 and prm[20] == 0.0)
+    no_energy = (prm[P.drain_st] == 0.0 and (prm[P.drain_ft] == 0.0 or p >= 1.0)
+                 and prm[P.slow_rate] == 0.0)
     out = np.empty(targets.shape[0])
     s = np.empty(N_STATE)
     s_old = np.empty(N_STATE)
