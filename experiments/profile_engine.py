@@ -36,6 +36,7 @@ from numba import njit
 
 from sim import engine as E
 from sim.bench import standard_configs
+from sim.engine import S
 from sim.jit import NO_REFCOUNT
 from sim.results import results_dir, write_json, write_manifest
 from sim.scenario import build_inputs
@@ -72,23 +73,22 @@ def _solves(reps, drift, Ai, Av, C, W, B_ph, M_ph, w, Lam0, work):
 
 
 @njit
-def _stride_problem(inp_args, C, W, state, work):
+def _stride_problem(tpl, mus, sc, C, W, state, work):
     """Demands and lean columns of every phase of the first template; solved multipliers."""
-    (tpl_speed, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_hipext, tpl_stance, tpl_stride_s, F0,
-     prm, quad_w, sup_col, sup_F0, A, col_muscle, col_side, col_comp, col_shear, col_rho,
-     seg_end, seg_speed, brk_start, brk_end, sc) = inp_args
-    n_ph, n = tpl_m.shape[1], tpl_m.shape[2]
-    p = A.shape[1]
-    Ai, Av = column_structure(A)
-    E._capacities(state, prm[0], F0, col_muscle, col_rho, np.zeros(F0.shape[0]), C, W)
-    m, B, w = np.zeros(n), np.zeros((n, 1)), np.array([sc[14]])
+    n_ph, n = tpl.m.shape[1], tpl.m.shape[2]
+    p = mus.A.shape[1]
+    Ai, Av = column_structure(mus.A)
+    E._capacities(state, mus.prm[0], mus.F0, mus.col_muscle, mus.col_rho,
+                  np.zeros(mus.F0.shape[0]), C, W)
+    m, B, w = np.zeros(n), np.zeros((n, 1)), np.array([sc[S.lean_cost]])
     f, th, Th = np.zeros(p), np.zeros(1), np.zeros(n_ph)
     Lam, M_ph, B_ph = np.zeros((n_ph, n)), np.zeros((n_ph, n)), np.zeros((n_ph, n))
     Fs = np.zeros((n_ph, p))
-    limit = sc[4] - sc[5]
-    for j in range(n_ph):
-        E._solve_phase(j, 0, tpl_m, tpl_grf_r, tpl_hipext, tpl_stance, Ai, Av, C, W, sc, 1.0,
-                       limit, Th, m, B, w, Lam[j], Lam[j], f, th, work)
+    limit = sc[S.rom_deg] - sc[S.tightness_deg]
+    for j in range(n_ph):      # fresh posture: no forward lean (sin 0), no pelvis shift
+        E._solve_phase(j, 0, tpl.m, tpl.grf_r, tpl.grf_tot, tpl.hipext, tpl.stance, Ai, Av,
+                       C, W, sc, 1.0, limit, 0.0, 0.0, Th, m, B, w, Lam[j], Lam[j], f, th,
+                       work)
         Th[j] = th[0]
         M_ph[j] = m
         B_ph[j] = B[:, 0]
@@ -97,24 +97,25 @@ def _stride_problem(inp_args, C, W, state, work):
 
 
 @njit
-def _block_parts(reps, which, inp_args, state, Fs, Th):
-    (tpl_speed, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_hipext, tpl_stance, tpl_stride_s, F0,
-     prm, quad_w, sup_col, sup_F0, A, col_muscle, col_side, col_comp, col_shear, col_rho,
-     seg_end, seg_speed, brk_start, brk_end, sc) = inp_args
+def _block_parts(reps, which, tpl, mus, sc, state, Fs, Th):
     n_ph, p = Fs.shape
     s2 = state.copy()
     f_tmp, shear = np.zeros(p), np.zeros(n_ph)
     leg_spine = np.zeros(p, dtype=np.bool_)
     tilt = np.zeros(n_ph)
+    uw, pw = np.zeros(n_ph), np.zeros(n_ph)
+    dtp = tpl.stride_s[0] / n_ph
     acc = 0.0
     for r in range(reps):
         if which == 0:
             s2[:] = state
-            E._block_fatigue(s2, prm[0], F0, col_muscle, col_side, Fs, 60.0)
+            E._block_fatigue(s2, mus.prm[0], mus.F0, mus.col_muscle, mus.col_side, Fs, dtp,
+                             60.0, uw, pw)
         else:
-            acc += E._stride_metrics(0, Fs, Th, tilt, tpl_grf_tot, tpl_hipext, leg_spine,
-                                     col_comp, col_shear, sup_col, sup_F0, sc, sc[4] - sc[5],
-                                     f_tmp, shear)[0]
+            acc += E._stride_metrics(0, Fs, Th, tilt, tpl.grf_tot, tpl.hipext, leg_spine,
+                                     mus.col_comp, mus.col_shear, mus.sup_col, mus.sup_F0, sc,
+                                     sc[S.rom_deg] - sc[S.tightness_deg], 0.0, f_tmp,
+                                     shear)[0]
     return acc
 
 
@@ -141,11 +142,11 @@ def profile() -> dict:
     inp = inps[0]
     _, _, state = run_inputs(build_inputs(cfgs[0].with_overrides({"run.duration_min": 60})),
                              store=False)
-    args = inp.kernel_args()
+    tpl, mus, _, sc = inp.kernel_bundles()
     p = inp.A.shape[1]
     C, W = np.zeros(p), np.zeros(p)
     work = np.zeros(workspace_size(inp.A.shape[0], p, 1))
-    Ai, Av, M_ph, B_ph, Lam, Fs, Th, w = _stride_problem(args, C, W, state, work)
+    Ai, Av, M_ph, B_ph, Lam, Fs, Th, w = _stride_problem(tpl, mus, sc, C, W, state, work)
     n_ph = M_ph.shape[0]
     out = {"refcounting_runtime": not NO_REFCOUNT, "compile_s": compile_s,
            "run_ms": float(np.median(times) * 1e3), "checkpoints": float(np.mean(cks))}
@@ -153,8 +154,8 @@ def profile() -> dict:
         out[name] = _per(lambda: _solves(REPS, drift, Ai, Av, C, W, B_ph, M_ph, w, Lam, work), REPS, n_ph)
         out[name.replace("solve_us", "newton_steps")] = (
             _solves(REPS, drift, Ai, Av, C, W, B_ph, M_ph, w, Lam, work) / REPS / n_ph)
-    out["block_fatigue_us"] = _per(lambda: _block_parts(REPS, 0, args, state, Fs, Th), REPS, 1)
-    out["stride_metrics_us"] = _per(lambda: _block_parts(REPS, 1, args, state, Fs, Th), REPS, 1)
+    out["block_fatigue_us"] = _per(lambda: _block_parts(REPS, 0, tpl, mus, sc, state, Fs, Th), REPS, 1)
+    out["stride_metrics_us"] = _per(lambda: _block_parts(REPS, 1, tpl, mus, sc, state, Fs, Th), REPS, 1)
     out["phase_samples"] = n_ph
     return out
 

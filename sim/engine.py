@@ -54,6 +54,7 @@ Kernels take every parameter as an argument; the layout of the scalar vector is
 from __future__ import annotations
 
 import math
+from collections import namedtuple
 
 import numpy as np
 from numba import njit
@@ -69,7 +70,8 @@ from .pace import in_interval, planned_speed
 from .sharing import STATUS_OK, column_structure, solve_sharing_columns
 from .spine import l5s1_loads
 
-__all__ = ["SCALARS", "S", "DOF", "STAGES", "run_kernel"]
+__all__ = ["SCALARS", "S", "DOF", "STAGES", "Templates", "MuscleSet", "Plan", "Outputs",
+           "run_kernel"]
 
 #: Layout of the scalar parameter vector of :func:`run_kernel`.
 SCALARS = (
@@ -85,6 +87,22 @@ SCALARS = (
     "fwd_lean_on", "fwd_lean_cost", "pelvis_share", "grf_z_hip", "grf_z_knee", "grf_z_ankle",
     "max_fwd_lean_rad", "fwd_lean_curvature", "lateral_lean_on", "lean_home_rad",
 )
+
+#: The run kernel's inputs and outputs travel as named bundles (numba types them as named
+#: tuples): the demand templates, one per template speed (first axis) ...
+Templates = namedtuple("Templates", ("speed", "m", "grf_r", "grf_tot", "hipext", "stance",
+                                     "stride_s"))
+#: ... the muscle set and its load-sharing columns ...
+MuscleSet = namedtuple("MuscleSet", ("F0", "prm", "quad_w", "sup_col", "sup_F0", "A",
+                                     "col_muscle", "col_side", "col_comp", "col_shear",
+                                     "col_rho"))
+#: ... the pace plan and rest breaks ...
+Plan = namedtuple("Plan", ("seg_end", "seg_speed", "brk_start", "brk_end"))
+#: ... and the checkpoint outputs (first axis the checkpoint; :mod:`sim.run_loop`).
+Outputs = namedtuple("Outputs", ("store_at", "time", "dt", "speed", "stage", "cap", "pcap",
+                                 "energy", "fpeak", "fmean", "comp", "shear", "sup", "lean",
+                                 "tilt", "flex", "infeas", "strides", "resid", "sforce",
+                                 "sdemand", "slean", "sshear", "exh"))
 
 #: Named positions of the scalar vector: kernels read ``sc[S.mass_kg]``.
 S = slots("Scalars", SCALARS)
@@ -408,17 +426,26 @@ def _step_muscles(state, prm, F0, col_muscle, col_side, f, dt, ustate):
 
 
 @njit(cache=True, nogil=True)
-def run_kernel(tpl_speed, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_hipext, tpl_stance,
-               tpl_stride_s, F0, prm, quad_w, sup_col, sup_F0, A, col_muscle, col_side,
-               col_comp, col_shear, col_rho, seg_end, seg_speed, brk_start, brk_end, sc, state,
-               store_at,
-               o_time, o_dt, o_speed, o_stage, o_cap, o_pcap, o_energy, o_fpeak, o_fmean,
-               o_comp, o_shear, o_sup, o_lean, o_tilt, o_flex, o_infeas, o_strides, o_resid,
-               o_sforce, o_sdemand, o_slean, o_sshear, o_exh):
+def run_kernel(tpl, mus, plan, sc, state, out):
     """Run one scenario; returns the number of checkpoints written.
 
     Parameters
     ----------
+    tpl : Templates
+        The demand templates (fields below, without the ``tpl_`` prefix).
+    mus : MuscleSet
+        The muscle set: ``F0`` ... ``col_rho`` below.
+    plan : Plan
+        ``seg_end``, ``seg_speed``, ``brk_start``, ``brk_end`` below.
+    sc : ndarray
+        Scalars laid out as :data:`SCALARS` (read as ``sc[S.name]``).
+    state : ndarray (n_m, N_STATE)
+        Initial fibre-pool states; overwritten with the final state.
+    out : Outputs
+        ``store_at`` and the ``o_*`` arrays below, without the ``o_`` prefix.
+
+    The fields:
+
     tpl_speed : ndarray (n_tpl,)
         Speeds of the demand templates [m/s].
     tpl_m : ndarray (n_tpl, n_phase, n_dof)
@@ -448,10 +475,6 @@ def run_kernel(tpl_speed, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_hipext, tpl_stance,
         effort scale of lumped muscles (effort weight = ``col_rho`` × capacity).
     seg_end, seg_speed, brk_start, brk_end : ndarray
         Pace plan and rest breaks [s], [m/s].
-    sc : ndarray
-        Scalars laid out as :data:`SCALARS`.
-    state : ndarray (n_m, N_STATE)
-        Initial fibre-pool states; overwritten with the final state.
     store_at : ndarray of int (n_ck_max,)
         Slot in the within-stride outputs for each checkpoint, or -1.
     o_* : ndarray
@@ -467,6 +490,13 @@ def run_kernel(tpl_speed, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_hipext, tpl_stance,
         the muscles cannot make the stride for ``exhaustion_hold_s`` of running in a row;
         the exhaustion time is the start of that stretch.
     """
+    tpl_speed, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_hipext, tpl_stance, tpl_stride_s = tpl
+    (F0, prm, quad_w, sup_col, sup_F0, A, col_muscle, col_side, col_comp, col_shear,
+     col_rho) = mus
+    seg_end, seg_speed, brk_start, brk_end = plan
+    (store_at, o_time, o_dt, o_speed, o_stage, o_cap, o_pcap, o_energy, o_fpeak, o_fmean,
+     o_comp, o_shear, o_sup, o_lean, o_tilt, o_flex, o_infeas, o_strides, o_resid, o_sforce,
+     o_sdemand, o_slean, o_sshear, o_exh) = out
     n_m = F0.shape[0]
     n_dof, n_col = A.shape
     n_ph = tpl_m.shape[1]

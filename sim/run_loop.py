@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .engine import run_kernel
+from .engine import Outputs, run_kernel
 from .fatigue.pools import fresh_state
 from .scenario import n_checkpoints_max
 
@@ -59,9 +59,5 @@ def run_inputs(inp, store=True):
     )
     store_at = np.arange(n_ck, dtype=np.int64) if store else np.full(n_ck, -1, dtype=np.int64)
     state = np.tile(fresh_state(), (n_m, 1))
-    n = run_kernel(*inp.kernel_args(), state, store_at, out["time"], out["dt"], out["speed"],
-                   out["stage"], out["cap"], out["pcap"], out["energy"], out["fpeak"],
-                   out["fmean"], out["comp"], out["shear"], out["sup"], out["lean"], out["tilt"],
-                   out["flex"], out["infeas"], out["strides"], out["resid"], out["sforce"], out["sdemand"], out["slean"],
-                   out["sshear"], out["exh"])
+    n = run_kernel(*inp.kernel_bundles(), state, Outputs(store_at=store_at, **out))
     return n, out, state

@@ -29,7 +29,7 @@ import numpy as np
 
 from . import gait, params
 from .energy import drain_scale, intensity_factor, slow_rate, training_factors
-from .engine import SCALARS
+from .engine import SCALARS, MuscleSet, Plan, Templates
 from .fatigue import muscle_parameters
 from .fatigue.pools import MUSCLE_PARAMS
 from .muscles import DOFS, muscle_set, sharing_columns
@@ -82,8 +82,19 @@ class ScenarioInputs:
         """Value of a named scalar of :data:`sim.engine.SCALARS`."""
         return self.sc[SCALARS.index(name)]
 
+    def kernel_bundles(self):
+        """The inputs of :func:`sim.engine.run_kernel` before ``state``: templates, muscle
+        set, pace plan and scalars."""
+        return (Templates(self.tpl_speed, self.tpl_m, self.tpl_grf_r, self.tpl_grf_tot,
+                          self.tpl_hipext, self.tpl_stance, self.tpl_stride_s),
+                MuscleSet(self.F0, self.prm, self.quad_w, self.sup_col, self.sup_F0, self.A,
+                          self.col_muscle, self.col_side, self.col_comp, self.col_shear,
+                          self.col_rho),
+                Plan(self.seg_end, self.seg_speed, self.brk_start, self.brk_end), self.sc)
+
     def kernel_args(self):
-        """Positional inputs of :func:`sim.engine.run_kernel` (before ``state``)."""
+        """The same inputs flat, in the order of :meth:`kernel_bundles` (for experiments that
+        call the engine's inner kernels, e.g. ``experiments/profile_engine.py``)."""
         return (self.tpl_speed, self.tpl_m, self.tpl_grf_r, self.tpl_grf_tot, self.tpl_hipext,
                 self.tpl_stance, self.tpl_stride_s, self.F0, self.prm, self.quad_w,
                 self.sup_col, self.sup_F0, self.A, self.col_muscle, self.col_side,
