@@ -6,10 +6,10 @@ model's own shape (the muscle set's 24 columns, 6 DOFs, one lean column)?
 
 Three measurements, each after compilation (compile time is reported apart):
 
-- ``stride_kernel``: :func:`sim.sharing.solve_stride` over strides of 100 phase samples,
+- ``stride_kernel``: :func:`sim.physics.sharing.solve_stride` over strides of 100 phase samples,
   warm-started phase to phase, as the engine calls it;
 - ``share_load``: the Python front end, one cold-started problem per call;
-- ``scipy``: :func:`sim.sharing.share_load_scipy` (bounded least squares + HiGHS LP).
+- ``scipy``: :func:`sim.physics.sharing.share_load_scipy` (bounded least squares + HiGHS LP).
 
 Writes ``results/bench_sharing/bench.json`` and a manifest.
 

@@ -1,4 +1,4 @@
-"""Calibrate the cost of a forward trunk lean (sim/lean_calibration.py has the targets).
+"""Calibrate the cost of a forward trunk lean (sim/calibration/lean.py has the targets).
 
 Writes ``sim/data/forward_lean_calibration.json`` and ``results/calibrate_forward_lean/``
 (the growth at the calibrated cost and at the ends of the search bracket, manifest).

@@ -1,7 +1,7 @@
 """Fit the slow force-depression rate, the glycogen drain scales and the heavy domain on
 running data.
 
-Writes sim/data/energy_calibration.json (see sim/running_calibration.py for the targets).
+Writes sim/data/energy_calibration.json (see sim/calibration/running.py for the targets).
 Usage: python experiments/calibrate_running_fatigue.py
 """
 from sim.running_calibration import calibrate

@@ -10,7 +10,7 @@ Criteria compared
 - ``capacity``: ``min sum (f_i / C_i)^2`` (the sum of squared stresses when fresh);
 - ``size-neutral trunk``: the same, with the trunk columns weighed by ``F0_i``:
   ``min sum F0_i (f_i / C_i)^2`` among them (``model.trunk_size_power = 0``,
-  :func:`sim.scenario.effort_scale`): activation independent of size;
+  :func:`sim.core.scenario.effort_scale`): activation independent of size;
 - ``sqrt-size trunk`` (``model.trunk_size_power = 0.5``): trunk activations grow with the
   square root of size, as under the cubic criterion;
 - ``cubic`` (Crowninshield & Brand 1981, derived for endurance): ``min sum (f_i / C_i)^3``,

@@ -9,7 +9,7 @@ Does adding it, with the gluteals split into their parts, give gluteus minimus i
 published share?
 
 Method: one fresh stride at 3.0 m/s, 75 kg, solved phase by phase with the model's load
-sharing (:func:`sim.sharing.solve_sharing_weighted`: capacity-weighted effort with the
+sharing (:func:`sim.physics.sharing.solve_sharing_weighted`: capacity-weighted effort with the
 model's effort scale of lumped columns, fresh capacities, no compensation columns in any
 variant so that they compare like with like). Variants:
 

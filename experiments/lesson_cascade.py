@@ -1,4 +1,4 @@
-"""Build the teaching lesson 'cascade' into results/lessons/cascade/ (see sim/lessons/cascade.py).
+"""Build the teaching lesson 'cascade' into results/lessons/cascade/ (see sim/teaching/lessons/cascade.py).
 
 Usage: python experiments/lesson_cascade.py [OUT_DIR]   (default: results/lessons)
 """

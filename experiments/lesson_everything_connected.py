@@ -1,4 +1,4 @@
-"""Build the teaching lesson 'everything_connected' into results/lessons/everything_connected/ (see sim/lessons/everything_connected.py).
+"""Build the teaching lesson 'everything_connected' into results/lessons/everything_connected/ (see sim/teaching/lessons/everything_connected.py).
 
 Usage: python experiments/lesson_everything_connected.py [OUT_DIR]   (default: results/lessons)
 """

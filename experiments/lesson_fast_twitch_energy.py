@@ -1,4 +1,4 @@
-"""Build the teaching lesson 'fast_twitch_energy' into results/lessons/fast_twitch_energy/ (see sim/lessons/fast_twitch_energy.py).
+"""Build the teaching lesson 'fast_twitch_energy' into results/lessons/fast_twitch_energy/ (see sim/teaching/lessons/fast_twitch_energy.py).
 
 Usage: python experiments/lesson_fast_twitch_energy.py [OUT_DIR]   (default: results/lessons)
 """

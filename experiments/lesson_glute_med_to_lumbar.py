@@ -1,4 +1,4 @@
-"""Build the teaching lesson 'glute_med_to_lumbar' into results/lessons/glute_med_to_lumbar/ (see sim/lessons/glute_med_to_lumbar.py).
+"""Build the teaching lesson 'glute_med_to_lumbar' into results/lessons/glute_med_to_lumbar/ (see sim/teaching/lessons/glute_med_to_lumbar.py).
 
 Usage: python experiments/lesson_glute_med_to_lumbar.py [OUT_DIR]   (default: results/lessons)
 """

@@ -1,4 +1,4 @@
-"""Build the teaching lesson 'tight_hip_flexors' into results/lessons/tight_hip_flexors/ (see sim/lessons/tight_hip_flexors.py).
+"""Build the teaching lesson 'tight_hip_flexors' into results/lessons/tight_hip_flexors/ (see sim/teaching/lessons/tight_hip_flexors.py).
 
 Usage: python experiments/lesson_tight_hip_flexors.py [OUT_DIR]   (default: results/lessons)
 """

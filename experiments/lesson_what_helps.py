@@ -1,4 +1,4 @@
-"""Build the teaching lesson 'what_helps' into results/lessons/what_helps/ (see sim/lessons/what_helps.py).
+"""Build the teaching lesson 'what_helps' into results/lessons/what_helps/ (see sim/teaching/lessons/what_helps.py).
 
 Usage: python experiments/lesson_what_helps.py [OUT_DIR]   (default: results/lessons)
 """

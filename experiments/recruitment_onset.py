@@ -3,7 +3,7 @@ glycogen wall's definition, each variant fully recalibrated.
 
 ``[fibre] ft_onset`` in sim/data/fatigue.toml is the share of the slow-twitch pool's
 available force a muscle uses before it recruits fast-twitch units
-(:func:`sim.fatigue.pools.recruit`). Unlike the one-at-a-time table of
+(:func:`sim.physics.fatigue.pools.recruit`). Unlike the one-at-a-time table of
 ``experiments/fatigue_assumptions.py`` (calibration held fixed), this experiment redoes
 the whole calibration for every value: the fibre pools on sustained holds
 (``sim.fatigue.calibration``) and the running constants (``sim.running_calibration``:

@@ -9,9 +9,12 @@ Examples
 >>> cfg.run.duration_min
 30.0
 """
+from . import _aliases
 from .config import ConfigError, load_config
+from .core.simulation import RunResult, simulate
 from .errors import RunfatigueError, __version__
-from .simulation import RunResult, simulate
+
+_aliases.install()              # old flat import paths (sim.engine, ...) keep working
 
 __all__ = ["__version__", "load_config", "ConfigError", "RunfatigueError", "simulate",
            "RunResult"]

@@ -1,6 +1,6 @@
 """``python -m sim`` runs the ``runfatigue`` command line."""
 import sys
 
-from .cli import main
+from .interface.cli import main
 
 sys.exit(main())

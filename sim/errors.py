@@ -5,8 +5,8 @@ used, a damaged results directory, a sweep that cannot be read) derives from
 :class:`RunfatigueError`. Its message is one line naming the file, key and value and
 what is allowed; every ``runfatigue`` command prints it and exits with code 2, without a
 traceback. The specific types (:class:`sim.config.ConfigError`,
-:class:`sim.results.OutputPathError`, :class:`sim.io.DamagedRunError`,
-:class:`sim.sweep_plots.SweepDataError`) subclass it so callers can still tell them apart; they are also
+:class:`sim.results.OutputPathError`, :class:`sim.interface.io.DamagedRunError`,
+:class:`sim.figures.sweep_plots.SweepDataError`) subclass it so callers can still tell them apart; they are also
 :class:`ValueError` s, as they were before this type existed.
 
 This module imports nothing from the package, so any module may use it.

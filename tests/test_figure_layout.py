@@ -469,7 +469,7 @@ def _captured_figures(module):
 
 
 def _figures_of(directory):
-    """The figures :func:`sim.sweep_plots.write_figures` draws, by file name."""
+    """The figures :func:`sim.figures.sweep_plots.write_figures` draws, by file name."""
     with _captured_figures(sp) as got:
         sp.write_figures(directory)
     return got

@@ -2,7 +2,7 @@
 
 The in-process tests make the kernels look uncached (``kernels_cached`` patched to False,
 the process's compile flag reset) and mark the moment compiling starts by wrapping
-:func:`sim.batch.run_batch`, the first kernel call of :func:`sim.warmup.ensure_compiled`;
+:func:`sim.core.batch.run_batch`, the first kernel call of :func:`sim.core.warmup.ensure_compiled`;
 each command's progress line must come before that mark and the "compiled in" line, with
 a measured time, after it. One subprocess test uses a really empty numba cache.
 """

@@ -1,4 +1,4 @@
-"""The forward trunk lean of fatigue (sim/compensation.py, sim/engine.py) and what it does.
+"""The forward trunk lean of fatigue (sim/physics/compensation.py, sim/core/engine.py) and what it does.
 
 Checks of the issue "The back load that rises late": the lean grows 2-4 deg between
 10 min and 3 h at marathon pace, more in the second half; it moves work from the knee to

@@ -1,4 +1,4 @@
-"""Tests of the gait demand (sim/gait.py) against the reference running data and literature."""
+"""Tests of the gait demand (sim/physics/gait.py) against the reference running data and literature."""
 import doctest
 from importlib import resources
 

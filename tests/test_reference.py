@@ -1,6 +1,6 @@
-"""The numba engine agrees with the plain NumPy/SciPy reference engine (sim/reference.py).
+"""The numba engine agrees with the plain NumPy/SciPy reference engine (sim/core/reference.py).
 
-Both take the same :class:`~sim.scenario.ScenarioInputs` and return the same
+Both take the same :class:`~sim.core.scenario.ScenarioInputs` and return the same
 per-checkpoint arrays; short runs (6-16 min, 60 s blocks, 32 phase samples) keep the
 SciPy solves to a few seconds.
 
@@ -196,7 +196,7 @@ def test_weighted_qp_matches_numba_solver():
     Random capacities (down to 5 % of fresh, so bounds become active) and demands up to
     1.5 x a stride's moments; feasible phases agree within 1e-7 of the largest force,
     infeasible ones are flagged by both. With unit weights (W = C) it also agrees with
-    :func:`sim.sharing.share_load_scipy` on feasible phases.
+    :func:`sim.physics.sharing.share_load_scipy` on feasible phases.
     """
     from sim.reference import _share
     from sim.sharing import STATUS_OK, make_workspace, share_load_scipy, solve_sharing_weighted

@@ -1,0 +1,329 @@
+"""Fit the slow constants of the fatigue model on running data (re-runnable).
+
+Two sets of numbers are fitted together, because each changes what the other must do:
+
+* the glycogen drain scale per marathon pace (on a grid of paces) and muscle: running
+  at the marathon pace, fresh and flexible, the slow-twitch glycogen store of every
+  locomotor muscle is 20 % at 30 km ("the wall", Rapoport 2010; Coyle et al. 1986;
+  :func:`fit_drain_scales`). Why the slow-twitch store and not the whole muscle's: see
+  :mod:`sim.physics.energy`;
+* the rate ``k_S`` of the slow force depression (one value, times each muscle's training
+  factor, :func:`sim.physics.energy.training_factors`): the knee extensors' F0-weighted capacity
+  loss after a marathon at the marathon pace, 3.2 m/s (24 %, the mean of 22 % [Petersen
+  et al. 2007] and 26 % [Nicol et al. 1991]).
+
+Both are fitted at the marathon pace, where the heavy-domain strain H is 1. Then, with
+them fixed, the heavy domain's gain A and power n (:func:`sim.physics.fatigue.pools.heavy_strain`)
+are fitted on race-equivalence times: the time to exhaustion of the 3.2 m/s runner at
+the Riegel race speeds of 30 km, the half marathon, 15 km and 10 km equals the Riegel
+race time (:data:`RACE_ANCHORS_M`, :func:`fit_heavy_domain`).
+
+Everything else measured (the half marathon's, the plantarflexors' and the hip
+abductors' strength losses, the 166-km ultra, the slow 5-hour run, the shape over time)
+is left out of the fit and compared in the validation report. The result goes to
+``sim/data/energy_calibration.json`` with provenance; run
+``python experiments/calibrate_running_fatigue.py``.
+
+Examples
+--------
+>>> KNEE_TARGETS[0]["name"], KNEE_TARGETS[0]["loss"]
+('marathon', 0.24)
+"""
+from __future__ import annotations
+
+import json
+import math
+import time
+
+import numpy as np
+
+from ..physics import params
+from ..physics.energy import (LOCOMOTOR_MUSCLES, TARGET_STORE, WALL_DISTANCE_M, calibration,
+                              locomotor_store, training_factors)
+from ..core.engine import SCALARS
+from ..physics.reserve import MARATHON_M, riegel_time
+
+__all__ = ["KNEE_TARGETS", "PACE_GRID", "RACE_ANCHORS_M", "WALL_STORES", "knee_extensor_loss",
+           "store_at_wall", "fit_drain_scales", "exhaustion_time", "fit_heavy_domain",
+           "calibrate"]
+
+#: Knee-extensor strength losses the slow rate is fitted on (runner: marathon pace 3.2 m/s).
+KNEE_TARGETS = (
+    {"name": "marathon", "speed_mps": 3.2, "distance_m": MARATHON_M, "loss": 0.24,
+     "source": "mean of -22 % (Petersen et al. 2007, Eur J Appl Physiol, "
+               "doi:10.1007/s00421-007-0504-x) and -26 % (Nicol, Komi & Marconnet 1991)"},
+)
+#: Marathon paces of the drain-scale table [m/s]. Above 4 m/s the model's runner (the
+#: 75 kg reference muscles) cannot hold the marathon pace to 30 km at any drain.
+PACE_GRID = tuple(float(v) for v in np.round(np.arange(2.0, 4.0001, 0.25), 3))
+_REFERENCE_PACE = 3.2
+#: Race distances [m] whose Riegel times the heavy domain is fitted on (marathon pace
+#: 3.2 m/s: 30 km at 1.02, the half marathon at 1.04, 15 km at 1.06 and 10 km at 1.08 x
+#: marathon pace, the last just above critical speed).
+RACE_ANCHORS_M = (30000.0, 21097.5, 15000.0, 10000.0)
+
+
+def _run(speed, minutes, marathon_pace, scales, slow_rate, heavy=None):
+    """Block-mode run with per-muscle drain scales ``scales`` and slow rate ``slow_rate``
+    (and, if given, the heavy domain's ``(gain, power)``)."""
+    from ..config import load_config
+    from ..physics.muscles import muscle_set
+    from ..core.scenario import build_inputs
+    from ..core.simulation import run_inputs
+
+    cfg = load_config(None, {"run.speed_mps": speed, "runner.marathon_pace_mps": marathon_pace,
+                             "run.duration_min": minutes})
+    inp = build_inputs(cfg)
+    inp.prm[:, :, 8:10] *= (np.asarray(scales) / inp.meta["drain_scale"])[None, :, None]
+    inp.prm[:, :, 20] = slow_rate * training_factors(scales, inp.muscles,
+                                                     muscle_set(inp.scalar("mass_kg")).F0)
+    if heavy is not None:
+        inp.sc[SCALARS.index("heavy_gain")], inp.sc[SCALARS.index("heavy_power")] = heavy
+    n, out, _ = run_inputs(inp, store=False)
+    return inp, n, out
+
+
+def _stores(inp, n, out):
+    p = inp.prm[0, :, 0]
+    e = out["energy"][:n]
+    return p * e[:, :, 0] + (1 - p) * e[:, :, 1]
+
+
+def _stores_at_wall(pace, scales, slow_rate):
+    """ST and FT stores of every muscle [1] at 30 km at marathon pace; None if exhausted."""
+    t_wall = WALL_DISTANCE_M / pace
+    inp, n, out = _run(pace, t_wall / 60.0 + 1.0, pace, scales, slow_rate)
+    if np.isfinite(out["exh"][0]):
+        return None
+    t = out["time"][:n]
+    e = out["energy"][:n]
+    return tuple(np.array([np.interp(t_wall, t, e[:, m, q]) for m in range(e.shape[1])])
+                 for q in (0, 1))
+
+
+def store_at_wall(pace, scales, slow_rate):
+    """F0-weighted locomotor store [1] at 30 km at marathon pace (0 if exhausted first)."""
+    from ..config import load_config
+    from ..physics.muscles import muscle_set
+    from ..core.scenario import build_inputs
+
+    res = _stores_at_wall(pace, scales, slow_rate)
+    if res is None:
+        return 0.0
+    inp = build_inputs(load_config(None, {"runner.marathon_pace_mps": pace}))
+    e = np.stack(res, axis=-1)[None]
+    return float(locomotor_store(e, inp.prm[0, :, 0], muscle_set(inp.scalar("mass_kg")).F0,
+                                 inp.muscles)[0])
+
+
+def knee_extensor_loss(target, scales, slow_rate):
+    """Knee-extensor loss [1] at the end of a ``KNEE_TARGETS`` run (1 if exhausted)."""
+    from ..physics.muscles import muscle_set
+
+    minutes = target["distance_m"] / target["speed_mps"] / 60.0
+    inp, n, out = _run(target["speed_mps"], minutes, _REFERENCE_PACE, scales, slow_rate)
+    if np.isfinite(out["exh"][0]):
+        return 1.0
+    ms = muscle_set(inp.scalar("mass_kg"))
+    idx = [inp.muscles.index(m) for m in inp.groups["knee_extensors"]]
+    w = ms.F0[idx] / ms.F0[idx].sum()
+    return float(1.0 - out["cap"][n - 1, idx] @ w)
+
+
+#: Which store the wall is calibrated on: each locomotor muscle's slow-twitch store, or its
+#: whole (fibre-weighted) store.
+WALL_STORES = ("slow_twitch", "whole")
+
+
+def fit_drain_scales(pace, slow_rate, tol=0.002, max_iter=60, start=None,
+                     wall="slow_twitch"):
+    """Per-muscle drain scales: every locomotor muscle's store at 20 % at 30 km.
+
+    Damped fixed-point iteration ``s_i <- s_i ((1 - 0.2) / (1 - E_ST,i))^0.7`` (the
+    undamped step is exact for a drain that does not depend on E; damping keeps the
+    coupled muscles from oscillating), each step within a factor of 2 and every scale
+    within a factor of 10 of the F0-weighted geometric mean, which the other muscles
+    get. A run exhausted before 30 km halves every scale and retries.
+
+    Parameters
+    ----------
+    pace : float
+        Marathon pace [m/s].
+    slow_rate : float
+        Slow force-depression rate [1/s].
+    tol : float
+        Largest |E_ST,i - 0.2| accepted.
+    max_iter : int
+    start : ndarray, optional
+        Initial scales (default 1).
+    wall : {"slow_twitch", "whole"}
+        The store held at 20 %: the slow-twitch pool's (default) or the fibre-weighted
+        whole-muscle store (:data:`WALL_STORES`).
+
+    Returns
+    -------
+    scales : ndarray (n_muscle,)
+    worst : float
+        Largest remaining error (inf: never reached 30 km).
+    """
+    from ..config import load_config
+    from ..physics.muscles import muscle_set
+    from ..core.scenario import build_inputs
+
+    inp = build_inputs(load_config(None, {"runner.marathon_pace_mps": pace}))
+    names = list(inp.muscles)
+    loco = np.array([names.index(m) for m in LOCOMOTOR_MUSCLES])
+    others = np.setdiff1d(np.arange(len(names)), loco)
+    w = muscle_set(inp.scalar("mass_kg")).F0[loco]
+    w = w / w.sum()
+    scales = np.ones(len(names)) if start is None else np.array(start, dtype=float)
+    worst = np.inf
+    for _ in range(max_iter):
+        res = _stores_at_wall(pace, scales, slow_rate)
+        if res is None:
+            scales *= 0.5
+            worst = np.inf
+            continue
+        if wall == "whole":
+            p_st = inp.prm[0, loco, 0]
+            e_st = p_st * res[0][loco] + (1.0 - p_st) * res[1][loco]
+        else:
+            e_st = res[0][loco]
+        worst = float(np.max(np.abs(e_st - TARGET_STORE)))
+        if worst < tol:
+            break
+        ratio = ((1.0 - TARGET_STORE) / np.clip(1.0 - e_st, 0.02, None)) ** 0.7
+        scales[loco] *= np.clip(ratio, 0.5, 2.0)
+        gm = math.exp(float(np.log(scales[loco]) @ w))
+        scales[loco] = np.clip(scales[loco], gm / 10.0, gm * 10.0)
+        scales[others] = gm
+    return scales, worst
+
+
+def exhaustion_time(speed, scales, slow_rate, heavy, marathon_pace=_REFERENCE_PACE,
+                    t_max_s=6 * 3600.0):
+    """Time to exhaustion [s] at constant ``speed`` (``t_max_s`` if never within it)."""
+    _, _, out = _run(speed, t_max_s / 60.0, marathon_pace, scales, slow_rate, heavy)
+    t = float(out["exh"][0])
+    return t if math.isfinite(t) else t_max_s
+
+
+def _race_speed(distance_m, marathon_pace=_REFERENCE_PACE):
+    return distance_m / riegel_time_of_distance(distance_m, marathon_pace)
+
+
+def riegel_time_of_distance(distance_m, marathon_pace=_REFERENCE_PACE):
+    """Riegel race time [s] over ``distance_m`` for this marathon pace."""
+    b = params.load("fatigue")["reserve"]["riegel_exponent"]
+    return MARATHON_M / marathon_pace * (distance_m / MARATHON_M) ** b
+
+
+def fit_heavy_domain(scales, slow_rate, verbose=False):
+    """Gain A and power n of the heavy-domain strain, fitted on race-equivalence times.
+
+    Minimises the squared log-ratio of the model's time to exhaustion to the Riegel race
+    time at the race speeds of :data:`RACE_ANCHORS_M` (Nelder-Mead on ``log A, log n``).
+
+    Returns
+    -------
+    gain, power : float
+    rows : list of dict
+        Per anchor: distance, speed, Riegel time and model time [s].
+    """
+    from scipy.optimize import minimize
+
+    speeds = [_race_speed(d) for d in RACE_ANCHORS_M]
+    targets = [riegel_time_of_distance(d) for d in RACE_ANCHORS_M]
+
+    def times(x):
+        heavy = (math.exp(x[0]), math.exp(x[1]))
+        return [exhaustion_time(v, scales, slow_rate, heavy, t_max_s=3.0 * tt)
+                for v, tt in zip(speeds, targets)]
+
+    def sse(x):
+        err = np.log(np.array(times(x)) / np.array(targets))
+        if verbose:
+            print(f"  A = {math.exp(x[0]):.3f}, n = {math.exp(x[1]):.3f}: log errors "
+                  + ", ".join(f"{e:+.3f}" for e in err), flush=True)
+        return float(err @ err)
+
+    fit = minimize(sse, x0=[math.log(2.0), 0.0], method="Nelder-Mead",
+                   options={"xatol": 1e-3, "fatol": 1e-6, "maxiter": 200})
+    gain, power = math.exp(fit.x[0]), math.exp(fit.x[1])
+    model = times(fit.x)
+    rows = [{"distance_m": d, "speed_mps": round(v, 4), "riegel_s": round(tt, 1),
+             "model_s": round(m, 1)}
+            for d, v, tt, m in zip(RACE_ANCHORS_M, speeds, targets, model)]
+    return gain, power, rows
+
+
+def calibrate(write=True, paces=PACE_GRID, verbose=False, wall="slow_twitch") -> dict:
+    """Fit the slow rate, the per-muscle drain scales and the heavy domain; optionally
+    write the file. ``wall`` selects the store the drains are fitted on
+    (:func:`fit_drain_scales`); the shipped calibration uses the slow-twitch stores."""
+    if wall not in WALL_STORES:
+        raise ValueError(f"wall = {wall!r}; allowed: {', '.join(WALL_STORES)}")
+    from scipy.optimize import minimize_scalar
+
+    from ..errors import __version__
+    from ..config import load_config
+    from ..results import atomic_write_text
+    from ..core.scenario import build_inputs
+
+    t0 = time.perf_counter()
+
+    def sse(log_k):
+        k = math.exp(log_k)
+        s, _ = fit_drain_scales(_REFERENCE_PACE, k, tol=5e-4, wall=wall)
+        err = [knee_extensor_loss(t, s, k) - t["loss"] for t in KNEE_TARGETS]
+        if verbose:
+            print(f"  k_S = {k:.3e}/s: errors " + ", ".join(f"{e:+.4f}" for e in err),
+                  flush=True)
+        return float(np.sum(np.square(err)))
+
+    fit = minimize_scalar(sse, bounds=(math.log(1e-7), math.log(1e-3)), method="bounded",
+                          options={"xatol": 2e-3})
+    k = math.exp(fit.x)
+    s_ref, _ = fit_drain_scales(_REFERENCE_PACE, k, wall=wall)
+    rows = [fit_drain_scales(v, k, start=s_ref, wall=wall) for v in paces]
+    losses = [knee_extensor_loss(t, s_ref, k) for t in KNEE_TARGETS]
+    gain, power, anchors = fit_heavy_domain(s_ref, k, verbose=verbose)
+    names = list(build_inputs(load_config(None)).muscles)
+    data = {
+        "description": "Slow constants of the fatigue model fitted on running data: the rate "
+                       "of the slow force depression (all pools) and, per marathon pace and "
+                       "muscle, the glycogen drain scale.",
+        "drain_scale_target": f"{'whole-muscle' if wall == 'whole' else 'slow-twitch'} "
+                              f"glycogen store of each of "
+                              f"{list(LOCOMOTOR_MUSCLES)} = {TARGET_STORE} at "
+                              f"{WALL_DISTANCE_M / 1000:g} km at the marathon pace (fresh, "
+                              "flexible 75 kg runner); other muscles: F0-weighted geometric "
+                              "mean of those scales; Rapoport 2010 (PLoS Comput Biol "
+                              "6:e1000960); Coyle et al. 1986 (J Appl Physiol 61:165)",
+        "slow_rate_targets": [dict(t) for t in KNEE_TARGETS],
+        "method": "scipy.optimize.minimize_scalar on log(k_S) of the squared knee-extensor "
+                  "loss errors, the drain scales at 3.2 m/s re-fitted for every k_S "
+                  "(fit_drain_scales); then fit_drain_scales per marathon pace; block-mode "
+                  "engine, default settings",
+        "package_version": __version__,
+        "created_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "seconds": round(time.perf_counter() - t0, 1),
+        "slow_rate": float(f"{k:.6e}"),
+        "knee_extensor_loss_fitted": [round(x, 4) for x in losses],
+        "muscles": names,
+        "marathon_pace_mps": [float(v) for v in paces],
+        "drain_scale": [[round(float(x), 6) for x in r[0]] for r in rows],
+        "store_error_at_wall": [round(r[1], 5) for r in rows],
+        "heavy_target": "time to exhaustion of the 3.2 m/s marathon runner at the Riegel "
+                        "race speeds of 30 km, the half marathon, 15 km and 10 km equals the "
+                        "Riegel race time (Riegel 1981, Am Sci 69:285; exponent 1.06), "
+                        "Nelder-Mead on the squared log-ratios (fit_heavy_domain)",
+        "heavy_gain": float(f"{gain:.5g}"),
+        "heavy_power": float(f"{power:.5g}"),
+        "heavy_anchors": anchors,
+    }
+    if write:
+        atomic_write_text(params.data_path("energy_calibration.json"),
+                          json.dumps(data, indent=2) + "\n")
+        calibration.cache_clear()
+    return data

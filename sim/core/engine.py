@@ -1,0 +1,860 @@
+"""The time loop of one run: load sharing within the stride, fatigue over the run.
+
+:func:`run_kernel` advances one scenario from the start to the end of the run. Its
+inputs are plain arrays built by :mod:`sim.core.scenario`; it writes into preallocated
+outputs, one row per *checkpoint* (a block of strides, or a rest interval), so a batch
+kernel can call it for many scenarios in parallel.
+
+Two time scales
+---------------
+Fatigue states change over minutes, loads within a stride. In ``block`` mode (default)
+each checkpoint re-solves one representative stride at the current capacities (a
+load-sharing problem at every phase sample, :mod:`sim.physics.sharing`), turns the forces into
+each fibre pool's stride-mean force target and rest fraction (size-principle
+recruitment, :func:`sim.physics.fatigue.pools.recruit`) and advances the pools over the whole
+block with those stride-averaged rates (:func:`sim.physics.fatigue.pools.pool_block_step`,
+exact over any block length). In ``resolved`` mode every phase sample of every stride is
+solved and every pool stepped (:func:`sim.physics.fatigue.pools.muscle_step`); it is the check of
+the block mode.
+
+Within a stride (phase samples ``j = 0 … n-1``, right heel strike at 0)
+-----------------------------------------------------------------------
+* demand: the template moments (N·m) at the current speed; in right stance the hip
+  abduction demand is raised by the knee-tracking gain (quadriceps capacity loss);
+* hip-flexor tightness: the extension the hip cannot give becomes extra anterior pelvic
+  tilt, held over the stride as a posture (the stride's largest deficit); it steepens the
+  L5/S1 disc by as much; the taut right hip flexors' passive moment
+  supplies part of the hip flexion moment; the passive psoas tension of both sides pulls
+  on L5/S1 and adds a small lumbar flexion moment the extensors must resist;
+* forward trunk lean: one posture per solved stride (:func:`lean_update`), moved by a
+  damped Newton step on ``ln(effort) + cost (lean - home)^2`` whose slope comes from the
+  phases' multipliers (:func:`_lean_gradient`); it changes the demand
+  (:func:`sim.physics.compensation.forward_lean_moments`) and, through the pelvis's share, the
+  pelvic tilt and the hip extension the stride needs;
+* trunk lateral lean: one compensation column in right stance (:mod:`sim.physics.compensation`);
+  its lumbar cost is mirrored onto the right-side benders half a stride later (left
+  stance), so both sides' histories are complete;
+* paired trunk muscles: both sides share each moment (two columns); the right column's
+  history over the stride drives the pair's one fatigue state in both modes (bilateral
+  symmetry: the left muscle at phase φ is the right muscle at φ + 0.5);
+* infeasible phases (demand beyond capacities and compensation, or a lean beyond the
+  largest plausible one) flag the stride.
+
+Pace policies
+-------------
+``slow_down`` and ``in_run_sequence`` (:mod:`sim.physics.pace`) react to the configured
+back-load index held above its threshold for the hold time (the spike definition of
+:mod:`sim.physics.metrics`).
+
+Notes
+-----
+Kernels take every parameter as an argument; the layout of the scalar vector is
+:data:`SCALARS` (kept in one place, used by :mod:`sim.core.scenario`).
+"""
+from __future__ import annotations
+
+import math
+from collections import namedtuple
+
+import numpy as np
+from numba import njit
+
+from ..physics.compensation import (effective_tightness_deg, forward_lean_moments,
+                                    knee_tracking_gain, passive_hip_flexor_moment,
+                                    tilt_deficit_deg)
+from ..physics.fatigue.pools import (N_STATE, P, X, energy_factor, force_factor, heavy_strain,
+                                     muscle_step, pool_block_step, pool_capacity, recruit,
+                                     reserve_step, stride_perfusion)
+from ..physics.gait import DOFS
+from ..jit import kernel, slots
+from ..physics.pace import in_interval, planned_speed
+from ..physics.sharing import STATUS_OK, column_structure, solve_sharing_columns
+from ..physics.spine import l5s1_loads
+
+__all__ = ["SCALARS", "S", "DOF", "STAGES", "Templates", "MuscleSet", "Plan", "Outputs",
+           "run_kernel"]
+
+#: Layout of the scalar parameter vector of :func:`run_kernel`.
+SCALARS = (
+    "mass_kg", "duration_s", "block_s", "mode", "rom_deg", "tightness_deg",
+    "stretch_deg", "stretch_fade_s", "in_run_stretch_deg", "policy", "jog_speed_mps",
+    "wait_s", "stretch_s", "rest_s", "lean_cost", "knee_gain", "shear_threshold_bw",
+    "superficial_threshold", "hold_s", "spike_index", "upper_fraction", "g",
+    "lean_lever_hip_m", "trunk_com_above_l5s1_m", "disc_inclination_rad",
+    "passive_moment_at_limit_Nm", "passive_angle_constant_deg", "psoas_tension_per_Nm",
+    "psoas_compression_per_N", "psoas_shear_per_N", "psoas_lumbar_arm_m", "max_lean_rad",
+    "max_block_s", "block_tolerance", "reuse_tolerance", "exhaustion_hold_s",
+    "critical_speed_mps", "d_prime_m", "heavy_onset_mps", "heavy_gain", "heavy_power",
+    "fwd_lean_on", "fwd_lean_cost", "pelvis_share", "grf_z_hip", "grf_z_knee", "grf_z_ankle",
+    "max_fwd_lean_rad", "fwd_lean_curvature", "lateral_lean_on", "lean_home_rad",
+)
+
+#: The run kernel's inputs and outputs travel as named bundles (numba types them as named
+#: tuples): the demand templates, one per template speed (first axis) ...
+Templates = namedtuple("Templates", ("speed", "m", "grf_r", "grf_tot", "hipext", "stance",
+                                     "stride_s"))
+#: ... the muscle set and its load-sharing columns ...
+MuscleSet = namedtuple("MuscleSet", ("F0", "prm", "quad_w", "sup_col", "sup_F0", "A",
+                                     "col_muscle", "col_side", "col_comp", "col_shear",
+                                     "col_rho"))
+#: ... the pace plan and rest breaks ...
+Plan = namedtuple("Plan", ("seg_end", "seg_speed", "brk_start", "brk_end"))
+#: ... and the checkpoint outputs (first axis the checkpoint; :mod:`sim.core.run_loop`).
+Outputs = namedtuple("Outputs", ("store_at", "time", "dt", "speed", "stage", "cap", "pcap",
+                                 "energy", "fpeak", "fmean", "comp", "shear", "sup", "lean",
+                                 "tilt", "flex", "infeas", "strides", "resid", "sforce",
+                                 "sdemand", "slean", "sshear", "exh"))
+
+#: Named positions of the scalar vector: kernels read ``sc[S.mass_kg]``.
+S = slots("Scalars", SCALARS)
+
+#: Rows of the demand (:data:`sim.physics.gait.DOFS`) by name.
+DOF = {name: k for k, name in enumerate(DOFS)}
+
+#: Stages of the pace policies.
+STAGES = ("plan", "slowed", "stretching", "jog_after_stretch", "lying_rest", "jog_final")
+
+_HIP_FLEX, _HIP_ABD = DOF["hip_flexion"], DOF["hip_abduction"]
+_KNEE_EXT, _ANKLE_PF = DOF["knee_extension"], DOF["ankle_plantarflexion"]
+_LUMB_EXT, _LUMB_BEND = DOF["lumbar_extension"], DOF["lumbar_bending"]
+
+
+@kernel
+def _lean_demand(j, tpl, tpl_grf_r, tpl_grf_tot, sc, sin_d, m):
+    """Add the forward lean's change of the demanded moments at phase ``j`` to ``m``."""
+    dh, dk, da, dl = forward_lean_moments(sin_d, tpl_grf_r[tpl, j], tpl_grf_tot[tpl, j],
+                                          sc[S.mass_kg] * sc[S.g], sc[S.lean_lever_hip_m],
+                                          sc[S.grf_z_hip], sc[S.grf_z_knee], sc[S.grf_z_ankle],
+                                          sc[S.upper_fraction], sc[S.trunk_com_above_l5s1_m])
+    m[_HIP_FLEX] += dh
+    m[_KNEE_EXT] += dk
+    m[_ANKLE_PF] += da
+    m[_LUMB_EXT] += dl
+
+
+@kernel
+def _solve_phase(j, tpl, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_hipext, tpl_stance, Ai, Av, C, W,
+                 sc, kgain, limit, shift, sin_d, theta_stride, m, B, w, lam0, lam, f, theta,
+                 work):
+    """Build the demand of phase ``j`` and solve its load sharing.
+
+    ``shift`` [deg] is the hip extension the forward lean's pelvic tilt takes off the
+    stride, ``sin_d`` the sine of the forward lean. Returns the solver status and the
+    relative moment residual."""
+    n = tpl_m.shape[1]
+    half = n // 2
+    mass = sc[S.mass_kg]
+    g = sc[S.g]
+    for d in range(m.shape[0]):
+        m[d] = tpl_m[tpl, j, d]
+    if tpl_stance[tpl, j] > 0.5:
+        m[_HIP_ABD] *= kgain
+    # taut hip flexors: right hip at j, left hip (= right at j + n/2) for the psoas
+    m_end, x0 = sc[S.passive_moment_at_limit_Nm], sc[S.passive_angle_constant_deg]
+    mp_r = passive_hip_flexor_moment(tpl_hipext[tpl, j] - shift, limit, m_end, x0)
+    mp_l = passive_hip_flexor_moment(tpl_hipext[tpl, (j + half) % n] - shift, limit, m_end, x0)
+    m[_HIP_FLEX] -= mp_r
+    m[_LUMB_EXT] += (mp_r + mp_l) * sc[S.psoas_tension_per_Nm] * sc[S.psoas_lumbar_arm_m]
+    if sin_d != 0.0:
+        _lean_demand(j, tpl, tpl_grf_r, tpl_grf_tot, sc, sin_d, m)
+    # trunk lateral lean in right stance; its mirror loads the right benders in left stance
+    grf = tpl_grf_r[tpl, j]
+    on = sc[S.lateral_lean_on]
+    B[_HIP_ABD, 0] = grf * mass * g * sc[S.lean_lever_hip_m] * on
+    B[_LUMB_BEND, 0] = grf * mass * sc[S.upper_fraction] * g * sc[S.trunk_com_above_l5s1_m] * on
+    if j >= half:
+        jm = j - half
+        m[_LUMB_BEND] += (tpl_grf_r[tpl, jm] * mass * sc[S.upper_fraction] * g
+                          * sc[S.trunk_com_above_l5s1_m] * theta_stride[jm] * on)
+    status, _, resid = solve_sharing_columns(Ai, Av, C, W, B, w, m, lam0, f, theta, lam, work)
+    return status, resid
+
+
+@kernel
+def _lean_gradient(j, tpl, tpl_grf_r, tpl_grf_tot, tpl_hipext, sc, limit, shift, cos_d, lam,
+                   dm):
+    """Rate of change of phase ``j``'s effort with the forward lean [1/rad].
+
+    By the envelope theorem the optimal effort changes with the demand as the multipliers
+    ``lam`` [1/(N m)]: the rate is ``lam . dm/d(lean)``, with ``dm`` the lean's moments
+    (:func:`sim.physics.compensation.forward_lean_moments`, linear in the sine) and the change of
+    the passive hip-flexor moments as the pelvic tilt takes hip extension off the stride."""
+    n = tpl_hipext.shape[1]
+    for d in range(dm.shape[0]):
+        dm[d] = 0.0
+    _lean_demand(j, tpl, tpl_grf_r, tpl_grf_tot, sc, cos_d, dm)
+    m_end, x0 = sc[S.passive_moment_at_limit_Nm], sc[S.passive_angle_constant_deg]
+    rate = sc[S.pelvis_share] * 180.0 / math.pi / x0          # d(exponent)/d(lean), below the limit
+    d_r = 0.0
+    d_l = 0.0
+    if tpl_hipext[tpl, j] - shift < limit:
+        d_r = -rate * passive_hip_flexor_moment(tpl_hipext[tpl, j] - shift, limit, m_end, x0)
+    jl = (j + n // 2) % n
+    if tpl_hipext[tpl, jl] - shift < limit:
+        d_l = -rate * passive_hip_flexor_moment(tpl_hipext[tpl, jl] - shift, limit, m_end, x0)
+    dm[_HIP_FLEX] -= d_r
+    dm[_LUMB_EXT] += (d_r + d_l) * sc[S.psoas_tension_per_Nm] * sc[S.psoas_lumbar_arm_m]
+    out = 0.0
+    for d in range(dm.shape[0]):
+        out += lam[d] * dm[d]
+    return out
+
+
+@kernel
+def lean_update(lean, rel_rate, anchor, cost, curvature, max_lean, home, prev_step):
+    """Next forward lean [rad] after a stride solved at ``lean``.
+
+    The posture minimises ``ln E(lean) - anchor lean + cost (lean - home)^2`` (E the
+    stride's effort, ``home`` the runner's fresh posture): a lean away from home
+    multiplies the effort of the stride by ``exp(cost (lean - home)^2)`` (leaning costs a
+    share of what running costs, as measured by Carson et al. 2024), and ``anchor`` (the
+    relative rate at the first stride) makes the fresh posture the optimum. One damped
+    Newton step, at most 1 deg, within ``[-max_lean / 2, max_lean]``; a step that reverses
+    the previous one (``prev_step``, the last ``lean - new lean``) is halved, so that where
+    the effort has a kink (a muscle reaching its bound) the posture settles instead of
+    swinging across it.
+
+    Examples
+    --------
+    >>> round(lean_update(0.0, -0.05, 0.0, 0.0, 8.0, 0.35, 0.0, 0.0), 5)  # effort falls with lean
+    0.00625
+    >>> round(lean_update(0.0, -0.05, 0.0, 0.0, 8.0, 0.35, 0.0, 0.01), 6)  # reverses: halved
+    0.003125
+    """
+    step = (rel_rate - anchor + 2.0 * cost * (lean - home)) / (2.0 * cost + curvature)
+    if step * prev_step < 0.0:
+        step *= 0.5
+    lim = math.pi / 180.0
+    step = min(max(step, -lim), lim)
+    return min(max(lean - step, -0.5 * max_lean), max_lean)
+
+
+@kernel
+def _spine_phase(j, tpl, F, tpl_grf_tot, tpl_hipext, leg_spine, col_comp, col_shear, sc,
+                 limit, shift, tilt_deg, f_tmp):
+    """L5/S1 compression and anterior shear [N] at phase ``j`` of a solved stride ``F``.
+
+    ``leg_spine`` marks leg muscles that reach the spine (psoas): the left leg's (the same
+    column half a stride on) pulls on L5/S1 too."""
+    n = F.shape[0]
+    half = n // 2
+    j2 = (j + half) % n
+    for c in range(F.shape[1]):
+        f_tmp[c] = F[j, c]
+        if leg_spine[c]:
+            f_tmp[c] += F[j2, c]
+    m_end, x0 = sc[S.passive_moment_at_limit_Nm], sc[S.passive_angle_constant_deg]
+    t_ps = (passive_hip_flexor_moment(tpl_hipext[tpl, j] - shift, limit, m_end, x0)
+            + passive_hip_flexor_moment(tpl_hipext[tpl, j2] - shift, limit, m_end, x0)
+            ) * sc[S.psoas_tension_per_Nm]
+    w_ub = sc[S.mass_kg] * sc[S.upper_fraction] * sc[S.g] * tpl_grf_tot[tpl, j]
+    incl = sc[S.disc_inclination_rad] + tilt_deg * math.pi / 180.0
+    return l5s1_loads(f_tmp, col_comp, col_shear, w_ub, incl, t_ps, sc[S.psoas_compression_per_N],
+                      sc[S.psoas_shear_per_N])
+
+
+@kernel
+def _capacities(state, prm, F0, col_muscle, col_rho, cap, C, W):
+    """Muscle capacities (fraction of fresh), column capacity forces and effort weights [N]."""
+    for i in range(state.shape[0]):
+        p = prm[i, P.p_st]
+        c = p * pool_capacity(state[i, X.MF_st], state[i, X.E_st], state[i, X.S_st],
+                              prm[i, P.g_min_st], prm[i, P.K])
+        if p < 1.0:
+            c += (1.0 - p) * pool_capacity(state[i, X.MF_ft], state[i, X.E_ft], state[i, X.S_ft],
+                  prm[i, P.g_min_ft], prm[i, P.K], state[i, X.reserve])
+        cap[i] = c
+    for k in range(col_muscle.shape[0]):
+        C[k] = F0[col_muscle[k]] * cap[col_muscle[k]]
+        W[k] = col_rho[k] * C[k]
+
+
+@kernel
+def _block_fatigue(state, prm, F0, col_muscle, col_side, Fs, dtp, dt, uw, pw):
+    """Advance every pool over ``dt`` with the stride statistics of the solved stride ``Fs``.
+
+    Per muscle: the stride's targets ``uw`` and the periodic perfusion ``pw`` of its
+    ischaemia (:func:`sim.physics.fatigue.pools.stride_perfusion`, phase samples ``dtp`` s long);
+    per pool: the stride-mean force target, the stride-mean perfusion and the
+    activity-weighted fatigue multiplier ``<TL (1 - kappa h(E) P)> / <TL>``."""
+    n_ph = Fs.shape[0]
+    for i in range(state.shape[0]):
+        p = prm[i, P.p_st]
+        g_min, K, thr = prm[i, P.g_min_st], prm[i, P.K], prm[i, P.rest_threshold]
+        cap_st = pool_capacity(state[i, X.MF_st], state[i, X.E_st], state[i, X.S_st], g_min, K)
+        cap_ft = pool_capacity(state[i, X.MF_ft], state[i, X.E_ft], state[i, X.S_ft],
+                               prm[i, P.g_min_ft], K, state[i, X.reserve])
+        h_st = energy_factor(state[i, X.E_st], prm[i, P.fat_share], K)
+        h_ft = energy_factor(state[i, X.E_ft], prm[i, P.fat_share], K)
+        q_st = force_factor(state[i, X.E_st], state[i, X.S_st], g_min, K)
+        q_ft = force_factor(state[i, X.E_ft], state[i, X.S_ft], prm[i, P.g_min_ft], K,
+                            state[i, X.reserve])
+        col = -1
+        for c in range(col_muscle.shape[0]):
+            if col_muscle[c] == i and col_side[c] == 0:
+                col = c
+        for j in range(n_ph):
+            uw[j] = Fs[j, col] / F0[i] if col >= 0 else 0.0
+        perfused = prm[i, P.tau_isch_on] > 0.0
+        if perfused:
+            state[i, X.isch] = stride_perfusion(uw, dtp, state[i, X.isch], prm[i, P.tau_isch_on],
+                                                prm[i, P.tau_isch_off], prm[i, P.u_free],
+                                                prm[i, P.u_occ], pw)
+        mean_st = 0.0
+        mean_ft = 0.0
+        perf_st = 0.0
+        perf_ft = 0.0
+        fw_st = 0.0
+        fw_ft = 0.0
+        wgt = 1.0 / n_ph
+        for j in range(n_ph):
+            tl_st, tl_ft = recruit(uw[j], p, cap_st, cap_ft, prm[i, P.ft_onset])
+            mean_st += tl_st * wgt
+            mean_ft += tl_ft * wgt
+            if perfused:
+                perf_st += pw[j] * wgt
+                perf_ft += pw[j] * wgt
+                fw_st += tl_st * (1.0 - prm[i, P.kappa_st] * h_st * pw[j]) * wgt
+                fw_ft += tl_ft * (1.0 - prm[i, P.kappa_ft] * h_ft * pw[j]) * wgt
+            else:       # published 3CC-r: rest while the activation is below the threshold
+                if tl_st / q_st < thr:
+                    perf_st += wgt
+                if tl_ft / q_ft < thr:
+                    perf_ft += wgt
+        fm_st = fw_st / mean_st if perfused and mean_st > 0.0 else 1.0
+        fm_ft = fw_ft / mean_ft if perfused and mean_ft > 0.0 else 1.0
+        for q in range(2 if p < 1.0 else 1):
+            o = X.MA_st + 4 * q          # MA, MR, MF, E of pool q
+            a, b, c_, d, e, z = pool_block_step(
+                state[i, o], state[i, o + 1], state[i, o + 2], state[i, o + 3],
+                state[i, X.S_st + q], state[i, X.Z_st + q], mean_ft if q else mean_st,
+                perf_ft if q else perf_st, fm_ft if q else fm_st, prm[i, P.F_st + 2 * q],
+                prm[i, P.R_st + 2 * q], prm[i, P.r], prm[i, P.gain], prm[i, P.drain_st + q],
+                prm[i, P.refill], prm[i, P.g_min_ft] if q else g_min, K,
+                prm[i, P.drain_K], prm[i, P.slow_rate], prm[i, P.slow_recovery],
+                prm[i, P.slow_delay], dt, state[i, X.reserve] if q else 1.0, state[i, X.strain])
+            state[i, o], state[i, o + 1], state[i, o + 2], state[i, o + 3] = a, b, c_, d
+            state[i, X.S_st + q] = e
+            state[i, X.Z_st + q] = z
+
+
+@kernel
+def _rest_fatigue(state, prm, dt):
+    """Advance every pool over ``dt`` at rest (zero target, full perfusion: recovery r·R)."""
+    for i in range(state.shape[0]):
+        if prm[i, P.tau_isch_off] > 0.0:
+            state[i, X.isch] *= math.exp(-dt / prm[i, P.tau_isch_off])
+        else:
+            state[i, X.isch] = 0.0
+        for q in range(2):
+            o = X.MA_st + 4 * q          # MA, MR, MF, E of pool q
+            F = prm[i, P.F_st + 2 * q]
+            R = prm[i, P.R_st + 2 * q]
+            a, b, c, d, e, z = pool_block_step(
+                state[i, o], state[i, o + 1], state[i, o + 2], state[i, o + 3],
+                state[i, X.S_st + q], state[i, X.Z_st + q], 0.0, 1.0, 1.0, F, R, prm[i, P.r],
+                prm[i, P.gain], prm[i, P.drain_st + q], prm[i, P.refill],
+                prm[i, P.g_min_ft] if q else prm[i, P.g_min_st], prm[i, P.K],
+                prm[i, P.drain_K], prm[i, P.slow_rate], prm[i, P.slow_recovery],
+                prm[i, P.slow_delay], dt, state[i, X.reserve] if q == 1 else 1.0,
+                state[i, X.strain])
+            state[i, o], state[i, o + 1], state[i, o + 2], state[i, o + 3] = a, b, c, d
+            state[i, X.S_st + q] = e
+            state[i, X.Z_st + q] = z
+
+
+@kernel
+def _may_cross(value, previous, threshold, dt_prev, dt_next):
+    """Could an index cross its threshold within the next block (linear extrapolation)?"""
+    if not (np.isfinite(value) and np.isfinite(previous)):
+        return True
+    rate = abs(value - previous) / dt_prev
+    return abs(value - threshold) <= 2.0 * rate * dt_next + 1e-3 * threshold
+
+
+@kernel
+def _tpl_index(speed, tpl_speed):
+    best = 0
+    for k in range(tpl_speed.shape[0]):
+        if abs(tpl_speed[k] - speed) < abs(tpl_speed[best] - speed):
+            best = k
+    return best
+
+
+@kernel
+def _next_event(t, t_end, arr):
+    """Smallest ``arr[i] > t`` (with a small margin), else ``t_end``."""
+    out = t_end
+    for i in range(arr.shape[0]):
+        if arr[i] > t + 1e-9 and arr[i] < out:
+            out = arr[i]
+    return out
+
+
+@kernel
+def _stride_metrics(tpl, Fs, Th, Tilt, tpl_grf_tot, tpl_hipext, leg_spine, col_comp,
+                    col_shear, sup_col, sup_F0, sc, limit, shift, f_tmp, shear_out):
+    """Peak compression [N], anterior shear [N], superficial load [1] and lean [rad] of a stride."""
+    n_ph = Fs.shape[0]
+    pk_c = -np.inf
+    pk_s = -np.inf
+    pk_sup = 0.0
+    pk_lean = 0.0
+    for j in range(n_ph):
+        comp, shear = _spine_phase(j, tpl, Fs, tpl_grf_tot, tpl_hipext, leg_spine, col_comp,
+                                   col_shear, sc, limit, shift, Tilt[j], f_tmp)
+        shear_out[j] = shear
+        pk_c = max(pk_c, comp)
+        pk_s = max(pk_s, shear)
+        for s_ in range(sup_col.shape[0]):
+            pk_sup = max(pk_sup, Fs[j, sup_col[s_]] / sup_F0)
+        pk_lean = max(pk_lean, abs(Th[j]))
+    return pk_c, pk_s, pk_sup, pk_lean
+
+
+@kernel
+def _step_muscles(state, prm, F0, col_muscle, col_side, f, dt, ustate):
+    """Resolved mode: step every muscle by ``dt`` with its right (or only) column's target."""
+    for c in range(col_muscle.shape[0]):
+        if col_side[c] != 0:
+            continue
+        i = col_muscle[c]
+        for q in range(N_STATE):
+            ustate[q] = state[i, q]
+        muscle_step(ustate, f[c] / F0[i], prm[i], dt)
+        for q in range(N_STATE):
+            state[i, q] = ustate[q]
+
+
+@njit(cache=True, nogil=True)
+def run_kernel(tpl, mus, plan, sc, state, out):
+    """Run one scenario; returns the number of checkpoints written.
+
+    Parameters
+    ----------
+    tpl : Templates
+        The demand templates (fields below, without the ``tpl_`` prefix).
+    mus : MuscleSet
+        The muscle set: ``F0`` ... ``col_rho`` below.
+    plan : Plan
+        ``seg_end``, ``seg_speed``, ``brk_start``, ``brk_end`` below.
+    sc : ndarray
+        Scalars laid out as :data:`SCALARS` (read as ``sc[S.name]``).
+    state : ndarray (n_m, N_STATE)
+        Initial fibre-pool states; overwritten with the final state.
+    out : Outputs
+        ``store_at`` and the ``o_*`` arrays below, without the ``o_`` prefix.
+
+    The fields:
+
+    tpl_speed : ndarray (n_tpl,)
+        Speeds of the demand templates [m/s].
+    tpl_m : ndarray (n_tpl, n_phase, n_dof)
+        Demanded net joint moments [N·m] (already scaled by body mass and step rate).
+    tpl_grf_r, tpl_grf_tot : ndarray (n_tpl, n_phase)
+        Right-foot and total vertical ground reaction force [BW].
+    tpl_hipext : ndarray (n_tpl, n_phase)
+        Right hip extension the stride needs [deg] (positive = extension).
+    tpl_stance : ndarray (n_tpl, n_phase)
+        1 in right stance, 0 in swing.
+    tpl_stride_s : ndarray (n_tpl,)
+        Stride time [s].
+    F0 : ndarray (n_m,)
+        Fresh maximum force with strength multipliers [N].
+    prm : ndarray (n_tpl, n_m, N_PARAMS)
+        Fibre-pool parameters per template speed and muscle
+        (:data:`sim.physics.fatigue.pools.MUSCLE_PARAMS`); only the energy drains differ between
+        speeds (:mod:`sim.physics.energy`).
+    quad_w : ndarray (n_m,)
+        Weights of the quadriceps capacity (sum 1) for the knee-tracking gain.
+    sup_col : ndarray of int (2,)
+        Right and left columns of the superficial erector spinae.
+    sup_F0 : float
+        Fresh capacity of the superficial erector spinae [N] (index denominator).
+    A, col_muscle, col_side, col_comp, col_shear, col_rho : ndarray
+        Load-sharing columns (:class:`sim.physics.muscles.SharingColumns`); ``col_rho`` is the
+        effort scale of lumped muscles (effort weight = ``col_rho`` × capacity).
+    seg_end, seg_speed, brk_start, brk_end : ndarray
+        Pace plan and rest breaks [s], [m/s].
+    store_at : ndarray of int (n_ck_max,)
+        Slot in the within-stride outputs for each checkpoint, or -1.
+    o_* : ndarray
+        Outputs, first axis the checkpoint (see :mod:`sim.core.simulation`); ``o_exh`` (1,)
+        receives the exhaustion time [s], NaN if the runner was not exhausted; ``o_flex``
+        the forward trunk lean beyond the runner's fresh posture (``scenario.forward_lean_deg``)
+        [deg] (mean over the checkpoint's solved strides).
+
+    Returns
+    -------
+    int
+        Number of checkpoints written. The run ends early at exhaustion: the first time
+        the muscles cannot make the stride for ``exhaustion_hold_s`` of running in a row;
+        the exhaustion time is the start of that stretch.
+    """
+    tpl_speed, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_hipext, tpl_stance, tpl_stride_s = tpl
+    (F0, prm, quad_w, sup_col, sup_F0, A, col_muscle, col_side, col_comp, col_shear,
+     col_rho) = mus
+    seg_end, seg_speed, brk_start, brk_end = plan
+    (store_at, o_time, o_dt, o_speed, o_stage, o_cap, o_pcap, o_energy, o_fpeak, o_fmean,
+     o_comp, o_shear, o_sup, o_lean, o_tilt, o_flex, o_infeas, o_strides, o_resid, o_sforce,
+     o_sdemand, o_slean, o_sshear, o_exh) = out
+    n_m = F0.shape[0]
+    n_dof, n_col = A.shape
+    n_ph = tpl_m.shape[1]
+    n_ck_max = o_time.shape[0]
+    mass, duration, block_s = sc[S.mass_kg], sc[S.duration_s], sc[S.block_s]
+    resolved = sc[S.mode] > 0.5
+    policy, jog, wait_s = int(sc[S.policy]), sc[S.jog_speed_mps], sc[S.wait_s]
+    thr_shear, thr_sup = sc[S.shear_threshold_bw], sc[S.superficial_threshold]
+    hold_s, spike_sup = sc[S.hold_s], sc[S.spike_index] > 0.5
+    bw = mass * sc[S.g]
+
+    # workspaces
+    Ai, Av = column_structure(A)
+    C = np.zeros(n_col)
+    W = np.zeros(n_col)
+    cap = np.zeros(n_m)
+    f = np.zeros(n_col)
+    theta = np.zeros(1)
+    Lam = np.zeros((n_ph, n_dof))   # multipliers per phase: warm start of the next stride
+    lam_seen = np.zeros(n_ph, dtype=np.bool_)
+    m = np.zeros(n_dof)
+    B = np.zeros((n_dof, 1))
+    w = np.array([sc[S.lean_cost]])
+    work = np.zeros(64 * (n_col + n_dof + 4) + 8 * (n_dof + 2) * (n_dof + 2))
+    Fs = np.zeros((n_ph, n_col))
+    Th = np.zeros(n_ph)
+    Tilt = np.zeros(n_ph)
+    Dem = np.zeros((n_ph, n_dof))
+    Shear = np.zeros(n_ph)
+    last_c = np.nan
+    last_s = np.nan
+    last_sup = np.nan
+    last_lean = np.nan
+    last_flex = 0.0
+    kgain = 1.0
+    bad = False
+    f_tmp = np.zeros(n_col)
+    # leg muscles (one column, no left twin) that reach the spine: the psoas
+    leg_spine = np.zeros(n_col, dtype=np.bool_)
+    for c in range(n_col):
+        if col_side[c] == 0 and col_comp[c] != 0.0:
+            leg_spine[c] = True
+            for c2 in range(n_col):
+                if c2 != c and col_muscle[c2] == col_muscle[c]:
+                    leg_spine[c] = False
+    ustate = np.zeros(N_STATE)
+    uw = np.zeros(n_ph)
+    pw = np.zeros(n_ph)
+
+    t = 0.0
+    k = 0
+    stage = 0
+    stage_end = np.inf
+    run_start = np.nan      # start of the current above-threshold run (configured index)
+    applied_stretch = 0.0
+    phase_pos = 0           # next phase sample (resolved mode carries it across windows)
+    next_block = block_s    # block mode: adaptive block length
+    solved_tpl = -1         # block mode: what the last solved stride was solved for
+    solved_limit = np.nan
+    C_solved = np.zeros(n_col)
+    confirmed = False       # the configured index has held above its threshold once
+    v_prev = np.nan         # previous block's index values (adaptive blocks)
+    v_prev_other = np.nan
+    dt_prev = block_s
+    cap_prev = np.zeros(n_m)
+    bad_start = np.nan      # start of the current stretch of strides the muscles cannot make
+    exhausted = False
+    # forward trunk lean: one posture per solved stride, updated from the multipliers
+    fwd_on = sc[S.fwd_lean_on] > 0.5
+    lean_f = sc[S.lean_home_rad]         # beyond the reference runner's posture [rad]
+    lean_anchor = np.nan    # relative effort rate of the first feasible stride [1/rad]
+    lean_solved = np.nan    # block mode: the lean the last solved stride was solved at
+    lean_used = lean_f      # the lean of the stride being run
+    lean_step = 0.0         # the last update (lean - new lean) [rad]
+    lean_E = 0.0
+    lean_G = 0.0
+    shift = 0.0
+    sin_d = 0.0
+    cos_d = 1.0
+    dm = np.zeros(n_dof)
+    o_exh[0] = np.nan
+    while t < duration - 1e-9 and k < n_ck_max:
+        resting = in_interval(t, brk_start, brk_end) or stage == 2 or stage == 4
+        t_next = min(t + (block_s if resolved else next_block), duration)
+        t_next = min(t_next, _next_event(t, duration, seg_end))
+        t_next = min(t_next, _next_event(t, duration, brk_start))
+        t_next = min(t_next, _next_event(t, duration, brk_end))
+        if stage == 2 or stage == 4:
+            t_next = min(t_next, stage_end)
+        dt = t_next - t
+        speed = planned_speed(t, seg_end, seg_speed)
+        if stage >= 1:
+            speed = min(speed, jog)
+        _capacities(state, prm[0], F0, col_muscle, col_rho, cap, C, W)
+        o_time[k] = t
+        o_dt[k] = dt
+        o_stage[k] = stage
+        for i in range(n_m):
+            o_cap[k, i] = cap[i]
+            for q in range(2):
+                g_min_q = prm[0, i, P.g_min_ft] if q == 1 else prm[0, i, P.g_min_st]
+                o_pcap[k, i, q] = pool_capacity(state[i, X.MF_st + 4 * q],
+                                                state[i, X.E_st + 4 * q], state[i, X.S_st + q],
+                                                g_min_q, prm[0, i, P.K],
+                                                state[i, X.reserve] if q == 1 else 1.0)
+                o_energy[k, i, q] = state[i, X.E_st + 4 * q]
+        # whole-body heavy-domain strain on glycogen drain and slow load (1 at rest)
+        strain = 1.0 if resting else heavy_strain(speed, sc[S.heavy_onset_mps],
+                                                  sc[S.critical_speed_mps], sc[S.heavy_gain],
+                                                  sc[S.heavy_power])
+        for i in range(n_m):
+            state[i, X.strain] = strain
+        if resting:
+            o_speed[k] = 0.0
+            _rest_fatigue(state, prm[0], dt)
+            o_comp[k] = np.nan
+            o_shear[k] = np.nan
+            o_sup[k] = np.nan
+            o_lean[k] = np.nan
+            o_tilt[k] = np.nan
+            o_flex[k] = np.nan
+            o_strides[k] = 0.0
+            o_infeas[k] = 0.0
+            o_resid[k] = 0.0
+            for i in range(n_m):
+                o_fpeak[k, i] = 0.0
+                o_fmean[k, i] = 0.0
+            run_start = np.nan
+            bad_start = np.nan
+            phase_pos = 0
+        else:
+            o_speed[k] = speed
+            tpl = _tpl_index(speed, tpl_speed)
+            stride_s = tpl_stride_s[tpl]
+            tight = effective_tightness_deg(t, sc[S.tightness_deg], sc[S.stretch_deg],
+                                            sc[S.stretch_fade_s])
+            tight = max(0.0, tight - applied_stretch)
+            limit = sc[S.rom_deg] - tight
+            # extra anterior pelvic tilt: the stride's largest hip-extension deficit, held
+            # as a posture over the stride (pelvic tilt varies by only a few degrees within
+            # a running stride; the between-runner difference is the posture, Schache 2000)
+            # A forward lean carried by the pelvis (share S.pelvis_share) tilts it that much more
+            # and takes as much hip extension off the stride.
+            acc_c = 0.0
+            acc_s = 0.0
+            acc_sup = 0.0
+            acc_lean = 0.0
+            acc_flex = 0.0
+            n_str = 0.0
+            n_bad = 0.0
+            stored = False
+            worst = 0.0
+            for i in range(n_m):
+                o_fpeak[k, i] = 0.0
+                o_fmean[k, i] = 0.0
+            dtp = stride_s / n_ph
+            t_loc = t
+            # block mode: the last solved stride still holds if nothing it depends on moved
+            # by more than the reuse tolerance (capacities, speed template, tightness)
+            reuse = False
+            if not resolved and solved_tpl == tpl and abs(solved_limit - limit) < 1e-12:
+                change = 0.0
+                for c in range(n_col):
+                    if C_solved[c] > 0.0:
+                        change = max(change, abs(C[c] / C_solved[c] - 1.0))
+                    elif C[c] > 0.0:
+                        change = np.inf
+                reuse = change <= sc[S.reuse_tolerance] and abs(lean_f - lean_solved) < 1e-4
+            while True:
+                j = phase_pos
+                if resolved:
+                    _capacities(state, prm[0], F0, col_muscle, col_rho, cap, C, W)
+                if j == 0:
+                    if not reuse:
+                        kq = 0.0
+                        for i in range(n_m):
+                            kq += quad_w[i] * cap[i]
+                        kgain = knee_tracking_gain(kq, sc[S.knee_gain])
+                        bad = False
+                        lean_used = lean_f
+                        sin_d = math.sin(lean_f)
+                        cos_d = math.cos(lean_f)
+                        shift = sc[S.pelvis_share] * lean_f * 180.0 / math.pi
+                        tilt = 0.0
+                        for jj in range(n_ph):
+                            tilt = max(tilt, tilt_deficit_deg(tpl_hipext[tpl, jj] - shift,
+                                                              sc[S.rom_deg], tight))
+                        for jj in range(n_ph):
+                            Tilt[jj] = tilt + shift
+                        lean_E = 0.0
+                        lean_G = 0.0
+                if not reuse:
+                    # warm start: this phase in the previous stride, else the previous phase
+                    jw = j if lam_seen[j] else (j - 1) % n_ph
+                    st, resid = _solve_phase(j, tpl, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_hipext,
+                                             tpl_stance, Ai, Av, C, W, sc, kgain, limit, shift,
+                                             sin_d, Th, m, B, w, Lam[jw], Lam[j], f, theta,
+                                             work)
+                    lam_seen[j] = True
+                    if st != STATUS_OK or abs(theta[0]) > sc[S.max_lean_rad]:
+                        bad = True
+                    else:
+                        worst = max(worst, resid)
+                        if fwd_on:
+                            e = w[0] * theta[0] * theta[0]
+                            for c in range(n_col):
+                                if W[c] > 0.0:
+                                    e += (f[c] / W[c]) ** 2
+                            lean_E += e
+                            lean_G += _lean_gradient(j, tpl, tpl_grf_r, tpl_grf_tot,
+                                                     tpl_hipext, sc, limit, shift, cos_d,
+                                                     Lam[j], dm)
+                    Th[j] = theta[0]
+                    for c in range(n_col):
+                        Fs[j, c] = f[c]
+                for d in range(n_dof):
+                    Dem[j, d] = tpl_m[tpl, j, d]
+                if tpl_stance[tpl, j] > 0.5:
+                    Dem[j, _HIP_ABD] *= kgain
+                if sin_d != 0.0:
+                    _lean_demand(j, tpl, tpl_grf_r, tpl_grf_tot, sc, sin_d, Dem[j])
+                if resolved:
+                    _step_muscles(state, prm[tpl], F0, col_muscle, col_side, f, dtp, ustate)
+                    t_loc += dtp
+                phase_pos = (j + 1) % n_ph
+                if phase_pos == 0:
+                    # a stride is complete
+                    pk_c, pk_s, pk_sup, pk_lean = _stride_metrics(
+                        tpl, Fs, Th, Tilt, tpl_grf_tot, tpl_hipext, leg_spine, col_comp,
+                        col_shear, sup_col, sup_F0, sc, limit, shift, f_tmp, Shear)
+                    acc_c += pk_c
+                    acc_s += pk_s
+                    acc_sup += pk_sup
+                    acc_lean += pk_lean
+                    acc_flex += lean_used - sc[S.lean_home_rad]
+                    # the next stride's posture (a reused stride keeps its lean)
+                    if fwd_on and not reuse and not bad and lean_E > 0.0:
+                        rel = lean_G / lean_E
+                        if np.isnan(lean_anchor):
+                            lean_anchor = rel      # the fresh posture is the optimum
+                        lean_solved = lean_f
+                        new = lean_update(lean_f, rel, lean_anchor, sc[S.fwd_lean_cost],
+                                          sc[S.fwd_lean_curvature], sc[S.max_fwd_lean_rad],
+                                          sc[S.lean_home_rad], lean_step)
+                        lean_step = lean_f - new
+                        lean_f = new
+                    n_str += 1.0
+                    if bad:
+                        n_bad += 1.0
+                    for c in range(n_col):
+                        if col_side[c] == 0:
+                            i = col_muscle[c]
+                            for jj in range(n_ph):
+                                o_fpeak[k, i] = max(o_fpeak[k, i], Fs[jj, c])
+                                o_fmean[k, i] += Fs[jj, c] / n_ph
+                    if not stored and store_at[k] >= 0:
+                        slot = store_at[k]
+                        for jj in range(n_ph):
+                            for c in range(n_col):
+                                if col_side[c] == 0:
+                                    o_sforce[slot, jj, col_muscle[c]] = Fs[jj, c]
+                            for d in range(n_dof):
+                                o_sdemand[slot, jj, d] = Dem[jj, d]
+                            o_slean[slot, jj] = Th[jj] * 180.0 / math.pi
+                            o_sshear[slot, jj] = Shear[jj]
+                        stored = True
+                    if not resolved:
+                        break
+                if resolved and t_loc >= t_next - 0.5 * dtp:
+                    break
+            if not resolved and not reuse:
+                solved_tpl = tpl
+                solved_limit = limit
+                for c in range(n_col):
+                    C_solved[c] = C[c]
+            if not resolved:
+                for i in range(n_m):
+                    cap_prev[i] = cap[i]
+                _block_fatigue(state, prm[tpl], F0, col_muscle, col_side, Fs, dtp, dt, uw, pw)
+                _capacities(state, prm[0], F0, col_muscle, col_rho, cap, C, W)
+                change = 0.0
+                for i in range(n_m):
+                    change = max(change, abs(cap[i] - cap_prev[i]))
+                # next block: as long as capacities change by at most the tolerance
+                grow = sc[S.block_tolerance] * dt / change if change > 0.0 else sc[S.max_block_s]
+                next_block = min(max(grow, block_s), sc[S.max_block_s], 2.0 * dt)
+            had_strides = n_str > 0.0
+            if n_str == 0.0:
+                # window shorter than a stride: report the last complete stride
+                acc_c, acc_s, acc_sup, acc_lean, n_str = last_c, last_s, last_sup, last_lean, 1.0
+                acc_flex = last_flex
+            last_c, last_s, last_sup, last_lean = (acc_c / n_str, acc_s / n_str,
+                                                   acc_sup / n_str, acc_lean / n_str)
+            last_flex = acc_flex / n_str
+            o_comp[k] = last_c
+            o_shear[k] = last_s
+            o_sup[k] = last_sup
+            o_lean[k] = last_lean * 180.0 / math.pi
+            o_flex[k] = last_flex * 180.0 / math.pi
+            o_tilt[k] = 0.0
+            for j in range(n_ph):
+                o_tilt[k] = max(o_tilt[k], Tilt[j])
+            for i in range(n_m):
+                o_fmean[k, i] /= n_str
+            o_strides[k] = dt / stride_s
+            # infeasible strides: the fraction of solved strides that failed, times strides run
+            o_infeas[k] = (n_bad / n_str) * (dt / stride_s)
+            o_resid[k] = worst
+            # configured back-load index: held above its threshold?
+            value = o_sup[k] if spike_sup else o_shear[k] / bw
+            thr = thr_sup if spike_sup else thr_shear
+            # resolve onsets and holds at the finest block: near either threshold, or above
+            # the configured one until its spike is confirmed (or a policy is waiting)
+            v_other = o_shear[k] / bw if spike_sup else o_sup[k]
+            thr_other = thr_shear if spike_sup else thr_sup
+            if (_may_cross(value, v_prev, thr, dt_prev, next_block)
+                    or _may_cross(v_other, v_prev_other, thr_other, dt_prev, next_block)
+                    or (value > thr and (not confirmed or stage == 1 or stage == 3))
+                    or n_bad > 0.0):
+                next_block = block_s
+            # exhaustion: most strides of the window cannot be made, for long enough
+            if had_strides and n_bad >= 0.5 * n_str:
+                if np.isnan(bad_start):
+                    bad_start = t
+                if t_next - bad_start >= sc[S.exhaustion_hold_s] - 1e-9:
+                    exhausted = True
+                    o_exh[0] = bad_start
+            else:
+                bad_start = np.nan
+            v_prev, v_prev_other, dt_prev = value, v_other, dt
+            if value > thr:
+                if np.isnan(run_start):
+                    run_start = t
+                held = t_next - run_start
+                if held >= hold_s:
+                    confirmed = True
+                if stage == 0 and policy >= 1 and held >= hold_s:
+                    stage = 1
+                    run_start = np.nan
+                elif (stage == 1 or stage == 3) and policy == 2 and held >= wait_s:
+                    stage += 1
+                    stage_end = t_next + (sc[S.stretch_s] if stage == 2 else sc[S.rest_s])
+                    run_start = np.nan
+            else:
+                run_start = np.nan
+        # whole-body reserve above critical speed, shared by every FT pool
+        d_res = reserve_step(state[0, X.reserve], o_speed[k], sc[S.critical_speed_mps],
+                             sc[S.d_prime_m], dt)
+        for i in range(n_m):
+            state[i, X.reserve] = d_res
+        if (stage == 2 or stage == 4) and t_next >= stage_end - 1e-9 and resting:
+            if stage == 2:
+                applied_stretch = sc[S.in_run_stretch_deg]
+            stage += 1
+            stage_end = np.inf
+        t = t_next
+        k += 1
+        if exhausted:
+            break
+    return k
