@@ -72,13 +72,18 @@ OLD_TO_NEW = {
 }
 
 
-#: ``from sim.fatigue import calibration`` asks the real package (``sim.physics.fatigue``) for
-#: its child: a module that moved out of an aliased package answers there too.
-_CHILDREN = {f"{OLD_TO_NEW[old.rsplit('.', 1)[0]]}.{old.rsplit('.', 1)[1]}": new
-             for old, new in OLD_TO_NEW.items()
-             if "." in old and old.rsplit(".", 1)[0] in OLD_TO_NEW
-             and f"{OLD_TO_NEW[old.rsplit('.', 1)[0]]}.{old.rsplit('.', 1)[1]}" != new}
-_ALL = {**OLD_TO_NEW, **_CHILDREN}
+def _moved_children() -> dict:
+    """``from sim.fatigue import calibration`` asks the real package (``sim.physics.fatigue``)
+    for its child: a module that moved out of an aliased package must answer there too."""
+    out = {}
+    for old, new in OLD_TO_NEW.items():
+        parent, _, leaf = old.rpartition(".")
+        if parent in OLD_TO_NEW and f"{OLD_TO_NEW[parent]}.{leaf}" != new:
+            out[f"{OLD_TO_NEW[parent]}.{leaf}"] = new
+    return out
+
+
+_ALL = {**OLD_TO_NEW, **_moved_children()}
 
 
 class _Alias(importlib.abc.MetaPathFinder, importlib.abc.Loader):
