@@ -98,50 +98,62 @@ Examples
 """
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import json
 import math
-import os
 import sys
-import threading
 import time
 import tomllib
-from contextlib import contextmanager
 from pathlib import Path
 
-from ..config import load_config, to_toml
+from ..config import to_toml
 from ..errors import UserError
-from ..results import (Timer, atomic_open, atomic_write_text, check_output_dir, directory_kind,
-                       directory_lock, save_figure, write_json, write_manifest)
+from ..results import (Timer, atomic_write_text, check_output_dir, directory_kind, save_figure,
+                       write_json, write_manifest)
 from .sweep_spec import SweepSpec, load_sweep
 from . import sweep_series
+# A sweep's files and its executors live in their own modules; their names are
+# re-exported here, where they were before the split.
+from .sweep_chunks import (_jsonable, _cell, _csv_text, BOOL_FIELDS, _chunk_text, _lock,
+                           _locked_by_other, _chunk_path, _sum_path, _sha256, _checksums_ok,
+                           _clear, _chunk_ok, _remove_sweep, _remove_temporaries, _merge,
+                           _groups_of, _n_series, _write_series, read_summary)  # noqa: F401
+from .executors import (DASK_HINT, _cpus, _KERNEL_LOCK, _compute_chunk, _warmup, _base_raw,
+                        _base_from_raw, _dask_chunk, _dask_warmup, _Local, _Dask)  # noqa: F401
 
 __all__ = ["run_sweep", "default_chunk_size", "sweep_hash", "read_summary",
            "sensitivity_figure", "DASK_HINT", "MAX_CHUNK"]
 
-#: How to install the optional Dask dependency.
-DASK_HINT = 'pip install "runfatigue[dask]"'
+
 #: Largest default chunk (scenarios); bounds the memory of one batch.
 MAX_CHUNK = 1024
+
+
 #: Version of the files in a sweep directory (``sweep.json`` ``format``).
 FORMAT = 1
+
+
 #: Sweeps larger than this need ``yes=True`` (``--yes``): a grid typed one level too fine
 #: should not start hours of work without a word.
 CONFIRM_SCENARIOS = 1_000_000
+
+
 #: The estimate printed before a sweep starts: a serial cost per scenario (building its
 #: inputs) [s] plus kernel time per simulated minute, shared by the cores [core-s/min].
 #: Measured on 2 cores: 2,000 2-hour scenarios in 12.7-13.6 s (``runfatigue bench``) and
 #: 100,000 2-minute scenarios in 197 s (a Latin-hypercube sweep).
 OVERHEAD_S = 1.9e-3
+
+
 KERNEL_CORE_S_PER_MIN = 7.8e-5
+
+
 #: From this many scenarios on, the count and an estimated duration are printed first.
 ANNOUNCE_SCENARIOS = 10_000
+
+
 EXECUTORS = ("local", "dask")
 
-
-# ----------------------------------------------------------------------------- helpers
 
 def default_chunk_size(n: int, parallel: int) -> int:
     """Scenarios per chunk: at least 2 chunks per worker/thread when possible, at most
@@ -153,21 +165,6 @@ def default_chunk_size(n: int, parallel: int) -> int:
     (1024, 2, 1)
     """
     return max(1, min(MAX_CHUNK, math.ceil(n / (2 * max(1, parallel)))))
-
-
-def _cpus() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - not Linux
-        return os.cpu_count() or 1
-
-
-def _jsonable(v):
-    if isinstance(v, (tuple, list)):
-        return [_jsonable(x) for x in v]
-    if isinstance(v, dict):
-        return {str(k): _jsonable(x) for k, x in v.items()}
-    return v
 
 
 def _canon(obj) -> bytes:
@@ -195,121 +192,6 @@ def sweep_hash(base, spec: SweepSpec) -> str:
         h.update(_canon(row))
     return h.hexdigest()
 
-
-def _cell(v) -> str:
-    """One CSV cell: floats exactly (``repr``; ``nan``), bools as TOML, tables as JSON."""
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if isinstance(v, float):
-        return repr(v)
-    if isinstance(v, (int, str)):
-        return str(v)
-    return json.dumps(_jsonable(v), separators=(",", ":"))
-
-
-def _csv_text(rows) -> str:
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerows(rows)
-    return buf.getvalue()
-
-
-#: Summary columns written as ``true``/``false``.
-BOOL_FIELDS = ("spike_censored", "spike_from_start")
-
-
-def _chunk_text(keys, start: int, rows, results: list[dict]) -> str:
-    """CSV of one chunk: header, then one line per scenario."""
-    fields = list(results[0])
-    lines = [["scenario", *keys, *fields]]
-    for j, (row, res) in enumerate(zip(rows, results)):
-        if list(res) != fields:
-            raise ValueError("scenarios of one sweep produced different summary fields")
-        lines.append([str(start + j), *(_cell(v) for v in row),
-                      *(_cell(bool(res[f]) if f in BOOL_FIELDS else float(res[f]))
-                        for f in fields)])
-    return _csv_text(lines)
-
-
-_KERNEL_LOCK = threading.Lock()
-
-
-def _compute_chunk(base, keys, rows, overrides: list[dict], start: int,
-                   threads: int | None = None, times_s=None):
-    """Run the scenarios of one chunk; return its CSV text and its time series
-    (n_chunk × n_time × n_series, or None when ``times_s`` is None)."""
-    import numba
-
-    from ..core.batch import run_batch, run_batch_series
-
-    cfgs = [base.with_overrides(ov) for ov in overrides]
-    # One batch at a time per process (a multi-threaded Dask worker would otherwise
-    # run several batches' threads at once); the batch's thread count follows numba's.
-    # Neither changes any result.
-    with _KERNEL_LOCK:
-        old = numba.get_num_threads()
-        if threads:
-            numba.set_num_threads(max(1, min(threads, numba.config.NUMBA_NUM_THREADS)))
-        try:
-            if times_s is None:
-                results, series = run_batch(cfgs), None
-            else:
-                results, series = run_batch_series(cfgs, times_s)
-        finally:
-            numba.set_num_threads(old)
-    return _chunk_text(keys, start, rows, results), series
-
-
-def _warmup(base, first: dict, say=None) -> float:
-    """Seconds to compile (or load from numba's cache) and run a tiny batch.
-
-    ``say`` (optional) receives the compile progress messages of
-    :func:`sim.core.warmup.ensure_compiled` (said only when the cache is empty).
-    """
-    from ..core.batch import run_batch
-    from ..core.warmup import ensure_compiled
-
-    compile_s = ensure_compiled(say)
-    cfg = base.with_overrides(first)
-    cfg = cfg.with_overrides({"run.duration_min": min(1.0, cfg.run.duration_min)})
-    with Timer() as t:
-        run_batch([cfg])
-    return compile_s + t.elapsed
-
-
-# -- plain data for Dask workers (Config objects do not pickle) ----------------------
-
-def _base_raw(base) -> dict:
-    """The base config as the flat dotted-key dict it was built from (before defaults)."""
-    raw = base._raw  # what the user wrote (+ --set); rebuilt exactly by load_config
-    return {f"{s}.{k}": v for s, sec in raw.items() if not s.startswith("_")
-            for k, v in sec.items()}
-
-
-_BASE_CACHE: dict = {}
-
-
-def _base_from_raw(flat: dict, digest: str):
-    base = _BASE_CACHE.get(digest)
-    if base is None:
-        base = load_config(None, flat)
-        _BASE_CACHE.clear()
-        _BASE_CACHE[digest] = base
-    return base
-
-
-def _dask_chunk(flat: dict, digest: str, keys, rows, overrides, start, threads,
-                times_s=None):
-    """Dask task: one chunk on a worker; returns its CSV text and time series (or None)."""
-    return _compute_chunk(_base_from_raw(flat, digest), keys, rows, overrides, start, threads,
-                          times_s)
-
-
-def _dask_warmup(flat: dict, digest: str, overrides: dict) -> float:
-    return _warmup(_base_from_raw(flat, digest), overrides)
-
-
-# ------------------------------------------------------------------------- progress
 
 def _hms(seconds: float) -> str:
     if not math.isfinite(seconds):
@@ -363,201 +245,6 @@ class _Progress:
         self.stream.flush()
 
 
-# ------------------------------------------------------------------- directory state
-
-@contextmanager
-def _lock(directory: Path):
-    """Exclusive lock of a sweep directory (:func:`sim.results.directory_lock`, shared
-    with runs)."""
-    directory.mkdir(parents=True, exist_ok=True)
-    with directory_lock(directory):
-        yield
-
-
-def _locked_by_other(directory: Path) -> bool:
-    """True if another process holds the directory's sweep lock right now."""
-    try:
-        import fcntl
-    except ImportError:  # pragma: no cover - Windows: no lock
-        return False
-    try:
-        fd = os.open(directory / ".lock", os.O_RDWR)
-    except OSError:
-        return False
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError:
-        return True
-    finally:
-        os.close(fd)                       # closing releases a lock this call took
-    return False
-
-
-def _chunk_path(directory: Path, i: int) -> Path:
-    return directory / "chunks" / f"chunk_{i:06d}.csv"
-
-
-def _sum_path(directory: Path, i: int) -> Path:
-    """``chunks/chunk_NNNNNN.sha256``: the checksums of chunk ``i``'s files, written after
-    them (JSON: ``{"csv": sha256, "series": sha256 or null}``)."""
-    return directory / "chunks" / f"chunk_{i:06d}.sha256"
-
-
-def _sha256(path: Path) -> str | None:
-    """SHA-256 of a file's bytes (None if it cannot be read as a file)."""
-    h = hashlib.sha256()
-    try:
-        with open(path, "rb") as fh:
-            for block in iter(lambda: fh.read(1 << 20), b""):
-                h.update(block)
-    except OSError:
-        return None
-    return h.hexdigest()
-
-
-def _checksums_ok(directory: Path, i: int, series: bool) -> bool:
-    """Chunk ``i``'s files still have the checksums recorded when they were written."""
-    try:
-        rec = json.loads(_sum_path(directory, i).read_text())
-    except (OSError, UnicodeDecodeError, ValueError):
-        return False
-    if not isinstance(rec, dict) or rec.get("csv") != _sha256(_chunk_path(directory, i)):
-        return False
-    return not series or rec.get("series") == _sha256(sweep_series.chunk_path(directory, i))
-
-
-def _clear(path: Path):
-    """Remove whatever stands at ``path`` inside the sweep's own ``chunks/`` folder (a
-    damaged file, or a directory where a file belongs) before it is rewritten."""
-    import shutil
-
-    if path.is_dir() and not path.is_symlink():
-        shutil.rmtree(path)
-    elif path.exists() or path.is_symlink():
-        path.unlink()
-
-
-def _chunk_ok(path: Path, start: int, stop: int) -> bool:
-    """A chunk file holds exactly scenarios start..stop-1 (checked line by line)."""
-    try:
-        with open(path, newline="") as fh:
-            reader = csv.reader(fh)
-            header = next(reader, None)
-            if not header or header[0] != "scenario":
-                return False
-            expect = start
-            for row in reader:
-                if len(row) != len(header) or row[0] != str(expect):
-                    return False
-                expect += 1
-            return expect == stop
-    except (OSError, UnicodeDecodeError, csv.Error):
-        return False
-
-
-def _remove_sweep(directory: Path):
-    """``--force``: remove a sweep's own files (state first, so that a kill midway leaves
-    a directory that is no longer taken for a sweep)."""
-    import shutil
-
-    for name in ("sweep.json", "summary.csv", "timeseries.npz", "sensitivity.csv",
-                 "config.toml", "manifest.json"):
-        if (directory / name).is_file():
-            (directory / name).unlink()
-    for name in ("chunks", "figures"):
-        if (directory / name).is_dir():
-            shutil.rmtree(directory / name)
-
-
-def _remove_temporaries(directory: Path):
-    """Delete half-written temporary files left by a killed process (never read)."""
-    for d in (directory, directory / "chunks", directory / "figures"):
-        if d.is_dir():
-            for p in d.glob(".*.tmp"):
-                try:
-                    p.unlink()
-                except OSError:  # pragma: no cover
-                    pass
-
-
-def _merge(directory: Path, n: int, n_chunks: int) -> Path:
-    """Stream the chunk files into ``summary.csv`` (written atomically)."""
-    final = directory / "summary.csv"
-    with atomic_open(final, "wb") as out:
-        header = None
-        rows = 0
-        for i in range(n_chunks):
-            with open(_chunk_path(directory, i), "rb") as fh:
-                first = fh.readline()
-                if header is None:
-                    header = first
-                    out.write(first)
-                elif first != header:
-                    raise RuntimeError(f"chunk {i} has different columns than chunk 0")
-                for line in fh:
-                    out.write(line)
-                    rows += 1
-        if rows != n:
-            raise RuntimeError(f"chunks hold {rows} scenarios, expected {n}")
-    return final
-
-
-def _groups_of(header) -> list[str]:
-    """Muscle groups of a summary header (its ``end_capacity_*`` columns, in order)."""
-    return [h[len("end_capacity_"):] for h in header if h.startswith("end_capacity_")]
-
-
-def _n_series(csv_path: Path) -> int:
-    """Number of time series of a chunk (from its CSV header's muscle groups)."""
-    from ..core.batch import SERIES
-
-    with open(csv_path, newline="") as fh:
-        header = next(csv.reader(fh))
-    return len(SERIES) + len(_groups_of(header))
-
-
-def _write_series(directory: Path, n: int, bounds, n_chunks: int, times_s) -> Path:
-    """Stream the chunks' series into ``timeseries.npz`` (names from summary.csv)."""
-    from ..core.batch import series_names, series_units
-
-    with open(directory / "summary.csv", newline="") as fh:
-        groups = _groups_of(next(csv.reader(fh)))
-    return sweep_series.write_npz(directory, n, bounds, n_chunks, times_s,
-                                  series_names(groups), series_units(groups))
-
-
-def read_summary(path, columns=None) -> dict:
-    """Columns of a ``summary.csv`` as float arrays (NaN for ``nan``), streaming the file.
-
-    Parameters
-    ----------
-    path : str or pathlib.Path
-        ``summary.csv`` (or a chunk file).
-    columns : sequence of str, optional
-        Columns to read (default: all numeric columns; non-numeric cells become NaN).
-    """
-    import numpy as np
-
-    with open(path, newline="") as fh:
-        reader = csv.reader(fh)
-        header = next(reader)
-        want = list(columns) if columns is not None else header
-        missing = [c for c in want if c not in header]
-        if missing:
-            raise KeyError(f"{path}: no column(s) {', '.join(missing)}")
-        idx = [header.index(c) for c in want]
-        cols = [[] for _ in want]
-        for row in reader:
-            for c, k in zip(cols, idx):
-                try:
-                    c.append(float(row[k]))
-                except ValueError:
-                    c.append(float("nan"))
-    return {name: np.array(c, dtype=np.float64) for name, c in zip(want, cols)}
-
-
-# ------------------------------------------------------------------- config.toml
-
 def _toml_key(k: str) -> str:
     return k if k and all(c.isalnum() or c in "_-" for c in k) else json.dumps(k)
 
@@ -609,152 +296,6 @@ def _config_text(path: Path, base) -> str:
         _toml_table(["sweep", k], v, lines)
     return text + "\n".join(lines) + "\n"
 
-
-# --------------------------------------------------------------------------- executors
-
-class _Local:
-    name = "local"
-
-    def __init__(self):
-        import numba
-
-        self.parallel = numba.get_num_threads()
-        self.workers = None
-
-    def warmup(self, base, ov, say=None) -> float:
-        return _warmup(base, ov, say)
-
-    def run(self, base, spec, todo, bounds, write, times_s=None):
-        for i in todo:
-            s, e = bounds(i)
-            try:
-                result = _compute_chunk(base, spec.keys, spec.rows[s:e],
-                                        [spec.overrides(j) for j in range(s, e)], s,
-                                        times_s=times_s)
-            except ValueError as e:  # e.g. scenarios the model cannot run
-                raise UserError(f"{spec.source}: {e}") from None
-            write(i, result, e - s)
-
-    def close(self):
-        pass
-
-
-class _Dask:
-    name = "dask"
-
-    def __init__(self, workers, scheduler):
-        try:
-            import distributed
-        except ImportError:
-            raise UserError("--executor dask needs Dask distributed, which is not "
-                            f"installed; install it with: {DASK_HINT}") from None
-        import logging
-
-        self.distributed = distributed
-        self.cluster = None
-        self.scheduler = scheduler
-        if scheduler:
-            try:
-                self.client = distributed.Client(scheduler, timeout="15s")
-            except (OSError, TimeoutError, ValueError) as e:
-                msg = " ".join(str(e).split())
-                raise UserError(f"--scheduler {scheduler}: cannot connect to the Dask "
-                                f"scheduler ({msg or type(e).__name__})") from None
-            self.threads = None  # leave the workers' numba threads as they are
-        else:
-            n = workers or _cpus()
-            try:
-                self.cluster = distributed.LocalCluster(
-                    n_workers=n, threads_per_worker=1, processes=True, host="127.0.0.1",
-                    dashboard_address=None, silence_logs=logging.ERROR)
-                self.client = distributed.Client(self.cluster)
-            except (OSError, TimeoutError) as e:
-                if self.cluster is not None:
-                    self.cluster.close()
-                msg = " ".join(str(e).split())
-                raise UserError(f"--workers {n}: cannot start a local Dask cluster on "
-                                f"127.0.0.1 ({msg or type(e).__name__})") from None
-            # Share the machine's cores between the worker processes.
-            self.threads = max(1, _cpus() // n)
-            try:
-                self.client.wait_for_workers(n, timeout=120)
-            except BaseException:
-                self.close()
-                raise
-        nthreads = self.client.nthreads()  # worker address -> threads
-        self.workers = len(nthreads)
-        self.parallel = max(1, sum(nthreads.values()))
-
-    def warmup(self, base, ov, say=None) -> float:
-        if say:
-            say("the Dask workers compile the kernels, or load them from numba's cache ...")
-        flat = _base_raw(base)
-        if _base_from_raw(flat, "check").to_dict() != base.to_dict():  # pragma: no cover
-            raise RuntimeError("the base config does not survive the trip to the workers")
-        try:
-            times = self.client.run(_dask_warmup, flat, self.digest, ov)
-        except Exception as e:  # e.g. a remote worker without this package
-            msg = " ".join(str(e).split())
-            raise UserError(f"Dask workers cannot run the sweep ({type(e).__name__}: {msg}); "
-                            "every worker needs this package (pip install "
-                            '"runfatigue[dask]") in the same version') from None
-        if not times:
-            raise UserError(f"the Dask cluster at {self.scheduler} has no workers")
-        if say:
-            say(f"{len(times)} workers ready in {max(times.values()):.1f} s")
-        return max(times.values())
-
-    def run(self, base, spec, todo, bounds, write, times_s=None):
-        as_completed = self.distributed.as_completed
-        flat = _base_raw(base)
-        meta = {}
-
-        def submit(i):
-            s, e = bounds(i)
-            fut = self.client.submit(
-                _dask_chunk, flat, self.digest, spec.keys, spec.rows[s:e],
-                [spec.overrides(j) for j in range(s, e)], s, self.threads, times_s,
-                key=f"runfatigue-chunk-{self.digest[:16]}-{i}", pure=False)
-            meta[fut.key] = (i, e - s)
-            return fut
-
-        limit = max(4, 3 * self.parallel)  # tasks in flight: bounds client memory
-        pending = iter(todo)
-        live = {}
-        ac = as_completed()
-        for _, i in zip(range(limit), pending):
-            fut = submit(i)
-            live[fut.key] = fut
-            ac.add(fut)
-        try:
-            for fut in ac:
-                i, count = meta.pop(fut.key)
-                try:
-                    result = fut.result()
-                except ValueError as e:
-                    raise UserError(f"{spec.source}: {e}") from None
-                write(i, result, count)
-                live.pop(fut.key, None)
-                fut.release()
-                nxt = next(pending, None)
-                if nxt is not None:
-                    f2 = submit(nxt)
-                    live[f2.key] = f2
-                    ac.add(f2)
-        except BaseException:
-            for f in live.values():
-                f.cancel()
-            raise
-
-    def close(self):
-        try:
-            self.client.close()
-        finally:
-            if self.cluster is not None:
-                self.cluster.close()
-
-
-# --------------------------------------------------------------------------- sweep
 
 def _check_args(executor, workers, scheduler, chunk_size):
     if executor not in EXECUTORS:
