@@ -4,7 +4,7 @@
 (:mod:`sim.core.scenario`) and runs the single-run time loop (:func:`sim.core.engine.run_kernel`)
 for every scenario on a pool of threads, as many as numba's thread count
 (``numba.get_num_threads()``). The kernels release the GIL, so the threads run in
-parallel, and a scenario's inputs are built while other threads compute.
+parallel; every scenario's inputs are built first, in this thread.
 :func:`summarise_kernel` reduces each run to the scalars of
 :meth:`sim.core.simulation.RunResult.summary` in a preallocated table. ``runfatigue run`` and
 ``runfatigue sweep`` therefore share one compiled run loop (compiled once after install,
@@ -291,9 +291,7 @@ def _run(cfgs, grid_s):
     queue = itertools.count()          # dynamic scheduling: runs differ in length
 
     def work():
-        for s in iter(lambda: next(queue), None):
-            if s >= lay.n:
-                return
+        while (s := next(queue)) < lay.n:
             _one(inputs[s], lay.weight[s], lay.group_of, out[s], grid, series[s])
 
     threads = max(1, min(numba.get_num_threads(), lay.n))
