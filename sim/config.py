@@ -7,6 +7,9 @@ unknown key, wrong type, out-of-range or non-finite value -- raises
 :class:`ConfigError`, whose message is one line naming the file, the key, the value and
 what is allowed.
 
+Length: about 430 lines, kept in one module on purpose: reading, checking and
+writing a config share one set of rules (:func:`validate_value`), read in one place.
+
 Examples
 --------
 >>> cfg = load_config(None, overrides={"run.duration_min": 60})
