@@ -1,0 +1,157 @@
+"""How far the default (adaptive block) stepping is from the fully resolved one.
+
+The default mode solves one representative stride per block and lets blocks grow while
+capacities change slowly (``model.block_tolerance``); the resolved mode steps every phase
+sample. :func:`tolerance_set` is a fixed set of scenarios that spans paces (2.5–4 m/s),
+durations up to 4 h, runs that end in exhaustion and every shipped config;
+:func:`compare` runs one scenario in both modes and measures
+
+* the largest capacity difference of any muscle (fraction of fresh), with the default
+  run's capacities interpolated at the resolved checkpoints;
+* the largest difference of each back-load index curve (superficial load: fraction of
+  capacity; shear: body weights) while both are running. A resolved checkpoint's value is
+  the mean over its window, so it is compared with the default curve at the window's
+  middle; a default block's value is that of its first stride, placed at its start;
+* the spike onset of each index, compared only where both modes cross its threshold by a
+  clear margin (:data:`ONSET_MARGIN`): near a knife edge an onset can move by a whole
+  hour for a change of 0.001 in the index, which says nothing about the stepping.
+
+Both curves are compared up to the earlier of the two ends (exhaustion can come a block
+apart). ``runfatigue bench`` reports the set's worst case.
+
+Examples
+--------
+>>> names = [name for name, _ in tolerance_set()]
+>>> len(names) >= 30, "baseline" in names
+(True, True)
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+__all__ = ["TOLERANCE", "ONSET_MARGIN", "tolerance_set", "compare", "compare_all", "worst_case"]
+
+#: The promise of the default stepping: capacity (fraction of fresh) and back-load index
+#: curves (fraction of capacity; BW for shear) within this of the resolved mode.
+TOLERANCE = 0.01
+
+#: An onset is compared when both modes' index curves rise this far past the threshold
+#: (the index's own unit) and hold there.
+ONSET_MARGIN = 0.02
+
+def configs_dir():
+    """The shipped ``configs/`` folder: in the working directory, else beside the package."""
+    for d in (Path.cwd() / "configs", Path(__file__).resolve().parents[2] / "configs"):
+        if d.is_dir():
+            return d
+    return None
+
+
+def _shipped():
+    """Every shipped config file (the base scenario of a sweep file)."""
+    from ..config import load_config
+
+    out = []
+    d = configs_dir()
+    for path in sorted(d.glob("*.toml")) if d else ():
+        try:
+            cfg = load_config(path)
+        except Exception:                        # a sweep file: its base scenario
+            cfg = load_config(path, extra_sections=("sweep",))
+        out.append((path.stem, cfg))
+    return out
+
+
+def tolerance_set() -> list:
+    """The fixed scenarios as ``(name, Config)`` pairs (at least 30)."""
+    from ..config import load_config
+    from .bench import standard_configs
+
+    base = load_config(None, {"output.name": "accuracy"})
+    out = []
+    for i, cfg in enumerate(standard_configs(12, 120.0)):          # the benchmark's own
+        out.append((f"bench_{i}", cfg))
+    for v in (2.5, 3.0, 3.5, 4.0):                                  # paces, 2 h
+        out.append((f"pace_{v:g}", base.with_overrides({"run.speed_mps": v,
+                                                          "run.duration_min": 120.0})))
+    for v, tight, core in ((2.5, 0.0, 1.0), (2.8, 5.0, 0.9), (3.0, 15.0, 0.7),
+                           (3.2, 10.0, 0.8)):                       # 4 h
+        out.append((f"4h_{v:g}", base.with_overrides({
+            "run.speed_mps": v, "run.duration_min": 240.0,
+            "scenario.hip_flexor_tightness_deg": tight, "scenario.core_strength": core})))
+    for v, minutes in ((3.4, 240.0), (3.5, 120.0), (3.8, 60.0)):   # end in exhaustion
+        out.append((f"exhaust_{v:g}", base.with_overrides({"run.speed_mps": v,
+                                                            "run.duration_min": minutes})))
+    out.extend(_shipped())
+    return out
+
+
+def _running_curve(res, attr):
+    x = np.asarray(getattr(res, attr), dtype=float)
+    ok = np.isfinite(x) & (np.asarray(res.speed_mps) > 0.0)
+    return ok, x
+
+
+def compare(cfg) -> dict:
+    """Run ``cfg`` in both modes; the differences described in the module docstring."""
+    from ..core.simulation import INDICES, simulate
+
+    b = simulate(cfg.with_overrides({"model.mode": "block"}))
+    r = simulate(cfg.with_overrides({"model.mode": "resolved"}))
+    t_end = min(b.time_s[-1] + b.duration_s[-1], r.time_s[-1] + r.duration_s[-1])
+    keep = r.time_s + r.duration_s <= t_end + 1e-9
+    cap_b = np.array([np.interp(r.time_s[keep], b.time_s, b.capacity[:, j])
+                      for j in range(b.capacity.shape[1])]).T
+    out = {"max_capacity_difference": float(np.abs(cap_b - r.capacity[keep]).max()),
+           "exhaustion_default_s": b.exhaustion_s, "exhaustion_resolved_s": r.exhaustion_s,
+           "checkpoints_default": int(b.time_s.size), "checkpoints_resolved": int(r.time_s.size)}
+    mid = r.time_s + 0.5 * r.duration_s
+    for name, (attr, thr_key, _) in INDICES.items():
+        okb, xb = _running_curve(b, attr)
+        okr, xr = _running_curve(r, attr)
+        sel = okr & keep & (mid >= b.time_s[okb][0]) & (mid <= b.time_s[okb][-1])
+        xb_at = np.interp(mid[sel], b.time_s[okb], xb[okb])
+        out[f"max_{name}_difference"] = float(np.abs(xb_at - xr[sel]).max()) if sel.any() else 0.0
+        thr = getattr(cfg.spike, thr_key)
+        clear = (np.nanmax(np.where(okb, xb, np.nan)) >= thr + ONSET_MARGIN
+                 and np.nanmax(np.where(okr, xr, np.nan)) >= thr + ONSET_MARGIN)
+        on_b, on_r = b.spike_onsets.get(name, np.nan), r.spike_onsets.get(name, np.nan)
+        compared = bool(clear and np.isfinite(on_b) and np.isfinite(on_r))
+        out[f"onset_{name}_default_s"] = float(on_b)
+        out[f"onset_{name}_resolved_s"] = float(on_r)
+        out[f"onset_{name}_difference_s"] = float(abs(on_b - on_r)) if compared else None
+    return out
+
+
+def worst_case(rows: dict) -> dict:
+    """The largest of each difference over ``{name: compare(...)}``, with its scenario."""
+    keys = [k for k in next(iter(rows.values())) if k.startswith(("max_", "onset_"))
+            and k.endswith(("_difference", "_difference_s"))]
+    out = {}
+    for k in keys:
+        vals = [(v[k], name) for name, v in rows.items() if v[k] is not None]
+        if vals:
+            val, name = max(vals)
+            out[k] = {"value": val, "scenario": name}
+    out["within_tolerance"] = all(out[k]["value"] <= TOLERANCE for k in out
+                                  if k.startswith("max_"))
+    return out
+
+
+def compare_all(scenarios, threads=None, progress=None) -> dict:
+    """:func:`compare` for every ``(name, Config)`` on a pool of threads (the kernels
+    release the GIL); ``{name: differences}`` in the order given."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    import numba
+
+    say = progress or (lambda msg: None)
+    done = {}
+    with ThreadPoolExecutor(max_workers=threads or numba.get_num_threads()) as pool:
+        futures = {name: pool.submit(compare, cfg) for name, cfg in scenarios}
+        for name, fut in futures.items():
+            done[name] = fut.result()
+            say(f"default vs resolved: {len(done)}/{len(futures)} ({name})")
+    return done
