@@ -98,39 +98,30 @@ Examples
 """
 from __future__ import annotations
 
-import hashlib
-import json
-import math
 import sys
 import time
-import tomllib
 from pathlib import Path
 
-from ..config import to_toml
 from ..errors import UserError
-from ..results import (Timer, atomic_write_text, check_output_dir, directory_kind, save_figure,
-                       write_json, write_manifest)
+from ..results import atomic_write_text, check_output_dir, directory_kind, save_figure
 from .sweep_spec import SweepSpec, load_sweep
-from . import sweep_series
-# A sweep's files and its executors live in their own modules; their names are
-# re-exported here, where they were before the split.
+# A sweep's files, its executors, its directory's state, its progress line and the
+# computing of its chunks live in their own modules; their names are re-exported here,
+# where they were before the split.
 from .sweep_chunks import (_jsonable, _cell, _csv_text, BOOL_FIELDS, _chunk_text, _lock,
                            _locked_by_other, _chunk_path, _sum_path, _sha256, _checksums_ok,
                            _clear, _chunk_ok, _remove_sweep, _remove_temporaries, _merge,
                            _groups_of, _n_series, _write_series, read_summary)  # noqa: F401
 from .executors import (DASK_HINT, _cpus, _KERNEL_LOCK, _compute_chunk, _warmup, _base_raw,
                         _base_from_raw, _dask_chunk, _dask_warmup, _Local, _Dask)  # noqa: F401
+from .sweep_state import (FORMAT, _canon, sweep_hash, _toml_key, _toml_value, _toml_table,
+                          _config_text, _read_state, _check_state, _finished,
+                          _nothing_to_do)  # noqa: F401
+from .sweep_progress import _hms, _Progress  # noqa: F401
+from .sweep_execute import MAX_CHUNK, default_chunk_size, _execute  # noqa: F401
 
 __all__ = ["run_sweep", "default_chunk_size", "sweep_hash", "read_summary",
            "sensitivity_figure", "DASK_HINT", "MAX_CHUNK"]
-
-
-#: Largest default chunk (scenarios); bounds the memory of one batch.
-MAX_CHUNK = 1024
-
-
-#: Version of the files in a sweep directory (``sweep.json`` ``format``).
-FORMAT = 1
 
 
 #: Sweeps larger than this need ``yes=True`` (``--yes``): a grid typed one level too fine
@@ -155,148 +146,6 @@ ANNOUNCE_SCENARIOS = 10_000
 EXECUTORS = ("local", "dask")
 
 
-def default_chunk_size(n: int, parallel: int) -> int:
-    """Scenarios per chunk: at least 2 chunks per worker/thread when possible, at most
-    :data:`MAX_CHUNK`.
-
-    Examples
-    --------
-    >>> default_chunk_size(100_000, 2), default_chunk_size(6, 2), default_chunk_size(1, 4)
-    (1024, 2, 1)
-    """
-    return max(1, min(MAX_CHUNK, math.ceil(n / (2 * max(1, parallel)))))
-
-
-def _canon(obj) -> bytes:
-    """Canonical JSON (floats as ``repr``, so exact; NaN allowed) for hashing."""
-    return json.dumps(_jsonable(obj), sort_keys=True, separators=(",", ":"),
-                      allow_nan=True).encode()
-
-
-def sweep_hash(base, spec: SweepSpec) -> str:
-    """SHA-256 of the resolved base config (without ``[output]``) and the sweep's rows.
-
-    Two sweeps with the same hash compute the same scenarios, so a directory written by
-    one can be resumed by the other. The package version is included (a new model
-    version does not continue an old sweep).
-    """
-    from ..errors import __version__
-
-    h = hashlib.sha256()
-    cfg = {s: v for s, v in base.to_dict().items() if s != "output"}
-    h.update(_canon({"format": FORMAT, "version": __version__, "base": cfg,
-                     "kind": spec.kind, "keys": list(spec.keys), "n": len(spec),
-                     "outputs": list(spec.outputs)}))
-    for row in spec.rows:
-        h.update(b"\n")
-        h.update(_canon(row))
-    return h.hexdigest()
-
-
-def _hms(seconds: float) -> str:
-    if not math.isfinite(seconds):
-        return "?"
-    s = int(round(seconds))
-    return f"{s // 3600}:{s // 60 % 60:02d}:{s % 60:02d}"
-
-
-class _Progress:
-    """One self-overwriting line on stderr: done/total, percent, rate and time left."""
-
-    def __init__(self, name: str, total: int, done: int, enabled: bool, stream=None):
-        self.stream = stream or sys.stderr
-        self.enabled = enabled and hasattr(self.stream, "isatty") and self.stream.isatty()
-        self.name, self.total, self.done, self.new = name, total, done, 0
-        self.t0 = time.perf_counter()
-        self._last = 0.0
-        self._width = 0
-        self.draw(force=True)
-
-    def update(self, n: int):
-        self.done += n
-        self.new += n
-        self.draw()
-
-    def rate(self) -> float:
-        dt = time.perf_counter() - self.t0
-        return self.new / dt if dt > 0 else 0.0
-
-    def draw(self, force=False):
-        if not self.enabled:
-            return
-        now = time.perf_counter()
-        if not force and now - self._last < 0.2 and self.done < self.total:
-            return
-        self._last = now
-        rate = self.rate()
-        left = (self.total - self.done) / rate if rate > 0 else float("inf")
-        line = (f"sweep {self.name}: {self.done}/{self.total} scenarios "
-                f"({100.0 * self.done / self.total:.1f}%), {rate:.1f} scenarios/s, "
-                f"{_hms(left)} left")
-        pad = max(0, self._width - len(line))
-        self._width = len(line)
-        self.stream.write("\r" + line + " " * pad)
-        self.stream.flush()
-
-    def close(self, summary: str):
-        if self.enabled:
-            self.stream.write("\r" + " " * self._width + "\r")
-        self.stream.write(summary + "\n")
-        self.stream.flush()
-
-
-def _toml_key(k: str) -> str:
-    return k if k and all(c.isalnum() or c in "_-" for c in k) else json.dumps(k)
-
-
-def _toml_value(v) -> str:
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if isinstance(v, int):
-        return str(v)
-    if isinstance(v, float):
-        if math.isnan(v):
-            return "nan"
-        if math.isinf(v):
-            return "inf" if v > 0 else "-inf"
-        return repr(v)
-    if isinstance(v, str):
-        return json.dumps(v)
-    if isinstance(v, (list, tuple)):
-        return "[" + ", ".join(_toml_value(x) for x in v) + "]"
-    if isinstance(v, dict):
-        return "{ " + ", ".join(f"{_toml_key(k)} = {_toml_value(x)}" for k, x in v.items()) + " }"
-    raise TypeError(f"cannot write {type(v).__name__} as TOML")
-
-
-def _toml_table(path: list, table: dict, lines: list):
-    lines.append("")
-    lines.append("[" + ".".join(_toml_key(p) for p in path) + "]")
-    subs = []
-    for k, v in table.items():
-        if isinstance(v, dict):
-            subs.append((k, v))
-        else:
-            lines.append(f"{_toml_key(k)} = {_toml_value(v)}")
-    for k, v in subs:
-        _toml_table(path + [k], v, lines)
-
-
-def _config_text(path: Path, base) -> str:
-    """Resolved base config (with its name) + the [sweep] table as written."""
-    header = (f"sweep resolved from {base.source}: the base scenario with defaults filled "
-              "in, then the [sweep] table as written")
-    # output.timeseries as this sweep uses it (its schema default is for single runs)
-    named = base.with_overrides({"output.name": base.name,
-                                 "output.timeseries": sweep_series.requested(base)})
-    text = to_toml(named, header=header)
-    sweep = tomllib.loads(Path(path).read_text(encoding="utf-8"))["sweep"]
-    lines: list = []
-    for k, v in sweep.items():
-        _toml_table(["sweep", k], v, lines)
-    return text + "\n".join(lines) + "\n"
-
-
 def _check_args(executor, workers, scheduler, chunk_size):
     if executor not in EXECUTORS:
         raise UserError(f"--executor {executor}: unknown executor; allowed: "
@@ -311,21 +160,6 @@ def _check_args(executor, workers, scheduler, chunk_size):
     if workers is not None and scheduler:
         raise UserError("--workers and --scheduler exclude each other: --workers N starts a "
                         "local cluster, --scheduler ADDRESS uses an existing one")
-
-
-def _read_state(directory: Path):
-    p = directory / "sweep.json"
-    if not p.exists():
-        return None
-    try:
-        state = json.loads(p.read_text())
-        if (not isinstance(state, dict) or not isinstance(state.get("hash"), str)
-                or not isinstance(state.get("chunk_size"), int) or state["chunk_size"] < 1):
-            raise ValueError
-        return state
-    except (OSError, ValueError):
-        raise UserError(f"{p}: unreadable sweep state; remove {directory} to start the "
-                        "sweep again") from None
 
 
 def _duration_s(spec: SweepSpec, base):
@@ -523,178 +357,14 @@ def run_sweep(path, overrides=None, executor="local", workers=None, scheduler=No
             if _finished(directory, state, base):
                 return _nothing_to_do(directory, base, spec)
             return _execute(path, base, spec, digest, directory, state, ex, chunk_size,
-                            progress, command, t_start)
+                            progress, command, t_start, _sensitivity, _figure_writer)
     finally:
         ex.close()
 
 
-def _check_state(directory: Path, digest: str, resume: bool, locked: bool = False):
-    """The directory's sweep.json (None if new); errors for a mix-up of sweeps.
-    ``locked``: this process holds the directory's lock."""
-    state = _read_state(directory)
-    if state is None and (directory / "chunks").exists():
-        raise UserError(f"{directory}: has chunks/ but no sweep.json, so it cannot be "
-                        "checked or resumed; remove the directory to start again")
-    if state is not None:
-        if not locked and _locked_by_other(directory):
-            raise UserError(f"{directory}: another sweep process is writing to this "
-                            "directory; wait for it to finish (or stop it)")
-        same = state.get("hash") == digest
-        if not resume and same and not state.get("complete"):
-            raise UserError(f"{directory} holds this sweep, unfinished; continue it with "
-                            "--resume, or remove the directory (or --set output.name=...) "
-                            "to start again")
-        if state["hash"] != digest:
-            raise UserError(f"{directory}: holds a different sweep (base config or "
-                            f"scenarios changed; hash "
-                            f"{state['hash'][:12]} there, {digest[:12]} now); remove the "
-                            "directory or --set output.name=... to start a new one")
-    return state
-
-
-def _finished(directory: Path, state, base) -> bool:
-    """Complete, with time series if they are asked for now (a finished sweep resumed
-    with ``output.timeseries = true`` computes its series)."""
-    done = bool(state and state.get("complete") and (directory / "summary.csv").exists())
-    if done and state.get("summary_sha256") is not None:
-        # a summary.csv changed or truncated since completion is merged again
-        done = _sha256(directory / "summary.csv") == state["summary_sha256"]
-    if done and sweep_series.requested(base):
-        done = (directory / "timeseries.npz").exists()
-    return done
-
-
-def _nothing_to_do(directory: Path, base, spec) -> Path:
-    sys.stderr.write(f"sweep {base.name}: already complete ({len(spec)} scenarios); "
-                     f"nothing to do: {directory / 'summary.csv'}\n")
-    return directory
-
-
-def _execute(path, base, spec, digest, directory, state, ex, chunk_size, progress,
-             command, t_start) -> Path:
-    n = len(spec)
-    chunks_dir = directory / "chunks"
-    resumed = state is not None
-    if resumed:
-        chunk = int(state["chunk_size"])
-        if chunk_size is not None and chunk_size != chunk:
-            sys.stderr.write(f"note: continuing with the chunk size of the interrupted "
-                             f"sweep ({chunk}), not {chunk_size}\n")
-        _remove_temporaries(directory)
-    else:
-        chunk = chunk_size or default_chunk_size(n, ex.parallel)
-    n_chunks = math.ceil(n / chunk)
-    times_s = sweep_series.grid_s(base, spec) if sweep_series.requested(base) else None
-    sweep_state = {
-        "format": FORMAT, "name": base.name, "source": str(path), "kind": spec.kind,
-        "keys": list(spec.keys), "n_scenarios": n, "chunk_size": chunk,
-        "n_chunks": n_chunks, "seed": spec.seed, "outputs": list(spec.outputs),
-        "hash": digest,
-        "hash_of": "sha256 of the resolved base config (without [output]), the package "
-                   "version, the sweep kind, keys and every scenario row",
-        "timeseries": None if times_s is None else {
-            "step_s": sweep_series.STEP_S, "n_times": int(times_s.size),
-            "dtype": str(sweep_series.DTYPE), "dims": sweep_series.DIMS["series"]},
-        "complete": False,
-    }
-    if not resumed:
-        atomic_write_text(directory / "config.toml", _config_text(Path(path), base))
-        write_json(directory / "sweep.json", sweep_state)
-    chunks_dir.mkdir(parents=True, exist_ok=True)
-
-    def bounds(i):
-        return i * chunk, min(n, (i + 1) * chunk)
-
-    def done(i):
-        start, stop = bounds(i)
-        if not _chunk_ok(_chunk_path(directory, i), start, stop):
-            return False
-        if not _checksums_ok(directory, i, times_s is not None):
-            return False
-        return times_s is None or sweep_series.chunk_ok(
-            sweep_series.chunk_path(directory, i), stop - start, times_s.size,
-            _n_series(_chunk_path(directory, i)))
-
-    todo = [i for i in range(n_chunks) if not done(i)]
-    n_todo = sum(bounds(i)[1] - bounds(i)[0] for i in todo)
-    say = ((lambda m: print(f"sweep {base.name}: {m}", file=sys.stderr, flush=True))
-           if progress else None)
-    compile_s = ex.warmup(base, spec.overrides(0), say) if todo else 0.0
-
-    bar = _Progress(base.name, n, n - n_todo, progress)
-
-    def write(i, result, count):
-        text, series = result
-        for p in (_sum_path(directory, i), _chunk_path(directory, i),
-                  sweep_series.chunk_path(directory, i)):
-            _clear(p)
-        rec = {"csv": hashlib.sha256(text.encode("utf-8")).hexdigest(), "series": None}
-        if times_s is not None:  # series first: a chunk's CSV implies its series
-            path = sweep_series.save_chunk(sweep_series.chunk_path(directory, i), series)
-            rec["series"] = _sha256(path)
-        atomic_write_text(_chunk_path(directory, i), text)
-        write_json(_sum_path(directory, i), rec)     # last: the chunk is complete
-        bar.update(count)
-
-    t_run = time.perf_counter()
-    ex.run(base, spec, todo, bounds, write, times_s)
-    # every chunk is checked against its checksum before the merge; a damaged one is
-    # computed again (once; a second failure is reported)
-    bad = [i for i in range(n_chunks) if not done(i)]
-    if bad:
-        sys.stderr.write(f"sweep {base.name}: {len(bad)} chunk(s) failed their check "
-                         f"({', '.join(str(i) for i in bad[:5])}{' ...' if len(bad) > 5 else ''}); "
-                         "computing them again\n")
-        ex.run(base, spec, bad, bounds, write, times_s)
-        bad = [i for i in range(n_chunks) if not done(i)]
-        if bad:
-            raise UserError(f"{directory / 'chunks'}: chunk {bad[0]} fails its check right "
-                            "after it was written (is something else writing there?)")
-    run_s = time.perf_counter() - t_run
-    with Timer() as t_merge:
-        _merge(directory, n, n_chunks)
-    ts_s = 0.0
-    if times_s is not None:
-        with Timer() as t_ts:
-            _write_series(directory, n, bounds, n_chunks, times_s)
-        ts_s = t_ts.elapsed
-    sens_s = 0.0
-    if spec.kind == "sensitivity":
-        with Timer() as t_sens:
-            _sensitivity(directory, base, spec)
-        sens_s = t_sens.elapsed
+def _figure_writer():
+    """:func:`sim.figures.sweep_plots.write_figures`, imported when a sweep ends (this
+    module is the one place where a sweep reaches the figures layer)."""
     from ..figures.sweep_plots import write_figures
 
-    rate = n_todo / run_s if run_s > 0 and n_todo else float("nan")
-    timings = {"compile_s": round(compile_s, 4), "run_s": round(run_s, 4),
-               "merge_s": round(t_merge.elapsed, 4), "timeseries_s": round(ts_s, 4),
-               "sensitivity_s": round(sens_s, 4), "figures_s": None,
-               "total_s": round(time.perf_counter() - t_start, 4)}
-    extra = {
-        "scenarios_per_s": round(rate, 3) if math.isfinite(rate) else None,
-        "sweep": {"kind": spec.kind, "keys": list(spec.keys), "n_scenarios": n,
-                  "computed_now": n_todo, "reused": n - n_todo, "resumed": resumed,
-                  "chunk_size": chunk, "n_chunks": n_chunks, "executor": ex.name,
-                  "workers": ex.workers, "scheduler": getattr(ex, "scheduler", None),
-                  "parallel": ex.parallel, "hash": digest},
-    }
-    write_manifest(directory, command or f"run_sweep({str(path)!r})", seed=spec.seed,
-                   timings=timings, extra=extra)
-    # complete before the figures: a figure that fails does not undo the sweep
-    write_json(directory / "sweep.json", {**sweep_state, "complete": True,
-                                          "summary_sha256": _sha256(directory / "summary.csv")})
-    try:
-        with Timer() as t_fig:
-            write_figures(directory)
-    except Exception as e:  # noqa: BLE001 - any figure failure: the results stand
-        raise UserError(f"{directory}: sweep complete ({directory / 'summary.csv'}), but the "
-                        f"figures failed ({type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}); "
-                        f"redraw them with 'runfatigue plot {directory}'") from None
-    timings["figures_s"] = round(t_fig.elapsed, 4)
-    timings["total_s"] = round(time.perf_counter() - t_start, 4)
-    write_manifest(directory, command or f"run_sweep({str(path)!r})", seed=spec.seed,
-                   timings=timings, extra=extra)
-    rate_txt = f", {rate:.1f} scenarios/s" if math.isfinite(rate) else ""
-    bar.close(f"sweep {base.name}: {n}/{n} scenarios done ({n_todo} computed now, "
-              f"{n - n_todo} reused) in {run_s:.1f} s{rate_txt}; compile {compile_s:.1f} s")
-    return directory
+    return write_figures
