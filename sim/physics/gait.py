@@ -109,6 +109,15 @@ Limitations
   runners [3]_, [4]_ applied to this one; beyond ±10 % they are extrapolated linearly.
 - Left-foot events are assumed at half a cycle after the right ones (symmetry).
 
+Code
+----
+This module builds the demand (:func:`demand`, :func:`hip_extension_needed_deg`): it blends
+the event-aligned reference curves and applies the step rate. Its parts live in
+:mod:`sim.physics.gait_types` (:data:`DOFS`, :class:`GaitDemand`, :class:`ReferenceCurves`),
+:mod:`sim.physics.gait_reference` (reading, cleaning and smoothing the reference trials,
+:func:`reference_curves`) and :mod:`sim.physics.gait_timing` (stance fraction, stride time,
+cadence, step-rate factors, the event warp). Every name is importable from here as before.
+
 References
 ----------
 .. [1] Hamner SR, Delp SL (2013) Muscle contributions to fore-aft and vertical body mass
@@ -136,13 +145,15 @@ Examples
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from functools import lru_cache
-from importlib import resources
-
 import numpy as np
 
-from . import params as _params
+from .gait_reference import (_P, _SOURCE_COLUMNS, REFERENCE_SPEEDS_MPS,  # noqa: F401
+                             SPEED_RANGE_MPS, STEP_RATE_SCALE_RANGE, _Model, _fourier, _model,
+                             _raised_cosine, _read_csv, _step_rate_slope, reference_curves)
+from .gait_timing import (_check_scale, _check_speed, _neighbours, _warp,  # noqa: F401
+                          cadence_spm, stance_fraction, step_rate_factors, stride_time_s)
+from .gait_types import (_HIP, _HIP_ABD, _KNEE, DOFS, N_DOF, GaitDemand,  # noqa: F401
+                         ReferenceCurves, _read_only)
 
 __all__ = [
     "DOFS",
@@ -161,464 +172,22 @@ __all__ = [
     "hip_extension_needed_deg",
 ]
 
-#: Degrees of freedom of the demand, in column order of ``moments_Nm_per_kg``. Each
-#: moment is positive in the named direction (see the module docstring).
-DOFS = (
-    "hip_flexion",
-    "hip_abduction",
-    "knee_extension",
-    "ankle_plantarflexion",
-    "lumbar_extension",
-    "lumbar_bending",
-)
-N_DOF = len(DOFS)
-
-# Reference column and the sign that converts it to the DOF convention above.
-_SOURCE_COLUMNS = (
-    ("hip_flexion_moment", +1.0),
-    ("hip_adduction_moment", -1.0),
-    ("knee_moment", +1.0),
-    ("ankle_moment", -1.0),
-    ("lumbar_extension_moment", +1.0),
-    ("lumbar_bending_moment", +1.0),
-)
-_HIP = DOFS.index("hip_flexion")
-_HIP_ABD = DOFS.index("hip_abduction")
-_KNEE = DOFS.index("knee_extension")
-
-_P = _params.load("gait")
-
-#: Speeds of the reference trials [m/s].
-REFERENCE_SPEEDS_MPS = tuple(_P["reference"]["speed"])
-#: Speeds the demand covers [m/s]; outside it :func:`demand` raises (no extrapolation).
-SPEED_RANGE_MPS = (REFERENCE_SPEEDS_MPS[0], REFERENCE_SPEEDS_MPS[-1])
-#: Allowed ``step_rate_scale`` (1 = natural cadence).
-STEP_RATE_SCALE_RANGE = (_P["step_rate"]["scale_min"], _P["step_rate"]["scale_max"])
-
-
-def _read_only(a):
-    a = np.ascontiguousarray(a)
-    a.setflags(write=False)
-    return a
-
-
-@dataclass(frozen=True, eq=False)
-class GaitDemand:
-    """Demand of one stride at one speed and step rate (returned by :func:`demand`).
-
-    All arrays are read-only and sampled at ``phase``.
-
-    Attributes
-    ----------
-    phase : ndarray, shape (n_phase,)
-        Phase of the right gait cycle, ``i / n_phase`` in [0, 1); 0 = right heel strike [-].
-    moments_Nm_per_kg : ndarray, shape (n_phase, n_dof)
-        Net internal joint moments per kg body mass, columns in ``dofs`` order, each
-        positive in the direction its DOF names [N·m/kg].
-    dofs : tuple of str
-        DOF names (:data:`DOFS`).
-    grf_vertical_bw : ndarray, shape (n_phase,)
-        Right-foot vertical ground reaction force, zero in swing [body weights].
-    hip_extension_deg : ndarray, shape (n_phase,)
-        Right hip extension angle, minus the flexion angle; positive = extension [deg].
-    stance : ndarray of bool, shape (n_phase,)
-        True while the right foot is on the ground (``phase < stance_fraction``).
-    stance_fraction : float
-        Right-foot stance as a fraction of the stride; toe-off phase [-].
-    stride_time_s : float
-        Duration of one stride (two steps) [s].
-    cadence_spm : float
-        Step rate [steps/min].
-    speed_mps : float
-        Running speed [m/s].
-    step_rate_scale : float
-        Step rate relative to the natural one at this speed [-].
-    smoothed_or_capped : ndarray of bool, shape (n_phase, n_dof)
-        True where the curve was changed beyond Fourier smoothing: the cycle-closure
-        ramp before heel strike (all DOFs) and the toe-off window of the hip abduction
-        cap. Outside these phases the demand at a reference speed reproduces the raw
-        reference curve to within 0.05 N·m/kg RMS.
-
-    Examples
-    --------
-    >>> d = demand(4.0, n_phase=100)
-    >>> bool(d.moment("knee_extension")[d.stance].max() > 2.5)
-    True
-    >>> float(d.grf_vertical_bw[~d.stance].max())
-    0.0
-    """
-
-    phase: np.ndarray
-    moments_Nm_per_kg: np.ndarray
-    dofs: tuple
-    grf_vertical_bw: np.ndarray
-    hip_extension_deg: np.ndarray
-    stance: np.ndarray
-    stance_fraction: float
-    stride_time_s: float
-    cadence_spm: float
-    speed_mps: float
-    step_rate_scale: float
-    smoothed_or_capped: np.ndarray
-
-    @property
-    def n_phase(self) -> int:
-        """Number of phase samples."""
-        return self.phase.shape[0]
-
-    @property
-    def hip_extension_needed_deg(self) -> np.ndarray:
-        """Hip extension the stride needs, ``max(0, hip_extension_deg)`` [deg].
-
-        Examples
-        --------
-        >>> d = demand(3.0)
-        >>> 10.0 < float(d.hip_extension_needed_deg.max()) < 12.0
-        True
-        """
-        return np.maximum(self.hip_extension_deg, 0.0)
-
-    def moment(self, dof: str) -> np.ndarray:
-        """Moment curve of one DOF [N·m/kg].
-
-        Parameters
-        ----------
-        dof : str
-            One of :data:`DOFS`.
-
-        Returns
-        -------
-        ndarray, shape (n_phase,)
-
-        Examples
-        --------
-        >>> d = demand(3.0)
-        >>> round(float(d.moment("ankle_plantarflexion").max()), 1)
-        2.8
-        """
-        try:
-            j = self.dofs.index(dof)
-        except ValueError:
-            raise ValueError(f"unknown DOF {dof!r}; expected one of "
-                             f"{', '.join(self.dofs)}") from None
-        return self.moments_Nm_per_kg[:, j]
-
-
-@dataclass(frozen=True, eq=False)
-class ReferenceCurves:
-    """Raw reference curves of one trial (returned by :func:`reference_curves`).
-
-    Not smoothed, capped or closed; only converted to the DOF sign convention. Arrays
-    are read-only.
-
-    Attributes
-    ----------
-    speed_mps : float
-        Trial speed [m/s].
-    phase : ndarray, shape (101,)
-        0, 0.01, ..., 1.0; the last row is the next right heel strike [-].
-    moments_Nm_per_kg : ndarray, shape (101, n_dof)
-        Net internal moments in the :data:`DOFS` convention [N·m/kg].
-    dofs : tuple of str
-        DOF names.
-    grf_vertical_bw : ndarray, shape (101,)
-        Right-foot vertical ground reaction force [body weights].
-    hip_extension_deg : ndarray, shape (101,)
-        Minus the hip flexion angle [deg].
-    stance_fraction : float
-        Toe-off phase of the trial [-].
-    stride_time_s : float
-        Stride time of the trial [s].
-    cycles_averaged : int
-        Number of gait cycles averaged in the file.
-
-    Examples
-    --------
-    >>> r = reference_curves(2.0)
-    >>> r.moments_Nm_per_kg.shape, r.cycles_averaged
-    ((101, 6), 1)
-    """
-
-    speed_mps: float
-    phase: np.ndarray
-    moments_Nm_per_kg: np.ndarray
-    dofs: tuple
-    grf_vertical_bw: np.ndarray
-    hip_extension_deg: np.ndarray
-    stance_fraction: float
-    stride_time_s: float
-    cycles_averaged: int
-
-
-# --------------------------------------------------------------------------------------
-# Loading and cleaning the reference data (once per process)
-# --------------------------------------------------------------------------------------
-
-@dataclass(frozen=True, eq=False)
-class _Model:
-    speeds: np.ndarray          # (n_ref,)
-    stance: np.ndarray          # (n_ref,)
-    stride_time: np.ndarray     # (n_ref,)
-    raw: tuple                  # ReferenceCurves per speed
-    coef: np.ndarray            # (n_ref, 2H+1, n_dof+1): Fourier coefficients, cos then sin
-    harmonics: np.ndarray       # (H,) = 1..H
-    closure_start: float        # modified phases of every DOF: [closure_start, 1]
-    cap_window: np.ndarray      # (n_ref, 2): hip abduction cap window in each trial's phase
-    beta_hip_abd: float         # relative change per unit (step_rate_scale - 1)
-    beta_knee: float
-    hip_flexor_gain_per_spm: float  # relative change per stride/min
-
-
-def _raised_cosine(x):
-    """0 for x <= 0, 1 for x >= 1, smooth raised-cosine ramp between."""
-    x = np.clip(x, 0.0, 1.0)
-    return 0.5 - 0.5 * np.cos(np.pi * x)
-
-
-def _read_csv(name: str) -> dict:
-    with resources.files("sim").joinpath("data", "gait", name).open("r", encoding="utf-8") as fh:
-        header = fh.readline().strip().split(",")
-        data = np.loadtxt(fh, delimiter=",", ndmin=2)
-    return {h: data[:, i] for i, h in enumerate(header)}
-
-
-def _step_rate_slope(change, peaks) -> float:
-    """Least-squares slope of peak/peak(natural) − 1 against step-rate change (through 0)."""
-    x = np.asarray(change, float)
-    y = np.asarray(peaks, float)
-    y0 = y[np.argmin(np.abs(x))]
-    return float(np.sum(x * (y / y0 - 1.0)) / np.sum(x * x))
-
-
-@lru_cache(maxsize=None)
-def _model() -> _Model:
-    ref = _P["reference"]
-    smooth = _P["smoothing"]
-    cap_p = _P["hip_abduction_cap"]
-    sr = _P["step_rate"]
-    speeds = np.asarray(ref["speed"], float)
-    stance = np.asarray(ref["stance_fraction"], float)
-    stride_time = np.asarray(ref["stride_time"], float)
-    if not (np.all(np.diff(speeds) > 0) and np.all((stance > 0) & (stance < 0.5))):
-        raise _params.ParameterError("gait.toml: reference speeds must increase and stance "
-                                     "fractions lie in (0, 0.5) (running has a flight phase)")
-    n_h = int(smooth["n_harmonics"])
-    delta = smooth["closure_window"]
-    cap = cap_p["cap"]
-    a, b, t = cap_p["start_before_toe_off"], cap_p["end_after_toe_off"], cap_p["taper"]
-
-    raw, coefs, windows = [], [], []
-    for k, fname in enumerate(ref["files"]):
-        d = _read_csv(fname)
-        pct = d["pct"]
-        if pct.shape[0] != 101 or not np.allclose(pct, np.arange(101)):
-            raise _params.ParameterError(f"gait/{fname}: expected rows pct = 0..100")
-        phase = pct / 100.0
-        m = np.column_stack([sign * d[col] for col, sign in _SOURCE_COLUMNS])
-        hip_ext = -d["hip_flexion"]
-        raw.append(ReferenceCurves(
-            speed_mps=float(speeds[k]), phase=_read_only(phase), moments_Nm_per_kg=_read_only(m),
-            dofs=DOFS, grf_vertical_bw=_read_only(d["grf_vertical_bw"]),
-            hip_extension_deg=_read_only(hip_ext), stance_fraction=float(stance[k]),
-            stride_time_s=float(stride_time[k]), cycles_averaged=int(ref["cycles_averaged"][k])))
-
-        y = np.column_stack([m, hip_ext])                       # (101, n_dof + 1)
-        # 1. cycle closure: ramp the end-to-start mismatch in over the last `delta`
-        y = y + (y[0] - y[-1]) * _raised_cosine((phase - (1.0 - delta)) / delta)[:, None]
-        # 2. soft cap of the frontal-plane hip moment around toe-off
-        lo, hi = stance[k] - a, stance[k] + b
-        w = np.minimum(_raised_cosine((phase - lo) / t), _raised_cosine((hi - phase) / t))
-        y[:, _HIP_ABD] = (1.0 - w) * y[:, _HIP_ABD] + w * cap * np.tanh(y[:, _HIP_ABD] / cap)
-        windows.append((lo, hi))
-        # 3. truncated Fourier series on the 100 periodic samples
-        n = 100
-        spec = np.fft.rfft(y[:n], axis=0) / n
-        c = np.empty((2 * n_h + 1, y.shape[1]))
-        c[0] = spec[0].real
-        c[1:n_h + 1] = 2.0 * spec[1:n_h + 1].real
-        c[n_h + 1:] = -2.0 * spec[1:n_h + 1].imag
-        coefs.append(c)
-
-    return _Model(
-        speeds=speeds, stance=stance, stride_time=stride_time, raw=tuple(raw),
-        coef=np.stack(coefs), harmonics=np.arange(1, n_h + 1, dtype=float),
-        closure_start=1.0 - delta, cap_window=np.asarray(windows),
-        beta_hip_abd=_step_rate_slope(sr["heiderscheit_change"], sr["hip_abduction_peak"]),
-        beta_knee=_step_rate_slope(sr["heiderscheit_change"], sr["knee_extension_peak"]),
-        hip_flexor_gain_per_spm=sr["hip_flexor_peak_gain"] / sr["hip_flexor_peak_per"],
-    )
-
-
-# --------------------------------------------------------------------------------------
-# Checks, timing and interpolation weights
-# --------------------------------------------------------------------------------------
-
-def _check_speed(speed_mps) -> float:
-    v = float(speed_mps)
-    lo, hi = SPEED_RANGE_MPS
-    if not (lo <= v <= hi):
-        raise ValueError(f"speed_mps = {speed_mps!r} m/s is outside the range of the reference "
-                         f"gait data [{lo:g}, {hi:g}] m/s; the gait demand is not extrapolated")
-    return v
-
-
-def _check_scale(step_rate_scale) -> float:
-    s = float(step_rate_scale)
-    lo, hi = STEP_RATE_SCALE_RANGE
-    if not (lo <= s <= hi):
-        raise ValueError(f"step_rate_scale = {step_rate_scale!r} is outside the allowed range "
-                         f"[{lo:g}, {hi:g}] (1 = natural step rate)")
-    return s
-
-
-def _neighbours(m: _Model, v: float):
-    """[(reference index, weight), ...] of the bracketing reference speeds, weights > 0."""
-    i = int(np.searchsorted(m.speeds, v, side="right")) - 1
-    i = min(max(i, 0), len(m.speeds) - 2)
-    w = (v - m.speeds[i]) / (m.speeds[i + 1] - m.speeds[i])
-    return [(k, wk) for k, wk in ((i, 1.0 - w), (i + 1, w)) if wk > 0.0]
-
-
-def _warp(phase, s_from: float, s_to: float):
-    """Piecewise-linear map of phase with gait events at s_from onto events at s_to.
-
-    Knots: right heel strike 0, right toe-off s, left heel strike 0.5, left toe-off 0.5 + s.
-    """
-    return np.interp(phase, (0.0, s_from, 0.5, 0.5 + s_from, 1.0),
-                     (0.0, s_to, 0.5, 0.5 + s_to, 1.0))
-
-
-def stance_fraction(speed_mps: float) -> float:
-    """Right-foot stance as a fraction of the stride at a given speed.
-
-    The reference runner's own stance fractions [1]_ (0.444, 0.385, 0.366, 0.366 at 2, 3,
-    4, 5 m/s), linearly interpolated in speed. Step rate does not change it.
-
-    Parameters
-    ----------
-    speed_mps : float
-        Running speed in [2, 5] [m/s].
-
-    Returns
-    -------
-    float
-        Stance fraction = toe-off phase [-].
-
-    Raises
-    ------
-    ValueError
-        If the speed lies outside the reference range.
-
-    Examples
-    --------
-    >>> stance_fraction(3.0)
-    0.385
-    >>> round(stance_fraction(2.5), 4)
-    0.4145
-    """
-    return float(np.interp(_check_speed(speed_mps), _model().speeds, _model().stance))
-
-
-def stride_time_s(speed_mps: float, step_rate_scale: float = 1.0) -> float:
-    """Duration of one stride (two steps) [s].
-
-    The reference runner's stride times [1]_ linearly interpolated in speed, divided by
-    ``step_rate_scale``.
-
-    Parameters
-    ----------
-    speed_mps : float
-        Running speed in [2, 5] [m/s].
-    step_rate_scale : float, default 1.0
-        Step rate relative to the natural one, in ``STEP_RATE_SCALE_RANGE`` [-].
-
-    Returns
-    -------
-    float
-        Stride time [s].
-
-    Examples
-    --------
-    >>> stride_time_s(3.0)
-    0.722
-    >>> round(stride_time_s(3.0, step_rate_scale=1.1), 3)
-    0.656
-    """
-    m = _model()
-    natural = float(np.interp(_check_speed(speed_mps), m.speeds, m.stride_time))
-    return natural / _check_scale(step_rate_scale)
-
-
-def cadence_spm(speed_mps: float, step_rate_scale: float = 1.0) -> float:
-    """Step rate [steps/min] = 120 / stride time.
-
-    Parameters
-    ----------
-    speed_mps : float
-        Running speed in [2, 5] [m/s].
-    step_rate_scale : float, default 1.0
-        Step rate relative to the natural one [-].
-
-    Returns
-    -------
-    float
-        Cadence [steps/min].
-
-    Examples
-    --------
-    >>> round(cadence_spm(3.5))
-    171
-    """
-    return 120.0 / stride_time_s(speed_mps, step_rate_scale)
-
-
-def step_rate_factors(speed_mps: float, step_rate_scale: float) -> dict:
-    """Multipliers of the moment lobes that step rate changes.
-
-    ``hip_abduction`` and ``knee_extension`` (stance lobes): ``1 + β (scale − 1)`` with β
-    fitted to Heiderscheit et al. [3]_ Table 3 (β ≈ −0.56 and −1.0). ``hip_flexion``
-    (the flexor lobe holding the swing peak): ``1 + 0.058/5 · Δf`` with Δf the change in
-    stride frequency [strides/min] at this speed (Lieberman et al. [4]_).
-
-    Parameters
-    ----------
-    speed_mps : float
-        Running speed in [2, 5] [m/s] (sets the natural stride frequency).
-    step_rate_scale : float
-        Step rate relative to the natural one [-].
-
-    Returns
-    -------
-    dict
-        ``{"hip_flexion": k, "hip_abduction": k, "knee_extension": k}`` [-].
-
-    Examples
-    --------
-    >>> f = step_rate_factors(3.0, 1.1)
-    >>> round(f["hip_abduction"], 3), round(f["knee_extension"], 3)
-    (0.944, 0.9)
-    """
-    m = _model()
-    s = _check_scale(step_rate_scale)
-    strides_per_min = 60.0 / stride_time_s(speed_mps)
-    return {
-        "hip_flexion": 1.0 + m.hip_flexor_gain_per_spm * strides_per_min * (s - 1.0),
-        "hip_abduction": 1.0 + m.beta_hip_abd * (s - 1.0),
-        "knee_extension": 1.0 + m.beta_knee * (s - 1.0),
-    }
+# doctest.testmod(gait) skips objects defined elsewhere; these are the module's public ones.
+__test__ = {
+    "GaitDemand": GaitDemand,
+    "GaitDemand.moment": GaitDemand.moment,
+    "ReferenceCurves": ReferenceCurves,
+    "reference_curves": reference_curves,
+    "stance_fraction": stance_fraction,
+    "stride_time_s": stride_time_s,
+    "cadence_spm": cadence_spm,
+    "step_rate_factors": step_rate_factors,
+}
 
 
 # --------------------------------------------------------------------------------------
 # Evaluation
 # --------------------------------------------------------------------------------------
-
-def _fourier(m: _Model, k: int, phase) -> np.ndarray:
-    """Smoothed curves of trial k (moments, then hip extension) at its own phase."""
-    arg = (2.0 * np.pi) * np.outer(phase, m.harmonics)
-    c = m.coef[k]
-    n_h = m.harmonics.shape[0]
-    return c[0] + np.cos(arg) @ c[1:n_h + 1] + np.sin(arg) @ c[n_h + 1:]
-
 
 def _curves(m: _Model, v: float, phase, s: float):
     """Blend of the event-aligned neighbours: (curves, grf, modified-mask)."""
@@ -769,39 +338,3 @@ def hip_extension_needed_deg(speed_mps: float, phase) -> np.ndarray:
     s = float(np.interp(v, m.speeds, m.stance))
     curves, _, _, _ = _curves(m, v, flat, s)
     return np.maximum(curves[:, N_DOF], 0.0).reshape(ph.shape)
-
-
-def reference_curves(speed_mps: float) -> ReferenceCurves:
-    """Raw reference curves of the trial at a reference speed, in the DOF sign convention.
-
-    For validation and plots: no smoothing, closure or cap (compare with
-    :func:`demand`, which applies them).
-
-    Parameters
-    ----------
-    speed_mps : float
-        One of :data:`REFERENCE_SPEEDS_MPS` (2, 3, 4, 5) [m/s].
-
-    Returns
-    -------
-    ReferenceCurves
-
-    Raises
-    ------
-    ValueError
-        If ``speed_mps`` is not a reference speed.
-
-    Examples
-    --------
-    >>> r = reference_curves(5.0)
-    >>> round(float(r.moments_Nm_per_kg[:, 1].min()), 2)  # early-swing artefact, abductor sign
-    -0.95
-    """
-    m = _model()
-    v = float(speed_mps)
-    hit = np.flatnonzero(np.isclose(m.speeds, v, rtol=0.0, atol=1e-9))
-    if hit.size == 0:
-        allowed = ", ".join(f"{x:g}" for x in m.speeds)
-        raise ValueError(f"speed_mps = {speed_mps!r} m/s is not a reference speed; "
-                         f"expected one of {allowed} m/s")
-    return m.raw[int(hit[0])]

@@ -36,7 +36,7 @@ import numpy as np
 
 from .parameters import (JOINT_CLASSES, JointConstants, PoolConstants, check_joint, check_p_st,
                          joint_constants, joint_model_vector, pool_constants)
-from .pools import endurance_times, fresh_state, simulate_states
+from .pools import P, X, endurance_times, fresh_state, simulate_states
 
 __all__ = ["JOINT_CLASSES", "JointConstants", "PoolConstants", "MuscleFatigueResult",
            "closed_form_endurance_time", "endurance_time", "simulate_muscle",
@@ -288,13 +288,13 @@ def simulate_muscle(target, dt, joint: str = "general", p_st: float = 0.5,
     pools = ("ST", "FT") if model == "muscle" else ("joint",)
     cols = np.arange(n_pools) * 4
     MA, MR, MF, E = (states[:, cols + j] for j in range(4))
-    K = prm[12]
-    g_min = np.array([prm[11], prm[23]])[:n_pools]
-    S = states[:, 9:9 + n_pools]
-    reserve = np.stack([np.ones(len(states)), states[:, 11]], axis=1)[:, :n_pools]
+    K = prm[P.K]
+    g_min = np.array([prm[P.g_min_st], prm[P.g_min_ft]])[:n_pools]
+    S = states[:, X.S_st:X.S_st + n_pools]
+    reserve = np.stack([np.ones(len(states)), states[:, X.reserve]], axis=1)[:, :n_pools]
     # same formula as pools.pool_capacity: (1 - MF) g(E) (1 - S) D (D for FT pools only)
     cap = (1.0 - MF) * _g(E, g_min, K) * (1.0 - np.clip(S, 0.0, 1.0)) * reserve
-    weights = np.array([prm[0], 1.0 - prm[0]])[:n_pools] if model == "muscle" \
+    weights = np.array([prm[P.p_st], 1.0 - prm[P.p_st]])[:n_pools] if model == "muscle" \
         else np.ones(1)
     arrays = dict(time_s=np.arange(len(u) + 1) * h, target=u.copy(), MA=MA, MR=MR, MF=MF,
                   energy=E, capacity=cap, muscle_capacity=cap @ weights)

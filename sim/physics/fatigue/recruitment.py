@@ -1,0 +1,133 @@
+"""Recruitment between a muscle's pools, and the two whole-body quantities that act on them.
+
+:func:`recruit` splits a muscle's target between its slow- and fast-twitch pools by the
+size principle: the ST pool alone up to the fraction ``ft_onset`` of its available force,
+then both pools in proportion to the force each has left. :func:`reserve_step` advances
+the runner's anaerobic reserve D (spent above critical speed, refilled below it) and
+:func:`heavy_strain` gives the heavy-domain strain H between the lactate threshold and
+critical speed; the run kernel copies both into every muscle's state. The model and its
+sources: :mod:`sim.physics.fatigue.pools` ("Recruitment", "Anaerobic reserve",
+"Heavy-domain strain").
+"""
+from __future__ import annotations
+
+import math
+
+from ...jit import kernel
+
+__all__ = ["recruit", "reserve_step", "heavy_strain"]
+
+
+@kernel
+def recruit(u, p_st, cap_st, cap_ft, onset):
+    """Split a muscle target between the pools by the size principle.
+
+    The ST pool alone carries the target up to ``onset * p_st * cap_ST`` (the fraction
+    ``onset`` of its available force); above that, fast-twitch units are recruited too and
+    the rest of the target is shared in proportion to each pool's remaining available
+    force, so both pools reach their capacity together. ``onset = 1``: ST first to its
+    full capacity, then FT; ``onset = 0``: both pools at the same relative activation.
+
+    Parameters
+    ----------
+    u : float
+        Muscle target, fraction of the fresh maximum force [1].
+    p_st : float
+        Slow-twitch fraction [1], in (0, 1]; 1 means a single pool.
+    cap_st, cap_ft : float
+        Current pool capacities [1].
+    onset : float
+        Fraction of the ST pool's available force used before FT recruitment [1].
+
+    Returns
+    -------
+    tl_st, tl_ft : float
+        Pool force targets, fractions of each pool's fresh maximum [1].
+
+    Examples
+    --------
+    >>> recruit(0.3, 0.5, 1.0, 1.0, 1.0)
+    (0.6, 0.0)
+    >>> [round(x, 6) for x in recruit(0.6, 0.5, 0.8, 1.0, 1.0)]
+    [0.8, 0.4]
+    >>> [round(x, 6) for x in recruit(0.6, 0.5, 1.0, 1.0, 0.5)]   # FT joins above 0.25
+    [0.733333, 0.466667]
+    """
+    if not (u > 0.0):
+        return 0.0, 0.0
+    u = min(u, 1.0)
+    avail_st = p_st * cap_st
+    if p_st >= 1.0:
+        return min(u, avail_st) / p_st, 0.0
+    avail_ft = (1.0 - p_st) * cap_ft
+    first = min(max(onset, 0.0), 1.0) * avail_st
+    if u <= first:
+        return u / p_st, 0.0
+    rest_st = avail_st - first
+    room = rest_st + avail_ft
+    extra = min(u, avail_st + avail_ft) - first
+    if not (room > 0.0):
+        return first / p_st, 0.0
+    share_st = first + extra * rest_st / room
+    share_ft = extra * avail_ft / room
+    return share_st / p_st, max(share_ft, 0.0) / (1.0 - p_st)
+
+
+@kernel
+def reserve_step(d, speed, cs, d_prime, dt):
+    """Step of the reserve fraction D [1] at running speed ``speed`` [m/s].
+
+    Above critical speed ``cs`` D falls linearly, ``dD/dt = -(v - CS)/D'``; below it it
+    refills, ``dD/dt = (CS - v)(1 - D)/D'`` (the differential balance of Skiba et al.
+    2015 [13], written for speed and distance). Exact for constant speed.
+
+    Parameters
+    ----------
+    d : float
+        Reserve fraction [1].
+    speed, cs : float
+        Running speed and critical speed [m/s] (0 while resting).
+    d_prime : float
+        Reserve D' [m]; <= 0 switches the reserve off (D stays 1).
+    dt : float
+        Step [s].
+
+    Examples
+    --------
+    >>> reserve_step(1.0, 4.0, 3.5, 200.0, 100.0)
+    0.75
+    >>> round(reserve_step(0.5, 0.0, 3.5, 200.0, 200.0), 6)     # at rest: refills
+    0.984901
+    """
+    if not (d_prime > 0.0) or not (dt > 0.0):
+        return d
+    if speed > cs:
+        return max(d - (speed - cs) * dt / d_prime, 0.0)
+    return 1.0 - (1.0 - d) * math.exp(-(cs - speed) * dt / d_prime)
+
+
+@kernel
+def heavy_strain(speed, onset, cs, gain, power):
+    """Heavy-domain strain ``H = 1 + A max(0, (v - v_T)/(CS - v_T))^n`` [1].
+
+    Parameters
+    ----------
+    speed : float
+        Running speed v [m/s] (0 while resting).
+    onset : float
+        Speed v_T where the heavy domain begins (lactate threshold) [m/s].
+    cs : float
+        Critical speed [m/s]; ``cs <= onset`` switches the strain off (H = 1).
+    gain, power : float
+        A [1] (<= 0: off) and n [1].
+
+    Examples
+    --------
+    >>> heavy_strain(3.0, 3.2, 3.44, 2.0, 1.5)                # below the threshold
+    1.0
+    >>> round(heavy_strain(3.44, 3.2, 3.44, 2.0, 1.5), 12)   # at critical speed: 1 + A
+    3.0
+    """
+    if not (gain > 0.0) or not (cs > onset) or not (speed > onset):
+        return 1.0
+    return 1.0 + gain * ((speed - onset) / (cs - onset)) ** power
