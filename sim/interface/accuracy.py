@@ -10,8 +10,9 @@ durations up to 4 h, runs that end in exhaustion and every shipped config;
   run's capacities interpolated at the resolved checkpoints;
 * the largest difference of each back-load index curve (superficial load: fraction of
   capacity; shear: body weights) while both are running. A resolved checkpoint's value is
-  the mean over its window, so it is compared with the default curve at the window's
-  middle; a default block's value is that of its first stride, placed at its start;
+  the mean over its window, so it is compared at the window's middle with the default
+  block that holds that moment (a block's value, that of its first stride, holds until
+  the next block, as :mod:`sim.physics.metrics` reads checkpoints);
 * the spike onset of each index, compared only where both modes cross its threshold by a
   clear margin (:data:`ONSET_MARGIN`): near a knife edge an onset can move by a whole
   hour for a change of 0.001 in the index, which says nothing about the stepping.
@@ -112,7 +113,8 @@ def compare(cfg) -> dict:
         okb, xb = _running_curve(b, attr)
         okr, xr = _running_curve(r, attr)
         sel = okr & keep & (mid >= b.time_s[okb][0]) & (mid <= b.time_s[okb][-1])
-        xb_at = np.interp(mid[sel], b.time_s[okb], xb[okb])
+        tb = b.time_s[okb]
+        xb_at = xb[okb][np.searchsorted(tb, mid[sel], side="right") - 1]
         out[f"max_{name}_difference"] = float(np.abs(xb_at - xr[sel]).max()) if sel.any() else 0.0
         thr = getattr(cfg.spike, thr_key)
         clear = (np.nanmax(np.where(okb, xb, np.nan)) >= thr + ONSET_MARGIN
