@@ -97,6 +97,23 @@ def load_quantities(name: str) -> dict:
     return copy.deepcopy(_read(name))
 
 
-def load(name: str) -> dict:
-    """Parameter file ``sim/data/<name>.toml`` with each quantity replaced by its value (float)."""
+@lru_cache(maxsize=None)
+def _values(name: str) -> dict:
     return _strip(_read(name))
+
+
+def _copy(obj):
+    """A fresh copy of a tree of dicts, lists and scalars (what :func:`_strip` returns)."""
+    if isinstance(obj, dict):
+        return {k: _copy(v) for k, v in obj.items()}
+    if isinstance(obj, list):
+        return [_copy(v) for v in obj]
+    return obj
+
+
+def load(name: str) -> dict:
+    """Parameter file ``sim/data/<name>.toml`` with each quantity replaced by its value (float).
+
+    The file is read and checked once per process; each call returns a fresh copy, so a
+    caller may change what it gets."""
+    return _copy(_values(name))
