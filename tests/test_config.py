@@ -116,6 +116,10 @@ def test_any_float_is_accepted_iff_in_range(key, value):
     spec = SCHEMA[section][name]
     ok = math.isfinite(value) and (spec.lo is None or value > spec.lo or (value == spec.lo and not spec.lo_open)) \
         and (spec.hi is None or value < spec.hi or (value == spec.hi and not spec.hi_open))
+    if (section, name) == ("model", "block_s") and ok:
+        from sim.config import MAX_CHECKPOINTS     # the one rule across keys: checkpoints
+
+        ok = math.ceil(60.0 * 120.0 / value) <= MAX_CHECKPOINTS      # default 120-min run
     try:
         cfg = load_config(None, overrides={f"{section}.{name}": value})
     except ConfigError as e:
