@@ -2,7 +2,7 @@
 
 Question: the model's fresh-stride gluteus minimus peak (about 0.23 x the 1723 N of
 Lenhart et al. 2014, Table 1) is the one published force outside the factor-two band
-(tests/test_published_forces.py). Lenhart's 3-D model also asks the gluteals for hip
+(tests/physics/test_published_forces.py). Lenhart's 3-D model also asks the gluteals for hip
 rotation, which the model's DOF list leaves out, and the reference data do have an
 internal rotation moment in stance (up to 0.4 N m/kg at 3 m/s, abduction about 1.4).
 Does adding it, with the gluteals split into their parts, give gluteus minimus its

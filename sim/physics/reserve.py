@@ -95,8 +95,8 @@ def heavy_domain(marathon_pace_mps: float) -> dict:
         (n [1]), named as in :data:`sim.core.engine.SCALARS`. A calibration file written
         before the heavy domain existed has no gain: the strain is then off (A = 0), so
         that ``experiments/calibrate_running_fatigue.py`` can run and write it; the
-        shipped file has it (``tests/test_running_fatigue.py`` checks that races end on
-        time, which they do not without it).
+        shipped file has it (``tests/physics/fatigue/test_running_fatigue.py`` checks that
+        races end on time, which they do not without it).
     """
     from .energy import calibration
 

@@ -11,7 +11,7 @@ from sim.config import ConfigError, load_config
 from sim.sweep_spec import (CENSORED_OUTPUTS, MAX_SCENARIOS, SENSITIVITY_OUTPUTS, SweepSpec,
                             analyze_sensitivity, load_sweep)
 
-CONFIGS = Path(__file__).resolve().parents[1] / "configs"
+CONFIGS = Path(__file__).resolve().parents[2] / "configs"
 
 TIGHT = '"scenario.hip_flexor_tightness_deg"'
 SPEED = '"run.speed_mps"'

@@ -20,7 +20,7 @@ import sim.batch
 import sim.warmup
 from sim.cli import LESSON_NAMES, main
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 MARK = "<<kernel call starts>>"
 
 

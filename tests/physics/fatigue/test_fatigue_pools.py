@@ -294,7 +294,7 @@ def three_hour_run():
 def test_energy_store_keeps_capacity_falling(three_hour_run):
     """The fast component settles within minutes; the slow components (glycogen, slow
     depression) keep capacity falling for hours. Base constants of fatigue.toml, before
-    the per-runner calibration (tests/test_energy.py checks the calibrated runner)."""
+    the per-runner calibration (tests/physics/test_energy.py checks the calibrated runner)."""
     _, cap_e = three_hour_run[True]
     _, cap0 = three_hour_run[False]
     assert abs(cap0[180] - cap0[60]) < 0.002           # fast component alone settles

@@ -9,7 +9,7 @@ import pytest
 
 from sim.sweep import run_sweep
 
-CONFIG = Path(__file__).resolve().parent.parent / "configs" / "hip_flexor_tightness.toml"
+CONFIG = Path(__file__).resolve().parents[2] / "configs" / "hip_flexor_tightness.toml"
 THRESHOLDS = {"default": 0.5, "-10 %": 0.45, "+10 %": 0.55}
 
 
