@@ -179,18 +179,39 @@ def test_run_time_modules_only_read_calibrations():
 
 
 def test_kernels_read_parameters_by_name():
-    """No ``sc[25]``, ``prm[i, 11]`` or ``state[i, 6]``: slots come from the declarations."""
+    """No ``sc[25]``, ``prm[i, 11]``, ``prm[i, :11]`` or ``state[i, [2, 6]]``: slots come from
+    the declarations (kernels, their NumPy mirror in the reference engine, calibrations)."""
     import re
 
-    pattern = re.compile(r"\b(sc|prm|state)\[(?:[^\[\]]*,\s*)?\d+\s*[\]+]")
-    for rel in ("core/engine.py", "core/batch.py", "physics/fatigue/pools.py"):
+    def pattern(names):
+        # an integer as the last index, or starting or ending a slice there, or in a list
+        return re.compile(rf"\b({names})\[(?:[^\[\]]*,\s*)?(?:\d+\s*[\]+:]|:\s*\d+|\[\s*\d)")
+
+    vectors = pattern("sc|prm|state")
+    with_rows = pattern("sc|prm|state|s")     # the reference engine's ``s``: one muscle's state
+
+    def positional(code, pat=with_rows):
+        return [m.group(0) for m in pat.finditer(code)
+                if m.group(0) != "prm[0]"]        # prm[0]: the first speed template
+
+    files = {"core/engine.py": vectors, "core/engine_layout.py": vectors,
+             "core/engine_stride.py": vectors, "core/engine_blocks.py": vectors,
+             "core/batch.py": vectors, "physics/fatigue/pools.py": vectors,
+             "core/reference.py": with_rows, "core/reference_stride.py": with_rows,
+             "core/reference_fatigue.py": with_rows}
+    files.update({str(p.relative_to(PKG)): vectors for p in (PKG / "calibration").glob("*.py")})
+    for rel, pat in files.items():
         text = (PKG / rel).read_text(encoding="utf-8")
         code = "\n".join(line for line in text.splitlines()
                          if not line.lstrip().startswith((">>>", "#")))
-        hits = [m.group(0) for m in pattern.finditer(code)
-                if m.group(0) != "prm[0]"]        # prm[0]: the first speed template
-        assert hits == [], (rel, hits)
-    assert pattern.search("x = sc[25] * prm[i, 11] + state[i, 9 + q]")
+        assert positional(code, pat) == [], (rel, positional(code, pat))
+    for code in ("sc[25]", "prm[i, 11]", "state[i, 9 + q]", "prm[i, :11]", "prm[i, 15:19]",
+                 "state[i, [2, 6]]", "s[8]", "inp.prm[:, :, 8:10]", "inp.prm[0, :, 0]",
+                 "state[:, 14]"):
+        assert positional(code), code
+    for code in ("prm[0]", "prm[0, i, P.g_min_ft]", "state[0, X.reserve]",
+                 "state[i, X.MF_st + 4 * q]", "inp.prm[:, :, [P.drain_st, P.drain_ft]]"):
+        assert not positional(code), code
 
 
 #: A module may be up to this long without saying why (the issue's "about 400 lines").

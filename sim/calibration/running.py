@@ -41,6 +41,7 @@ from ..physics import params
 from ..physics.energy import (LOCOMOTOR_MUSCLES, TARGET_STORE, WALL_DISTANCE_M, calibration,
                               locomotor_store, training_factors)
 from ..core.engine import SCALARS
+from ..physics.fatigue.pools import P
 from ..physics.reserve import MARATHON_M, riegel_time
 
 __all__ = ["KNEE_TARGETS", "PACE_GRID", "RACE_ANCHORS_M", "WALL_STORES", "knee_extensor_loss",
@@ -74,9 +75,10 @@ def _run(speed, minutes, marathon_pace, scales, slow_rate, heavy=None):
     cfg = load_config(None, {"run.speed_mps": speed, "runner.marathon_pace_mps": marathon_pace,
                              "run.duration_min": minutes})
     inp = build_inputs(cfg)
-    inp.prm[:, :, 8:10] *= (np.asarray(scales) / inp.meta["drain_scale"])[None, :, None]
-    inp.prm[:, :, 20] = slow_rate * training_factors(scales, inp.muscles,
-                                                     muscle_set(inp.scalar("mass_kg")).F0)
+    drain_scale = (np.asarray(scales) / inp.meta["drain_scale"])[None, :, None]
+    inp.prm[:, :, [P.drain_st, P.drain_ft]] *= drain_scale
+    inp.prm[:, :, P.slow_rate] = slow_rate * training_factors(
+        scales, inp.muscles, muscle_set(inp.scalar("mass_kg")).F0)
     if heavy is not None:
         inp.sc[SCALARS.index("heavy_gain")], inp.sc[SCALARS.index("heavy_power")] = heavy
     n, out, _ = run_inputs(inp, store=False)
@@ -84,7 +86,7 @@ def _run(speed, minutes, marathon_pace, scales, slow_rate, heavy=None):
 
 
 def _stores(inp, n, out):
-    p = inp.prm[0, :, 0]
+    p = inp.prm[0, :, P.p_st]
     e = out["energy"][:n]
     return p * e[:, :, 0] + (1 - p) * e[:, :, 1]
 
@@ -112,7 +114,7 @@ def store_at_wall(pace, scales, slow_rate):
         return 0.0
     inp = build_inputs(load_config(None, {"runner.marathon_pace_mps": pace}))
     e = np.stack(res, axis=-1)[None]
-    return float(locomotor_store(e, inp.prm[0, :, 0], muscle_set(inp.scalar("mass_kg")).F0,
+    return float(locomotor_store(e, inp.prm[0, :, P.p_st], muscle_set(inp.scalar("mass_kg")).F0,
                                  inp.muscles)[0])
 
 
@@ -185,7 +187,7 @@ def fit_drain_scales(pace, slow_rate, tol=0.002, max_iter=60, start=None,
             worst = np.inf
             continue
         if wall == "whole":
-            p_st = inp.prm[0, loco, 0]
+            p_st = inp.prm[0, loco, P.p_st]
             e_st = p_st * res[0][loco] + (1.0 - p_st) * res[1][loco]
         else:
             e_st = res[0][loco]

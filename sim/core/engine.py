@@ -1,5 +1,14 @@
 """The time loop of one run: load sharing within the stride, fatigue over the run.
 
+This module holds :func:`run_kernel` only (about 430 lines): it is one compiled loop
+whose locals (workspaces, warm starts, the reused stride, the adaptive block length, the
+pace-policy stage) live across checkpoints, and it is kept whole because cutting it into
+further compiled functions would change the code numba compiles for the hot path (more
+arguments passed per call, and what LLVM inlines) for no gain in behaviour. The kernels it
+calls are in :mod:`sim.core.engine_stride` (one stride: demand, load sharing, lean, spine
+loads) and :mod:`sim.core.engine_blocks` (the fatigue time scale: capacities, pool steps,
+block ends), the declarations in :mod:`sim.core.engine_layout`; all are re-exported here.
+
 :func:`run_kernel` advances one scenario from the start to the end of the run. Its
 inputs are plain arrays built by :mod:`sim.core.scenario`; it writes into preallocated
 outputs, one row per *checkpoint* (a block of strides, or a rest interval), so a batch
@@ -15,30 +24,8 @@ recruitment, :func:`sim.physics.fatigue.pools.recruit`) and advances the pools o
 block with those stride-averaged rates (:func:`sim.physics.fatigue.pools.pool_block_step`,
 exact over any block length). In ``resolved`` mode every phase sample of every stride is
 solved and every pool stepped (:func:`sim.physics.fatigue.pools.muscle_step`); it is the check of
-the block mode.
-
-Within a stride (phase samples ``j = 0 … n-1``, right heel strike at 0)
------------------------------------------------------------------------
-* demand: the template moments (N·m) at the current speed; in right stance the hip
-  abduction demand is raised by the knee-tracking gain (quadriceps capacity loss);
-* hip-flexor tightness: the extension the hip cannot give becomes extra anterior pelvic
-  tilt, held over the stride as a posture (the stride's largest deficit); it steepens the
-  L5/S1 disc by as much; the taut right hip flexors' passive moment
-  supplies part of the hip flexion moment; the passive psoas tension of both sides pulls
-  on L5/S1 and adds a small lumbar flexion moment the extensors must resist;
-* forward trunk lean: one posture per solved stride (:func:`lean_update`), moved by a
-  damped Newton step on ``ln(effort) + cost (lean - home)^2`` whose slope comes from the
-  phases' multipliers (:func:`_lean_gradient`); it changes the demand
-  (:func:`sim.physics.compensation.forward_lean_moments`) and, through the pelvis's share, the
-  pelvic tilt and the hip extension the stride needs;
-* trunk lateral lean: one compensation column in right stance (:mod:`sim.physics.compensation`);
-  its lumbar cost is mirrored onto the right-side benders half a stride later (left
-  stance), so both sides' histories are complete;
-* paired trunk muscles: both sides share each moment (two columns); the right column's
-  history over the stride drives the pair's one fatigue state in both modes (bilateral
-  symmetry: the left muscle at phase φ is the right muscle at φ + 0.5);
-* infeasible phases (demand beyond capacities and compensation, or a lean beyond the
-  largest plausible one) flag the stride.
+the block mode. What happens within a stride (demand, tightness, leans, paired trunk
+muscles, infeasible phases) is described in :mod:`sim.core.engine_stride`.
 
 Pace policies
 -------------
@@ -49,381 +36,29 @@ back-load index held above its threshold for the hold time (the spike definition
 Notes
 -----
 Kernels take every parameter as an argument; the layout of the scalar vector is
-:data:`SCALARS` (kept in one place, used by :mod:`sim.core.scenario`).
+:data:`SCALARS` (kept in one place, :mod:`sim.core.engine_layout`, used by
+:mod:`sim.core.scenario`).
 """
 from __future__ import annotations
 
 import math
-from collections import namedtuple
 
 import numpy as np
 from numba import njit
 
-from ..physics.compensation import (effective_tightness_deg, forward_lean_moments,
-                                    knee_tracking_gain, passive_hip_flexor_moment,
-                                    tilt_deficit_deg)
-from ..physics.fatigue.pools import (N_STATE, P, X, energy_factor, force_factor, heavy_strain,
-                                     muscle_step, pool_block_step, pool_capacity, recruit,
-                                     reserve_step, stride_perfusion)
-from ..physics.gait import DOFS
-from ..jit import kernel, slots
+from ..physics.compensation import effective_tightness_deg, knee_tracking_gain, tilt_deficit_deg
+from ..physics.fatigue.pools import N_STATE, P, X, heavy_strain, pool_capacity, reserve_step
 from ..physics.pace import in_interval, planned_speed
-from ..physics.sharing import STATUS_OK, column_structure, solve_sharing_columns
-from ..physics.spine import l5s1_loads
+from ..physics.sharing import STATUS_OK, column_structure
+from .engine_blocks import (_block_fatigue, _capacities, _may_cross, _next_event,  # noqa: F401
+                            _rest_fatigue, _step_muscles)
+from .engine_layout import (DOF, S, SCALARS, STAGES, MuscleSet, Outputs, Plan,  # noqa: F401
+                            Templates, _HIP_ABD)
+from .engine_stride import (_lean_demand, _lean_gradient, _solve_phase,  # noqa: F401
+                            _spine_phase, _stride_metrics, _tpl_index, lean_update)
 
 __all__ = ["SCALARS", "S", "DOF", "STAGES", "Templates", "MuscleSet", "Plan", "Outputs",
            "run_kernel"]
-
-#: Layout of the scalar parameter vector of :func:`run_kernel`.
-SCALARS = (
-    "mass_kg", "duration_s", "block_s", "mode", "rom_deg", "tightness_deg",
-    "stretch_deg", "stretch_fade_s", "in_run_stretch_deg", "policy", "jog_speed_mps",
-    "wait_s", "stretch_s", "rest_s", "lean_cost", "knee_gain", "shear_threshold_bw",
-    "superficial_threshold", "hold_s", "spike_index", "upper_fraction", "g",
-    "lean_lever_hip_m", "trunk_com_above_l5s1_m", "disc_inclination_rad",
-    "passive_moment_at_limit_Nm", "passive_angle_constant_deg", "psoas_tension_per_Nm",
-    "psoas_compression_per_N", "psoas_shear_per_N", "psoas_lumbar_arm_m", "max_lean_rad",
-    "max_block_s", "block_tolerance", "reuse_tolerance", "exhaustion_hold_s",
-    "critical_speed_mps", "d_prime_m", "heavy_onset_mps", "heavy_gain", "heavy_power",
-    "fwd_lean_on", "fwd_lean_cost", "pelvis_share", "grf_z_hip", "grf_z_knee", "grf_z_ankle",
-    "max_fwd_lean_rad", "fwd_lean_curvature", "lateral_lean_on", "lean_home_rad",
-)
-
-#: The run kernel's inputs and outputs travel as named bundles (numba types them as named
-#: tuples): the demand templates, one per template speed (first axis) ...
-Templates = namedtuple("Templates", ("speed", "m", "grf_r", "grf_tot", "hipext", "stance",
-                                     "stride_s"))
-#: ... the muscle set and its load-sharing columns ...
-MuscleSet = namedtuple("MuscleSet", ("F0", "prm", "quad_w", "sup_col", "sup_F0", "A",
-                                     "col_muscle", "col_side", "col_comp", "col_shear",
-                                     "col_rho"))
-#: ... the pace plan and rest breaks ...
-Plan = namedtuple("Plan", ("seg_end", "seg_speed", "brk_start", "brk_end"))
-#: ... and the checkpoint outputs (first axis the checkpoint; :mod:`sim.core.run_loop`).
-Outputs = namedtuple("Outputs", ("store_at", "time", "dt", "speed", "stage", "cap", "pcap",
-                                 "energy", "fpeak", "fmean", "comp", "shear", "sup", "lean",
-                                 "tilt", "flex", "infeas", "strides", "resid", "sforce",
-                                 "sdemand", "slean", "sshear", "exh"))
-
-#: Named positions of the scalar vector: kernels read ``sc[S.mass_kg]``.
-S = slots("Scalars", SCALARS)
-
-#: Rows of the demand (:data:`sim.physics.gait.DOFS`) by name.
-DOF = {name: k for k, name in enumerate(DOFS)}
-
-#: Stages of the pace policies.
-STAGES = ("plan", "slowed", "stretching", "jog_after_stretch", "lying_rest", "jog_final")
-
-_HIP_FLEX, _HIP_ABD = DOF["hip_flexion"], DOF["hip_abduction"]
-_KNEE_EXT, _ANKLE_PF = DOF["knee_extension"], DOF["ankle_plantarflexion"]
-_LUMB_EXT, _LUMB_BEND = DOF["lumbar_extension"], DOF["lumbar_bending"]
-
-
-@kernel
-def _lean_demand(j, tpl, tpl_grf_r, tpl_grf_tot, sc, sin_d, m):
-    """Add the forward lean's change of the demanded moments at phase ``j`` to ``m``."""
-    dh, dk, da, dl = forward_lean_moments(sin_d, tpl_grf_r[tpl, j], tpl_grf_tot[tpl, j],
-                                          sc[S.mass_kg] * sc[S.g], sc[S.lean_lever_hip_m],
-                                          sc[S.grf_z_hip], sc[S.grf_z_knee], sc[S.grf_z_ankle],
-                                          sc[S.upper_fraction], sc[S.trunk_com_above_l5s1_m])
-    m[_HIP_FLEX] += dh
-    m[_KNEE_EXT] += dk
-    m[_ANKLE_PF] += da
-    m[_LUMB_EXT] += dl
-
-
-@kernel
-def _solve_phase(j, tpl, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_hipext, tpl_stance, Ai, Av, C, W,
-                 sc, kgain, limit, shift, sin_d, theta_stride, m, B, w, lam0, lam, f, theta,
-                 work):
-    """Build the demand of phase ``j`` and solve its load sharing.
-
-    ``shift`` [deg] is the hip extension the forward lean's pelvic tilt takes off the
-    stride, ``sin_d`` the sine of the forward lean. Returns the solver status and the
-    relative moment residual."""
-    n = tpl_m.shape[1]
-    half = n // 2
-    mass = sc[S.mass_kg]
-    g = sc[S.g]
-    for d in range(m.shape[0]):
-        m[d] = tpl_m[tpl, j, d]
-    if tpl_stance[tpl, j] > 0.5:
-        m[_HIP_ABD] *= kgain
-    # taut hip flexors: right hip at j, left hip (= right at j + n/2) for the psoas
-    m_end, x0 = sc[S.passive_moment_at_limit_Nm], sc[S.passive_angle_constant_deg]
-    mp_r = passive_hip_flexor_moment(tpl_hipext[tpl, j] - shift, limit, m_end, x0)
-    mp_l = passive_hip_flexor_moment(tpl_hipext[tpl, (j + half) % n] - shift, limit, m_end, x0)
-    m[_HIP_FLEX] -= mp_r
-    m[_LUMB_EXT] += (mp_r + mp_l) * sc[S.psoas_tension_per_Nm] * sc[S.psoas_lumbar_arm_m]
-    if sin_d != 0.0:
-        _lean_demand(j, tpl, tpl_grf_r, tpl_grf_tot, sc, sin_d, m)
-    # trunk lateral lean in right stance; its mirror loads the right benders in left stance
-    grf = tpl_grf_r[tpl, j]
-    on = sc[S.lateral_lean_on]
-    B[_HIP_ABD, 0] = grf * mass * g * sc[S.lean_lever_hip_m] * on
-    B[_LUMB_BEND, 0] = grf * mass * sc[S.upper_fraction] * g * sc[S.trunk_com_above_l5s1_m] * on
-    if j >= half:
-        jm = j - half
-        m[_LUMB_BEND] += (tpl_grf_r[tpl, jm] * mass * sc[S.upper_fraction] * g
-                          * sc[S.trunk_com_above_l5s1_m] * theta_stride[jm] * on)
-    status, _, resid = solve_sharing_columns(Ai, Av, C, W, B, w, m, lam0, f, theta, lam, work)
-    return status, resid
-
-
-@kernel
-def _lean_gradient(j, tpl, tpl_grf_r, tpl_grf_tot, tpl_hipext, sc, limit, shift, cos_d, lam,
-                   dm):
-    """Rate of change of phase ``j``'s effort with the forward lean [1/rad].
-
-    By the envelope theorem the optimal effort changes with the demand as the multipliers
-    ``lam`` [1/(N m)]: the rate is ``lam . dm/d(lean)``, with ``dm`` the lean's moments
-    (:func:`sim.physics.compensation.forward_lean_moments`, linear in the sine) and the change of
-    the passive hip-flexor moments as the pelvic tilt takes hip extension off the stride."""
-    n = tpl_hipext.shape[1]
-    for d in range(dm.shape[0]):
-        dm[d] = 0.0
-    _lean_demand(j, tpl, tpl_grf_r, tpl_grf_tot, sc, cos_d, dm)
-    m_end, x0 = sc[S.passive_moment_at_limit_Nm], sc[S.passive_angle_constant_deg]
-    rate = sc[S.pelvis_share] * 180.0 / math.pi / x0          # d(exponent)/d(lean), below the limit
-    d_r = 0.0
-    d_l = 0.0
-    if tpl_hipext[tpl, j] - shift < limit:
-        d_r = -rate * passive_hip_flexor_moment(tpl_hipext[tpl, j] - shift, limit, m_end, x0)
-    jl = (j + n // 2) % n
-    if tpl_hipext[tpl, jl] - shift < limit:
-        d_l = -rate * passive_hip_flexor_moment(tpl_hipext[tpl, jl] - shift, limit, m_end, x0)
-    dm[_HIP_FLEX] -= d_r
-    dm[_LUMB_EXT] += (d_r + d_l) * sc[S.psoas_tension_per_Nm] * sc[S.psoas_lumbar_arm_m]
-    out = 0.0
-    for d in range(dm.shape[0]):
-        out += lam[d] * dm[d]
-    return out
-
-
-@kernel
-def lean_update(lean, rel_rate, anchor, cost, curvature, max_lean, home, prev_step):
-    """Next forward lean [rad] after a stride solved at ``lean``.
-
-    The posture minimises ``ln E(lean) - anchor lean + cost (lean - home)^2`` (E the
-    stride's effort, ``home`` the runner's fresh posture): a lean away from home
-    multiplies the effort of the stride by ``exp(cost (lean - home)^2)`` (leaning costs a
-    share of what running costs, as measured by Carson et al. 2024), and ``anchor`` (the
-    relative rate at the first stride) makes the fresh posture the optimum. One damped
-    Newton step, at most 1 deg, within ``[-max_lean / 2, max_lean]``; a step that reverses
-    the previous one (``prev_step``, the last ``lean - new lean``) is halved, so that where
-    the effort has a kink (a muscle reaching its bound) the posture settles instead of
-    swinging across it.
-
-    Examples
-    --------
-    >>> round(lean_update(0.0, -0.05, 0.0, 0.0, 8.0, 0.35, 0.0, 0.0), 5)  # effort falls with lean
-    0.00625
-    >>> round(lean_update(0.0, -0.05, 0.0, 0.0, 8.0, 0.35, 0.0, 0.01), 6)  # reverses: halved
-    0.003125
-    """
-    step = (rel_rate - anchor + 2.0 * cost * (lean - home)) / (2.0 * cost + curvature)
-    if step * prev_step < 0.0:
-        step *= 0.5
-    lim = math.pi / 180.0
-    step = min(max(step, -lim), lim)
-    return min(max(lean - step, -0.5 * max_lean), max_lean)
-
-
-@kernel
-def _spine_phase(j, tpl, F, tpl_grf_tot, tpl_hipext, leg_spine, col_comp, col_shear, sc,
-                 limit, shift, tilt_deg, f_tmp):
-    """L5/S1 compression and anterior shear [N] at phase ``j`` of a solved stride ``F``.
-
-    ``leg_spine`` marks leg muscles that reach the spine (psoas): the left leg's (the same
-    column half a stride on) pulls on L5/S1 too."""
-    n = F.shape[0]
-    half = n // 2
-    j2 = (j + half) % n
-    for c in range(F.shape[1]):
-        f_tmp[c] = F[j, c]
-        if leg_spine[c]:
-            f_tmp[c] += F[j2, c]
-    m_end, x0 = sc[S.passive_moment_at_limit_Nm], sc[S.passive_angle_constant_deg]
-    t_ps = (passive_hip_flexor_moment(tpl_hipext[tpl, j] - shift, limit, m_end, x0)
-            + passive_hip_flexor_moment(tpl_hipext[tpl, j2] - shift, limit, m_end, x0)
-            ) * sc[S.psoas_tension_per_Nm]
-    w_ub = sc[S.mass_kg] * sc[S.upper_fraction] * sc[S.g] * tpl_grf_tot[tpl, j]
-    incl = sc[S.disc_inclination_rad] + tilt_deg * math.pi / 180.0
-    return l5s1_loads(f_tmp, col_comp, col_shear, w_ub, incl, t_ps, sc[S.psoas_compression_per_N],
-                      sc[S.psoas_shear_per_N])
-
-
-@kernel
-def _capacities(state, prm, F0, col_muscle, col_rho, cap, C, W):
-    """Muscle capacities (fraction of fresh), column capacity forces and effort weights [N]."""
-    for i in range(state.shape[0]):
-        p = prm[i, P.p_st]
-        c = p * pool_capacity(state[i, X.MF_st], state[i, X.E_st], state[i, X.S_st],
-                              prm[i, P.g_min_st], prm[i, P.K])
-        if p < 1.0:
-            c += (1.0 - p) * pool_capacity(state[i, X.MF_ft], state[i, X.E_ft], state[i, X.S_ft],
-                  prm[i, P.g_min_ft], prm[i, P.K], state[i, X.reserve])
-        cap[i] = c
-    for k in range(col_muscle.shape[0]):
-        C[k] = F0[col_muscle[k]] * cap[col_muscle[k]]
-        W[k] = col_rho[k] * C[k]
-
-
-@kernel
-def _block_fatigue(state, prm, F0, col_muscle, col_side, Fs, dtp, dt, uw, pw):
-    """Advance every pool over ``dt`` with the stride statistics of the solved stride ``Fs``.
-
-    Per muscle: the stride's targets ``uw`` and the periodic perfusion ``pw`` of its
-    ischaemia (:func:`sim.physics.fatigue.pools.stride_perfusion`, phase samples ``dtp`` s long);
-    per pool: the stride-mean force target, the stride-mean perfusion and the
-    activity-weighted fatigue multiplier ``<TL (1 - kappa h(E) P)> / <TL>``."""
-    n_ph = Fs.shape[0]
-    for i in range(state.shape[0]):
-        p = prm[i, P.p_st]
-        g_min, K, thr = prm[i, P.g_min_st], prm[i, P.K], prm[i, P.rest_threshold]
-        cap_st = pool_capacity(state[i, X.MF_st], state[i, X.E_st], state[i, X.S_st], g_min, K)
-        cap_ft = pool_capacity(state[i, X.MF_ft], state[i, X.E_ft], state[i, X.S_ft],
-                               prm[i, P.g_min_ft], K, state[i, X.reserve])
-        h_st = energy_factor(state[i, X.E_st], prm[i, P.fat_share], K)
-        h_ft = energy_factor(state[i, X.E_ft], prm[i, P.fat_share], K)
-        q_st = force_factor(state[i, X.E_st], state[i, X.S_st], g_min, K)
-        q_ft = force_factor(state[i, X.E_ft], state[i, X.S_ft], prm[i, P.g_min_ft], K,
-                            state[i, X.reserve])
-        col = -1
-        for c in range(col_muscle.shape[0]):
-            if col_muscle[c] == i and col_side[c] == 0:
-                col = c
-        for j in range(n_ph):
-            uw[j] = Fs[j, col] / F0[i] if col >= 0 else 0.0
-        perfused = prm[i, P.tau_isch_on] > 0.0
-        if perfused:
-            state[i, X.isch] = stride_perfusion(uw, dtp, state[i, X.isch], prm[i, P.tau_isch_on],
-                                                prm[i, P.tau_isch_off], prm[i, P.u_free],
-                                                prm[i, P.u_occ], pw)
-        mean_st = 0.0
-        mean_ft = 0.0
-        perf_st = 0.0
-        perf_ft = 0.0
-        fw_st = 0.0
-        fw_ft = 0.0
-        wgt = 1.0 / n_ph
-        for j in range(n_ph):
-            tl_st, tl_ft = recruit(uw[j], p, cap_st, cap_ft, prm[i, P.ft_onset])
-            mean_st += tl_st * wgt
-            mean_ft += tl_ft * wgt
-            if perfused:
-                perf_st += pw[j] * wgt
-                perf_ft += pw[j] * wgt
-                fw_st += tl_st * (1.0 - prm[i, P.kappa_st] * h_st * pw[j]) * wgt
-                fw_ft += tl_ft * (1.0 - prm[i, P.kappa_ft] * h_ft * pw[j]) * wgt
-            else:       # published 3CC-r: rest while the activation is below the threshold
-                if tl_st / q_st < thr:
-                    perf_st += wgt
-                if tl_ft / q_ft < thr:
-                    perf_ft += wgt
-        fm_st = fw_st / mean_st if perfused and mean_st > 0.0 else 1.0
-        fm_ft = fw_ft / mean_ft if perfused and mean_ft > 0.0 else 1.0
-        for q in range(2 if p < 1.0 else 1):
-            o = X.MA_st + 4 * q          # MA, MR, MF, E of pool q
-            a, b, c_, d, e, z = pool_block_step(
-                state[i, o], state[i, o + 1], state[i, o + 2], state[i, o + 3],
-                state[i, X.S_st + q], state[i, X.Z_st + q], mean_ft if q else mean_st,
-                perf_ft if q else perf_st, fm_ft if q else fm_st, prm[i, P.F_st + 2 * q],
-                prm[i, P.R_st + 2 * q], prm[i, P.r], prm[i, P.gain], prm[i, P.drain_st + q],
-                prm[i, P.refill], prm[i, P.g_min_ft] if q else g_min, K,
-                prm[i, P.drain_K], prm[i, P.slow_rate], prm[i, P.slow_recovery],
-                prm[i, P.slow_delay], dt, state[i, X.reserve] if q else 1.0, state[i, X.strain])
-            state[i, o], state[i, o + 1], state[i, o + 2], state[i, o + 3] = a, b, c_, d
-            state[i, X.S_st + q] = e
-            state[i, X.Z_st + q] = z
-
-
-@kernel
-def _rest_fatigue(state, prm, dt):
-    """Advance every pool over ``dt`` at rest (zero target, full perfusion: recovery r·R)."""
-    for i in range(state.shape[0]):
-        if prm[i, P.tau_isch_off] > 0.0:
-            state[i, X.isch] *= math.exp(-dt / prm[i, P.tau_isch_off])
-        else:
-            state[i, X.isch] = 0.0
-        for q in range(2):
-            o = X.MA_st + 4 * q          # MA, MR, MF, E of pool q
-            F = prm[i, P.F_st + 2 * q]
-            R = prm[i, P.R_st + 2 * q]
-            a, b, c, d, e, z = pool_block_step(
-                state[i, o], state[i, o + 1], state[i, o + 2], state[i, o + 3],
-                state[i, X.S_st + q], state[i, X.Z_st + q], 0.0, 1.0, 1.0, F, R, prm[i, P.r],
-                prm[i, P.gain], prm[i, P.drain_st + q], prm[i, P.refill],
-                prm[i, P.g_min_ft] if q else prm[i, P.g_min_st], prm[i, P.K],
-                prm[i, P.drain_K], prm[i, P.slow_rate], prm[i, P.slow_recovery],
-                prm[i, P.slow_delay], dt, state[i, X.reserve] if q == 1 else 1.0,
-                state[i, X.strain])
-            state[i, o], state[i, o + 1], state[i, o + 2], state[i, o + 3] = a, b, c, d
-            state[i, X.S_st + q] = e
-            state[i, X.Z_st + q] = z
-
-
-@kernel
-def _may_cross(value, previous, threshold, dt_prev, dt_next):
-    """Could an index cross its threshold within the next block (linear extrapolation)?"""
-    if not (np.isfinite(value) and np.isfinite(previous)):
-        return True
-    rate = abs(value - previous) / dt_prev
-    return abs(value - threshold) <= 2.0 * rate * dt_next + 1e-3 * threshold
-
-
-@kernel
-def _tpl_index(speed, tpl_speed):
-    best = 0
-    for k in range(tpl_speed.shape[0]):
-        if abs(tpl_speed[k] - speed) < abs(tpl_speed[best] - speed):
-            best = k
-    return best
-
-
-@kernel
-def _next_event(t, t_end, arr):
-    """Smallest ``arr[i] > t`` (with a small margin), else ``t_end``."""
-    out = t_end
-    for i in range(arr.shape[0]):
-        if arr[i] > t + 1e-9 and arr[i] < out:
-            out = arr[i]
-    return out
-
-
-@kernel
-def _stride_metrics(tpl, Fs, Th, Tilt, tpl_grf_tot, tpl_hipext, leg_spine, col_comp,
-                    col_shear, sup_col, sup_F0, sc, limit, shift, f_tmp, shear_out):
-    """Peak compression [N], anterior shear [N], superficial load [1] and lean [rad] of a stride."""
-    n_ph = Fs.shape[0]
-    pk_c = -np.inf
-    pk_s = -np.inf
-    pk_sup = 0.0
-    pk_lean = 0.0
-    for j in range(n_ph):
-        comp, shear = _spine_phase(j, tpl, Fs, tpl_grf_tot, tpl_hipext, leg_spine, col_comp,
-                                   col_shear, sc, limit, shift, Tilt[j], f_tmp)
-        shear_out[j] = shear
-        pk_c = max(pk_c, comp)
-        pk_s = max(pk_s, shear)
-        for s_ in range(sup_col.shape[0]):
-            pk_sup = max(pk_sup, Fs[j, sup_col[s_]] / sup_F0)
-        pk_lean = max(pk_lean, abs(Th[j]))
-    return pk_c, pk_s, pk_sup, pk_lean
-
-
-@kernel
-def _step_muscles(state, prm, F0, col_muscle, col_side, f, dt, ustate):
-    """Resolved mode: step every muscle by ``dt`` with its right (or only) column's target."""
-    for c in range(col_muscle.shape[0]):
-        if col_side[c] != 0:
-            continue
-        i = col_muscle[c]
-        for q in range(N_STATE):
-            ustate[q] = state[i, q]
-        muscle_step(ustate, f[c] / F0[i], prm[i], dt)
-        for q in range(N_STATE):
-            state[i, q] = ustate[q]
 
 
 @njit(cache=True, nogil=True)

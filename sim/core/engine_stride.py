@@ -1,0 +1,208 @@
+"""Kernels of one stride: the demand, the load sharing of a phase, the lean, the spine.
+
+Called by :func:`sim.core.engine.run_kernel` at every phase sample ``j`` of a solved stride.
+
+Within a stride (phase samples ``j = 0 … n-1``, right heel strike at 0)
+-----------------------------------------------------------------------
+* demand: the template moments (N·m) at the current speed; in right stance the hip
+  abduction demand is raised by the knee-tracking gain (quadriceps capacity loss);
+* hip-flexor tightness: the extension the hip cannot give becomes extra anterior pelvic
+  tilt, held over the stride as a posture (the stride's largest deficit); it steepens the
+  L5/S1 disc by as much; the taut right hip flexors' passive moment
+  supplies part of the hip flexion moment; the passive psoas tension of both sides pulls
+  on L5/S1 and adds a small lumbar flexion moment the extensors must resist;
+* forward trunk lean: one posture per solved stride (:func:`lean_update`), moved by a
+  damped Newton step on ``ln(effort) + cost (lean - home)^2`` whose slope comes from the
+  phases' multipliers (:func:`_lean_gradient`); it changes the demand
+  (:func:`sim.physics.compensation.forward_lean_moments`) and, through the pelvis's share, the
+  pelvic tilt and the hip extension the stride needs;
+* trunk lateral lean: one compensation column in right stance (:mod:`sim.physics.compensation`);
+  its lumbar cost is mirrored onto the right-side benders half a stride later (left
+  stance), so both sides' histories are complete;
+* paired trunk muscles: both sides share each moment (two columns); the right column's
+  history over the stride drives the pair's one fatigue state in both modes (bilateral
+  symmetry: the left muscle at phase φ is the right muscle at φ + 0.5);
+* infeasible phases (demand beyond capacities and compensation, or a lean beyond the
+  largest plausible one) flag the stride.
+
+After a stride, :func:`_stride_metrics` reduces it to the back-load indices (peak L5/S1
+compression and shear, superficial erector load, lateral lean).
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ..jit import kernel
+from ..physics.compensation import forward_lean_moments, passive_hip_flexor_moment
+from ..physics.sharing import solve_sharing_columns
+from ..physics.spine import l5s1_loads
+from .engine_layout import _ANKLE_PF, _HIP_ABD, _HIP_FLEX, _KNEE_EXT, _LUMB_BEND, _LUMB_EXT, S
+
+__all__ = ["lean_update"]
+
+
+@kernel
+def _lean_demand(j, tpl, tpl_grf_r, tpl_grf_tot, sc, sin_d, m):
+    """Add the forward lean's change of the demanded moments at phase ``j`` to ``m``."""
+    dh, dk, da, dl = forward_lean_moments(sin_d, tpl_grf_r[tpl, j], tpl_grf_tot[tpl, j],
+                                          sc[S.mass_kg] * sc[S.g], sc[S.lean_lever_hip_m],
+                                          sc[S.grf_z_hip], sc[S.grf_z_knee], sc[S.grf_z_ankle],
+                                          sc[S.upper_fraction], sc[S.trunk_com_above_l5s1_m])
+    m[_HIP_FLEX] += dh
+    m[_KNEE_EXT] += dk
+    m[_ANKLE_PF] += da
+    m[_LUMB_EXT] += dl
+
+
+@kernel
+def _solve_phase(j, tpl, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_hipext, tpl_stance, Ai, Av, C, W,
+                 sc, kgain, limit, shift, sin_d, theta_stride, m, B, w, lam0, lam, f, theta,
+                 work):
+    """Build the demand of phase ``j`` and solve its load sharing.
+
+    ``shift`` [deg] is the hip extension the forward lean's pelvic tilt takes off the
+    stride, ``sin_d`` the sine of the forward lean. Returns the solver status and the
+    relative moment residual."""
+    n = tpl_m.shape[1]
+    half = n // 2
+    mass = sc[S.mass_kg]
+    g = sc[S.g]
+    for d in range(m.shape[0]):
+        m[d] = tpl_m[tpl, j, d]
+    if tpl_stance[tpl, j] > 0.5:
+        m[_HIP_ABD] *= kgain
+    # taut hip flexors: right hip at j, left hip (= right at j + n/2) for the psoas
+    m_end, x0 = sc[S.passive_moment_at_limit_Nm], sc[S.passive_angle_constant_deg]
+    mp_r = passive_hip_flexor_moment(tpl_hipext[tpl, j] - shift, limit, m_end, x0)
+    mp_l = passive_hip_flexor_moment(tpl_hipext[tpl, (j + half) % n] - shift, limit, m_end, x0)
+    m[_HIP_FLEX] -= mp_r
+    m[_LUMB_EXT] += (mp_r + mp_l) * sc[S.psoas_tension_per_Nm] * sc[S.psoas_lumbar_arm_m]
+    if sin_d != 0.0:
+        _lean_demand(j, tpl, tpl_grf_r, tpl_grf_tot, sc, sin_d, m)
+    # trunk lateral lean in right stance; its mirror loads the right benders in left stance
+    grf = tpl_grf_r[tpl, j]
+    on = sc[S.lateral_lean_on]
+    B[_HIP_ABD, 0] = grf * mass * g * sc[S.lean_lever_hip_m] * on
+    B[_LUMB_BEND, 0] = grf * mass * sc[S.upper_fraction] * g * sc[S.trunk_com_above_l5s1_m] * on
+    if j >= half:
+        jm = j - half
+        m[_LUMB_BEND] += (tpl_grf_r[tpl, jm] * mass * sc[S.upper_fraction] * g
+                          * sc[S.trunk_com_above_l5s1_m] * theta_stride[jm] * on)
+    status, _, resid = solve_sharing_columns(Ai, Av, C, W, B, w, m, lam0, f, theta, lam, work)
+    return status, resid
+
+
+@kernel
+def _lean_gradient(j, tpl, tpl_grf_r, tpl_grf_tot, tpl_hipext, sc, limit, shift, cos_d, lam,
+                   dm):
+    """Rate of change of phase ``j``'s effort with the forward lean [1/rad].
+
+    By the envelope theorem the optimal effort changes with the demand as the multipliers
+    ``lam`` [1/(N m)]: the rate is ``lam . dm/d(lean)``, with ``dm`` the lean's moments
+    (:func:`sim.physics.compensation.forward_lean_moments`, linear in the sine) and the change of
+    the passive hip-flexor moments as the pelvic tilt takes hip extension off the stride."""
+    n = tpl_hipext.shape[1]
+    for d in range(dm.shape[0]):
+        dm[d] = 0.0
+    _lean_demand(j, tpl, tpl_grf_r, tpl_grf_tot, sc, cos_d, dm)
+    m_end, x0 = sc[S.passive_moment_at_limit_Nm], sc[S.passive_angle_constant_deg]
+    rate = sc[S.pelvis_share] * 180.0 / math.pi / x0          # d(exponent)/d(lean), below the limit
+    d_r = 0.0
+    d_l = 0.0
+    if tpl_hipext[tpl, j] - shift < limit:
+        d_r = -rate * passive_hip_flexor_moment(tpl_hipext[tpl, j] - shift, limit, m_end, x0)
+    jl = (j + n // 2) % n
+    if tpl_hipext[tpl, jl] - shift < limit:
+        d_l = -rate * passive_hip_flexor_moment(tpl_hipext[tpl, jl] - shift, limit, m_end, x0)
+    dm[_HIP_FLEX] -= d_r
+    dm[_LUMB_EXT] += (d_r + d_l) * sc[S.psoas_tension_per_Nm] * sc[S.psoas_lumbar_arm_m]
+    out = 0.0
+    for d in range(dm.shape[0]):
+        out += lam[d] * dm[d]
+    return out
+
+
+@kernel
+def lean_update(lean, rel_rate, anchor, cost, curvature, max_lean, home, prev_step):
+    """Next forward lean [rad] after a stride solved at ``lean``.
+
+    The posture minimises ``ln E(lean) - anchor lean + cost (lean - home)^2`` (E the
+    stride's effort, ``home`` the runner's fresh posture): a lean away from home
+    multiplies the effort of the stride by ``exp(cost (lean - home)^2)`` (leaning costs a
+    share of what running costs, as measured by Carson et al. 2024), and ``anchor`` (the
+    relative rate at the first stride) makes the fresh posture the optimum. One damped
+    Newton step, at most 1 deg, within ``[-max_lean / 2, max_lean]``; a step that reverses
+    the previous one (``prev_step``, the last ``lean - new lean``) is halved, so that where
+    the effort has a kink (a muscle reaching its bound) the posture settles instead of
+    swinging across it.
+
+    Examples
+    --------
+    >>> round(lean_update(0.0, -0.05, 0.0, 0.0, 8.0, 0.35, 0.0, 0.0), 5)  # effort falls with lean
+    0.00625
+    >>> round(lean_update(0.0, -0.05, 0.0, 0.0, 8.0, 0.35, 0.0, 0.01), 6)  # reverses: halved
+    0.003125
+    """
+    step = (rel_rate - anchor + 2.0 * cost * (lean - home)) / (2.0 * cost + curvature)
+    if step * prev_step < 0.0:
+        step *= 0.5
+    lim = math.pi / 180.0
+    step = min(max(step, -lim), lim)
+    return min(max(lean - step, -0.5 * max_lean), max_lean)
+
+
+@kernel
+def _spine_phase(j, tpl, F, tpl_grf_tot, tpl_hipext, leg_spine, col_comp, col_shear, sc,
+                 limit, shift, tilt_deg, f_tmp):
+    """L5/S1 compression and anterior shear [N] at phase ``j`` of a solved stride ``F``.
+
+    ``leg_spine`` marks leg muscles that reach the spine (psoas): the left leg's (the same
+    column half a stride on) pulls on L5/S1 too."""
+    n = F.shape[0]
+    half = n // 2
+    j2 = (j + half) % n
+    for c in range(F.shape[1]):
+        f_tmp[c] = F[j, c]
+        if leg_spine[c]:
+            f_tmp[c] += F[j2, c]
+    m_end, x0 = sc[S.passive_moment_at_limit_Nm], sc[S.passive_angle_constant_deg]
+    t_ps = (passive_hip_flexor_moment(tpl_hipext[tpl, j] - shift, limit, m_end, x0)
+            + passive_hip_flexor_moment(tpl_hipext[tpl, j2] - shift, limit, m_end, x0)
+            ) * sc[S.psoas_tension_per_Nm]
+    w_ub = sc[S.mass_kg] * sc[S.upper_fraction] * sc[S.g] * tpl_grf_tot[tpl, j]
+    incl = sc[S.disc_inclination_rad] + tilt_deg * math.pi / 180.0
+    return l5s1_loads(f_tmp, col_comp, col_shear, w_ub, incl, t_ps, sc[S.psoas_compression_per_N],
+                      sc[S.psoas_shear_per_N])
+
+
+
+@kernel
+def _tpl_index(speed, tpl_speed):
+    best = 0
+    for k in range(tpl_speed.shape[0]):
+        if abs(tpl_speed[k] - speed) < abs(tpl_speed[best] - speed):
+            best = k
+    return best
+
+
+@kernel
+def _stride_metrics(tpl, Fs, Th, Tilt, tpl_grf_tot, tpl_hipext, leg_spine, col_comp,
+                    col_shear, sup_col, sup_F0, sc, limit, shift, f_tmp, shear_out):
+    """Peak compression [N], anterior shear [N], superficial load [1] and lean [rad] of a stride."""
+    n_ph = Fs.shape[0]
+    pk_c = -np.inf
+    pk_s = -np.inf
+    pk_sup = 0.0
+    pk_lean = 0.0
+    for j in range(n_ph):
+        comp, shear = _spine_phase(j, tpl, Fs, tpl_grf_tot, tpl_hipext, leg_spine, col_comp,
+                                   col_shear, sc, limit, shift, Tilt[j], f_tmp)
+        shear_out[j] = shear
+        pk_c = max(pk_c, comp)
+        pk_s = max(pk_s, shear)
+        for s_ in range(sup_col.shape[0]):
+            pk_sup = max(pk_sup, Fs[j, sup_col[s_]] / sup_F0)
+        pk_lean = max(pk_lean, abs(Th[j]))
+    return pk_c, pk_s, pk_sup, pk_lean
