@@ -1,6 +1,7 @@
 """The time loop of one run: load sharing within the stride, fatigue over the run.
 
-This module holds :func:`run_kernel` only (about 430 lines): it is one compiled loop
+Length: about 500 lines. This module holds :func:`run_kernel` only (about 430 lines):
+it is one compiled loop
 whose locals (workspaces, warm starts, the reused stride, the adaptive block length, the
 pace-policy stage) live across checkpoints, and it is kept whole because cutting it into
 further compiled functions would change the code numba compiles for the hot path (more
