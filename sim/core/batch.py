@@ -4,7 +4,8 @@
 (:mod:`sim.core.scenario`) and runs the single-run time loop (:func:`sim.core.engine.run_kernel`)
 for every scenario on a pool of threads, as many as numba's thread count
 (``numba.get_num_threads()``). The kernels release the GIL, so the threads run in
-parallel; every scenario's inputs are built first, in this thread.
+parallel; each thread builds the inputs of the scenario it takes next (building holds the
+GIL while the other threads compute), so a batch holds only the inputs being run.
 :func:`summarise_kernel` reduces each run to the scalars of
 :meth:`sim.core.simulation.RunResult.summary` in a preallocated table. ``runfatigue run`` and
 ``runfatigue sweep`` therefore share one compiled run loop (compiled once after install,
@@ -147,17 +148,20 @@ class _Layout:
     (mass scaling cancels in the weighted mean).
     """
 
-    def __init__(self, inputs):
-        first = inputs[0]
-        if len({i.muscles for i in inputs}) != 1:
-            raise ValueError("all scenarios of a batch must use the same muscle set")
-        self.n = len(inputs)
+    def __init__(self, first, n):
+        self.n = n
         self.muscles = first.muscles
         self.groups = list(first.groups)
         self.group_of = np.array([next(k for k, g in enumerate(self.groups)
                                        if m in first.groups[g]) for m in first.muscles],
                                  dtype=np.int64)
-        self.weight = np.array([i.F0 / i.meta["strength"] for i in inputs])
+        self.weight = np.zeros((n, len(first.muscles)))
+
+    def admit(self, s, inp):
+        """Check scenario ``s``'s inputs against the batch and keep its group weights."""
+        if inp.muscles != self.muscles:
+            raise ValueError("all scenarios of a batch must use the same muscle set")
+        self.weight[s] = inp.F0 / inp.meta["strength"]
 
 
 @njit(cache=True, nogil=True)
@@ -275,8 +279,11 @@ def _one(inp, weight, group_of, out_row, grid, series_row):
 
 
 def _run(cfgs, grid_s):
-    inputs = [build_inputs(c) for c in cfgs]
-    lay = _Layout(inputs)
+    # inputs are built by the worker threads as they go: building holds the GIL, but the
+    # kernels of the other threads go on meanwhile (they release it), and only the
+    # scenarios being run are held in memory
+    first = build_inputs(cfgs[0])
+    lay = _Layout(first, len(cfgs))
     fields = summary_fields(lay.groups)
     out = np.full((lay.n, len(fields)), np.nan)
     if grid_s is None:
@@ -292,7 +299,9 @@ def _run(cfgs, grid_s):
 
     def work():
         while (s := next(queue)) < lay.n:
-            _one(inputs[s], lay.weight[s], lay.group_of, out[s], grid, series[s])
+            inp = first if s == 0 else build_inputs(cfgs[s])
+            lay.admit(s, inp)
+            _one(inp, lay.weight[s], lay.group_of, out[s], grid, series[s])
 
     threads = max(1, min(numba.get_num_threads(), lay.n))
     if threads == 1:

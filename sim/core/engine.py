@@ -118,7 +118,8 @@ def run_kernel(tpl, mus, plan, sc, state, out):
         Outputs, first axis the checkpoint (see :mod:`sim.core.simulation`); ``o_exh`` (1,)
         receives the exhaustion time [s], NaN if the runner was not exhausted; ``o_flex``
         the forward trunk lean beyond the runner's fresh posture (``scenario.forward_lean_deg``)
-        [deg] (mean over the checkpoint's solved strides).
+        [deg] (mean over the checkpoint's solved strides); ``o_work`` (2,) counts the
+        work done: phase samples solved and strides solved (a reused stride is not solved).
 
     Returns
     -------
@@ -133,7 +134,7 @@ def run_kernel(tpl, mus, plan, sc, state, out):
     seg_end, seg_speed, brk_start, brk_end = plan
     (store_at, o_time, o_dt, o_speed, o_stage, o_cap, o_pcap, o_energy, o_fpeak, o_fmean,
      o_comp, o_shear, o_sup, o_lean, o_tilt, o_flex, o_infeas, o_strides, o_resid, o_sforce,
-     o_sdemand, o_slean, o_sshear, o_exh) = out
+     o_sdemand, o_slean, o_sshear, o_exh, o_work) = out
     n_m = F0.shape[0]
     n_dof, n_col = A.shape
     n_ph = tpl_m.shape[1]
@@ -208,6 +209,7 @@ def run_kernel(tpl, mus, plan, sc, state, out):
     lean_solved = np.nan    # block mode: the lean the last solved stride was solved at
     lean_used = lean_f      # the lean of the stride being run
     lean_step = 0.0         # the last update (lean - new lean) [rad]
+    settle = sc[S.lean_settle_rad]
     lean_E = 0.0
     lean_G = 0.0
     shift = 0.0
@@ -215,6 +217,8 @@ def run_kernel(tpl, mus, plan, sc, state, out):
     cos_d = 1.0
     dm = np.zeros(n_dof)
     o_exh[0] = np.nan
+    o_work[0] = 0.0
+    o_work[1] = 0.0
     while t < duration - 1e-9 and k < n_ck_max:
         resting = in_interval(t, brk_start, brk_end) or stage == 2 or stage == 4
         t_next = min(t + (block_s if resolved else next_block), duration)
@@ -291,6 +295,8 @@ def run_kernel(tpl, mus, plan, sc, state, out):
                 o_fmean[k, i] = 0.0
             dtp = stride_s / n_ph
             t_loc = t
+            n_settle = 0
+            max_settle = int(dt / stride_s) - 1     # the block's further strides
             # block mode: the last solved stride still holds if nothing it depends on moved
             # by more than the reuse tolerance (capacities, speed template, tightness)
             reuse = False
@@ -333,6 +339,9 @@ def run_kernel(tpl, mus, plan, sc, state, out):
                                              sin_d, Th, m, B, w, Lam[jw], Lam[j], f, theta,
                                              work)
                     lam_seen[j] = True
+                    o_work[0] += 1.0
+                    if j == 0:
+                        o_work[1] += 1.0
                     if st != STATUS_OK or abs(theta[0]) > sc[S.max_lean_rad]:
                         bad = True
                     else:
@@ -401,6 +410,25 @@ def run_kernel(tpl, mus, plan, sc, state, out):
                             o_sshear[slot, jj] = Shear[jj]
                         stored = True
                     if not resolved:
+                        # block mode: the posture settles over the block's strides, one
+                        # update per stride; re-solve the stride while it still moves
+                        if (fwd_on and not reuse and not bad and lean_E > 0.0
+                                and abs(lean_step) > settle
+                                and n_settle < max_settle):
+                            n_settle += 1
+                            acc_c = 0.0
+                            acc_s = 0.0
+                            acc_sup = 0.0
+                            acc_lean = 0.0
+                            acc_flex = 0.0
+                            n_str = 0.0
+                            n_bad = 0.0
+                            worst = 0.0
+                            stored = False
+                            for i in range(n_m):
+                                o_fpeak[k, i] = 0.0
+                                o_fmean[k, i] = 0.0
+                            continue
                         break
                 if resolved and t_loc >= t_next - 0.5 * dtp:
                     break

@@ -36,6 +36,7 @@ SCALARS = (
     "critical_speed_mps", "d_prime_m", "heavy_onset_mps", "heavy_gain", "heavy_power",
     "fwd_lean_on", "fwd_lean_cost", "pelvis_share", "grf_z_hip", "grf_z_knee", "grf_z_ankle",
     "max_fwd_lean_rad", "fwd_lean_curvature", "lateral_lean_on", "lean_home_rad",
+    "lean_settle_rad",
 )
 
 #: The run kernel's inputs and outputs travel as named bundles (numba types them as named
@@ -52,7 +53,7 @@ Plan = namedtuple("Plan", ("seg_end", "seg_speed", "brk_start", "brk_end"))
 Outputs = namedtuple("Outputs", ("store_at", "time", "dt", "speed", "stage", "cap", "pcap",
                                  "energy", "fpeak", "fmean", "comp", "shear", "sup", "lean",
                                  "tilt", "flex", "infeas", "strides", "resid", "sforce",
-                                 "sdemand", "slean", "sshear", "exh"))
+                                 "sdemand", "slean", "sshear", "exh", "work"))
 
 #: Named positions of the scalar vector: kernels read ``sc[S.mass_kg]``.
 S = slots("Scalars", SCALARS)

@@ -36,7 +36,7 @@ import numpy as np
 
 from ..jit import kernel
 from ..physics.compensation import forward_lean_moments, passive_hip_flexor_moment
-from ..physics.sharing import solve_sharing_columns
+from ..physics.sharing_warm import solve_sharing_warm
 from ..physics.spine import l5s1_loads
 from .engine_layout import _ANKLE_PF, _HIP_ABD, _HIP_FLEX, _KNEE_EXT, _LUMB_BEND, _LUMB_EXT, S
 
@@ -90,7 +90,7 @@ def _solve_phase(j, tpl, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_hipext, tpl_stance, 
         jm = j - half
         m[_LUMB_BEND] += (tpl_grf_r[tpl, jm] * mass * sc[S.upper_fraction] * g
                           * sc[S.trunk_com_above_l5s1_m] * theta_stride[jm] * on)
-    status, _, resid = solve_sharing_columns(Ai, Av, C, W, B, w, m, lam0, f, theta, lam, work)
+    status, _, resid = solve_sharing_warm(Ai, Av, C, W, B, w, m, lam0, f, theta, lam, work)
     return status, resid
 
 

@@ -255,7 +255,10 @@ def reference_run(inp, mode=None, state0=None):
                         rel = np.where(solved["C"] > 0, np.abs(C / solved["C"] - 1.0),
                                        np.where(C > 0, np.inf, 0.0))
                     reuse = float(rel.max()) <= p["reuse_tolerance"]
-                if not reuse:
+                # the posture settles over the block's strides (one update per stride):
+                # the stride is re-solved while the lean still moves (as in the engine)
+                settle = int(dt / stride_s) - 1
+                while not reuse:
                     kgain = 1.0 + p["knee_gain"] * max(0.0, 1.0 - float(inp.quad_w @ cap))
                     d = lean["lean"]
                     M, B, demand, mp = _stride_demand(inp, p, tpl, kgain, limit, d)
@@ -266,8 +269,12 @@ def reference_run(inp, mode=None, state0=None):
                     solved = dict(tpl=tpl, limit=limit, C=C.copy(), lean=d, tilt=tilt_s,
                                   stride=dict(F=F, theta=theta, bad=bad, comp=comp,
                                               shear=shear, demand=demand, lean=d), resid=resid)
-                    if lean["on"] and not bad and E > 0.0:
-                        _lean_step(lean, _lean_rate(inp, p, tpl, kgain, limit, d, Lam) / E, p)
+                    if not (lean["on"] and not bad and E > 0.0):
+                        break
+                    _lean_step(lean, _lean_rate(inp, p, tpl, kgain, limit, d, Lam) / E, p)
+                    if not (abs(lean["step"]) > p["lean_settle_rad"] and settle > 0):
+                        break
+                    settle -= 1
                 F, resid = solved["stride"]["F"], solved["resid"]
                 tilt = solved["tilt"]
                 strides = [solved["stride"]]

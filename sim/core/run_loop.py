@@ -56,6 +56,7 @@ def run_inputs(inp, store=True):
         flex=np.zeros(n_ck), infeas=np.zeros(n_ck), strides=np.zeros(n_ck), resid=np.zeros(n_ck),
         sforce=np.zeros((n_keep, n_ph, n_m)), sdemand=np.zeros((n_keep, n_ph, n_dof)),
         slean=np.zeros((n_keep, n_ph)), sshear=np.zeros((n_keep, n_ph)), exh=np.zeros(1),
+        work=np.zeros(2),
     )
     store_at = np.arange(n_ck, dtype=np.int64) if store else np.full(n_ck, -1, dtype=np.int64)
     state = np.tile(fresh_state(), (n_m, 1))

@@ -9,8 +9,13 @@ core strength 0.6–1.0; 2-hour runs; seed 1) is run with the batch kernel. Repo
 * the speedup over the plain NumPy/SciPy reference path (:mod:`sim.core.reference`) on a few
   of the same scenarios, in the same process and with the same time-stepping, per
   scenario on one thread;
+* the run time of the standard sweep repeated (median and spread), the share of its runs
+  that end in exhaustion, the load-sharing solves a run actually does (phase samples of
+  the solved strides) against those a fully resolved run would do, and the cost of runs
+  twice as long, on part of the sweep;
 * the error of the default (adaptive block) stepping against the fully resolved mode on
-  a few scenarios: largest capacity difference and spike-onset difference.
+  the tolerance set of :mod:`sim.interface.accuracy`: capacities, back-load index curves
+  and clear spike onsets, each scenario and the worst case.
 
 Quote ratios from one run: the machines are noisy.
 
@@ -27,28 +32,25 @@ import time
 
 import numpy as np
 
+from .accuracy import standard_configs
+
 __all__ = ["standard_configs", "run_bench", "format_report"]
-
-
-def standard_configs(n=2000, minutes=120.0, seed=1):
-    """The benchmark's scenarios (Latin hypercube, deterministic)."""
-    from scipy.stats import qmc
-
-    from ..config import load_config
-
-    base = load_config(None, {"run.duration_min": minutes, "output.name": "bench"})
-    x = qmc.LatinHypercube(d=3, rng=np.random.default_rng(seed)).random(n)
-    return [base.with_overrides({"scenario.hip_flexor_tightness_deg": round(20 * a, 6),
-                                 "run.speed_mps": round(2.5 + 1.5 * b, 6),
-                                 "scenario.core_strength": round(0.6 + 0.4 * c, 6)})
-            for a, b, c in x]
 
 
 def _muscle_steps(rows, n_phase, n_muscles):
     return sum(r["strides"] for r in rows) * n_phase * n_muscles
 
 
-def run_bench(n=2000, minutes=120.0, n_reference=2, n_resolved=3, progress=None) -> dict:
+def _timed_batch(cfgs):
+    from ..core.batch import run_batch
+
+    t0 = time.perf_counter()
+    rows = run_batch(cfgs)
+    return time.perf_counter() - t0, rows
+
+
+def run_bench(n=2000, minutes=120.0, n_reference=2, n_resolved=None, progress=None,
+              repeats=3, n_long=200) -> dict:
     """Run the benchmark; returns a dict of measured figures (JSON-ready).
 
     Parameters
@@ -57,10 +59,18 @@ def run_bench(n=2000, minutes=120.0, n_reference=2, n_resolved=3, progress=None)
         Scenarios in the standard sweep (the issue asks for at least 2,000).
     minutes : float
         Run length [min].
-    n_reference, n_resolved : int
-        Scenarios re-run with the NumPy/SciPy reference and in resolved mode.
+    n_reference : int
+        Scenarios re-run with the NumPy/SciPy reference.
+    n_resolved : int, optional
+        Scenarios of the tolerance set (:func:`sim.interface.accuracy.tolerance_set`) run
+        in both modes; all of them by default, 0 to skip.
     progress : callable, optional
         Called with a short text before each stage.
+    repeats : int
+        Timed runs of the standard sweep; the median is reported with the spread.
+    n_long : int
+        Scenarios of the standard sweep also run for twice ``minutes``, for the cost of
+        a long run against a short one (0 to skip).
     """
     import numba
 
@@ -69,11 +79,12 @@ def run_bench(n=2000, minutes=120.0, n_reference=2, n_resolved=3, progress=None)
     from ..core.scenario import build_inputs
     from ..core.simulation import run_inputs, simulate
     from ..core.warmup import ensure_compiled
+    from .accuracy import TOLERANCE, compare_all, tolerance_set, worst_case
 
     say = progress or (lambda msg: None)
     cfgs = standard_configs(n, minutes)
     out = {"scenarios": n, "run_min": minutes, "threads": numba.get_num_threads(),
-           "cpu_count": os.cpu_count()}
+           "cpu_count": os.cpu_count(), "repeats": repeats}
 
     t0 = time.perf_counter()
     ensure_compiled(progress)          # says so (with the time) only when compiling
@@ -81,14 +92,38 @@ def run_bench(n=2000, minutes=120.0, n_reference=2, n_resolved=3, progress=None)
     simulate(cfgs[0].with_overrides({"run.duration_min": 1.0}))
     out["compile_s"] = time.perf_counter() - t0
 
-    say(f"running {n} scenarios of {minutes:g} min")
-    t0 = time.perf_counter()
-    rows = run_batch(cfgs)
-    run_s = time.perf_counter() - t0
+    times = []
+    for i in range(max(1, repeats)):
+        say(f"running {n} scenarios of {minutes:g} min ({i + 1}/{max(1, repeats)})")
+        run_s, rows = _timed_batch(cfgs)
+        times.append(run_s)
+    run_s = float(np.median(times))
     n_phase, n_m = cfgs[0].model.n_phase, 18
-    out.update(run_s=run_s, scenarios_per_s=n / run_s,
+    out.update(run_s=run_s, run_s_all=times, run_s_spread=[min(times), max(times)],
+               scenarios_per_s=n / run_s,
                muscle_steps_per_s=_muscle_steps(rows, n_phase, n_m) / run_s,
-               spiking_fraction=float(np.mean([np.isfinite(r["spike_onset_s"]) for r in rows])))
+               spiking_fraction=float(np.mean([np.isfinite(r["spike_onset_s"]) for r in rows])),
+               exhausted_fraction=float(np.mean([np.isfinite(r["exhaustion_s"]) for r in rows])))
+
+    # the work actually done (block mode solves one stride per block, some reused)
+    m = min(n, 200)
+    solved, strides = [], []
+    for cfg in cfgs[:m]:
+        k, o, _ = run_inputs(build_inputs(cfg), store=False)
+        solved.append(o["work"][0])
+        strides.append(float(np.sum(o["strides"][:k])) * n_phase)
+    out.update(solved_phase_samples_per_run=float(np.mean(solved)),
+               phase_samples_per_run=float(np.mean(strides)),
+               solved_phase_samples_per_s=float(np.mean(solved)) * out["scenarios_per_s"])
+
+    if n_long:
+        m = min(n_long, n)
+        say(f"{m} scenarios of {minutes:g} and of {2 * minutes:g} min")
+        short_s, _ = _timed_batch(cfgs[:m])
+        long_s, _ = _timed_batch([c.with_overrides({"run.duration_min": 2 * minutes})
+                                  for c in cfgs[:m]])
+        out.update(long_scenarios=m, long_run_s=long_s, short_run_s=short_s,
+                   cost_double_length=long_s / short_s)
 
     if n_reference:
         say(f"reference path on {n_reference} scenarios (slow)")
@@ -107,21 +142,14 @@ def run_bench(n=2000, minutes=120.0, n_reference=2, n_resolved=3, progress=None)
         out["reference"] = ratios
         out["speedup_over_reference"] = float(np.median([r["speedup"] for r in ratios]))
 
-    if n_resolved:
-        say(f"resolved mode on {n_resolved} scenarios")
-        errs = []
-        for cfg in cfgs[:n_resolved]:
-            b = simulate(cfg)
-            r = simulate(cfg.with_overrides({"model.mode": "resolved"}))
-            cap_b = np.array([np.interp(r.time_s, b.time_s, b.capacity[:, j])
-                              for j in range(b.capacity.shape[1])]).T
-            d_on = (0.0 if np.isnan(b.spike_onset_s) and np.isnan(r.spike_onset_s)
-                    else float(abs(b.spike_onset_s - r.spike_onset_s)))
-            errs.append({"max_capacity_difference": float(np.abs(cap_b - r.capacity).max()),
-                         "onset_difference_s": d_on, "onset_resolved_s": r.spike_onset_s,
-                         "checkpoints_default": int(b.time_s.size),
-                         "checkpoints_resolved": int(r.time_s.size)})
-        out["default_vs_resolved"] = errs
+    chosen = tolerance_set()
+    chosen = chosen[:n_resolved] if n_resolved is not None else chosen
+    if chosen:
+        say(f"default vs resolved stepping on {len(chosen)} scenarios of the tolerance set")
+        rows = compare_all(chosen, progress=say)
+        out["default_vs_resolved"] = [dict(scenario=name, **v) for name, v in rows.items()]
+        out["default_vs_resolved_worst"] = worst_case(rows)
+        out["tolerance"] = TOLERANCE
     out["projected_10000_s"] = 10000 / out["scenarios_per_s"]
     return out
 
@@ -132,16 +160,29 @@ def format_report(r: dict) -> str:
         f"benchmark: {r['scenarios']} scenarios of {r['run_min']:g} min, "
         f"{r['threads']} numba threads ({r['cpu_count']} CPUs)",
         f"  compile (or cache load): {r['compile_s']:.1f} s",
-        f"  run: {r['run_s']:.1f} s = {r['scenarios_per_s']:.0f} scenarios/s, "
+        f"  run: {r['run_s']:.1f} s (median of {len(r['run_s_all'])}; "
+        f"{r['run_s_spread'][0]:.1f}-{r['run_s_spread'][1]:.1f} s) = "
+        f"{r['scenarios_per_s']:.0f} scenarios/s, "
         f"{r['muscle_steps_per_s']:.3g} muscle-steps/s "
         f"(10,000 such scenarios: ~{r['projected_10000_s']:.0f} s)",
     ]
+    lines.append(f"  runs ending in exhaustion: {100 * r['exhausted_fraction']:.0f} %; load "
+                 f"sharing solved {r['solved_phase_samples_per_run']:.0f} of "
+                 f"{r['phase_samples_per_run']:.0f} phase samples per run "
+                 f"({r['solved_phase_samples_per_s']:.3g} solves/s)")
+    if "cost_double_length" in r:
+        lines.append(f"  {2 * r['run_min']:g}-min runs cost {r['cost_double_length']:.2f} x "
+                     f"{r['run_min']:g}-min runs ({r['long_scenarios']} scenarios)")
     if "reference" in r:
         for x in r["reference"]:
             lines.append(f"  reference path: {x['reference_s']:.1f} s vs engine "
                          f"{x['engine_s'] * 1e3:.1f} ms per scenario -> {x['speedup']:.0f}x")
-    for e in r.get("default_vs_resolved", []):
-        lines.append(f"  default vs resolved: capacity within {e['max_capacity_difference']:.4f}, "
-                     f"onset difference {e['onset_difference_s']:.0f} s "
-                     f"({e['checkpoints_default']} vs {e['checkpoints_resolved']} checkpoints)")
+    if "default_vs_resolved_worst" in r:
+        w = r["default_vs_resolved_worst"]
+        lines.append(f"  default vs resolved on {len(r['default_vs_resolved'])} scenarios "
+                     f"(tolerance {r['tolerance']:g}; "
+                     f"{'within' if w['within_tolerance'] else 'NOT within'}), worst cases:")
+        for k, v in w.items():
+            if k != "within_tolerance":
+                lines.append(f"    {k}: {v['value']:.4g} ({v['scenario']})")
     return "\n".join(lines)

@@ -251,11 +251,14 @@ def _cmd_bench(args) -> int:
     from .bench import format_report, run_bench
     from ..results import write_json, write_manifest
 
-    if args.scenarios < 1 or args.minutes <= 0 or args.reference < 0 or args.resolved < 0:
-        raise UserError("bench: --scenarios >= 1, --minutes > 0, --reference >= 0 and "
-                        "--resolved >= 0 are required")
+    if (args.scenarios < 1 or args.minutes <= 0 or args.reference < 0
+            or (args.resolved is not None and args.resolved < 0) or args.repeats < 1
+            or args.long < 0):
+        raise UserError("bench: --scenarios >= 1, --minutes > 0, --reference >= 0, "
+                        "--resolved >= 0, --repeats >= 1 and --long >= 0 are required")
     say = _say("bench") if not args.json else None
-    r = run_bench(args.scenarios, args.minutes, args.reference, args.resolved, progress=say)
+    r = run_bench(args.scenarios, args.minutes, args.reference, args.resolved, progress=say,
+                  repeats=args.repeats, n_long=args.long)
     out = Path(args.results) / "bench"
     write_json(out / "bench.json", r)
     write_manifest(out, args.command_line,
@@ -388,8 +391,14 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--minutes", type=float, default=120.0, help="run length [min] (120)")
     b.add_argument("--reference", type=int, default=2,
                    help="scenarios re-run on the reference path (2; several seconds each)")
-    b.add_argument("--resolved", type=int, default=3,
-                   help="scenarios re-run in resolved mode (3)")
+    b.add_argument("--resolved", type=int, default=None,
+                   help="scenarios of the tolerance set run in both modes (default: all "
+                        "of it; 0 to skip)")
+    b.add_argument("--repeats", type=int, default=3,
+                   help="timed runs of the standard sweep; the median is reported (3)")
+    b.add_argument("--long", type=int, default=200,
+                   help="scenarios also run twice as long, for the cost of long runs "
+                        "(200; 0 to skip)")
     b.add_argument("--results", default="results", help="results root (default: results)")
     b.set_defaults(func=_cmd_bench)
 

@@ -15,11 +15,21 @@ def test_standard_configs_are_deterministic_and_in_range():
 
 
 def test_tiny_bench_reports_every_figure():
-    r = run_bench(n=6, minutes=10.0, n_reference=1, n_resolved=1)
+    r = run_bench(n=6, minutes=10.0, n_reference=1, n_resolved=1, repeats=2, n_long=2)
     assert r["scenarios_per_s"] > 0 and r["muscle_steps_per_s"] > r["scenarios_per_s"]
     ref = r["reference"][0]                         # figures only: no timing is asserted
     assert ref["speedup"] == ref["reference_s"] / ref["engine_s"]
-    assert r["default_vs_resolved"][0]["max_capacity_difference"] < 0.01
+    assert len(r["run_s_all"]) == 2 and r["run_s_spread"] == [min(r["run_s_all"]),
+                                                             max(r["run_s_all"])]
+    assert r["run_s"] == sorted(r["run_s_all"])[0] + (sorted(r["run_s_all"])[1]
+                                                      - sorted(r["run_s_all"])[0]) / 2
+    assert r["cost_double_length"] == r["long_run_s"] / r["short_run_s"]
+    assert 0.0 <= r["exhausted_fraction"] <= 1.0
+    assert 0 < r["solved_phase_samples_per_run"] <= r["phase_samples_per_run"]
+    first = r["default_vs_resolved"][0]
+    assert first["scenario"] == "bench_0" and first["max_capacity_difference"] < 0.01
+    worst = r["default_vs_resolved_worst"]
+    assert worst["max_capacity_difference"]["value"] == first["max_capacity_difference"]
     text = format_report(r)
     assert "reference path" in text and "default vs resolved" in text
 
