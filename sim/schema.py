@@ -178,7 +178,7 @@ SCHEMA: dict[str, dict[str, Key]] = {
         "reuse_tolerance": _f(0.002, 0.0, 0.05, "1", "block mode: reuse the last solved stride "
                               "while no capacity moved by more than this fraction (0: always "
                               "re-solve)"),
-        "lean_settle_deg": _f(5.0, 0.0, 5.0, "deg", "block mode: re-solve a block's stride "
+        "lean_settle_deg": _f(0.25, 0.0, 5.0, "deg", "block mode: re-solve a block's stride "
                               "while the forward lean still moves by more than this per "
                               "update, as it would over the block's strides (0: every "
                               "stride of the block; numerical tolerance)", lo_open=True),

@@ -1,0 +1,46 @@
+"""The tolerance set and the default-vs-resolved comparison."""
+import math
+
+from sim.config import load_config
+from sim.interface.accuracy import (TOLERANCE, compare, configs_dir, standard_configs,
+                                    tolerance_set, worst_case)
+
+
+def test_the_tolerance_set_spans_what_it_promises():
+    s = tolerance_set()
+    names = [n for n, _ in s]
+    assert len(s) >= 30 and len(set(names)) == len(names)
+    shipped = {p.stem for p in configs_dir().glob("*.toml")}
+    assert shipped <= set(names)
+    minutes = [c.run.duration_min for _, c in s]
+    assert max(minutes) >= 240.0
+    speeds = [c.run.speed_mps for _, c in s if c.run.speed_mps is not None]
+    assert min(speeds) <= 2.5 and max(speeds) >= 3.8
+    bench = [c.to_dict() for c in standard_configs(12, 120.0)]
+    assert all(c.to_dict() in bench for n, c in s if n.startswith("bench_"))
+
+
+def test_a_pace_change_is_followed_within_tolerance():
+    """After a pace change the forward lean settles within the block, as over its strides
+    (before the block's stride was re-solved, the lean lagged for minutes: 0.026 apart)."""
+    cfg = load_config(None, {"run.duration_min": 6.0, "output.name": "x",
+                             "run.segments": [{"duration_min": 2.0, "speed_mps": 3.4},
+                                              {"duration_min": 4.0, "speed_mps": 2.8}],
+                             "scenario.hip_flexor_tightness_deg": 15.0,
+                             "scenario.core_strength": 0.6})
+    d = compare(cfg)
+    assert d["max_superficial_load_difference"] <= TOLERANCE, d
+    assert d["max_shear_bw_difference"] <= TOLERANCE, d
+    assert d["max_capacity_difference"] <= TOLERANCE, d
+
+
+def test_worst_case_names_the_scenario_and_the_verdict():
+    rows = {"a": {"max_capacity_difference": 0.002, "onset_x_difference_s": None},
+            "b": {"max_capacity_difference": 0.02, "onset_x_difference_s": 30.0}}
+    w = worst_case(rows)
+    assert w["max_capacity_difference"] == {"value": 0.02, "scenario": "b"}
+    assert w["onset_x_difference_s"] == {"value": 30.0, "scenario": "b"}
+    assert w["within_tolerance"] is False
+    rows["b"]["max_capacity_difference"] = 0.001
+    assert worst_case(rows)["within_tolerance"] is True
+    assert not math.isnan(TOLERANCE)
