@@ -281,18 +281,6 @@ def run_kernel(tpl, mus, plan, sc, state, out):
             # a running stride; the between-runner difference is the posture, Schache 2000)
             # A forward lean carried by the pelvis (share S.pelvis_share) tilts it that much more
             # and takes as much hip extension off the stride.
-            acc_c = 0.0
-            acc_s = 0.0
-            acc_sup = 0.0
-            acc_lean = 0.0
-            acc_flex = 0.0
-            n_str = 0.0
-            n_bad = 0.0
-            stored = False
-            worst = 0.0
-            for i in range(n_m):
-                o_fpeak[k, i] = 0.0
-                o_fmean[k, i] = 0.0
             dtp = stride_s / n_ph
             t_loc = t
             n_settle = 0
@@ -308,7 +296,22 @@ def run_kernel(tpl, mus, plan, sc, state, out):
                     elif C[c] > 0.0:
                         change = np.inf
                 reuse = change <= sc[S.reuse_tolerance] and abs(lean_f - lean_solved) < 1e-4
+            restart = True
             while True:
+                if restart:     # the window's strides (block mode: its stride, re-solved)
+                    acc_c = 0.0
+                    acc_s = 0.0
+                    acc_sup = 0.0
+                    acc_lean = 0.0
+                    acc_flex = 0.0
+                    n_str = 0.0
+                    n_bad = 0.0
+                    stored = False
+                    worst = 0.0
+                    for i in range(n_m):
+                        o_fpeak[k, i] = 0.0
+                        o_fmean[k, i] = 0.0
+                    restart = False
                 j = phase_pos
                 if resolved:
                     _capacities(state, prm[0], F0, col_muscle, col_rho, cap, C, W)
@@ -416,18 +419,7 @@ def run_kernel(tpl, mus, plan, sc, state, out):
                                 and abs(lean_step) > settle
                                 and n_settle < max_settle):
                             n_settle += 1
-                            acc_c = 0.0
-                            acc_s = 0.0
-                            acc_sup = 0.0
-                            acc_lean = 0.0
-                            acc_flex = 0.0
-                            n_str = 0.0
-                            n_bad = 0.0
-                            worst = 0.0
-                            stored = False
-                            for i in range(n_m):
-                                o_fpeak[k, i] = 0.0
-                                o_fmean[k, i] = 0.0
+                            restart = True
                             continue
                         break
                 if resolved and t_loc >= t_next - 0.5 * dtp:

@@ -197,6 +197,25 @@ def solve_sharing_weighted(A, C, W, B, w, m, lam0, f, theta, lam, work, rtol=1e-
 
 
 @kernel
+def _start(Ai, Av, C, W, B, w, m, lam0, lam, hc2, iw, dsc, rtol):
+    """Set a solve up: effort weights ``hc2``, compensation weights ``iw``, the warm start
+    ``lam``, each DOF's full curvature ``dsc``; returns the residual's scale [N m] and the
+    tolerance on it [N m]."""
+    p = C.shape[0]
+    q = B.shape[1]
+    for i in range(p):
+        hc2[i] = 0.5 * W[i] * W[i] if C[i] > 0.0 else 0.0
+    for c in range(q):
+        iw[c] = 0.5 / w[c]
+    for k in range(m.shape[0]):
+        lam[k] = lam0[k]
+    mnorm = math.sqrt(_dot(m, m))
+    denom = max(mnorm, _M_FLOOR)
+    _diag_scale(Ai, Av, hc2, B, iw[:q], dsc)
+    return denom, rtol * denom
+
+
+@kernel
 def solve_sharing_columns(Ai, Av, C, W, B, w, m, lam0, f, theta, lam, work, rtol=1e-10,
                           max_iter=100):
     """:func:`solve_sharing_weighted` with the moment arms in column form (no allocation).
@@ -251,17 +270,8 @@ def solve_sharing_columns(Ai, Av, C, W, B, w, m, lam0, f, theta, lam, work, rtol
     Q = work[o:o + n * max(q, 1)].reshape((n, max(q, 1))); o += n * max(q, 1)
     Bx = work[o:o + n * qe].reshape((n, qe)); o += n * qe
 
-    for i in range(p):
-        hc2[i] = 0.5 * W[i] * W[i] if C[i] > 0.0 else 0.0
-    for c in range(q):
-        iw[c] = 0.5 / w[c]
-    for k in range(n):
-        lam[k] = lam0[k]
-    mnorm = math.sqrt(_dot(m, m))
-    denom = max(mnorm, _M_FLOOR)
-    tol = rtol * denom
+    denom, tol = _start(Ai, Av, C, W, B, w, m, lam0, lam, hc2, iw, dsc, rtol)
     tol_accept = max(tol, _ACCEPT_RTOL * denom)
-    _diag_scale(Ai, Av, hc2, B, iw[:q], dsc)
     nb = _null_basis(B, Q)
     status, it = _solve_dual(Ai, Av, hc2, C, B, iw[:q], m, lam, f, s, theta, r, d, H, dsc,
                              g, ta, tb, grad, anchor, tol, tol_accept, max_iter, True, Q, nb, y)

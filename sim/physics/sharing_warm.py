@@ -28,9 +28,9 @@ from __future__ import annotations
 import math
 
 from ..jit import kernel
-from .sharing_dual import _diag_scale, _dot, _eval
+from .sharing_dual import _dot, _eval
 from .sharing_newton import _line_search, _newton_direction
-from .sharing_solver import _M_FLOOR, solve_sharing_columns
+from .sharing_solver import _start, solve_sharing_columns
 
 __all__ = ["solve_sharing_warm"]
 
@@ -72,16 +72,7 @@ def solve_sharing_warm(Ai, Av, C, W, B, w, m, lam0, f, theta, lam, work, rtol=1e
 
     for k in range(n):
         start[k] = lam0[k]
-    for i in range(p):
-        hc2[i] = 0.5 * W[i] * W[i] if C[i] > 0.0 else 0.0
-    for c in range(q):
-        iw[c] = 0.5 / w[c]
-    for k in range(n):
-        lam[k] = start[k]
-    mnorm = math.sqrt(_dot(m, m))
-    denom = max(mnorm, _M_FLOOR)
-    tol = rtol * denom
-    _diag_scale(Ai, Av, hc2, B, iw[:q], dsc)
+    denom, tol = _start(Ai, Av, C, W, B, w, m, start, lam, hc2, iw, dsc, rtol)
     _eval(Ai, Av, hc2, C, B, iw[:q], m, lam, f, s, theta, r)
     if math.sqrt(_dot(r, r)) <= tol:
         return 0, 0, math.sqrt(_dot(r, r)) / denom
