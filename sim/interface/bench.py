@@ -163,7 +163,7 @@ def format_report(r: dict) -> str:
         f"  run: {r['run_s']:.1f} s (median of {len(r['run_s_all'])}; "
         f"{r['run_s_spread'][0]:.1f}-{r['run_s_spread'][1]:.1f} s) = "
         f"{r['scenarios_per_s']:.0f} scenarios/s, "
-        f"{r['muscle_steps_per_s']:.3g} muscle-steps/s "
+        f"{r['muscle_steps_per_s']:.3g} muscle-steps/s as if fully resolved "
         f"(10,000 such scenarios: ~{r['projected_10000_s']:.0f} s)",
     ]
     lines.append(f"  runs ending in exhaustion: {100 * r['exhausted_fraction']:.0f} %; load "
