@@ -190,7 +190,10 @@ def run_kernel(tpl, mus, plan, sc, state, out):
     stage_end = np.inf
     run_start = np.nan      # start of the current above-threshold run (configured index)
     applied_stretch = 0.0
-    phase_pos = 0           # next phase sample (resolved mode carries it across windows)
+    # next phase sample (resolved mode carries it across windows); np.int64, not a bare 0,
+    # so that numba types it int64 from the start and compiles the kernels that take the
+    # phase index once (a literal 0 made it compile them twice)
+    phase_pos = np.int64(0)
     next_block = block_s    # block mode: adaptive block length
     solved_tpl = -1         # block mode: what the last solved stride was solved for
     solved_limit = np.nan
@@ -267,7 +270,7 @@ def run_kernel(tpl, mus, plan, sc, state, out):
                 o_fmean[k, i] = 0.0
             run_start = np.nan
             bad_start = np.nan
-            phase_pos = 0
+            phase_pos = np.int64(0)
         else:
             o_speed[k] = speed
             tpl = _tpl_index(speed, tpl_speed)
