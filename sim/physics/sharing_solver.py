@@ -273,8 +273,12 @@ def solve_sharing_columns(Ai, Av, C, W, B, w, m, lam0, f, theta, lam, work, rtol
     denom, tol = _start(Ai, Av, C, W, B, w, m, lam0, lam, hc2, iw, dsc, rtol)
     tol_accept = max(tol, _ACCEPT_RTOL * denom)
     nb = _null_basis(B, Q)
+    # certify the first solve, not the best-effort one (which never reads Q and nb); a
+    # variable, not the literals True and False, so that numba compiles _solve_dual once
+    certify = p >= 0
     status, it = _solve_dual(Ai, Av, hc2, C, B, iw[:q], m, lam, f, s, theta, r, d, H, dsc,
-                             g, ta, tb, grad, anchor, tol, tol_accept, max_iter, True, Q, nb, y)
+                             g, ta, tb, grad, anchor, tol, tol_accept, max_iter, certify, Q, nb,
+                             y)
     if status == 1:
         # best effort: elastic problem with a penalised slack on every DOF
         for k in range(n):
@@ -289,7 +293,8 @@ def solve_sharing_columns(Ai, Av, C, W, B, w, m, lam0, f, theta, lam, work, rtol
             lamx[c] = 0.0
         _diag_scale(Ai, Av, hc2, Bx, wx, dsc)
         st2, it2 = _solve_dual(Ai, Av, hc2, C, Bx, wx, m, lamx, fx, s, thx, rx, d, H, dsc,
-                               g, ta, tb, grad, anchor, tol, tol_accept, max_iter, False, Q, 0, y)
+                               g, ta, tb, grad, anchor, tol, tol_accept, max_iter, not certify,
+                               Q, nb, y)
         it += it2
         for i in range(p):
             f[i] = fx[i]
