@@ -222,6 +222,10 @@ def run_kernel(tpl, mus, plan, sc, state, out):
     o_exh[0] = np.nan
     o_work[0] = 0.0
     o_work[1] = 0.0
+    keep_strides = False    # any checkpoint's stride stored (a batch stores none)
+    for kk in range(store_at.shape[0]):
+        if store_at[kk] >= 0:
+            keep_strides = True
     while t < duration - 1e-9 and k < n_ck_max:
         resting = in_interval(t, brk_start, brk_end) or stage == 2 or stage == 4
         t_next = min(t + (block_s if resolved else next_block), duration)
@@ -364,12 +368,13 @@ def run_kernel(tpl, mus, plan, sc, state, out):
                     Th[j] = theta[0]
                     for c in range(n_col):
                         Fs[j, c] = f[c]
-                for d in range(n_dof):
-                    Dem[j, d] = tpl_m[tpl, j, d]
-                if tpl_stance[tpl, j] > 0.5:
-                    Dem[j, _HIP_ABD] *= kgain
-                if sin_d != 0.0:
-                    _lean_demand(j, tpl, tpl_grf_r, tpl_grf_tot, sc, sin_d, Dem[j])
+                if keep_strides:            # the demand is only read to store a stride
+                    for d in range(n_dof):
+                        Dem[j, d] = tpl_m[tpl, j, d]
+                    if tpl_stance[tpl, j] > 0.5:
+                        Dem[j, _HIP_ABD] *= kgain
+                    if sin_d != 0.0:
+                        _lean_demand(j, tpl, tpl_grf_r, tpl_grf_tot, sc, sin_d, Dem[j])
                 if resolved:
                     _step_muscles(state, prm[tpl], F0, col_muscle, col_side, f, dtp, ustate)
                     t_loc += dtp
