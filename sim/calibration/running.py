@@ -16,7 +16,10 @@ Both are fitted at the marathon pace, where the heavy-domain strain H is 1. Then
 them fixed, the heavy domain's gain A and power n (:func:`sim.physics.fatigue.pools.heavy_strain`)
 are fitted on race-equivalence times: the time to exhaustion of the 3.2 m/s runner at
 the Riegel race speeds of 30 km, the half marathon, 15 km and 10 km equals the Riegel
-race time (:data:`RACE_ANCHORS_M`, :func:`fit_heavy_domain`).
+race time (:data:`RACE_ANCHORS_M`), and, together with them, the force the fast-twitch
+pools keep once the reserve D' is spent (:func:`sim.physics.reserve.reserve_floor`): above
+critical speed a run ends when the reserve is spent, ``D' / (v - CS)``
+(:data:`SEVERE_RATIOS`, :func:`fit_race_times`).
 
 Everything else measured (the half marathon's, the plantarflexors' and the hip
 abductors' strength losses, the 166-km ultra, the slow 5-hour run, the shape over time)
@@ -42,11 +45,11 @@ from ..physics.energy import (LOCOMOTOR_MUSCLES, TARGET_STORE, WALL_DISTANCE_M, 
                               locomotor_store, training_factors)
 from ..core.engine import SCALARS
 from ..physics.fatigue.pools import P
-from ..physics.reserve import MARATHON_M, riegel_time
+from ..physics.reserve import MARATHON_M, critical_speed, d_prime_m, riegel_time
 
-__all__ = ["KNEE_TARGETS", "PACE_GRID", "RACE_ANCHORS_M", "WALL_STORES", "knee_extensor_loss",
-           "store_at_wall", "fit_drain_scales", "exhaustion_time", "fit_heavy_domain",
-           "calibrate"]
+__all__ = ["KNEE_TARGETS", "PACE_GRID", "RACE_ANCHORS_M", "SEVERE_RATIOS", "WALL_STORES",
+           "knee_extensor_loss", "store_at_wall", "fit_drain_scales", "exhaustion_time",
+           "severe_time", "fit_race_times", "calibrate"]
 
 #: Knee-extensor strength losses the slow rate is fitted on (runner: marathon pace 3.2 m/s).
 KNEE_TARGETS = (
@@ -62,11 +65,14 @@ _REFERENCE_PACE = 3.2
 #: 3.2 m/s: 30 km at 1.02, the half marathon at 1.04, 15 km at 1.06 and 10 km at 1.08 x
 #: marathon pace, the last just above critical speed).
 RACE_ANCHORS_M = (30000.0, 21097.5, 15000.0, 10000.0)
+#: Paces above critical speed (x the marathon pace) where a run should end when the
+#: reserve D' is spent: the reserve's force floor is fitted on them.
+SEVERE_RATIOS = (1.1, 1.15, 1.2, 1.3)
 
 
-def _run(speed, minutes, marathon_pace, scales, slow_rate, heavy=None):
+def _run(speed, minutes, marathon_pace, scales, slow_rate, heavy=None, floor=None):
     """Block-mode run with per-muscle drain scales ``scales`` and slow rate ``slow_rate``
-    (and, if given, the heavy domain's ``(gain, power)``)."""
+    (and, if given, the heavy domain's ``(gain, power)`` and the reserve's force floor)."""
     from ..config import load_config
     from ..physics.muscles import muscle_set
     from ..core.scenario import build_inputs
@@ -81,6 +87,8 @@ def _run(speed, minutes, marathon_pace, scales, slow_rate, heavy=None):
         scales, inp.muscles, muscle_set(inp.scalar("mass_kg")).F0)
     if heavy is not None:
         inp.sc[SCALARS.index("heavy_gain")], inp.sc[SCALARS.index("heavy_power")] = heavy
+    if floor is not None:
+        inp.sc[SCALARS.index("reserve_floor")] = floor
     n, out, _ = run_inputs(inp, store=False)
     return inp, n, out
 
@@ -203,9 +211,9 @@ def fit_drain_scales(pace, slow_rate, tol=0.002, max_iter=60, start=None,
 
 
 def exhaustion_time(speed, scales, slow_rate, heavy, marathon_pace=_REFERENCE_PACE,
-                    t_max_s=6 * 3600.0):
+                    t_max_s=6 * 3600.0, floor=None):
     """Time to exhaustion [s] at constant ``speed`` (``t_max_s`` if never within it)."""
-    _, _, out = _run(speed, t_max_s / 60.0, marathon_pace, scales, slow_rate, heavy)
+    _, _, out = _run(speed, t_max_s / 60.0, marathon_pace, scales, slow_rate, heavy, floor)
     t = float(out["exh"][0])
     return t if math.isfinite(t) else t_max_s
 
@@ -220,43 +228,66 @@ def riegel_time_of_distance(distance_m, marathon_pace=_REFERENCE_PACE):
     return MARATHON_M / marathon_pace * (distance_m / MARATHON_M) ** b
 
 
-def fit_heavy_domain(scales, slow_rate, verbose=False):
-    """Gain A and power n of the heavy-domain strain, fitted on race-equivalence times.
+def severe_time(ratio, marathon_pace=_REFERENCE_PACE):
+    """Speed [m/s] ``ratio`` x the marathon pace and its critical-speed time to exhaustion
+    ``D' / (v - CS)`` [s] (Jones & Vanhatalo 2017): the time at which the reserve is spent."""
+    v = ratio * marathon_pace
+    return v, d_prime_m() / (v - critical_speed(marathon_pace))
 
-    Minimises the squared log-ratio of the model's time to exhaustion to the Riegel race
-    time at the race speeds of :data:`RACE_ANCHORS_M` (Nelder-Mead on ``log A, log n``).
+
+def fit_race_times(scales, slow_rate, verbose=False):
+    """Heavy-domain gain A and power n, and the reserve's force floor, fitted on
+    speed-duration anchors.
+
+    Minimises the squared log-ratios of the model's time to exhaustion to the Riegel race
+    time at the race speeds of :data:`RACE_ANCHORS_M` (below critical speed, the heavy
+    domain) and to the time at which the reserve is spent, ``D' / (v - CS)``, at
+    :data:`SEVERE_RATIOS` x the marathon pace (above it). Nelder-Mead on
+    ``log A, log n, logit floor``.
 
     Returns
     -------
-    gain, power : float
+    gain, power, floor : float
     rows : list of dict
-        Per anchor: distance, speed, Riegel time and model time [s].
+        Per anchor: distance (races) or pace ratio, speed, target and model time [s].
     """
     from scipy.optimize import minimize
 
     speeds = [_race_speed(d) for d in RACE_ANCHORS_M]
     targets = [riegel_time_of_distance(d) for d in RACE_ANCHORS_M]
+    for ratio in SEVERE_RATIOS:
+        v, t = severe_time(ratio)
+        speeds.append(v)
+        targets.append(t)
+
+    def unpack(x):
+        return (math.exp(x[0]), math.exp(x[1])), 1.0 / (1.0 + math.exp(-x[2]))
 
     def times(x):
-        heavy = (math.exp(x[0]), math.exp(x[1]))
-        return [exhaustion_time(v, scales, slow_rate, heavy, t_max_s=3.0 * tt)
+        heavy, floor = unpack(x)
+        return [exhaustion_time(v, scales, slow_rate, heavy, t_max_s=3.0 * tt, floor=floor)
                 for v, tt in zip(speeds, targets)]
 
     def sse(x):
         err = np.log(np.array(times(x)) / np.array(targets))
         if verbose:
-            print(f"  A = {math.exp(x[0]):.3f}, n = {math.exp(x[1]):.3f}: log errors "
+            (a, n), floor = unpack(x)
+            print(f"  A = {a:.3f}, n = {n:.3f}, floor = {floor:.3f}: log errors "
                   + ", ".join(f"{e:+.3f}" for e in err), flush=True)
         return float(err @ err)
 
-    fit = minimize(sse, x0=[math.log(2.0), 0.0], method="Nelder-Mead",
-                   options={"xatol": 1e-3, "fatol": 1e-6, "maxiter": 200})
-    gain, power = math.exp(fit.x[0]), math.exp(fit.x[1])
+    fit = minimize(sse, x0=[math.log(2.0), 0.0, 0.0], method="Nelder-Mead",
+                   options={"xatol": 1e-3, "fatol": 1e-6, "maxiter": 400})
+    (gain, power), floor = unpack(fit.x)
     model = times(fit.x)
     rows = [{"distance_m": d, "speed_mps": round(v, 4), "riegel_s": round(tt, 1),
              "model_s": round(m, 1)}
             for d, v, tt, m in zip(RACE_ANCHORS_M, speeds, targets, model)]
-    return gain, power, rows
+    rows += [{"pace_ratio": r, "speed_mps": round(v, 4), "reserve_spent_s": round(tt, 1),
+              "model_s": round(m, 1)}
+             for r, v, tt, m in zip(SEVERE_RATIOS, speeds[len(RACE_ANCHORS_M):],
+                                    targets[len(RACE_ANCHORS_M):], model[len(RACE_ANCHORS_M):])]
+    return gain, power, floor, rows
 
 
 def calibrate(write=True, paces=PACE_GRID, verbose=False, wall="slow_twitch") -> dict:
@@ -289,7 +320,7 @@ def calibrate(write=True, paces=PACE_GRID, verbose=False, wall="slow_twitch") ->
     s_ref, _ = fit_drain_scales(_REFERENCE_PACE, k, wall=wall)
     rows = [fit_drain_scales(v, k, start=s_ref, wall=wall) for v in paces]
     losses = [knee_extensor_loss(t, s_ref, k) for t in KNEE_TARGETS]
-    gain, power, anchors = fit_heavy_domain(s_ref, k, verbose=verbose)
+    gain, power, floor, anchors = fit_race_times(s_ref, k, verbose=verbose)
     names = list(build_inputs(load_config(None)).muscles)
     data = {
         "description": "Slow constants of the fatigue model fitted on running data: the rate "
@@ -318,10 +349,15 @@ def calibrate(write=True, paces=PACE_GRID, verbose=False, wall="slow_twitch") ->
         "store_error_at_wall": [round(r[1], 5) for r in rows],
         "heavy_target": "time to exhaustion of the 3.2 m/s marathon runner at the Riegel "
                         "race speeds of 30 km, the half marathon, 15 km and 10 km equals the "
-                        "Riegel race time (Riegel 1981, Am Sci 69:285; exponent 1.06), "
-                        "Nelder-Mead on the squared log-ratios (fit_heavy_domain)",
+                        "Riegel race time (Riegel 1981, Am Sci 69:285; exponent 1.06), and at "
+                        f"{', '.join(f'{r:g}' for r in SEVERE_RATIOS)} x the marathon pace "
+                        "(above critical speed) the time the reserve is spent, D'/(v - CS) "
+                        "(Jones & Vanhatalo 2017, Sports Med 47 Suppl 1:65); heavy gain, "
+                        "power and reserve floor together, Nelder-Mead on the squared "
+                        "log-ratios (fit_race_times)",
         "heavy_gain": float(f"{gain:.5g}"),
         "heavy_power": float(f"{power:.5g}"),
+        "reserve_floor": float(f"{floor:.4g}"),
         "heavy_anchors": anchors,
     }
     if write:

@@ -461,7 +461,7 @@ def run_kernel(tpl, mus, plan, sc, state, out):
             o_sup[k] = last_sup
             o_lean[k] = last_lean * 180.0 / math.pi
             o_flex[k] = last_flex * 180.0 / math.pi
-            o_tilt[k] = 0.0
+            o_tilt[k] = Tilt[0]         # negative while the lean is behind the fresh posture
             for j in range(n_ph):
                 o_tilt[k] = max(o_tilt[k], Tilt[j])
             for i in range(n_m):
@@ -509,7 +509,7 @@ def run_kernel(tpl, mus, plan, sc, state, out):
                 run_start = np.nan
         # whole-body reserve above critical speed, shared by every FT pool
         d_res = reserve_step(state[0, X.reserve], o_speed[k], sc[S.critical_speed_mps],
-                             sc[S.d_prime_m], dt)
+                             sc[S.d_prime_m], dt, sc[S.reserve_floor])
         for i in range(n_m):
             state[i, X.reserve] = d_res
         if (stage == 2 or stage == 4) and t_next >= stage_end - 1e-9 and resting:

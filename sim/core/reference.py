@@ -335,7 +335,7 @@ def reference_run(inp, mode=None, state0=None):
                 run_start = math.nan
         rows.append(row)
         d_res = _reserve_step(state[0, X.reserve], row["speed"], p["critical_speed_mps"],
-                              p["d_prime_m"], dt)
+                              p["d_prime_m"], dt, p["reserve_floor"])
         state[:, X.reserve] = d_res
         if stage in (2, 4) and resting and t_next >= stage_end - 1e-9:
             if stage == 2:

@@ -174,12 +174,13 @@ def _capacities(state, prm):
     return pcap, cap
 
 
-def _reserve_step(d, speed, cs, d_prime, dt):
-    """Reserve fraction D after ``dt`` at ``speed`` (as :func:`sim.physics.fatigue.pools.reserve_step`)."""
+def _reserve_step(d, speed, cs, d_prime, dt, floor):
+    """Reserve force factor D after ``dt`` at ``speed`` (as
+    :func:`sim.physics.fatigue.pools.reserve_step`)."""
     if not d_prime > 0 or not dt > 0:
         return d
     if speed > cs:
-        return max(d - (speed - cs) * dt / d_prime, 0.0)
+        return max(d - (1.0 - floor) * (speed - cs) * dt / d_prime, floor)
     return 1.0 - (1.0 - d) * math.exp(-(cs - speed) * dt / d_prime)
 
 

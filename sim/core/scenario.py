@@ -34,7 +34,7 @@ from ..physics.fatigue import muscle_parameters
 from ..physics.fatigue.pools import MUSCLE_PARAMS
 from ..physics.muscles import DOFS, muscle_set, sharing_columns
 from ..physics.pace import pace_plan
-from ..physics.reserve import critical_speed, d_prime_m, heavy_domain
+from ..physics.reserve import critical_speed, d_prime_m, heavy_domain, reserve_floor
 
 __all__ = ["ScenarioInputs", "build_inputs", "STRENGTH_TARGETS", "n_checkpoints_max"]
 
@@ -238,6 +238,7 @@ def build_inputs(cfg) -> ScenarioInputs:
         "exhaustion_hold_s": cfg.model.exhaustion_hold_s,
         "critical_speed_mps": critical_speed(cfg.runner.marathon_pace_mps),
         "d_prime_m": d_prime_m(),
+        "reserve_floor": reserve_floor(),
         **heavy_domain(cfg.runner.marathon_pace_mps),
         "fwd_lean_on": 1.0 if cfg.model.forward_lean else 0.0,
         "fwd_lean_cost": (forward_lean_cost() if cfg.model.forward_lean_cost is None

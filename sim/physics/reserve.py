@@ -12,7 +12,7 @@ Between the lactate threshold and CS (the heavy domain) the muscles' glycogen dr
 slow fatigue are multiplied by the strain ``H = 1 + A x^n``, ``x = (v - v_T)/(CS - v_T)``
 (:func:`sim.physics.fatigue.pools.heavy_strain`). The threshold speed v_T is the marathon pace
 times ``[heavy] onset_ratio``; A and n are fitted on Riegel race times between the
-marathon and ten kilometres (:func:`sim.calibration.running.fit_heavy_domain`, stored in
+marathon and ten kilometres (:func:`sim.calibration.running.fit_race_times`, stored in
 ``sim/data/energy_calibration.json``).
 
 References
@@ -21,6 +21,7 @@ References
    performance with a focus on intermittent high-intensity exercise. Sports Med
    47(Suppl 1):65-78.
 .. [2] Riegel PS (1981) Athletic records and human endurance. Am Sci 69(3):285-290.
+.. [3] Morton RH (1996) A 3-parameter critical power model. Ergonomics 39(4):611-619.
 
 Examples
 --------
@@ -34,7 +35,7 @@ from __future__ import annotations
 from . import params
 
 __all__ = ["MARATHON_M", "riegel_speed", "riegel_time", "critical_speed", "d_prime_m",
-           "heavy_domain"]
+           "reserve_floor", "heavy_domain"]
 
 #: Marathon distance [m].
 MARATHON_M = 42195.0
@@ -83,6 +84,21 @@ def critical_speed(marathon_pace_mps: float) -> float:
 def d_prime_m() -> float:
     """Anaerobic reserve D' [m]."""
     return float(_reserve()["d_prime"])
+
+
+def reserve_floor() -> float:
+    """Force factor of the fast-twitch pools once the reserve D' is spent [1].
+
+    As D' is spent the fast-twitch pools lose force linearly, down to this floor, not to
+    zero: the maximal power a runner can still produce falls linearly with the reserve
+    expended and equals critical power, not zero, when it is gone (Morton 1996 [3]).
+    Fitted on Riegel race times above critical speed
+    (:func:`sim.calibration.running.fit_reserve_floor`, stored in
+    ``sim/data/energy_calibration.json``); a calibration file without it gives 0.
+    """
+    from .energy import calibration
+
+    return float(calibration().get("reserve_floor", 0.0))
 
 
 def heavy_domain(marathon_pace_mps: float) -> dict:

@@ -25,6 +25,9 @@ RUNNING_LOSSES = (
      "Bazett-Jones et al. 2013 (run to exhaustion; controls less)"),
     ("knee_extensors", "marathon pace to exhaustion", "exhaustion", 0.15, 0.12,
      "all-out 20 km, loss at task failure (Ross et al. 2009)"),
+    ("knee_extensors", "1.3 x marathon pace to exhaustion (above critical speed)", "severe",
+     0.19, 0.04, "Felippe et al. 2020, Eur J Appl Physiol, doi:10.1007/s00421-020-04338-0 "
+     "(quadriceps MVC after cycling to task failure within 6 min, the reserve W' used up)"),
     ("knee_extensors", "5 h at 2.25 m/s", "slow5h", 0.28, None,
      "Place et al. 2004, Med Sci Sports Exerc 36:1347 (5 h at 55 % of maximal aerobic speed)"),
     ("knee_extensors", "65 km at 2.5 m/s", "65km", 0.302, 0.18, "J Appl Physiol 92:486 (2002)"),
@@ -49,6 +52,7 @@ def _running_runs(mp=3.2):
             "30km": run(mp, 30000.0 / mp / 60.0),
             "marathon": run(mp, t_m / 60.0),
             "exhaustion": run(mp, 1.6 * t_m / 60.0),
+            "severe": run(1.3 * mp, 30.0),
             "slow5h": run(0.703 * mp, 300.0),
             "65km": run(0.78 * mp, 65000.0 / (0.78 * mp) / 60.0)}
 
@@ -202,8 +206,10 @@ def section_running_fatigue(figs: _Figures) -> Section:
     store30 = _whole_store_at(runs["30km"])
     head["whole_muscle_store_30km"] = store30
     cal = _energy_calibration()
-    anchor_rows = [[f"{a['distance_m'] / 1000:g}", f"{a['speed_mps'] / mp:.3f}",
-                    f"{a['riegel_s'] / 60:.0f}", f"{a['model_s'] / 60:.0f}"]
+    anchor_rows = [[f"{a['distance_m'] / 1000:g} km race" if "distance_m" in a
+                    else "reserve spent, D'/(v - CS)", f"{a['speed_mps'] / mp:.3f}",
+                    f"{a.get('riegel_s', a.get('reserve_spent_s', np.nan)) / 60:.1f}",
+                    f"{a['model_s'] / 60:.1f}"]
                    for a in cal["heavy_anchors"]]
     def _t_at(f):
         t = head["speed_duration"].get(f)
@@ -224,8 +230,9 @@ def section_running_fatigue(figs: _Figures) -> Section:
 Runner: 75 kg, marathon pace 3.2 m/s (critical speed {cs:.2f} m/s, D' {dp:.0f} m). Group
 capacity is the F0-weighted capacity of the group's muscles at the end of the run; loss =
 1 - capacity. Calibrated on: the glycogen wall (slow-twitch stores at 20 % at 30 km), the
-marathon knee-extensor loss (24 %, the mean of the two marathon rows) and the Riegel race
-times between 30 km and 10 km (the heavy domain, table below). Every other row is a
+marathon knee-extensor loss (24 %, the mean of the two marathon rows), the Riegel race
+times between 30 km and 10 km (the heavy domain) and, above critical speed, the time the
+reserve D' is spent (table below). Every other row is a
 prediction. The half marathon is run at 1.03 x marathon pace; "to exhaustion" runs at
 marathon pace until the muscles cannot make the stride (the loss at task failure).
 
@@ -242,7 +249,9 @@ long the bout lasted, Thomas et al. 2016, Med Sci Sports Exerc 48:1751), a slow 
 run whose loss appears late, and exhaustion soon after the marathon distance. What it
 does not: {pf_text}at exhaustion the model's runner has lost far more strength
 (knee extensors {100 * head['loss_knee_extensors_exhaustion']:.0f} %, hip abductors
-{100 * head['loss_hip_abductors_exhaustion']:.0f} %) than runners at task failure (15-18 %):
+{100 * head['loss_hip_abductors_exhaustion']:.0f} %) than runners at task failure (15-18 %),
+and so it has above critical speed (knee extensors {100 * head['loss_knee_extensors_severe']:.0f} %
+at 1.3 x marathon pace, against 19 ± 4 % after cycling that used up the reserve):
 the model stops only when the muscles cannot make the stride, runners stop earlier.
 The 166-km ultra is not simulated (mountain terrain, sleep and food over a day). At 30 km
 at marathon pace the F0-weighted whole-muscle glycogen store of the locomotor muscles is
@@ -254,15 +263,21 @@ at marathon pace the F0-weighted whole-muscle glycogen store of the locomotor mu
 {_table(["speed [x MP]", "speed [m/s]", "model: exhaustion [min]",
          "Riegel race time [min]"], sd_rows)}
 
-Above critical speed the reserve D' and the heavy-domain strain, which keeps rising there,
-act together, so the model holds a pace for less than D'/(v - CS) and somewhat less than
-the race-time equivalence (1.1 x marathon pace: {_t_at(1.1)} vs Riegel 41 min; 1.2 x:
+Above critical speed the fast-twitch pools lose force as the reserve D' is spent, not
+down to nothing but to a floor ({cal.get('reserve_floor', 0.0):.2f} of their force): the
+maximal power a runner can still produce falls linearly with the reserve spent and is
+critical power, not zero, when it is gone (Morton 1996, Ergonomics 39:611); at task
+failure above critical power cyclists still had about half their fresh maximal power
+(Swisher et al. 2019, Med Sci Sports Exerc 51:1720) and 81 % of their quadriceps MVC
+(Felippe et al. 2020, table above). A run above critical speed then ends about when the
+reserve is spent (1.1 x marathon pace: {_t_at(1.1)} vs Riegel 41 min; 1.2 x:
 {_t_at(1.2)} vs 9 min). Between marathon pace and critical speed
 (the heavy domain) glycogen drain and slow fatigue grow with the strain
 H = 1 + A x^n, x = (v - v_T)/(CS - v_T), v_T = marathon pace (A = {cal['heavy_gain']:.3g},
-n = {cal['heavy_power']:.3g}), fitted on these race times:
+n = {cal['heavy_power']:.3g}). Both are fitted together, on the Riegel race times of 30 to
+10 km and, above critical speed, on the time the reserve is spent:
 
-{_table(["race [km]", "speed [x MP]", "Riegel time [min]", "model: exhaustion [min]"],
+{_table(["anchor", "speed [x MP]", "target time [min]", "model: exhaustion [min]"],
         anchor_rows)}
 
 Fast start (the article's first point): the first 10 km at 1.08 x marathon pace (just

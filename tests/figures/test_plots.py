@@ -155,10 +155,14 @@ def test_compensation_angles(res):
 
 def test_compensation_angles_without_tightness(res_fast):
     fig = plots.compensation_angles(res_fast)
-    # a flexible runner's extra tilt is the pelvis's share of the forward lean (all of it)
+    # a flexible runner's extra tilt is the pelvis's share of the forward lean (all of it);
+    # a lean behind the fresh posture tilts the pelvis back and may reach the hip's range of
+    # extension, whose deficit the pelvis then takes up too (tilt >= lean)
     run_ = res_fast.speed_mps > 0
-    np.testing.assert_allclose(res_fast.pelvic_tilt_deg[run_], res_fast.trunk_flexion_deg[run_],
+    fwd = run_ & (res_fast.trunk_flexion_deg >= 0.0)
+    np.testing.assert_allclose(res_fast.pelvic_tilt_deg[fwd], res_fast.trunk_flexion_deg[fwd],
                                atol=1e-9)
+    assert np.all(res_fast.pelvic_tilt_deg[run_] >= res_fast.trunk_flexion_deg[run_] - 1e-9)
     labels = [ln.get_label() for ln in fig.axes[1].get_lines()]
     assert any("forward trunk lean" in s for s in labels)
     still = sim.simulate(sim.load_config(None, {"run.duration_min": 5,

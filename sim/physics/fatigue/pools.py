@@ -58,11 +58,16 @@ Slow force depression (long-lasting fatigue, lumped with slow central fatigue)
     constant MA (a linear 2 x 2 system, :func:`sim.physics.fatigue.threecc.solve_affine2`).
 
 Anaerobic reserve (critical speed)
-    Above critical speed CS a runner draws on a finite reserve D' [12, 13]; the run
-    kernel keeps its fraction D in [0, 1] (:func:`reserve_step`) and copies it into every
-    muscle's ``reserve`` slot. It lives in the FT pools: their force per active fibre is
-    multiplied by D, so as the reserve is spent the fast-twitch fibres give less and the
-    slow-twitch fibres cannot carry the stride's peaks alone.
+    Above critical speed CS a runner draws on a finite reserve D' [12, 13]. It lives in
+    the FT pools: their force per active fibre is multiplied by the reserve's force factor
+    D, which falls linearly as D' is spent, from 1 to a floor reached when D' is gone
+    (:func:`reserve_step`; the run kernel copies D into every muscle's ``reserve`` slot).
+    The floor is not zero: the maximal power a runner can still produce falls with the
+    reserve spent to critical power (Morton 1996, Ergonomics 39:611), and at task failure
+    above critical power about half the fresh maximal power remains (Swisher et al. 2019,
+    Med Sci Sports Exerc 51:1720). It is fitted so that a run above critical speed ends
+    about when the reserve is spent (:func:`sim.physics.reserve.reserve_floor`): then the
+    slow-twitch fibres and the floor cannot carry the stride's peaks.
 
 Heavy-domain strain (speed between the lactate threshold and critical speed)
     Between the lactate threshold and critical speed a runner's metabolism does not

@@ -74,35 +74,42 @@ def recruit(u, p_st, cap_st, cap_ft, onset):
 
 
 @kernel
-def reserve_step(d, speed, cs, d_prime, dt):
-    """Step of the reserve fraction D [1] at running speed ``speed`` [m/s].
+def reserve_step(d, speed, cs, d_prime, dt, floor=0.0):
+    """Step of the reserve's force factor D [1] at running speed ``speed`` [m/s].
 
-    Above critical speed ``cs`` D falls linearly, ``dD/dt = -(v - CS)/D'``; below it it
-    refills, ``dD/dt = (CS - v)(1 - D)/D'`` (the differential balance of Skiba et al.
-    2015 [13], written for speed and distance). Exact for constant speed.
+    D multiplies the force of the fast-twitch pools. Above critical speed ``cs`` it falls
+    linearly, ``dD/dt = -(1 - floor)(v - CS)/D'``, to ``floor`` (the force the FT pools
+    keep once the reserve D' is spent); below it it refills, ``dD/dt = (CS - v)(1 - D)/D'``
+    (the differential balance of Skiba et al. 2015 [13], written for speed and distance).
+    The balance spent, in metres, is ``D' (1 - D)/(1 - floor)`` either way. Exact for
+    constant speed.
 
     Parameters
     ----------
     d : float
-        Reserve fraction [1].
+        Reserve force factor [1], in ``[floor, 1]``.
     speed, cs : float
         Running speed and critical speed [m/s] (0 while resting).
     d_prime : float
         Reserve D' [m]; <= 0 switches the reserve off (D stays 1).
     dt : float
         Step [s].
+    floor : float
+        Force factor of a spent reserve [1], in ``[0, 1)``.
 
     Examples
     --------
     >>> reserve_step(1.0, 4.0, 3.5, 200.0, 100.0)
     0.75
+    >>> reserve_step(1.0, 4.0, 3.5, 200.0, 100.0, floor=0.5)  # a spent reserve keeps half
+    0.875
     >>> round(reserve_step(0.5, 0.0, 3.5, 200.0, 200.0), 6)     # at rest: refills
     0.984901
     """
     if not (d_prime > 0.0) or not (dt > 0.0):
         return d
     if speed > cs:
-        return max(d - (speed - cs) * dt / d_prime, 0.0)
+        return max(d - (1.0 - floor) * (speed - cs) * dt / d_prime, floor)
     return 1.0 - (1.0 - d) * math.exp(-(cs - speed) * dt / d_prime)
 
 

@@ -179,12 +179,6 @@ def _capacities_after_20_min(speeds):
     return np.array(out)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "the largest jump is now at critical speed (3.45 -> 3.5 m/s: knee extensors 0.958 -> "
-    "0.789 after 20 min), a kink where the reserve D' starts to drain, and at 3.6 m/s the "
-    "run ends in exhaustion at 16 min, before the 20 minutes the check reads; both make the "
-    "0.05-step jump 0.64 of the 0.1-step one (limit 0.6). The rest rule itself has no cliff "
-    "(test_rest_rule_is_continuous_below_critical_speed)"))
 def test_no_cliff_in_speed():
     """A continuous curve's jumps shrink with the step; a cliff's do not."""
     coarse = _capacities_after_20_min(np.round(np.arange(2.0, 3.6001, 0.1), 3))
