@@ -6,13 +6,16 @@ runner's pace, which comes out of the load sharing, and the load sharing works s
 muscles (gluteus medius, iliopsoas) at two to three times the mean activation of the
 others. The drains are therefore scaled per runner *and per muscle*, so that running at
 the runner's marathon pace (``runner.marathon_pace_mps``, default 3.2 m/s) fresh and
-flexible, the slow-twitch glycogen of every main locomotor muscle
-(:data:`LOCOMOTOR_MUSCLES`) is down to 20 % near 30 km, i.e. after 30 km / marathon pace
-(≈ 156 min at 3.2 m/s) [1]_ [2]_: the wall as a whole-body event, not one muscle's. The
-other muscles get the F0-weighted geometric mean of the locomotor scales. Reading: a
-runner's muscles are trained by running at that pace (training raises oxidative capacity
-and spares glycogen in the muscles it loads); it also absorbs the load sharing's high
-activations of the hip abductors and flexors, which exceed published running EMG.
+flexible, the slow-twitch glycogen of every leg muscle (:data:`LOCOMOTOR_MUSCLES`: all
+twelve, each working every stride) is down to 20 % near 30 km, i.e. after 30 km /
+marathon pace (≈ 156 min at 3.2 m/s) [1]_ [2]_: the wall as a whole-body event, not one
+muscle's. The trunk muscles get the F0-weighted geometric mean of the leg scales.
+Reading: a runner's muscles are trained by running at that pace (training raises
+oxidative capacity and spares glycogen in the muscles it loads); it also absorbs the load
+sharing's high activations of the hip abductors and flexors, which exceed published
+running EMG. (Until this was applied to every leg muscle, seven "main" ones were scaled
+and the gluteus minimus and tensor fasciae latae, hip abductors, took the mean: their
+slow-twitch stores emptied and the hip abductors lost 35.6 % over a marathon.)
 
 Why the slow-twitch store: at marathon pace the size principle (DESIGN 2.3) gives the
 stride's force to the slow-twitch pools first and calls on the fast-twitch pools only
@@ -64,9 +67,10 @@ __all__ = ["LOCOMOTOR_MUSCLES", "TARGET_STORE", "WALL_DISTANCE_M", "drain_scale"
            "slow_rate", "training_factors", "intensity_factor", "locomotor_store",
            "calibration"]
 
-#: Muscles whose stores define the wall.
-LOCOMOTOR_MUSCLES = ("gluteus_maximus", "gluteus_medius", "iliopsoas", "vasti", "hamstrings",
-                     "gastrocnemius", "soleus")
+#: Muscles whose stores define the wall, each scaled for the work it does: every leg muscle.
+LOCOMOTOR_MUSCLES = ("gluteus_medius", "gluteus_minimus", "tensor_fasciae_latae",
+                     "gluteus_maximus", "hip_adductors", "hamstrings", "iliopsoas",
+                     "rectus_femoris", "vasti", "gastrocnemius", "soleus", "tibialis_anterior")
 #: Store fraction at the wall [1] (reference/fatigue.md: "about 20 %").
 TARGET_STORE = 0.20
 #: Distance of the wall [m] ("near 30 km").
