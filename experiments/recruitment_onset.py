@@ -48,6 +48,7 @@ import json, numpy as np
 import sim
 from sim.config import load_config
 from sim.energy import calibration, locomotor_store
+from sim.physics import params
 from sim.fatigue.calibration import calibrate as calibrate_pools
 from sim.running_calibration import calibrate as calibrate_running
 from sim.scenario import build_inputs
@@ -81,7 +82,7 @@ cal = calibration()
 out["slow_rate"] = cal["slow_rate"]
 out["heavy"] = [cal["heavy_gain"], cal["heavy_power"]]
 errs = []
-for v in json.load(open(sim.params.data_path("fibre_calibration.json")))["joint_class"].values():
+for v in json.load(open(params.data_path("fibre_calibration.json")))["joint_class"].values():
     e = v["max_abs_rel_error"]
     errs += e if isinstance(e, list) else [e]
 out["hold_error"] = max(errs)
