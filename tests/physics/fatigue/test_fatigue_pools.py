@@ -243,6 +243,18 @@ def test_reserve_spends_above_and_refills_below_critical_speed():
     assert reserve_step(0.5, 4.0, 3.5, 0.0, 100.0) == 0.5    # switched off
 
 
+@pytest.mark.parametrize("floor", [0.0, 0.3, 0.6])
+def test_a_spent_reserve_keeps_its_floor_and_is_spent_at_d_prime_over_excess_speed(floor):
+    """The force factor falls linearly to the floor and reaches it after D'/(v - CS),
+    whatever the floor; below critical speed it refills toward 1."""
+    t_spent = 200.0 / (4.0 - 3.5)
+    half = reserve_step(1.0, 4.0, 3.5, 200.0, 0.5 * t_spent, floor)
+    assert half == pytest.approx(1.0 - 0.5 * (1.0 - floor))
+    assert reserve_step(1.0, 4.0, 3.5, 200.0, t_spent, floor) == pytest.approx(floor)
+    assert reserve_step(1.0, 4.0, 3.5, 200.0, 3.0 * t_spent, floor) == floor
+    assert reserve_step(floor, 3.0, 3.5, 200.0, 400.0, floor) > floor
+
+
 @given(st.integers(0, 2**32 - 1), st.sampled_from([0.01, 0.5, 5.0, 30.0]),
        st.sampled_from([0.3, 0.55, 0.8]))
 @settings(max_examples=20, deadline=None)
