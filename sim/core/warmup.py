@@ -7,6 +7,17 @@ calls :func:`ensure_compiled` first, with a ``say`` callback: with an empty cach
 prints a line *before* compiling starts and one with the measured time when it is done;
 with a filled cache it stays quiet.
 
+Compiling on two cores. numba compiles one function at a time in a process, and the
+load-sharing solve of a phase (:func:`sim.core.engine_stride._solve_phase` and what it
+calls) is about 40 % of the run loop's compile time. With an empty cache and two or
+more cores, :func:`ensure_compiled` therefore starts a second Python process that
+compiles that solve into numba's on-disk cache (:func:`compile_stride_solver`), while
+this process compiles the run loop's other kernels and the batch reduction
+(:func:`compile_block_kernels`); the run loop itself is compiled last and loads the
+solve from the cache. Both processes compile for exactly the argument types the run
+loop passes (:func:`kernel_signatures`), so nothing is compiled twice; should the
+second process fail, this one compiles everything itself, as it would on one core.
+
 Examples
 --------
 >>> seconds = ensure_compiled()          # compiles, or loads numba's cache
@@ -15,14 +26,20 @@ True
 """
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import time
 from pathlib import Path
 
-__all__ = ["COMPILE_ESTIMATE_S", "kernels_cached", "ensure_compiled", "compile_seconds"]
+import numpy as np
+
+__all__ = ["COMPILE_ESTIMATE_S", "kernels_cached", "ensure_compiled", "compile_seconds",
+           "kernel_signatures", "compile_stride_solver", "compile_block_kernels"]
 
 #: Compile time of a fresh install on 2 cores [s], measured with ``NUMBA_CACHE_DIR``
 #: pointing at an empty directory (README "Quick start"); quoted in the progress line.
-COMPILE_ESTIMATE_S = 30
+COMPILE_ESTIMATE_S = 25
 
 _DONE = {"compiled": False, "seconds": 0.0}
 
@@ -68,19 +85,121 @@ def ensure_compiled(say=None) -> float:
     if _DONE["compiled"]:
         return 0.0
     from .batch import run_batch
-    from ..config import load_config
 
     cold = not kernels_cached()
     if cold and say:
         say(f"compiling the simulation kernels (once after install, about "
             f"{COMPILE_ESTIMATE_S} s on 2 cores; cached for later commands) ...")
     start = time.perf_counter()
-    run_batch([load_config(None, {"run.duration_min": 0.5, "output.name": "warmup"})])
+    helper = _start_solver_process() if cold and (os.cpu_count() or 1) >= 2 else None
+    try:
+        if helper is not None:
+            compile_block_kernels()
+            try:
+                helper.wait(timeout=600)
+            except subprocess.TimeoutExpired:       # pragma: no cover - never seen
+                pass
+        run_batch([_warmup_config()])
+    finally:        # never leave the helper behind (an error, an interrupt, a timeout)
+        if helper is not None and helper.poll() is None:
+            helper.kill()
+            helper.wait()
     elapsed = time.perf_counter() - start
     _DONE.update(compiled=True, seconds=elapsed)
     if cold and say:
         say(f"kernels compiled in {elapsed:.1f} s")
     return elapsed
+
+
+def _warmup_config():
+    from ..config import load_config
+
+    return load_config(None, {"run.duration_min": 0.5, "output.name": "warmup"})
+
+
+def kernel_signatures() -> dict:
+    """Argument types of the kernels the run loop and the batch call, by kernel.
+
+    Built from the inputs of a short run and from arrays allocated as
+    :func:`sim.core.engine.run_kernel`, :func:`sim.core.run_loop.run_inputs` and
+    :mod:`sim.core.batch` allocate them, so that compiling a kernel for its signature here
+    is the compilation the run loop would otherwise do.
+
+    Returns
+    -------
+    dict
+        ``{dispatcher: tuple of numba types}``.
+    """
+    import numba
+
+    from ..core.scenario import build_inputs
+    from ..physics.fatigue.pools import N_STATE, fresh_state
+    from ..physics.sharing import column_structure
+    from .batch import _Layout, series_names, summarise_kernel
+    from .engine_blocks import _block_fatigue, _capacities, _rest_fatigue, _step_muscles
+    from .engine_stride import _lean_demand, _lean_gradient, _solve_phase, _stride_metrics
+
+    inp = build_inputs(_warmup_config())
+    tpl, mus, plan, sc = inp.kernel_bundles()
+    n_dof, n_col = mus.A.shape
+    n_m, n_ph = mus.F0.size, tpl.m.shape[1]
+    z = np.zeros
+    i0, x0 = np.int64(0), 0.0
+    state = np.tile(fresh_state(), (n_m, 1))
+    prm0 = mus.prm[0]
+    Ai, Av = column_structure(mus.A)
+    Fs, f = z((n_ph, n_col)), z(n_col)
+    work = z(64 * (n_col + n_dof + 4) + 8 * (n_dof + 2) * (n_dof + 2))
+    lay = _Layout(inp, 1)
+    n_series = len(series_names(lay.groups))
+    args = {
+        _solve_phase: (i0, i0, tpl.m, tpl.grf_r, tpl.grf_tot, tpl.hipext, tpl.stance, Ai, Av,
+                       z(n_col), z(n_col), sc, x0, x0, x0, x0, z(n_ph), z(n_dof), z((n_dof, 1)),
+                       z(1), z(n_dof), z(n_dof), f, z(1), work),
+        _capacities: (state, prm0, mus.F0, mus.col_muscle, mus.col_rho, z(n_m), f, f),
+        _rest_fatigue: (state, prm0, x0),
+        _block_fatigue: (state, prm0, mus.F0, mus.col_muscle, mus.col_side, Fs, x0, x0,
+                         z(n_ph), z(n_ph)),
+        _step_muscles: (state, prm0, mus.F0, mus.col_muscle, mus.col_side, f, x0, z(N_STATE)),
+        _stride_metrics: (i0, Fs, z(n_ph), z(n_ph), tpl.grf_tot, tpl.hipext,
+                          z(n_col, dtype=np.bool_), mus.col_comp, mus.col_shear, mus.sup_col,
+                          mus.sup_F0, sc, x0, x0, f, z(n_ph)),
+        _lean_gradient: (i0, i0, tpl.grf_r, tpl.grf_tot, tpl.hipext, sc, x0, x0, x0, z(n_dof),
+                         z(n_dof)),
+        _lean_demand: (i0, i0, tpl.grf_r, tpl.grf_tot, sc, x0, z(n_dof)),
+        summarise_kernel: (0, z(4), z(4), z(4), z((4, n_m)), *(z(4) for _ in range(8)), z(1),
+                           state, prm0, sc, lay.weight[0], lay.group_of, z((1, 18))[0],
+                           z(0), z((1, 0, n_series))[0]),
+    }
+    return {fn: tuple(numba.typeof(a) for a in a_) for fn, a_ in args.items()}
+
+
+def compile_stride_solver() -> None:
+    """Compile the phase solve (:func:`sim.core.engine_stride._solve_phase`) into the cache."""
+    from .engine_stride import _solve_phase
+
+    _solve_phase.compile(kernel_signatures()[_solve_phase])
+
+
+def compile_block_kernels() -> None:
+    """Compile every kernel of :func:`kernel_signatures` except the phase solve."""
+    from .engine_stride import _solve_phase
+
+    for fn, sig in kernel_signatures().items():
+        if fn is not _solve_phase:
+            fn.compile(sig)
+
+
+def _start_solver_process():
+    """Start :func:`compile_stride_solver` in a second Python process (None if it cannot)."""
+    try:
+        return subprocess.Popen(
+            [sys.executable, "-c",
+             "from sim.core.warmup import compile_stride_solver; compile_stride_solver()"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            cwd=str(Path(__file__).resolve().parents[2]))
+    except OSError:                                   # pragma: no cover - no subprocesses
+        return None
 
 
 def compile_seconds() -> float:

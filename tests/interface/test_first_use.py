@@ -1,14 +1,16 @@
 """First use: progress before compiling, measured compile times, manifests, CSV, help.
 
 The in-process tests make the kernels look uncached (``kernels_cached`` patched to False,
-the process's compile flag reset) and mark the moment compiling starts by wrapping
-:func:`sim.core.batch.run_batch`, the first kernel call of :func:`sim.core.warmup.ensure_compiled`;
-each command's progress line must come before that mark and the "compiled in" line, with
-a measured time, after it. One subprocess test uses a really empty numba cache.
+the process's compile flag reset) and mark the moment compiling starts by wrapping what
+:func:`sim.core.warmup.ensure_compiled` does first: start the second compiling process
+(two or more cores) or call :func:`sim.core.batch.run_batch`; each command's progress line
+must come before that mark and the "compiled in" line, with a measured time, after it.
+Two subprocess tests use a really empty numba cache.
 """
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -28,14 +30,20 @@ MARK = "<<kernel call starts>>"
 def cold(monkeypatch):
     """Pretend the numba cache is empty; mark the first kernel call on stderr."""
     real = sim.batch.run_batch
+    real_helper = sim.warmup._start_solver_process
 
     def marked(cfgs):
         print(MARK, file=sys.stderr, flush=True)
         return real(cfgs)
 
+    def marked_helper():
+        print(MARK, file=sys.stderr, flush=True)
+        return real_helper()
+
     monkeypatch.setattr(sim.warmup, "kernels_cached", lambda: False)
     monkeypatch.setitem(sim.warmup._DONE, "compiled", False)
     monkeypatch.setattr(sim.batch, "run_batch", marked)
+    monkeypatch.setattr(sim.warmup, "_start_solver_process", marked_helper)
 
 
 def _check_order(err: str):
@@ -106,7 +114,7 @@ def test_an_empty_numba_cache_is_announced_before_compiling(tmp_path):
     env = {**os.environ, "NUMBA_CACHE_DIR": str(tmp_path / "cache")}
     p = subprocess.Popen([sys.executable, "-m", "sim", "run", _short(tmp_path), "--results",
                           str(tmp_path / "r")], cwd=ROOT, env=env, stderr=subprocess.PIPE,
-                         stdout=subprocess.DEVNULL, text=True)
+                         stdout=subprocess.DEVNULL, text=True, start_new_session=True)
     try:
         lines = []
         for line in p.stderr:
@@ -116,9 +124,31 @@ def test_an_empty_numba_cache_is_announced_before_compiling(tmp_path):
         assert lines and "compiling the simulation kernels" in lines[-1], lines
         assert not any("compiled in" in x for x in lines)
         assert p.poll() is None            # still compiling when the line was read
-    finally:
-        p.kill()
+    finally:                               # the command and its compiling helper
+        os.killpg(p.pid, signal.SIGKILL) if hasattr(os, "killpg") else p.kill()
         p.wait()
+
+
+_CHECK_SIGNATURES = """
+from sim.core.warmup import ensure_compiled, kernel_signatures
+from sim.core.engine_stride import _solve_phase
+ensure_compiled()
+for fn, sig in kernel_signatures().items():
+    assert fn.signatures == [sig], (fn.__name__, fn.signatures)
+assert sum(_solve_phase.stats.cache_hits.values()) == 1, _solve_phase.stats
+assert not _solve_phase.stats.cache_misses, _solve_phase.stats
+print("ok")
+"""
+
+
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="the second process needs two cores")
+def test_the_phase_solve_compiled_by_the_second_process_is_the_one_the_run_loop_uses(tmp_path):
+    """Empty cache: every kernel is compiled once, for the types the run loop passes, and
+    the phase solve is loaded from the cache the second process filled, not recompiled."""
+    env = {**os.environ, "NUMBA_CACHE_DIR": str(tmp_path / "cache")}
+    out = subprocess.run([sys.executable, "-c", _CHECK_SIGNATURES], cwd=ROOT, env=env,
+                         capture_output=True, text=True)
+    assert out.returncode == 0 and out.stdout.strip() == "ok", out.stderr[-3000:]
 
 
 def test_no_compile_message_when_cached(tmp_path, capsys):
