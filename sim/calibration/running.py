@@ -42,7 +42,7 @@ import numpy as np
 
 from ..physics import params
 from ..physics.energy import (LOCOMOTOR_MUSCLES, TARGET_STORE, WALL_DISTANCE_M, calibration,
-                              locomotor_store, training_factors)
+                              clear_cache, locomotor_store, training_factors)
 from ..core.engine import SCALARS
 from ..physics.fatigue.pools import P
 from ..physics.reserve import MARATHON_M, critical_speed, d_prime_m, riegel_time
@@ -363,5 +363,5 @@ def calibrate(write=True, paces=PACE_GRID, verbose=False, wall="slow_twitch") ->
     if write:
         atomic_write_text(params.data_path("energy_calibration.json"),
                           json.dumps(data, indent=2) + "\n")
-        calibration.cache_clear()
+        clear_cache()
     return data

@@ -22,6 +22,7 @@ Examples
 from __future__ import annotations
 
 import math
+import os
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -185,9 +186,9 @@ def build_inputs(cfg) -> ScenarioInputs:
         prm[k, :, 8:10] *= (scale * intensity_factor(v, cfg.runner.marathon_pace_mps))[:, None]
     prm[:, :, MUSCLE_PARAMS.index("slow_rate")] = slow_rate() * training_factors(scale, names,
                                                                                 ms.F0)
-    frozen = [i for i, n in enumerate(names)
-              if not cfg.model.fatigue
-              or (not cfg.model.deep_core_fatigue and n in ms.groups["lumbar_deep"])]
+    fatigue_on, deep_on = cfg.model.fatigue, cfg.model.deep_core_fatigue
+    deep = set(ms.groups["lumbar_deep"])
+    frozen = [i for i, n in enumerate(names) if not fatigue_on or (not deep_on and n in deep)]
     if frozen:
         prm[:, frozen, :] = freeze_fatigue(prm[:, frozen, :])
 
@@ -295,10 +296,16 @@ def freeze_fatigue(prm: np.ndarray) -> np.ndarray:
 def forward_lean_cost() -> float:
     """Calibrated cost of a forward lean [1/rad^2] (``sim/data/forward_lean_calibration.json``,
     written by ``experiments/calibrate_forward_lean.py``)."""
+    path = params.data_path("forward_lean_calibration.json")
+    return _lean_cost(str(path), os.stat(str(path)).st_mtime_ns)   # read again if rewritten
+
+
+@lru_cache(maxsize=4)
+def _lean_cost(path, mtime_ns):
     import json
 
-    path = params.data_path("forward_lean_calibration.json")
-    return float(json.loads(path.read_text(encoding="utf-8"))["cost_per_rad2"])
+    with open(path, encoding="utf-8") as fh:
+        return float(json.load(fh)["cost_per_rad2"])
 
 
 #: Muscle groups whose effort weighting follows ``model.trunk_size_power``.

@@ -65,7 +65,7 @@ from . import params
 
 __all__ = ["LOCOMOTOR_MUSCLES", "TARGET_STORE", "WALL_DISTANCE_M", "drain_scale",
            "slow_rate", "training_factors", "intensity_factor", "locomotor_store",
-           "calibration"]
+           "calibration", "clear_cache"]
 
 #: Muscles whose stores define the wall, each scaled for the work it does: every leg muscle.
 LOCOMOTOR_MUSCLES = ("gluteus_medius", "gluteus_minimus", "tensor_fasciae_latae",
@@ -76,6 +76,12 @@ TARGET_STORE = 0.20
 #: Distance of the wall [m] ("near 30 km").
 WALL_DISTANCE_M = 30_000.0
 _FILE = "energy_calibration.json"
+
+
+def clear_cache() -> None:
+    """Forget the calibration read from disk (after writing a new one)."""
+    calibration.cache_clear()
+    _drain_scale.cache_clear()
 
 
 @lru_cache(maxsize=1)
@@ -129,10 +135,15 @@ def drain_scale(marathon_pace_mps: float, muscles=None) -> np.ndarray:
     ndarray (n_muscle,)
         Interpolated linearly in log between the calibrated paces.
     """
+    return _drain_scale(float(marathon_pace_mps),
+                        None if muscles is None else tuple(muscles)).copy()
+
+
+@lru_cache(maxsize=256)
+def _drain_scale(x, muscles):
     data = calibration()
     v = np.array(data["marathon_pace_mps"])
     logs = np.log(np.array(data["drain_scale"]))
-    x = float(marathon_pace_mps)
     if not (v[0] - 1e-9 <= x <= v[-1] + 1e-9):
         raise ValueError(f"marathon_pace_mps = {x} outside the calibrated range "
                          f"[{v[0]:g}, {v[-1]:g}] m/s")
@@ -140,12 +151,12 @@ def drain_scale(marathon_pace_mps: float, muscles=None) -> np.ndarray:
     if muscles is None:
         return out
     names = data["muscles"]
-    return np.array([out[names.index(m)] for m in muscles])
+    return out[[names.index(m) for m in muscles]]
 
 
 def intensity_factor(speed_mps: float, marathon_pace_mps: float) -> float:
     """Drain multiplier ``(v / v_marathon) ** n`` [1] of running at ``speed_mps``."""
-    n = params.load("fatigue")["energy"]["intensity_exponent"]
+    n = params.value("fatigue", "energy", "intensity_exponent")
     return float((speed_mps / marathon_pace_mps) ** n)
 
 

@@ -25,7 +25,7 @@ import tomllib
 from functools import lru_cache
 from importlib import resources
 
-__all__ = ["ParameterError", "data_path", "load", "load_quantities", "is_quantity"]
+__all__ = ["ParameterError", "data_path", "load", "value", "load_quantities", "is_quantity"]
 
 _QUANTITY_KEYS = {"value", "unit", "source"}
 
@@ -34,6 +34,7 @@ class ParameterError(ValueError):
     """A shipped parameter file breaks the quantity rules (value, unit, source)."""
 
 
+@lru_cache(maxsize=None)
 def data_path(name: str):
     """Path-like resource of ``sim/data/<name>`` inside the installed package."""
     return resources.files("sim").joinpath("data", name)
@@ -117,3 +118,14 @@ def load(name: str) -> dict:
     The file is read and checked once per process; each call returns a fresh copy, so a
     caller may change what it gets."""
     return _copy(_values(name))
+
+
+def value(name: str, *keys: str):
+    """One value of ``sim/data/<name>.toml`` (e.g. ``value("fatigue", "reserve", "d_prime")``).
+
+    Reads the checked, cached file without copying it (:func:`load` copies the whole
+    tree), for code that reads a few numbers per scenario."""
+    out = _values(name)
+    for k in keys:
+        out = out[k]
+    return out

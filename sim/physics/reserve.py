@@ -42,7 +42,7 @@ MARATHON_M = 42195.0
 
 
 def _reserve():
-    return params.load("fatigue")["reserve"]
+    return params.value("fatigue", "reserve")
 
 
 def riegel_speed(marathon_pace_mps: float, race_s: float) -> float:
@@ -117,7 +117,7 @@ def heavy_domain(marathon_pace_mps: float) -> dict:
     from .energy import calibration
 
     fit = calibration()
-    ratio = params.load("fatigue")["heavy"]["onset_ratio"]
+    ratio = params.value("fatigue", "heavy", "onset_ratio")
     return {"heavy_onset_mps": ratio * marathon_pace_mps,
             "heavy_gain": float(fit.get("heavy_gain", 0.0)),
             "heavy_power": float(fit.get("heavy_power", 1.0))}

@@ -57,3 +57,27 @@ def test_training_factors_are_relative_drain_scales():
 def test_drain_scale_outside_the_table_is_an_error():
     with pytest.raises(ValueError, match="outside the calibrated range"):
         drain_scale(6.0)
+
+
+def test_drain_scale_is_handed_out_as_a_copy_of_the_cached_table():
+    from sim.physics import energy
+
+    a = drain_scale(3.1, ["vasti", "soleus"])
+    a *= 0.0                                                     # the caller's own array
+    b = drain_scale(3.1, ["vasti", "soleus"])
+    assert np.all(b > 0.0)
+    full = drain_scale(3.1)
+    names = energy.calibration()["muscles"]
+    assert np.array_equal(b, full[[names.index("vasti"), names.index("soleus")]])
+    energy.clear_cache()                                         # after a new calibration
+    assert np.array_equal(drain_scale(3.1, ["vasti", "soleus"]), b)
+
+
+def test_a_parameter_value_is_the_loaded_one_and_loading_still_copies():
+    from sim.physics import params
+
+    assert params.value("fatigue", "reserve", "d_prime") == \
+        params.load("fatigue")["reserve"]["d_prime"]
+    p = params.load("fatigue")
+    p["reserve"]["d_prime"] = -1.0
+    assert params.value("fatigue", "reserve", "d_prime") > 0.0
