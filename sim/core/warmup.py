@@ -120,10 +120,11 @@ def _warmup_config():
 def kernel_signatures() -> dict:
     """Argument types of the kernels the run loop and the batch call, by kernel.
 
-    Built from the inputs of a short run and from arrays allocated as
-    :func:`sim.core.engine.run_kernel`, :func:`sim.core.run_loop.run_inputs` and
-    :mod:`sim.core.batch` allocate them, so that compiling a kernel for its signature here
-    is the compilation the run loop would otherwise do.
+    Built from the inputs of a short run and from arrays of the dimensions, dtypes and
+    layouts that :func:`sim.core.engine.run_kernel`, :func:`sim.core.run_loop.run_inputs`
+    and :mod:`sim.core.batch` allocate (only the types matter, not the sizes), so that
+    compiling a kernel for its signature here is the compilation the run loop would
+    otherwise do.
 
     Returns
     -------
@@ -134,8 +135,7 @@ def kernel_signatures() -> dict:
 
     from ..core.scenario import build_inputs
     from ..physics.fatigue.pools import N_STATE, fresh_state
-    from ..physics.sharing import column_structure
-    from .batch import _Layout, series_names, summarise_kernel
+    from .batch import _Layout, summarise_kernel
     from .engine_blocks import _block_fatigue, _capacities, _rest_fatigue, _step_muscles
     from .engine_stride import _lean_demand, _lean_gradient, _solve_phase, _stride_metrics
 
@@ -147,11 +147,9 @@ def kernel_signatures() -> dict:
     i0, x0 = np.int64(0), 0.0
     state = np.tile(fresh_state(), (n_m, 1))
     prm0 = mus.prm[0]
-    Ai, Av = column_structure(mus.A)
-    Fs, f = z((n_ph, n_col)), z(n_col)
-    work = z(64 * (n_col + n_dof + 4) + 8 * (n_dof + 2) * (n_dof + 2))
+    Ai, Av = z((n_col, 3), dtype=np.int64), z((n_col, 3))      # as column_structure(A)
+    Fs, f, work = z((n_ph, n_col)), z(n_col), z(1)
     lay = _Layout(inp, 1)
-    n_series = len(series_names(lay.groups))
     args = {
         _solve_phase: (i0, i0, tpl.m, tpl.grf_r, tpl.grf_tot, tpl.hipext, tpl.stance, Ai, Av,
                        z(n_col), z(n_col), sc, x0, x0, x0, x0, z(n_ph), z(n_dof), z((n_dof, 1)),
@@ -168,8 +166,8 @@ def kernel_signatures() -> dict:
                          z(n_dof)),
         _lean_demand: (i0, i0, tpl.grf_r, tpl.grf_tot, sc, x0, z(n_dof)),
         summarise_kernel: (0, z(4), z(4), z(4), z((4, n_m)), *(z(4) for _ in range(8)), z(1),
-                           state, prm0, sc, lay.weight[0], lay.group_of, z((1, 18))[0],
-                           z(0), z((1, 0, n_series))[0]),
+                           state, prm0, sc, lay.weight[0], lay.group_of, z((1, 1))[0],
+                           z(0), z((1, 0, 0))[0]),
     }
     return {fn: tuple(numba.typeof(a) for a in a_) for fn, a_ in args.items()}
 
