@@ -18,7 +18,9 @@ higher glycogen floor of the fast-twitch (``g_min_FT`` 0.7) or slow-twitch pools
 (``g_min_ST`` 0.85); last, the shipped wall with the fast-twitch pools draining 15 times
 as fast as the slow-twitch ones per unit activation (``drain_FT``, 3 x shipped), alone and
 with ``g_min_FT`` 0.7: does a glycolytic fast-twitch pool bring the whole-muscle store to
-20 % without moving the strength loss? Usage:
+20 % without moving the strength loss? And a pool force that falls earlier as its glycogen
+goes (``K`` 0.2 and 0.5 instead of 0.05), so that slow-twitch pools hand force to the
+fast-twitch ones during the run (progressive recruitment). Usage:
 
     python experiments/recruitment_onset.py            # all variants
     python experiments/recruitment_onset.py 0.6 0.7    # onsets only, shipped wall
@@ -46,6 +48,8 @@ VARIANTS = tuple((f"onset {x:g}", x, "slow_twitch", {}) for x in (0.5, 0.6, 0.7,
     ("onset 0.7, drain_FT 15 x drain_ST", 0.7, "slow_twitch", {"drain_FT": 4.8e-3}),
     ("onset 0.7, drain_FT 15 x drain_ST, g_min_FT 0.7", 0.7, "slow_twitch",
      {"drain_FT": 4.8e-3, "g_min_FT": 0.7}),
+    ("onset 0.7, K 0.2", 0.7, "slow_twitch", {"K": 0.2}),
+    ("onset 0.7, K 0.5", 0.7, "slow_twitch", {"K": 0.5}),
 )
 
 #: Run inside the copy: calibrate, then print the headline numbers as one JSON line.
