@@ -134,10 +134,16 @@ def kernel_signatures() -> dict:
     import numba
 
     from ..core.scenario import build_inputs
-    from ..physics.fatigue.pools import N_STATE, fresh_state
+    from ..physics.compensation import (effective_tightness_deg, knee_tracking_gain,
+                                        tilt_deficit_deg)
+    from ..physics.fatigue.pools import N_STATE, fresh_state, heavy_strain, reserve_step
+    from ..physics.pace import in_interval, planned_speed
+    from ..physics.sharing import column_structure
     from .batch import _Layout, summarise_kernel
-    from .engine_blocks import _block_fatigue, _capacities, _rest_fatigue, _step_muscles
-    from .engine_stride import _lean_demand, _lean_gradient, _solve_phase, _stride_metrics
+    from .engine_blocks import (_block_fatigue, _capacities, _may_cross, _next_event,
+                                _rest_fatigue, _step_muscles)
+    from .engine_stride import (_lean_demand, _lean_gradient, _solve_phase, _stride_metrics,
+                                _tpl_index, lean_update)
 
     inp = build_inputs(_warmup_config())
     tpl, mus, plan, sc = inp.kernel_bundles()
@@ -165,6 +171,18 @@ def kernel_signatures() -> dict:
         _lean_gradient: (i0, i0, tpl.grf_r, tpl.grf_tot, tpl.hipext, sc, x0, x0, x0, z(n_dof),
                          z(n_dof)),
         _lean_demand: (i0, i0, tpl.grf_r, tpl.grf_tot, sc, x0, z(n_dof)),
+        column_structure: (mus.A,),
+        _tpl_index: (x0, tpl.speed),
+        _next_event: (x0, x0, plan.seg_end),
+        in_interval: (x0, plan.brk_start, plan.brk_end),
+        planned_speed: (x0, plan.seg_end, plan.seg_speed),
+        heavy_strain: (x0,) * 5,
+        effective_tightness_deg: (x0,) * 4,
+        knee_tracking_gain: (x0,) * 2,
+        tilt_deficit_deg: (x0,) * 3,
+        lean_update: (x0,) * 8,
+        _may_cross: (x0,) * 5,
+        reserve_step: (x0,) * 6,
         summarise_kernel: (0, z(4), z(4), z(4), z((4, n_m)), *(z(4) for _ in range(8)), z(1),
                            state, prm0, sc, lay.weight[0], lay.group_of, z((1, 1))[0],
                            z(0), z((1, 0, 0))[0]),
