@@ -91,7 +91,7 @@ def ensure_compiled(say=None) -> float:
         say(f"compiling the simulation kernels (once after install, about "
             f"{COMPILE_ESTIMATE_S} s on 2 cores; cached for later commands) ...")
     start = time.perf_counter()
-    helper = _start_solver_process() if cold and (os.cpu_count() or 1) >= 2 else None
+    helper = _start_solver_process() if cold and _two_processes_help() else None
     try:
         if helper is not None:
             compile_block_kernels()
@@ -204,6 +204,13 @@ def compile_block_kernels() -> None:
     for fn, sig in kernel_signatures().items():
         if fn is not _solve_phase:
             fn.compile(sig)
+
+
+def _two_processes_help() -> bool:
+    """Two or more cores, and numba compiles (``NUMBA_DISABLE_JIT`` unset)."""
+    from numba.core import config
+
+    return (os.cpu_count() or 1) >= 2 and not config.DISABLE_JIT
 
 
 def _start_solver_process():
