@@ -75,6 +75,21 @@ def _fast_start_runs(mp=3.2):
     return fast, even
 
 
+#: After the run: minutes of running at 3.0 m/s, then rest; the minutes after it read.
+AFTER_RUN_MIN, AFTER_RUN_READ_MIN = 90.0, (0.5, 15.0, 60.0, 120.0)
+
+
+def _after_run(mp=3.2):
+    """A 90-min run at 3.0 m/s followed by 2 h of rest (a rest break to the end)."""
+    from ..config import load_config
+    from ..core.simulation import simulate
+
+    return simulate(load_config(None, {
+        "run.speed_mps": 3.0, "run.duration_min": AFTER_RUN_MIN + 120.5,
+        "runner.marathon_pace_mps": mp,
+        "intervention.rest_breaks": [{"at_min": AFTER_RUN_MIN, "duration_min": 120.0}]}))
+
+
 def _ft_store(res) -> float:
     """F0-weighted fast-twitch glycogen of the locomotor muscles at the end of a run [1]."""
     from ..physics.energy import LOCOMOTOR_MUSCLES
@@ -203,6 +218,16 @@ def section_running_fatigue(figs: _Figures) -> Section:
                           "ft_store": ft, "knee_extensors": [
                               float(r.end_group_capacity("knee_extensors"))
                               for r in (fast, even)]}
+    after = _after_run(mp)
+    t_after = after.time_s / 60.0
+    after_rows, head["after_run"] = [], {}
+    for g in ("plantarflexors", "knee_extensors"):
+        c = after.group_capacity(g)
+        end = float(np.interp(AFTER_RUN_MIN - 0.5, t_after, c))
+        later = [float(np.interp(AFTER_RUN_MIN + m, t_after, c)) for m in AFTER_RUN_READ_MIN]
+        after_rows.append([g.replace("_", " "), f"-{100 * (1 - end):.1f}"]
+                          + [f"{100 * (x - end):+.1f}" for x in later])
+        head["after_run"][g] = {"end": end, "after_min": dict(zip(AFTER_RUN_READ_MIN, later))}
     store30 = _whole_store_at(runs["30km"])
     head["whole_muscle_store_30km"] = store30
     cal = _energy_calibration()
@@ -279,6 +304,22 @@ n = {cal['heavy_power']:.3g}). Both are fitted together, on the Riegel race time
 
 {_table(["anchor", "speed [x MP]", "target time [min]", "model: exhaustion [min]"],
         anchor_rows)}
+
+After the run: {AFTER_RUN_MIN:.0f} minutes at 3.0 m/s, then 2 h of rest. Loss at the end
+of the run, then the change of capacity since the run ended [percentage points]:
+
+{_table(["group", "loss at the end [%]"] + [f"{m:g} min after" for m in AFTER_RUN_READ_MIN],
+        after_rows)}
+
+Measured: after 1-2 h of level running and uphill walking the triceps surae's force to
+20-Hz stimulation was 18 % lower, and it recovered within about 2 h (n = 5; Davies & White
+1982, J Appl Physiol 53:236); after a marathon the knee extensors were still 22 % weaker
+30 minutes after the finish (Petersen et al. 2007). The model disagrees: its slow force
+depression follows its load with a lag of about 2 h and recovers over a day, so after a
+run the capacity keeps falling for hours. Rest therefore does not undo slow fatigue in
+the model, and a rest break does not delay a late back-load spike (README, known limits).
+No study was found that measured maximal strength between 30 minutes and a day after a
+marathon.
 
 Fast start (the article's first point): the first 10 km at 1.08 x marathon pace (just
 above critical speed, about the runner's 10-km race pace), the rest slower so that 30 km
