@@ -190,7 +190,8 @@ def _tpl_index(speed, tpl_speed):
 @kernel
 def _stride_metrics(tpl, Fs, Th, Tilt, tpl_grf_tot, tpl_hipext, leg_spine, col_comp,
                     col_shear, sup_col, sup_F0, sc, limit, shift, f_tmp, shear_out):
-    """Peak compression [N], anterior shear [N], superficial load [1] and lean [rad] of a stride."""
+    """Peak compression [N], anterior shear [N], superficial load [1] and lean [rad] of a
+    stride (the lean at most the largest compensatory lean, ``S.max_lean_rad``)."""
     n_ph = Fs.shape[0]
     pk_c = -np.inf
     pk_s = -np.inf
@@ -204,5 +205,7 @@ def _stride_metrics(tpl, Fs, Th, Tilt, tpl_grf_tot, tpl_hipext, leg_spine, col_c
         pk_s = max(pk_s, shear)
         for s_ in range(sup_col.shape[0]):
             pk_sup = max(pk_sup, Fs[j, sup_col[s_]] / sup_F0)
-        pk_lean = max(pk_lean, abs(Th[j]))
+        # a best-effort lean beyond the largest one makes the stride infeasible; the lean
+        # reported is held at that limit
+        pk_lean = max(pk_lean, min(abs(Th[j]), sc[S.max_lean_rad]))
     return pk_c, pk_s, pk_sup, pk_lean

@@ -289,7 +289,8 @@ def reference_run(inp, mode=None, state0=None):
                            slean=np.degrees(s0["theta"]), sshear=s0["shear"])
                 per = np.array([(s["comp"].max(), s["shear"].max(),
                                  s["F"][:, inp.sup_col].max() / inp.sup_F0,
-                                 np.abs(s["theta"]).max()) for s in strides])
+                                 min(np.abs(s["theta"]).max(), p["max_lean_rad"]))
+                                for s in strides])
                 last = tuple(per.mean(axis=0))
                 last_flex = float(np.mean([s["lean"] for s in strides])) - p["lean_home_rad"]
                 frac_bad = float(np.mean([s["bad"] for s in strides]))

@@ -67,7 +67,8 @@ class RunResult:
     superficial_load_index : ndarray (n,)
         Peak superficial erector spinae force / its fresh capacity [1].
     trunk_lean_deg : ndarray (n,)
-        Peak trunk lateral lean over the stance hip [deg].
+        Peak trunk lateral lean over the stance hip [deg]; at most the largest
+        compensatory lean (a stride that needs more is infeasible and reports that limit).
     trunk_flexion_deg : ndarray (n,)
         Forward trunk lean held over the checkpoint's strides beyond the runner's fresh
         posture [deg], positive forward (NaN while resting).

@@ -1,5 +1,6 @@
 """Every reported quantity stays in its physical range (sim.ranges), across the schema."""
 import numpy as np
+import pytest
 from hypothesis import given, settings, strategies as st
 
 import sim
@@ -45,3 +46,19 @@ def test_the_check_can_fail():
     assert any(v.startswith("capacity") for v in violations(
         dataclasses.replace(res, capacity=cap)))
     assert set(RANGES) <= {f.name for f in dataclasses.fields(res)}
+
+
+def test_an_infeasible_stride_reports_its_lean_at_the_limit():
+    """Found by the property test above: a light runner far above his pace, with weak hip
+    abductors, needs a lateral lean beyond the largest; the strides are infeasible and the
+    lean reported is held at the limit (it was 27.8 deg with a 15-deg limit)."""
+    over = {"run.speed_mps": 5.0, "run.duration_min": 2.0, "runner.mass_kg": 30.0,
+            "runner.marathon_pace_mps": 2.0, "scenario.glute_med_strength": 0.5,
+            "scenario.step_rate_scale": 0.875}
+    res = sim.simulate(sim.load_config(None, over))
+    assert np.any(res.infeasible_strides > 0)
+    assert violations(res) == []
+    from sim.physics import params
+
+    limit = params.load("body")["lean"]["max_lean_deg"]
+    assert np.nanmax(res.trunk_lean_deg) == pytest.approx(limit)
