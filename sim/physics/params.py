@@ -123,9 +123,10 @@ def load(name: str) -> dict:
 def value(name: str, *keys: str):
     """One value of ``sim/data/<name>.toml`` (e.g. ``value("fatigue", "reserve", "d_prime")``).
 
-    Reads the checked, cached file without copying it (:func:`load` copies the whole
-    tree), for code that reads a few numbers per scenario."""
+    Reads the checked, cached file without copying all of it (:func:`load` copies the
+    whole tree), for code that reads a few numbers per scenario; a table (dict) or list is
+    returned as a copy, so the cache cannot be changed through it."""
     out = _values(name)
     for k in keys:
         out = out[k]
-    return out
+    return _copy(out) if isinstance(out, (dict, list)) else out

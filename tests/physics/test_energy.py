@@ -81,3 +81,6 @@ def test_a_parameter_value_is_the_loaded_one_and_loading_still_copies():
     p = params.load("fatigue")
     p["reserve"]["d_prime"] = -1.0
     assert params.value("fatigue", "reserve", "d_prime") > 0.0
+    table = params.value("fatigue", "reserve")
+    table["d_prime"] = -1.0                                     # a copy, not the cache
+    assert params.value("fatigue", "reserve", "d_prime") > 0.0
