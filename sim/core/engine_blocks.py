@@ -20,8 +20,9 @@ import math
 import numpy as np
 
 from ..jit import kernel
-from ..physics.fatigue.pools import (N_STATE, P, X, energy_factor, force_factor, muscle_step,
-                                     pool_block_step, pool_capacity, recruit, stride_perfusion)
+from ..physics.fatigue.pools import (N_STATE, P, X, energy_factor, expressed_share,
+                                     force_factor, muscle_step, pool_block_step, pool_capacity,
+                                     recruit, stride_perfusion, work_step)
 
 
 @kernel
@@ -94,6 +95,12 @@ def _block_fatigue(state, prm, F0, col_muscle, col_side, Fs, dtp, dt, uw, pw):
                     perf_ft += wgt
         fm_st = fw_st / mean_st if perfused and mean_st > 0.0 else 1.0
         fm_ft = fw_ft / mean_ft if perfused and mean_ft > 0.0 else 1.0
+        u_mean = 0.0
+        for j in range(n_ph):
+            u_mean += min(max(uw[j], 0.0), 1.0) * wgt
+        w, w_mean = work_step(state[i, X.work], u_mean, prm[i, P.work_tau], dt)
+        state[i, X.work] = w
+        x = expressed_share(w_mean, prm[i, P.work_half], prm[i, P.rest_share])
         for q in range(2 if p < 1.0 else 1):
             o = X.MA_st + 4 * q          # MA, MR, MF, E of pool q
             a, b, c_, d, e, z = pool_block_step(
@@ -103,7 +110,8 @@ def _block_fatigue(state, prm, F0, col_muscle, col_side, Fs, dtp, dt, uw, pw):
                 prm[i, P.R_st + 2 * q], prm[i, P.r], prm[i, P.gain], prm[i, P.drain_st + q],
                 prm[i, P.refill], prm[i, P.g_min_ft] if q else g_min, K,
                 prm[i, P.drain_K], prm[i, P.slow_rate], prm[i, P.slow_recovery],
-                prm[i, P.slow_delay], dt, state[i, X.reserve] if q else 1.0, state[i, X.strain])
+                prm[i, P.slow_delay], dt, state[i, X.reserve] if q else 1.0, state[i, X.strain],
+                x, prm[i, P.rest_delay])
             state[i, o], state[i, o + 1], state[i, o + 2], state[i, o + 3] = a, b, c_, d
             state[i, X.S_st + q] = e
             state[i, X.Z_st + q] = z
@@ -117,6 +125,9 @@ def _rest_fatigue(state, prm, dt):
             state[i, X.isch] *= math.exp(-dt / prm[i, P.tau_isch_off])
         else:
             state[i, X.isch] = 0.0
+        w, w_mean = work_step(state[i, X.work], 0.0, prm[i, P.work_tau], dt)
+        state[i, X.work] = w
+        x = expressed_share(w_mean, prm[i, P.work_half], prm[i, P.rest_share])
         for q in range(2):
             o = X.MA_st + 4 * q          # MA, MR, MF, E of pool q
             F = prm[i, P.F_st + 2 * q]
@@ -128,7 +139,7 @@ def _rest_fatigue(state, prm, dt):
                 prm[i, P.g_min_ft] if q else prm[i, P.g_min_st], prm[i, P.K],
                 prm[i, P.drain_K], prm[i, P.slow_rate], prm[i, P.slow_recovery],
                 prm[i, P.slow_delay], dt, state[i, X.reserve] if q == 1 else 1.0,
-                state[i, X.strain])
+                state[i, X.strain], x, prm[i, P.rest_delay])
             state[i, o], state[i, o + 1], state[i, o + 2], state[i, o + 3] = a, b, c, d
             state[i, X.S_st + q] = e
             state[i, X.Z_st + q] = z

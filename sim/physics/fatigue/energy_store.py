@@ -3,8 +3,12 @@
 A pool's glycogen store E drains with its active fraction MA and refills slowly,
 ``dE/dt = -drain MA h(E) + refill (1 - E)``, and sets the capacity factor
 ``g(E) = g_min + (1 - g_min) (1 + K) E / (K + E)``. Every contraction adds to a slowly
-recovering load Z, ``dZ/dt = k_S MA - r_S Z``, and the slow force depression S follows Z
-with a lag, ``dS/dt = (Z - S) / tau_S``. Together they give the pool's force per active
+recovering load Z, ``dZ/dt = k_S MA - r_S Z``, and the slow force depression S follows
+the part of Z that is expressed, ``dS/dt = (x Z - S) / tau``: all of it (x = 1) while the
+muscle works, the share ``gamma`` at rest, ``x = gamma + (1 - gamma) W / (W + w_half)``
+with W the muscle's recent work (its force target filtered over ``tau_W``); ``tau`` is
+the lag ``tau_S`` while S rises and ``tau_rest`` while it falls. Together they give the
+pool's force per active
 fibre ``q = g(E) (1 - S) D`` (D: the anaerobic reserve, FT pools only) and its capacity
 ``(1 - MF) q``. The equations, their assumptions and sources are set out in
 :mod:`sim.physics.fatigue.pools` ("Energy store", "Slow force depression", "Force factor
@@ -17,7 +21,8 @@ import math
 from ...jit import kernel
 from .threecc import phi1, solve_affine2
 
-__all__ = ["energy_factor", "force_factor", "energy_step", "slow_step", "pool_capacity"]
+__all__ = ["energy_factor", "force_factor", "energy_step", "slow_step", "work_step",
+           "expressed_share", "pool_capacity"]
 
 
 @kernel
@@ -88,8 +93,64 @@ def energy_step(e, ma_mean, drain, refill, dt, drain_K=0.0):
 
 
 @kernel
-def slow_step(z, s, ma_mean, rate, recovery, delay, dt):
-    """Exact step of ``dZ/dt = rate*MA - recovery*Z``, ``dS/dt = (Z - S)/delay``.
+def work_step(w, u_mean, tau, dt):
+    """Recent work W [1] after ``dt``: ``dW/dt = (u - W) / tau`` with constant ``u``.
+
+    Parameters
+    ----------
+    w : float
+        Recent work at the start, a filtered muscle force target [1].
+    u_mean : float
+        Mean muscle force target over the step, fraction of the fresh maximum [1].
+    tau : float
+        Filter time constant [s]; <= 0: W = u.
+    dt : float
+        Step [s].
+
+    Returns
+    -------
+    w_new, w_mean : float
+        W at the end of the step and its mean over the step.
+
+    Examples
+    --------
+    >>> [round(v, 6) for v in work_step(0.0, 0.1, 60.0, 60.0)]
+    [0.063212, 0.036788]
+    """
+    if not (tau > 0.0):
+        return u_mean, u_mean
+    if not (dt > 0.0):
+        return w, w
+    x = dt / tau
+    w_new = u_mean + (w - u_mean) * math.exp(-x)
+    return w_new, u_mean + (w - u_mean) * phi1(x)
+
+
+@kernel
+def expressed_share(w, w_half, rest_share):
+    """Share x [1] of the slow load that the force depression follows, given recent work W.
+
+    ``x = gamma + (1 - gamma) W / (W + w_half)``: 1 while the muscle works hard compared
+    with ``w_half``, ``gamma`` (``rest_share``) after a long rest; ``w_half <= 0``: x = 1.
+
+    Examples
+    --------
+    >>> expressed_share(0.1, 0.0, 0.25), round(expressed_share(0.0, 0.002, 0.25), 6)
+    (1.0, 0.25)
+    """
+    if not (w_half > 0.0):
+        return 1.0
+    w = max(w, 0.0)
+    return rest_share + (1.0 - rest_share) * w / (w + w_half)
+
+
+@kernel
+def slow_step(z, s, ma_mean, rate, recovery, delay, dt, expressed=1.0, rest_delay=0.0):
+    """Exact step of ``dZ/dt = rate*MA - recovery*Z``, ``dS/dt = (x Z - S)/tau``.
+
+    ``tau`` is ``delay`` while S rises toward ``x Z`` and ``rest_delay`` while it falls
+    (taken from the sign of ``x Z - S`` at the start of the step; ``rest_delay <= 0``:
+    ``delay`` both ways).
 
     Parameters
     ----------
@@ -100,9 +161,13 @@ def slow_step(z, s, ma_mean, rate, recovery, delay, dt):
     rate, recovery : float
         [1/s], >= 0 (a recovery below 1e-9/s counts as 1e-9/s).
     delay : float
-        Lag of S behind Z [s]; <= 0: S = Z.
+        Lag of S behind Z while S rises [s]; <= 0: S = x Z.
     dt : float
         Step [s].
+    expressed : float
+        Share x of Z that S follows [1] (:func:`expressed_share`), held over the step.
+    rest_delay : float
+        Time constant of S while it falls [s].
 
     Returns
     -------
@@ -116,16 +181,22 @@ def slow_step(z, s, ma_mean, rate, recovery, delay, dt):
     >>> z, s = slow_step(0.0, 0.0, 0.5, 1e-4, 0.0, 3600.0, 1000.0)
     >>> round(z, 6), s < 0.01
     (0.05, True)
+    >>> z, s = slow_step(0.1, 0.1, 0.0, 1e-4, 0.0, 7200.0, 2400.0, 0.25, 2400.0)
+    >>> round(s, 4)             # 0.025 + 0.075 / e
+    0.0526
     """
     if not (dt > 0.0):
         return z, s
     a = rate * ma_mean
     r = max(recovery, 1e-9)
-    if not (delay > 0.0):
+    tau = delay
+    if rest_delay > 0.0 and expressed * z < s:
+        tau = rest_delay
+    if not (tau > 0.0):
         x = r * dt
         z_new = z * math.exp(-x) + a * dt * phi1(x)
-        return z_new, z_new
-    z_new, s_new, _, _ = solve_affine2(-r, 0.0, 1.0 / delay, -1.0 / delay, a, 0.0, z, s, dt)
+        return z_new, expressed * z_new
+    z_new, s_new, _, _ = solve_affine2(-r, 0.0, expressed / tau, -1.0 / tau, a, 0.0, z, s, dt)
     return max(z_new, 0.0), max(s_new, 0.0)
 
 

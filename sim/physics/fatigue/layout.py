@@ -10,7 +10,7 @@ a pool index ``q`` (0 = ST, 1 = FT) offsets them; the assertions below hold that
 Examples
 --------
 >>> P.K, X.reserve, N_PARAMS, N_STATE
-(12, 11, 26, 15)
+(12, 11, 30, 16)
 """
 from __future__ import annotations
 
@@ -25,10 +25,11 @@ MUSCLE_PARAMS = ("p_st", "F_st", "R_st", "F_ft", "R_ft", "r", "gain", "rest_thre
                  "drain_st", "drain_ft", "refill", "g_min_st", "K",
                  "kappa_st", "kappa_ft", "tau_isch_on", "tau_isch_off", "u_free", "u_occ",
                  "drain_K", "slow_rate", "slow_recovery", "slow_delay", "g_min_ft",
-                 "fat_share", "ft_onset")
+                 "fat_share", "ft_onset", "work_tau", "work_half", "rest_share",
+                 "rest_delay")
 #: Layout of a muscle's state vector.
 STATE = ("MA_st", "MR_st", "MF_st", "E_st", "MA_ft", "MR_ft", "MF_ft", "E_ft", "isch",
-         "S_st", "S_ft", "reserve", "Z_st", "Z_ft", "strain")
+         "S_st", "S_ft", "reserve", "Z_st", "Z_ft", "strain", "work")
 N_STATE = len(STATE)
 N_PARAMS = len(MUSCLE_PARAMS)
 #: Named positions: kernels read ``prm[P.drain_st]`` and ``state[X.E_st]``. The pools'
@@ -44,12 +45,12 @@ assert X.MA_ft == X.MA_st + 4 and STATE[1:4] == ("MR_st", "MF_st", "E_st"), \
 
 def fresh_state() -> np.ndarray:
     """State of a rested muscle: MA = MF = 0, MR = 1, E = 1, no ischaemia, S = Z = 0,
-    full reserve, no heavy-domain strain (H = 1).
+    full reserve, no heavy-domain strain (H = 1), no recent work (W = 0).
 
     Examples
     --------
     >>> fresh_state().tolist()
-    [0.0, 1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 1.0]
+    [0.0, 1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 1.0, 0.0]
     """
     return np.array([0.0, 1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0,
-                     1.0])
+                     1.0, 0.0])

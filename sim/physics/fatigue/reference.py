@@ -30,6 +30,7 @@ from scipy.linalg import expm
 from scipy.optimize import brentq
 
 __all__ = ["regime_solution", "step_3ccr", "energy_factor", "energy_step", "slow_step",
+           "work_step", "expressed_share",
            "ischaemia_step", "occlusion", "recruit", "simulate_muscle_states"]
 
 
@@ -135,7 +136,7 @@ def energy_step(e, ma_mean, drain, refill, dt, drain_K=0.0):
     return float(min(max(e_new, 0.0), 1.0))
 
 
-def slow_step(z, s, ma_mean, rate, recovery, delay, dt):
+def slow_step(z, s, ma_mean, rate, recovery, delay, dt, expressed=1.0, rest_delay=0.0):
     """Slow load Z and depression S after ``dt``, via the matrix exponential.
 
     Examples
@@ -145,14 +146,46 @@ def slow_step(z, s, ma_mean, rate, recovery, delay, dt):
     """
     a = rate * ma_mean
     r = max(recovery, 1e-9)
-    if not delay > 0.0:
+    tau = rest_delay if (rest_delay > 0.0 and expressed * z < s) else delay
+    if not tau > 0.0:
         z_new = a / r + (z - a / r) * np.exp(-r * dt)
-        return float(z_new), float(z_new)
+        return float(z_new), float(expressed * z_new)
     A = np.zeros((3, 3))          # augmented: (Z, S, 1)
     A[0, 0], A[0, 2] = -r, a
-    A[1, 0], A[1, 1] = 1.0 / delay, -1.0 / delay
+    A[1, 0], A[1, 1] = expressed / tau, -1.0 / tau
     out = expm(A * dt) @ np.array([z, s, 1.0])
     return float(max(out[0], 0.0)), float(max(out[1], 0.0))
+
+
+def work_step(w, u_mean, tau, dt):
+    """Recent work W after ``dt`` and its mean over the step (closed form).
+
+    Examples
+    --------
+    >>> [round(v, 6) for v in work_step(0.0, 0.1, 60.0, 60.0)]
+    [0.063212, 0.036788]
+    """
+    if not tau > 0.0:
+        return u_mean, u_mean
+    if not dt > 0.0:
+        return w, w
+    x = dt / tau
+    return (float(u_mean + (w - u_mean) * np.exp(-x)),
+            float(u_mean + (w - u_mean) * (-np.expm1(-x)) / x))
+
+
+def expressed_share(w, w_half, rest_share):
+    """Expressed share of the slow load, ``gamma + (1 - gamma) W / (W + w_half)``.
+
+    Examples
+    --------
+    >>> expressed_share(0.0, 0.002, 0.25)
+    0.25
+    """
+    if not w_half > 0.0:
+        return 1.0
+    w = max(w, 0.0)
+    return rest_share + (1.0 - rest_share) * w / (w + w_half)
 
 
 def occlusion(u, u_free, u_occ):
@@ -213,10 +246,11 @@ def simulate_muscle_states(targets, dt, prm, state0):
     >>> from sim.fatigue import muscle_parameters
     >>> from sim.fatigue.pools import fresh_state
     >>> simulate_muscle_states([0.3, 0.3], 0.1, muscle_parameters(), fresh_state()).shape
-    (3, 15)
+    (3, 16)
     """
     (p, F_st, R_st, F_ft, R_ft, r, L, thr, d_st, d_ft, refill, gmin_st, K, kap_st, kap_ft,
-     tau_on, tau_off, u_free, u_occ, drain_K, k_s, r_s, tau_s, gmin_ft, fat, onset) = prm
+     tau_on, tau_off, u_free, u_occ, drain_K, k_s, r_s, tau_s, gmin_ft, fat, onset,
+     tau_w, w_half, gamma, tau_rest) = prm
     s = np.array(state0, dtype=float)
     out = [s.copy()]
     # pool: (offset of MA..E, F, R, drain, kappa, S slot, Z slot, g_min)
@@ -235,6 +269,8 @@ def simulate_muscle_states(targets, dt, prm, state0):
             return energy_factor(s[o + 3], gm, K) * (1.0 - min(max(s[si], 0.0), 1.0)) * res
 
         caps = [(1.0 - s[pl[0] + 2]) * q(pl) for pl in pools]
+        s[15], w_mean = work_step(s[15], u, tau_w, dt)
+        x = expressed_share(w_mean, w_half, gamma)
         tls = recruit(u, p, caps[0], caps[1], onset)
         for pool, tl in zip(pools if p < 1.0 else pools[:1], tls):
             o, F, R, drain, kap, si, zi, gm = pool
@@ -247,7 +283,7 @@ def simulate_muscle_states(targets, dt, prm, state0):
                 Fs, Rs, rr, th = F * (1.0 - kap * h * perf), R * (1.0 + (r - 1.0) * perf), 1.0, 0.0
             ma, mr, mf, ma_mean = step_3ccr(s[o], s[o + 1], s[o + 2], act, Fs, Rs, rr, L, th, dt)
             e = energy_step(s[o + 3], ma_mean, drain * s[14], refill, dt, drain_K)
-            z, sd = slow_step(s[zi], s[si], ma_mean, k_s * s[14], r_s, tau_s, dt)
+            z, sd = slow_step(s[zi], s[si], ma_mean, k_s * s[14], r_s, tau_s, dt, x, tau_rest)
             s[o:o + 4] = ma, mr, mf, e
             s[si], s[zi] = sd, z
         out.append(s.copy())

@@ -15,7 +15,8 @@ import numpy as np
 from numba import njit
 
 from ...jit import kernel
-from .energy_store import energy_factor, energy_step, force_factor, pool_capacity, slow_step
+from .energy_store import (energy_factor, energy_step, expressed_share, force_factor,
+                           pool_capacity, slow_step, work_step)
 from .layout import N_STATE, P, X
 from .perfusion import ischaemia_step, occlusion
 from .recruitment import recruit
@@ -37,7 +38,8 @@ def _activation_target(force_target, q):
 @kernel
 def pool_step(ma, mr, mf, e, s, z, force_target, F, R, r, L, rest_threshold, drain, refill,
               g_min, K, drain_K, slow_rate, slow_recovery, slow_delay, dt, perf=-1.0,
-              kappa=0.0, reserve=1.0, fat_share=0.0, strain=1.0):
+              kappa=0.0, reserve=1.0, fat_share=0.0, strain=1.0, expressed=1.0,
+              rest_delay=0.0):
     """Advance one pool by ``dt`` with a constant force target.
 
     Parameters
@@ -75,6 +77,9 @@ def pool_step(ma, mr, mf, e, s, z, force_target, F, R, r, L, rest_threshold, dra
     strain : float
         Heavy-domain strain H [1] (:func:`heavy_strain`): multiplies the glycogen drain
         and the slow-load rate.
+    expressed, rest_delay : float
+        Share of the slow load that the depression follows [1] and the depression's time
+        constant while it falls [s] (:func:`sim.physics.fatigue.energy_store.slow_step`).
 
     Returns
     -------
@@ -96,14 +101,15 @@ def pool_step(ma, mr, mf, e, s, z, force_target, F, R, r, L, rest_threshold, dra
         Fs = F * (1.0 - kappa * energy_factor(e, fat_share, K) * perf)
     ma, mr, mf, ma_mean = advance(ma, mr, mf, act, Fs, Rs, L, dt)
     e = energy_step(e, ma_mean, drain * strain, refill, dt, drain_K)
-    z, s = slow_step(z, s, ma_mean, slow_rate * strain, slow_recovery, slow_delay, dt)
+    z, s = slow_step(z, s, ma_mean, slow_rate * strain, slow_recovery, slow_delay, dt,
+                     expressed, rest_delay)
     return ma, mr, mf, e, s, z
 
 
 @kernel
 def pool_block_step(ma, mr, mf, e, s, z, mean_force_target, perf, f_mult, F, R, r, L,
                     drain, refill, g_min, K, drain_K, slow_rate, slow_recovery, slow_delay,
-                    dt, reserve=1.0, strain=1.0):
+                    dt, reserve=1.0, strain=1.0, expressed=1.0, rest_delay=0.0):
     """Advance one pool over a block of many strides with stride-averaged rates.
 
     Parameters
@@ -118,7 +124,7 @@ def pool_block_step(ma, mr, mf, e, s, z, mean_force_target, perf, f_mult, F, R, 
         Activity-weighted fatigue multiplier over the stride [1]:
         ``<TL (1 - kappa P)> / <TL>`` (1 where the pool is idle).
     F, R, r, L, drain, refill, g_min, K, drain_K, slow_rate, slow_recovery, slow_delay,
-    reserve, strain : float
+    reserve, strain, expressed, rest_delay : float
         As in :func:`pool_step`.
     dt : float
         Block duration [s].
@@ -140,7 +146,8 @@ def pool_block_step(ma, mr, mf, e, s, z, mean_force_target, perf, f_mult, F, R, 
     Rs = R * (1.0 + (r - 1.0) * perf)
     ma, mr, mf, ma_mean = advance(ma, mr, mf, act, F * f_mult, Rs, L, dt)
     e = energy_step(e, ma_mean, drain * strain, refill, dt, drain_K)
-    z, s = slow_step(z, s, ma_mean, slow_rate * strain, slow_recovery, slow_delay, dt)
+    z, s = slow_step(z, s, ma_mean, slow_rate * strain, slow_recovery, slow_delay, dt,
+                     expressed, rest_delay)
     return ma, mr, mf, e, s, z
 
 
@@ -214,11 +221,15 @@ def muscle_step(state, u, prm, dt):
     cap_ft = pool_capacity(state[X.MF_ft], state[X.E_ft], state[X.S_ft], prm[P.g_min_ft], K,
                            state[X.reserve])
     tl_st, tl_ft = recruit(u, p, cap_st, cap_ft, prm[P.ft_onset])
+    w, w_mean = work_step(state[X.work], min(max(u, 0.0), 1.0), prm[P.work_tau], dt)
+    state[X.work] = w
+    x = expressed_share(w_mean, prm[P.work_half], prm[P.rest_share])
     a, b, c, d, e, z = pool_step(state[X.MA_st], state[X.MR_st], state[X.MF_st], state[X.E_st],
                                  state[X.S_st], state[X.Z_st], tl_st, prm[P.F_st], prm[P.R_st], r,
                                  L, thr, prm[P.drain_st], prm[P.refill], g_min, K, prm[P.drain_K],
                                  prm[P.slow_rate], prm[P.slow_recovery], prm[P.slow_delay], dt,
-                                 perf, prm[P.kappa_st], 1.0, prm[P.fat_share], state[X.strain])
+                                 perf, prm[P.kappa_st], 1.0, prm[P.fat_share], state[X.strain],
+                                 x, prm[P.rest_delay])
     state[X.MA_st] = a
     state[X.MR_st] = b
     state[X.MF_st] = c
@@ -231,7 +242,8 @@ def muscle_step(state, u, prm, dt):
                                      r, L, thr, prm[P.drain_ft], prm[P.refill], prm[P.g_min_ft], K,
                                      prm[P.drain_K], prm[P.slow_rate], prm[P.slow_recovery],
                                      prm[P.slow_delay], dt, perf, prm[P.kappa_ft],
-                                     state[X.reserve], prm[P.fat_share], state[X.strain])
+                                     state[X.reserve], prm[P.fat_share], state[X.strain], x,
+                                     prm[P.rest_delay])
         state[X.MA_ft] = a
         state[X.MR_ft] = b
         state[X.MF_ft] = c
@@ -267,7 +279,7 @@ def simulate_states(targets, dt, prm, state0):
     >>> from sim.physics.fatigue.layout import fresh_state
     >>> prm = muscle_parameters("general", 0.5)
     >>> simulate_states(np.full(10, 0.3), 0.1, prm, fresh_state()).shape
-    (11, 15)
+    (11, 16)
     """
     n = targets.shape[0]
     out = np.empty((n + 1, state0.shape[0]))
@@ -325,7 +337,7 @@ def endurance_times(targets, prm, t_max):
     trial = np.empty(N_STATE)
     for k in range(targets.shape[0]):
         u = targets[k]
-        s[:] = (0.0, 1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 1.0)
+        s[:] = (0.0, 1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 1.0, 0.0)
         t = 0.0
         c0 = muscle_capacity(s, prm)
         et = np.inf

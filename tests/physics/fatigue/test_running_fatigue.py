@@ -205,15 +205,14 @@ def test_rest_rule_is_continuous_below_critical_speed():
     assert np.abs(np.diff(fine, axis=0)).max() <= 0.6 * np.abs(np.diff(coarse, axis=0)).max()
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "measured: after 1-2 h of running the calf's 20-Hz force (-18 %) recovered within about "
-    "2 h (Davies & White 1982, J Appl Physiol 53:236); in the model the slow force "
-    "depression follows its load with a 2-h lag, so after 90 min at 3.0 m/s the "
-    "plantarflexors lose another 3.7 % in 2 h of rest (README known limits)"))
-def test_strength_lost_in_a_run_does_not_fall_further_in_two_hours_of_rest():
+def test_strength_lost_in_a_run_mostly_returns_within_two_hours_of_rest():
+    """After 1-2 h of running the calf's low-frequency force (-18 %) recovered within
+    about 2 h (Davies & White 1982, J Appl Physiol 53:236), while some loss outlasts it
+    (dorsiflexors still weaker 4 h after a marathon, Ross et al. 2007): after 90 min at
+    3.0 m/s and 2 h of rest, at most half of the loss remains, and some does."""
     res = run(90.0 + 120.5, run__speed_mps=3.0,
               intervention__rest_breaks=[{"at_min": 90.0, "duration_min": 120.0}])
     for g in ("plantarflexors", "knee_extensors"):
-        at_end = 1.0 - loss_at(res, g, 90.0 * 60 - 30.0)
-        rested = 1.0 - loss_at(res, g, 210.0 * 60)
-        assert rested >= at_end
+        at_end = loss_at(res, g, 90.0 * 60 - 30.0)
+        rested = loss_at(res, g, 210.0 * 60)
+        assert 0.0 < rested <= 0.5 * at_end, (g, at_end, rested)
