@@ -90,6 +90,17 @@ def _after_run(mp=3.2):
         "intervention.rest_breaks": [{"at_min": AFTER_RUN_MIN, "duration_min": 120.0}]}))
 
 
+def _after_text(after) -> str:
+    """How much of each group's loss at the end of the run is back after 2 h of rest."""
+    parts = []
+    for g, v in after.items():
+        loss = 1.0 - v["end"]
+        back = v["after_min"][120.0] - v["end"]
+        parts.append(f"{100 * back / loss:.0f} % of the {g.replace('_', ' ')}' "
+                     f"{100 * loss:.1f} % loss is back after 2 h")
+    return " and ".join(parts)
+
+
 def _ft_store(res) -> float:
     """F0-weighted fast-twitch glycogen of the locomotor muscles at the end of a run [1]."""
     from ..physics.energy import LOCOMOTOR_MUSCLES
@@ -231,6 +242,10 @@ def section_running_fatigue(figs: _Figures) -> Section:
     store30 = _whole_store_at(runs["30km"])
     head["whole_muscle_store_30km"] = store30
     cal = _energy_calibration()
+    from ..physics import params
+
+    rest_share = params.value("fatigue", "slow", "rest_share")
+    rest_delay = params.value("fatigue", "slow", "rest_delay")
     anchor_rows = [[f"{a['distance_m'] / 1000:g} km race" if "distance_m" in a
                     else "reserve spent, D'/(v - CS)", f"{a['speed_mps'] / mp:.3f}",
                     f"{a.get('riegel_s', a.get('reserve_spent_s', np.nan)) / 60:.1f}",
@@ -313,13 +328,15 @@ of the run, then the change of capacity since the run ended [percentage points]:
 
 Measured: after 1-2 h of level running and uphill walking the triceps surae's force to
 20-Hz stimulation was 18 % lower, and it recovered within about 2 h (n = 5; Davies & White
-1982, J Appl Physiol 53:236); after a marathon the knee extensors were still 22 % weaker
-30 minutes after the finish (Petersen et al. 2007). The model disagrees: its slow force
-depression follows its load with a lag of about 2 h and recovers over a day, so after a
-run the capacity keeps falling for hours. Rest therefore does not undo slow fatigue in
-the model, and a rest break does not delay a late back-load spike (README, known limits).
-No study was found that measured maximal strength between 30 minutes and a day after a
-marathon.
+1982, J Appl Physiol 53:236); the quick part of the recovery of running's
+stretch-shortening-cycle fatigue takes 1-2 h, and a second dip follows over two days
+(Nicol, Avela & Komi 2006, Sports Med 36:977); after a marathon the knee extensors were
+22 % weaker 30 minutes after the finish (Petersen et al. 2007) and the dorsiflexors still
+weaker 4 h after it, back at 24 h (Ross et al. 2007, Exp Physiol 92:417). In the model the
+slow force depression falls at rest toward {100 * rest_share:.0f} % of its load with a time
+constant of {rest_delay / 60:.0f} min (assumptions, sim/data/fatigue.toml `[slow]`;
+sensitivity in experiments/slow_recovery.py): {_after_text(head["after_run"])}. The
+second dip a day or two later (muscle damage) is not modelled.
 
 Fast start (the article's first point): the first 10 km at 1.08 x marathon pace (just
 above critical speed, about the runner's 10-km race pace), the rest slower so that 30 km
