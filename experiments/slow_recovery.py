@@ -38,7 +38,7 @@ from sim.simulation import simulate_inputs
 RANGES = (
     ("rest_share", 0.0, 0.3, "share of the slow load still expressed after a long rest"),
     ("rest_delay", 1200.0, 4800.0, "time constant of the depression while it falls [s]"),
-    ("work_tau", 20.0, 300.0, "filter of the recent work [s]"),
+    ("work_tau", 2.0, 30.0, "filter of the recent work [s]"),
     ("work_half", 0.0005, 0.008, "recent work at which half of the depression is expressed"),
 )
 MID_RUN = {"run.duration_min": 150.0, "run.speed_mps": 3.0,

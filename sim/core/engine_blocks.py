@@ -20,9 +20,9 @@ import math
 import numpy as np
 
 from ..jit import kernel
-from ..physics.fatigue.pools import (N_STATE, P, X, energy_factor, expressed_share,
-                                     force_factor, muscle_step, pool_block_step, pool_capacity,
-                                     recruit, stride_perfusion, work_step)
+from ..physics.fatigue.pools import (N_STATE, P, X, energy_factor, force_factor, muscle_step,
+                                     pool_block_step, pool_capacity, recruit, stride_perfusion,
+                                     work_gate, work_step)
 
 
 @kernel
@@ -100,7 +100,7 @@ def _block_fatigue(state, prm, F0, col_muscle, col_side, Fs, dtp, dt, uw, pw):
             u_mean += min(max(uw[j], 0.0), 1.0) * wgt
         w, w_mean = work_step(state[i, X.work], u_mean, prm[i, P.work_tau], dt)
         state[i, X.work] = w
-        x = expressed_share(w_mean, prm[i, P.work_half], prm[i, P.rest_share])
+        x = work_gate(w_mean, prm[i, P.work_half])
         for q in range(2 if p < 1.0 else 1):
             o = X.MA_st + 4 * q          # MA, MR, MF, E of pool q
             a, b, c_, d, e, z = pool_block_step(
@@ -111,7 +111,7 @@ def _block_fatigue(state, prm, F0, col_muscle, col_side, Fs, dtp, dt, uw, pw):
                 prm[i, P.refill], prm[i, P.g_min_ft] if q else g_min, K,
                 prm[i, P.drain_K], prm[i, P.slow_rate], prm[i, P.slow_recovery],
                 prm[i, P.slow_delay], dt, state[i, X.reserve] if q else 1.0, state[i, X.strain],
-                x, prm[i, P.rest_delay])
+                x, prm[i, P.rest_share], prm[i, P.rest_delay])
             state[i, o], state[i, o + 1], state[i, o + 2], state[i, o + 3] = a, b, c_, d
             state[i, X.S_st + q] = e
             state[i, X.Z_st + q] = z
@@ -119,31 +119,47 @@ def _block_fatigue(state, prm, F0, col_muscle, col_side, Fs, dtp, dt, uw, pw):
 
 @kernel
 def _rest_fatigue(state, prm, dt):
-    """Advance every pool over ``dt`` at rest (zero target, full perfusion: recovery r·R)."""
-    for i in range(state.shape[0]):
-        if prm[i, P.tau_isch_off] > 0.0:
-            state[i, X.isch] *= math.exp(-dt / prm[i, P.tau_isch_off])
-        else:
-            state[i, X.isch] = 0.0
-        w, w_mean = work_step(state[i, X.work], 0.0, prm[i, P.work_tau], dt)
-        state[i, X.work] = w
-        x = expressed_share(w_mean, prm[i, P.work_half], prm[i, P.rest_share])
-        for q in range(2):
-            o = X.MA_st + 4 * q          # MA, MR, MF, E of pool q
-            F = prm[i, P.F_st + 2 * q]
-            R = prm[i, P.R_st + 2 * q]
-            a, b, c, d, e, z = pool_block_step(
-                state[i, o], state[i, o + 1], state[i, o + 2], state[i, o + 3],
-                state[i, X.S_st + q], state[i, X.Z_st + q], 0.0, 1.0, 1.0, F, R, prm[i, P.r],
-                prm[i, P.gain], prm[i, P.drain_st + q], prm[i, P.refill],
-                prm[i, P.g_min_ft] if q else prm[i, P.g_min_st], prm[i, P.K],
-                prm[i, P.drain_K], prm[i, P.slow_rate], prm[i, P.slow_recovery],
-                prm[i, P.slow_delay], dt, state[i, X.reserve] if q == 1 else 1.0,
-                state[i, X.strain], x, prm[i, P.rest_delay])
-            state[i, o], state[i, o + 1], state[i, o + 2], state[i, o + 3] = a, b, c, d
-            state[i, X.S_st + q] = e
-            state[i, X.Z_st + q] = z
+    """Advance every pool over ``dt`` at rest (zero target, full perfusion: recovery r·R).
 
+    While a muscle's recent work W still matters (above a hundredth of ``work_half``) the
+    rest is taken in steps of at most ``work_tau``, so that the work gate of the slow force
+    depression falls with W instead of being averaged over the whole rest."""
+    for i in range(state.shape[0]):
+        t_left = dt
+        while t_left > 0.0:
+            h = t_left
+            if (prm[i, P.work_tau] > 0.0
+                    and state[i, X.work] > 0.01 * prm[i, P.work_half]):
+                h = min(t_left, prm[i, P.work_tau])
+            _rest_muscle(state, prm, i, h)
+            t_left -= h
+
+
+@kernel
+def _rest_muscle(state, prm, i, dt):
+    """Advance muscle ``i``'s pools over ``dt`` at rest."""
+    if prm[i, P.tau_isch_off] > 0.0:
+        state[i, X.isch] *= math.exp(-dt / prm[i, P.tau_isch_off])
+    else:
+        state[i, X.isch] = 0.0
+    w, w_mean = work_step(state[i, X.work], 0.0, prm[i, P.work_tau], dt)
+    state[i, X.work] = w
+    x = work_gate(w_mean, prm[i, P.work_half])
+    for q in range(2):
+        o = X.MA_st + 4 * q          # MA, MR, MF, E of pool q
+        F = prm[i, P.F_st + 2 * q]
+        R = prm[i, P.R_st + 2 * q]
+        a, b, c, d, e, z = pool_block_step(
+            state[i, o], state[i, o + 1], state[i, o + 2], state[i, o + 3],
+            state[i, X.S_st + q], state[i, X.Z_st + q], 0.0, 1.0, 1.0, F, R, prm[i, P.r],
+            prm[i, P.gain], prm[i, P.drain_st + q], prm[i, P.refill],
+            prm[i, P.g_min_ft] if q else prm[i, P.g_min_st], prm[i, P.K],
+            prm[i, P.drain_K], prm[i, P.slow_rate], prm[i, P.slow_recovery],
+            prm[i, P.slow_delay], dt, state[i, X.reserve] if q == 1 else 1.0,
+            state[i, X.strain], x, prm[i, P.rest_share], prm[i, P.rest_delay])
+        state[i, o], state[i, o + 1], state[i, o + 2], state[i, o + 3] = a, b, c, d
+        state[i, X.S_st + q] = e
+        state[i, X.Z_st + q] = z
 
 
 @kernel

@@ -19,9 +19,8 @@ import math
 import numpy as np
 
 from ..physics.fatigue.pools import P, X
-from ..physics.fatigue.reference import (energy_factor, energy_step, expressed_share,
-                                         ischaemia_step, occlusion, slow_step, step_3ccr,
-                                         work_step)
+from ..physics.fatigue.reference import (energy_factor, energy_step, ischaemia_step,
+                                         occlusion, slow_step, step_3ccr, work_gate, work_step)
 
 #: Each pool's state slots (MA, MR, MF, E, S, Z): the ST pool, then the FT pool.
 _POOL_STATE = ((X.MA_st, X.MR_st, X.MF_st, X.E_st, X.S_st, X.Z_st),
@@ -79,7 +78,7 @@ def _stride_perfusion(u, dt, isch0, tau_on, tau_off, u_free, u_occ):
 
 def _pool_block(s, pool, tl, perf, f_mult, F, R, r, L, drain, refill, q, prm, dt, x=1.0):
     """Advance pool ``pool`` (0: ST, 1: FT) of state ``s`` in place (stride-averaged rates;
-    ``x``: the expressed share of the slow load)."""
+    ``x``: the muscle's work gate)."""
     i_ma, i_mr, i_mf, i_e, i_s, i_z = _POOL_STATE[pool]
     act = _activation(float(np.mean(tl)), q)
     R_eff = R * (1.0 + (r - 1.0) * perf)
@@ -88,7 +87,8 @@ def _pool_block(s, pool, tl, perf, f_mult, F, R, r, L, drain, refill, q, prm, dt
                                     0.0, dt)
     e = energy_step(s[i_e], ma_mean, drain * s[X.strain], refill, dt, prm[P.drain_K])
     z, sd = slow_step(s[i_z], s[i_s], ma_mean, prm[P.slow_rate] * s[X.strain],
-                      prm[P.slow_recovery], prm[P.slow_delay], dt, x, prm[P.rest_delay])
+                      prm[P.slow_recovery], prm[P.slow_delay], dt, x, prm[P.rest_share],
+                      prm[P.rest_delay])
     s[i_ma], s[i_mr], s[i_mf], s[i_e] = ma, mr, mf, e
     s[i_s], s[i_z] = sd, z
 
@@ -137,7 +137,7 @@ def _block_step(state, prm, F0, right_col, F, dtp, dt):
                                                   prm[i, P.u_occ])
         s[X.work], w_mean = work_step(state[i, X.work], float(np.mean(np.clip(u, 0.0, 1.0))),
                                       prm[i, P.work_tau], dt)
-        x = expressed_share(w_mean, prm[i, P.work_half], prm[i, P.rest_share])
+        x = work_gate(w_mean, prm[i, P.work_half])
         for qi in range(1 if p >= 1.0 else 2):
             Fq, Rq, drain = (prm[i, k] for k in _POOL_RATES[qi])
             if perfused:
@@ -156,20 +156,32 @@ def _block_step(state, prm, F0, right_col, F, dtp, dt):
 
 
 def _rest_step(state, prm, dt):
-    """Advance every pool over ``dt`` seconds at rest (zero target, recovery r·R)."""
+    """Advance every pool over ``dt`` seconds at rest (zero target, recovery r·R), in steps
+    of at most ``work_tau`` while the recent work W still matters (as
+    :func:`sim.core.engine_blocks._rest_fatigue`)."""
     new = state.copy()
     for i, s in enumerate(new):
-        r, L, refill = prm[i, P.r], prm[i, P.gain], prm[i, P.refill]
-        tau_off = prm[i, P.tau_isch_off]
-        s[X.isch] = s[X.isch] * math.exp(-dt / tau_off) if tau_off > 0 else 0.0
-        q = _force_factors(state[i], prm[i])
-        s[X.work], w_mean = work_step(state[i, X.work], 0.0, prm[i, P.work_tau], dt)
-        x = expressed_share(w_mean, prm[i, P.work_half], prm[i, P.rest_share])
-        for qi in range(2):
-            Fq, Rq, drain = (prm[i, k] for k in _POOL_RATES[qi])
-            _pool_block(s, qi, np.zeros(1), 1.0, 1.0, Fq, Rq, r, L, drain, refill, q[qi], prm[i],
-                        dt, x)
+        t_left = dt
+        while t_left > 0.0:
+            h = t_left
+            if prm[i, P.work_tau] > 0.0 and s[X.work] > 0.01 * prm[i, P.work_half]:
+                h = min(t_left, prm[i, P.work_tau])
+            _rest_muscle(s, prm[i], h)
+            t_left -= h
     return new
+
+
+def _rest_muscle(s, prm, dt):
+    """Advance one muscle's state ``s`` in place over ``dt`` seconds at rest."""
+    r, L, refill = prm[P.r], prm[P.gain], prm[P.refill]
+    tau_off = prm[P.tau_isch_off]
+    s[X.isch] = s[X.isch] * math.exp(-dt / tau_off) if tau_off > 0 else 0.0
+    q = _force_factors(s, prm)
+    s[X.work], w_mean = work_step(s[X.work], 0.0, prm[P.work_tau], dt)
+    x = work_gate(w_mean, prm[P.work_half])
+    for qi in range(2):
+        Fq, Rq, drain = (prm[k] for k in _POOL_RATES[qi])
+        _pool_block(s, qi, np.zeros(1), 1.0, 1.0, Fq, Rq, r, L, drain, refill, q[qi], prm, dt, x)
 
 
 def _capacities(state, prm):

@@ -333,7 +333,7 @@ stretch-shortening-cycle fatigue takes 1-2 h, and a second dip follows over two 
 (Nicol, Avela & Komi 2006, Sports Med 36:977); after a marathon the knee extensors were
 22 % weaker 30 minutes after the finish (Petersen et al. 2007) and the dorsiflexors still
 weaker 4 h after it, back at 24 h (Ross et al. 2007, Exp Physiol 92:417). In the model the
-slow force depression falls at rest toward {100 * rest_share:.0f} % of its load with a time
+slow force depression develops only while a muscle works, and at rest it falls toward {100 * rest_share:.0f} % of its load with a time
 constant of {rest_delay / 60:.0f} min (assumptions, sim/data/fatigue.toml `[slow]`;
 sensitivity in experiments/slow_recovery.py): {_after_text(head["after_run"])}. The
 second dip a day or two later (muscle damage) is not modelled.

@@ -4,10 +4,11 @@ A pool's glycogen store E drains with its active fraction MA and refills slowly,
 ``dE/dt = -drain MA h(E) + refill (1 - E)``, and sets the capacity factor
 ``g(E) = g_min + (1 - g_min) (1 + K) E / (K + E)``. Every contraction adds to a slowly
 recovering load Z, ``dZ/dt = k_S MA - r_S Z``, and the slow force depression S follows
-the part of Z that is expressed, ``dS/dt = (x Z - S) / tau``: all of it (x = 1) while the
-muscle works, the share ``gamma`` at rest, ``x = gamma + (1 - gamma) W / (W + w_half)``
-with W the muscle's recent work (its force target filtered over ``tau_W``); ``tau`` is
-the lag ``tau_S`` while S rises and ``tau_rest`` while it falls. Together they give the
+the part of Z that is expressed, ``x Z``: all of it while the muscle works, the share
+``gamma`` at rest, ``x = gamma + (1 - gamma) a`` with the work gate ``a = W^2 / (W^2 + w_half^2)``
+and W the muscle's recent work (its force target filtered over ``tau_W``). S rises as
+``a (x Z - S) / tau_S`` (it develops only while the muscle works) and falls as
+``(x Z - S) / tau_rest``. Together they give the
 pool's force per active
 fibre ``q = g(E) (1 - S) D`` (D: the anaerobic reserve, FT pools only) and its capacity
 ``(1 - MF) q``. The equations, their assumptions and sources are set out in
@@ -22,7 +23,7 @@ from ...jit import kernel
 from .threecc import phi1, solve_affine2
 
 __all__ = ["energy_factor", "force_factor", "energy_step", "slow_step", "work_step",
-           "expressed_share", "pool_capacity"]
+           "work_gate", "pool_capacity"]
 
 
 @kernel
@@ -127,30 +128,34 @@ def work_step(w, u_mean, tau, dt):
 
 
 @kernel
-def expressed_share(w, w_half, rest_share):
-    """Share x [1] of the slow load that the force depression follows, given recent work W.
+def work_gate(w, w_half):
+    """Work gate ``a = W^2 / (W^2 + w_half^2)`` [1] of a muscle with recent work W.
 
-    ``x = gamma + (1 - gamma) W / (W + w_half)``: 1 while the muscle works hard compared
-    with ``w_half``, ``gamma`` (``rest_share``) after a long rest; ``w_half <= 0``: x = 1.
+    A switch: 1 for a working muscle, 0 at rest, one half at ``w_half``; the square makes
+    it sharp, so that muscles working at 1 % of their maximum (the trunk flexors in
+    running) count as working (0.96 at ``W = 5 w_half``). ``w_half <= 0``: 1.
 
     Examples
     --------
-    >>> expressed_share(0.1, 0.0, 0.25), round(expressed_share(0.0, 0.002, 0.25), 6)
-    (1.0, 0.25)
+    >>> work_gate(0.1, 0.0), round(work_gate(0.002, 0.002), 6), work_gate(0.0, 0.002)
+    (1.0, 0.5, 0.0)
     """
     if not (w_half > 0.0):
         return 1.0
-    w = max(w, 0.0)
-    return rest_share + (1.0 - rest_share) * w / (w + w_half)
+    w2 = max(w, 0.0) ** 2
+    return w2 / (w2 + w_half * w_half)
 
 
 @kernel
-def slow_step(z, s, ma_mean, rate, recovery, delay, dt, expressed=1.0, rest_delay=0.0):
-    """Exact step of ``dZ/dt = rate*MA - recovery*Z``, ``dS/dt = (x Z - S)/tau``.
+def slow_step(z, s, ma_mean, rate, recovery, delay, dt, work=1.0, rest_share=1.0,
+              rest_delay=0.0):
+    """Exact step of the slow load Z and the slow force depression S.
 
-    ``tau`` is ``delay`` while S rises toward ``x Z`` and ``rest_delay`` while it falls
-    (taken from the sign of ``x Z - S`` at the start of the step; ``rest_delay <= 0``:
-    ``delay`` both ways).
+    ``dZ/dt = rate*MA - recovery*Z``; S relaxes toward ``x Z`` with the expressed share
+    ``x = rest_share + (1 - rest_share) a`` (``a``: the work gate, :func:`work_gate`):
+    while S is below ``x Z`` it rises as ``a (x Z - S) / delay`` (it develops only while
+    the muscle works), otherwise it falls as ``(x Z - S) / rest_delay``. The branch is taken
+    from the state at the start of the step (``rest_delay <= 0``: ``delay`` both ways).
 
     Parameters
     ----------
@@ -164,8 +169,10 @@ def slow_step(z, s, ma_mean, rate, recovery, delay, dt, expressed=1.0, rest_dela
         Lag of S behind Z while S rises [s]; <= 0: S = x Z.
     dt : float
         Step [s].
-    expressed : float
-        Share x of Z that S follows [1] (:func:`expressed_share`), held over the step.
+    work : float
+        Work gate a in [0, 1], held over the step (1: a working muscle).
+    rest_share : float
+        Share of Z still expressed at rest [1].
     rest_delay : float
         Time constant of S while it falls [s].
 
@@ -181,22 +188,30 @@ def slow_step(z, s, ma_mean, rate, recovery, delay, dt, expressed=1.0, rest_dela
     >>> z, s = slow_step(0.0, 0.0, 0.5, 1e-4, 0.0, 3600.0, 1000.0)
     >>> round(z, 6), s < 0.01
     (0.05, True)
-    >>> z, s = slow_step(0.1, 0.1, 0.0, 1e-4, 0.0, 7200.0, 2400.0, 0.25, 2400.0)
-    >>> round(s, 4)             # 0.025 + 0.075 / e
+    >>> z, s = slow_step(0.1, 0.1, 0.0, 1e-4, 0.0, 7200.0, 2400.0, 0.0, 0.25, 2400.0)
+    >>> round(s, 4)             # 0.025 + 0.075 / e: at rest S falls toward a quarter of Z
     0.0526
+    >>> slow_step(0.1, 0.02, 0.0, 1e-4, 0.0, 7200.0, 2400.0, 0.0, 0.25, 2400.0)[1]
+    0.02
     """
     if not (dt > 0.0):
         return z, s
     a = rate * ma_mean
     r = max(recovery, 1e-9)
-    tau = delay
-    if rest_delay > 0.0 and expressed * z < s:
-        tau = rest_delay
-    if not (tau > 0.0):
-        x = r * dt
-        z_new = z * math.exp(-x) + a * dt * phi1(x)
-        return z_new, expressed * z_new
-    z_new, s_new, _, _ = solve_affine2(-r, 0.0, expressed / tau, -1.0 / tau, a, 0.0, z, s, dt)
+    g = min(max(work, 0.0), 1.0)
+    x = rest_share + (1.0 - rest_share) * g
+    if x * z >= s:                                  # rising: only while the muscle works
+        k = g / delay if delay > 0.0 else -1.0
+    else:                                           # falling
+        tau = rest_delay if rest_delay > 0.0 else delay
+        k = 1.0 / tau if tau > 0.0 else -1.0
+    xr = r * dt
+    if k < 0.0:                                     # no lag: S = x Z
+        z_new = z * math.exp(-xr) + a * dt * phi1(xr)
+        return z_new, x * z_new
+    if k < 1e-12:                                   # no work: S holds while Z moves on
+        return z * math.exp(-xr) + a * dt * phi1(xr), s
+    z_new, s_new, _, _ = solve_affine2(-r, 0.0, k * x, -k, a, 0.0, z, s, dt)
     return max(z_new, 0.0), max(s_new, 0.0)
 
 

@@ -48,9 +48,9 @@ Energy store (glycogen)
     oxidation once their glycogen is gone.
 
 Slow force depression (long-lasting fatigue, lumped with slow central fatigue)
-    ``dZ/dt = k_S MA - r_S Z`` and ``dS/dt = (x Z - S) / tau``: every contraction adds to
-    a slowly recovering load Z (time constant about a day), and the force depression S
-    follows the expressed share x of Z with a lag. Repeated contractions leave a
+    ``dZ/dt = k_S MA - r_S Z``: every contraction adds to a slowly recovering load Z (time
+    constant about a day), and the force depression S follows the expressed share x Z
+    with a lag. Repeated contractions leave a
     depression of force that recovers over hours to days (Edwards et al. 1977 [10]; Allen,
     Lamb & Westerblad 2008 [11]); in long runs the loss of strength appears late (after
     4 h of a 5-h run, Place et al. 2004 [14]; only in the last 5 km of 20 km, Ross et al.
@@ -61,12 +61,13 @@ Slow force depression (long-lasting fatigue, lumped with slow central fatigue)
     the stretch-shortening-cycle fatigue of running recovers quickly in 1-2 h and then
     dips again over two days (Nicol, Avela & Komi 2006, Sports Med 36:977), dorsiflexor
     strength was still reduced 4 h after a marathon and back at 24 h (Ross et al. 2007,
-    Exp Physiol 92:417). So the expressed share depends on the muscle's recent work W
-    (its force target filtered over ``tau_W``): ``x = gamma + (1 - gamma) W / (W +
-    w_half)``, 1 while the muscle works and ``gamma`` at rest, and S falls with the
-    shorter time constant ``tau_rest`` (:func:`expressed_share`, :func:`work_step`).
-    Because W filters the force target over a minute, a stride-resolved run and a block
-    of stride-averaged rates express the same share. Each step is exact for constant MA
+    Exp Physiol 92:417). So the depression depends on the muscle's recent work W (its
+    force target filtered over ``tau_W``) through the work gate ``a = W^2 / (W^2 +
+    w_half^2)`` (1 while the muscle works, 0 at rest): the expressed share is ``x = gamma + (1 -
+    gamma) a``; S rises as ``a (x Z - S) / tau_S``, so it develops only while the muscle
+    works, and falls as ``(x Z - S) / tau_rest`` (:func:`work_gate`, :func:`work_step`,
+    :func:`slow_step`). Because W filters the force target over a minute, a
+    stride-resolved run and a block of stride-averaged rates give the same gate. Each step is exact for constant MA
     and x (a linear 2 x 2 system, :func:`sim.physics.fatigue.threecc.solve_affine2`).
 
 Anaerobic reserve (critical speed)
@@ -179,8 +180,8 @@ Examples
 """
 from __future__ import annotations
 
-from .energy_store import (energy_factor, energy_step, expressed_share, force_factor,
-                           pool_capacity, slow_step, work_step)
+from .energy_store import (energy_factor, energy_step, force_factor, pool_capacity,
+                           slow_step, work_gate, work_step)
 from .layout import MUSCLE_PARAMS, N_PARAMS, N_STATE, P, STATE, X, fresh_state
 from .perfusion import ischaemia_step, occlusion, stride_perfusion
 from .recruitment import heavy_strain, recruit, reserve_step
@@ -192,5 +193,5 @@ __all__ = [
     "force_factor", "occlusion", "ischaemia_step", "slow_step", "stride_perfusion",
     "pool_capacity", "pool_step", "pool_block_step", "recruit", "muscle_capacity",
     "muscle_step", "simulate_states", "endurance_times", "fresh_state", "reserve_step",
-    "heavy_strain", "work_step", "expressed_share",
+    "heavy_strain", "work_step", "work_gate",
 ]

@@ -30,7 +30,7 @@ from scipy.linalg import expm
 from scipy.optimize import brentq
 
 __all__ = ["regime_solution", "step_3ccr", "energy_factor", "energy_step", "slow_step",
-           "work_step", "expressed_share",
+           "work_step", "work_gate",
            "ischaemia_step", "occlusion", "recruit", "simulate_muscle_states"]
 
 
@@ -136,7 +136,8 @@ def energy_step(e, ma_mean, drain, refill, dt, drain_K=0.0):
     return float(min(max(e_new, 0.0), 1.0))
 
 
-def slow_step(z, s, ma_mean, rate, recovery, delay, dt, expressed=1.0, rest_delay=0.0):
+def slow_step(z, s, ma_mean, rate, recovery, delay, dt, work=1.0, rest_share=1.0,
+              rest_delay=0.0):
     """Slow load Z and depression S after ``dt``, via the matrix exponential.
 
     Examples
@@ -146,13 +147,21 @@ def slow_step(z, s, ma_mean, rate, recovery, delay, dt, expressed=1.0, rest_dela
     """
     a = rate * ma_mean
     r = max(recovery, 1e-9)
-    tau = rest_delay if (rest_delay > 0.0 and expressed * z < s) else delay
-    if not tau > 0.0:
-        z_new = a / r + (z - a / r) * np.exp(-r * dt)
-        return float(z_new), float(expressed * z_new)
+    g = min(max(work, 0.0), 1.0)
+    x = rest_share + (1.0 - rest_share) * g
+    if x * z >= s:
+        k = g / delay if delay > 0.0 else None
+    else:
+        tau = rest_delay if rest_delay > 0.0 else delay
+        k = 1.0 / tau if tau > 0.0 else None
+    z_free = a / r + (z - a / r) * np.exp(-r * dt)
+    if k is None:
+        return float(z_free), float(x * z_free)
+    if k < 1e-12:
+        return float(z_free), float(s)
     A = np.zeros((3, 3))          # augmented: (Z, S, 1)
     A[0, 0], A[0, 2] = -r, a
-    A[1, 0], A[1, 1] = expressed / tau, -1.0 / tau
+    A[1, 0], A[1, 1] = k * x, -k
     out = expm(A * dt) @ np.array([z, s, 1.0])
     return float(max(out[0], 0.0)), float(max(out[1], 0.0))
 
@@ -174,18 +183,18 @@ def work_step(w, u_mean, tau, dt):
             float(u_mean + (w - u_mean) * (-np.expm1(-x)) / x))
 
 
-def expressed_share(w, w_half, rest_share):
-    """Expressed share of the slow load, ``gamma + (1 - gamma) W / (W + w_half)``.
+def work_gate(w, w_half):
+    """Work gate ``W^2 / (W^2 + w_half^2)`` (1 if ``w_half <= 0``).
 
     Examples
     --------
-    >>> expressed_share(0.0, 0.002, 0.25)
-    0.25
+    >>> work_gate(0.002, 0.002)
+    0.5
     """
     if not w_half > 0.0:
         return 1.0
-    w = max(w, 0.0)
-    return rest_share + (1.0 - rest_share) * w / (w + w_half)
+    w2 = max(w, 0.0) ** 2
+    return w2 / (w2 + w_half ** 2)
 
 
 def occlusion(u, u_free, u_occ):
@@ -270,7 +279,7 @@ def simulate_muscle_states(targets, dt, prm, state0):
 
         caps = [(1.0 - s[pl[0] + 2]) * q(pl) for pl in pools]
         s[15], w_mean = work_step(s[15], u, tau_w, dt)
-        x = expressed_share(w_mean, w_half, gamma)
+        x = work_gate(w_mean, w_half)
         tls = recruit(u, p, caps[0], caps[1], onset)
         for pool, tl in zip(pools if p < 1.0 else pools[:1], tls):
             o, F, R, drain, kap, si, zi, gm = pool
@@ -283,7 +292,8 @@ def simulate_muscle_states(targets, dt, prm, state0):
                 Fs, Rs, rr, th = F * (1.0 - kap * h * perf), R * (1.0 + (r - 1.0) * perf), 1.0, 0.0
             ma, mr, mf, ma_mean = step_3ccr(s[o], s[o + 1], s[o + 2], act, Fs, Rs, rr, L, th, dt)
             e = energy_step(s[o + 3], ma_mean, drain * s[14], refill, dt, drain_K)
-            z, sd = slow_step(s[zi], s[si], ma_mean, k_s * s[14], r_s, tau_s, dt, x, tau_rest)
+            z, sd = slow_step(s[zi], s[si], ma_mean, k_s * s[14], r_s, tau_s, dt, x, gamma,
+                                tau_rest)
             s[o:o + 4] = ma, mr, mf, e
             s[si], s[zi] = sd, z
         out.append(s.copy())

@@ -15,8 +15,8 @@ import numpy as np
 from numba import njit
 
 from ...jit import kernel
-from .energy_store import (energy_factor, energy_step, expressed_share, force_factor,
-                           pool_capacity, slow_step, work_step)
+from .energy_store import (energy_factor, energy_step, force_factor, pool_capacity,
+                           slow_step, work_gate, work_step)
 from .layout import N_STATE, P, X
 from .perfusion import ischaemia_step, occlusion
 from .recruitment import recruit
@@ -38,8 +38,8 @@ def _activation_target(force_target, q):
 @kernel
 def pool_step(ma, mr, mf, e, s, z, force_target, F, R, r, L, rest_threshold, drain, refill,
               g_min, K, drain_K, slow_rate, slow_recovery, slow_delay, dt, perf=-1.0,
-              kappa=0.0, reserve=1.0, fat_share=0.0, strain=1.0, expressed=1.0,
-              rest_delay=0.0):
+              kappa=0.0, reserve=1.0, fat_share=0.0, strain=1.0, work=1.0,
+              rest_share=1.0, rest_delay=0.0):
     """Advance one pool by ``dt`` with a constant force target.
 
     Parameters
@@ -77,9 +77,10 @@ def pool_step(ma, mr, mf, e, s, z, force_target, F, R, r, L, rest_threshold, dra
     strain : float
         Heavy-domain strain H [1] (:func:`heavy_strain`): multiplies the glycogen drain
         and the slow-load rate.
-    expressed, rest_delay : float
-        Share of the slow load that the depression follows [1] and the depression's time
-        constant while it falls [s] (:func:`sim.physics.fatigue.energy_store.slow_step`).
+    work, rest_share, rest_delay : float
+        Work gate of the muscle [1], share of the slow load expressed at rest [1] and the
+        depression's time constant while it falls [s]
+        (:func:`sim.physics.fatigue.energy_store.slow_step`).
 
     Returns
     -------
@@ -102,14 +103,15 @@ def pool_step(ma, mr, mf, e, s, z, force_target, F, R, r, L, rest_threshold, dra
     ma, mr, mf, ma_mean = advance(ma, mr, mf, act, Fs, Rs, L, dt)
     e = energy_step(e, ma_mean, drain * strain, refill, dt, drain_K)
     z, s = slow_step(z, s, ma_mean, slow_rate * strain, slow_recovery, slow_delay, dt,
-                     expressed, rest_delay)
+                     work, rest_share, rest_delay)
     return ma, mr, mf, e, s, z
 
 
 @kernel
 def pool_block_step(ma, mr, mf, e, s, z, mean_force_target, perf, f_mult, F, R, r, L,
                     drain, refill, g_min, K, drain_K, slow_rate, slow_recovery, slow_delay,
-                    dt, reserve=1.0, strain=1.0, expressed=1.0, rest_delay=0.0):
+                    dt, reserve=1.0, strain=1.0, work=1.0, rest_share=1.0,
+                    rest_delay=0.0):
     """Advance one pool over a block of many strides with stride-averaged rates.
 
     Parameters
@@ -124,7 +126,7 @@ def pool_block_step(ma, mr, mf, e, s, z, mean_force_target, perf, f_mult, F, R, 
         Activity-weighted fatigue multiplier over the stride [1]:
         ``<TL (1 - kappa P)> / <TL>`` (1 where the pool is idle).
     F, R, r, L, drain, refill, g_min, K, drain_K, slow_rate, slow_recovery, slow_delay,
-    reserve, strain, expressed, rest_delay : float
+    reserve, strain, work, rest_share, rest_delay : float
         As in :func:`pool_step`.
     dt : float
         Block duration [s].
@@ -147,7 +149,7 @@ def pool_block_step(ma, mr, mf, e, s, z, mean_force_target, perf, f_mult, F, R, 
     ma, mr, mf, ma_mean = advance(ma, mr, mf, act, F * f_mult, Rs, L, dt)
     e = energy_step(e, ma_mean, drain * strain, refill, dt, drain_K)
     z, s = slow_step(z, s, ma_mean, slow_rate * strain, slow_recovery, slow_delay, dt,
-                     expressed, rest_delay)
+                     work, rest_share, rest_delay)
     return ma, mr, mf, e, s, z
 
 
@@ -223,13 +225,13 @@ def muscle_step(state, u, prm, dt):
     tl_st, tl_ft = recruit(u, p, cap_st, cap_ft, prm[P.ft_onset])
     w, w_mean = work_step(state[X.work], min(max(u, 0.0), 1.0), prm[P.work_tau], dt)
     state[X.work] = w
-    x = expressed_share(w_mean, prm[P.work_half], prm[P.rest_share])
+    x = work_gate(w_mean, prm[P.work_half])
     a, b, c, d, e, z = pool_step(state[X.MA_st], state[X.MR_st], state[X.MF_st], state[X.E_st],
                                  state[X.S_st], state[X.Z_st], tl_st, prm[P.F_st], prm[P.R_st], r,
                                  L, thr, prm[P.drain_st], prm[P.refill], g_min, K, prm[P.drain_K],
                                  prm[P.slow_rate], prm[P.slow_recovery], prm[P.slow_delay], dt,
                                  perf, prm[P.kappa_st], 1.0, prm[P.fat_share], state[X.strain],
-                                 x, prm[P.rest_delay])
+                                 x, prm[P.rest_share], prm[P.rest_delay])
     state[X.MA_st] = a
     state[X.MR_st] = b
     state[X.MF_st] = c
@@ -243,7 +245,7 @@ def muscle_step(state, u, prm, dt):
                                      prm[P.drain_K], prm[P.slow_rate], prm[P.slow_recovery],
                                      prm[P.slow_delay], dt, perf, prm[P.kappa_ft],
                                      state[X.reserve], prm[P.fat_share], state[X.strain], x,
-                                     prm[P.rest_delay])
+                                     prm[P.rest_share], prm[P.rest_delay])
         state[X.MA_ft] = a
         state[X.MR_ft] = b
         state[X.MF_ft] = c
