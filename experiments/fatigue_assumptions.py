@@ -13,6 +13,9 @@ pace 3.2 m/s is simulated:
 
 The heavy domain's onset (``[heavy] onset_ratio``, a scalar of the run) is varied the
 same way; its gain and power are fitted and stay as calibrated.
+The constants of the slow depression's recovery at rest (``[slow] rest_share``,
+``rest_delay``, ``work_tau``, ``work_half``), which a continuous run barely feels, have
+their own experiment: experiments/slow_recovery.py.
 
 Writes results/fatigue_assumptions/table.md. Usage:
     python experiments/fatigue_assumptions.py
