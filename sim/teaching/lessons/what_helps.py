@@ -250,7 +250,10 @@ A runner with hip flexors 15 deg tight and a weak deep core (60 % strength) plan
   5 min before the next step); a real runner reacts to pain, which the model does not
   compute.
 - Rest (lying down, rest breaks) sets every muscle's target to zero, so recovery runs at
-  the rest-recovery rate (r = 15, Looft et al. 2018); energy stores refill only slowly.
+  the rest-recovery rate (r = 15, Looft et al. 2018); energy stores refill only slowly;
+  the slow force depression stops developing within half a minute and falls with a time
+  constant of 40 min toward a tenth of the slow load (assumptions set on strength
+  recovering within about 2 h after 1-2 h of running, Davies & White 1982).
 - Stretching of glutes and hamstrings is not modelled; only hip-flexor range is.
 
 {limits_section(["even_pace", "recruitment", "threshold", "left_out"], extra=[

@@ -235,6 +235,35 @@ def test_slow_step_lags_and_is_exact_for_the_load():
     assert s0 == z0 == pytest.approx(0.4 * 1e-4 * 1800.0)
 
 
+@settings(max_examples=200, deadline=None)
+@given(z=st.floats(0.0, 1.0), s=st.floats(0.0, 1.0), ma=st.floats(0.0, 1.0),
+       gate=st.floats(0.0, 1.0), share=st.floats(0.0, 1.0), dt=st.floats(1.0, 1e4))
+def test_slow_step_matches_the_reference_and_never_develops_at_rest(z, s, ma, gate, share, dt):
+    """Kernel and matrix-exponential reference agree for any work gate; with the gate
+    closed the depression never rises, and it never falls below the share still expressed
+    at rest."""
+    args = (z, s, ma, 1e-4, 1e-5, 7200.0, dt, gate, share, 2400.0)
+    z1, s1 = slow_step(*args)
+    z2, s2 = reference.slow_step(*args)
+    assert z1 == pytest.approx(z2, rel=1e-9, abs=1e-12)
+    assert s1 == pytest.approx(s2, rel=1e-9, abs=1e-12)
+    z0, s0 = slow_step(z, s, 0.0, 1e-4, 1e-5, 7200.0, dt, 0.0, share, 2400.0)
+    assert s0 <= s + 1e-15
+    assert s0 >= min(s, share * min(z, z0)) - 1e-12
+
+
+def test_the_work_gate_closes_within_half_a_minute_of_stopping():
+    """Recent work W of a muscle that stops after running at 2 % of its maximum (the
+    least-loaded trunk muscles) falls below the gate's half point within 30 s."""
+    from sim.fatigue.pools import work_gate, work_step
+
+    prm = muscle_parameters()
+    P = pools.P
+    assert work_gate(0.01, prm[P.work_half]) > 0.95        # a working muscle counts as working
+    w, _ = work_step(0.02, 0.0, prm[P.work_tau], 30.0)
+    assert work_gate(w, prm[P.work_half]) < 0.5
+
+
 def test_reserve_spends_above_and_refills_below_critical_speed():
     assert reserve_step(1.0, 4.0, 3.5, 200.0, 200.0) == pytest.approx(0.5)
     assert reserve_step(0.1, 4.0, 3.5, 200.0, 1e4) == 0.0
