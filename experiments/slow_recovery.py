@@ -16,21 +16,20 @@ the calibrated drains and slow rate) unchanged, and three things are measured:
   break at 45 min (issue "The back load that rises late": a rest break should not bring
   the spike earlier).
 
-Writes results/slow_recovery/table.md. Usage:
+Writes results/slow_recovery/ (rows.json, table.md, manifest). Usage:
     python experiments/slow_recovery.py
 """
 from __future__ import annotations
 
 import dataclasses
 import time
-from pathlib import Path
-
 import numpy as np
 
 import sim
 from sim.config import load_config
 from sim.fatigue.pools import MUSCLE_PARAMS
 from sim.reserve import MARATHON_M
+from sim.results import write_table_results
 from sim.scenario import build_inputs
 from sim.simulation import simulate_inputs
 
@@ -82,7 +81,7 @@ def measure(column=None, value=None) -> dict:
     return out
 
 
-def main(out_dir="results/slow_recovery") -> list:
+def main() -> list:
     t0 = time.perf_counter()
     rows = [("(as set)", measure())]
     for name, lo, hi, _ in RANGES:
@@ -107,9 +106,8 @@ def main(out_dir="results/slow_recovery") -> list:
             + "\n".join(lines) + "\n\n"
             + "\n".join(f"- `{n}`: {w}; range {lo:.4g}-{hi:.4g}" for n, lo, hi, w in RANGES)
             + f"\n\n{time.perf_counter() - t0:.1f} s, sim {sim.__version__}\n")
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "table.md").write_text(text)
+    write_table_results("slow_recovery", [{"setting": label, **h} for label, h in rows], text,
+                        "experiments/slow_recovery.py")
     print(text)
     return rows
 
