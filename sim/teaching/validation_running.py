@@ -90,6 +90,25 @@ def _after_run(mp=3.2):
         "intervention.rest_breaks": [{"at_min": AFTER_RUN_MIN, "duration_min": 120.0}]}))
 
 
+def _after_run_figure(plt, figs, after) -> str:
+    """Capacity of the calf and thigh over the run and the 2 h of rest after it."""
+    t = after.time_s / 60.0
+    fig, ax = plt.subplots(figsize=(8.5, 4.0))
+    for g, c in (("plantarflexors", PALETTE["orange"]), ("knee_extensors", PALETTE["blue"])):
+        ax.plot(t, 100 * after.group_capacity(g), color=c, lw=2, label=g.replace("_", " "))
+    ax.axvspan(AFTER_RUN_MIN, t[-1], color=PALETTE["black"], alpha=0.07, lw=0)
+    ax.annotate("rest", (AFTER_RUN_MIN + 2, 100.5), fontsize=9, va="bottom")
+    ax.annotate("measured (Davies & White 1982):\ncalf 20-Hz force -18 % after\n1-2 h of "
+                "running, back\nwithin about 2 h", (AFTER_RUN_MIN + 4, 90.6), fontsize=8.5)
+    ax.set_xlabel("time [min] (90 min at 3.0 m/s, then rest)")
+    ax.set_ylabel("group capacity [% of fresh maximum]")
+    ax.set_ylim(90, 102)
+    ax.legend(loc="lower left")
+    ax.set_title("After the run: slow fatigue recovers within hours at rest", fontsize=10)
+    fig.tight_layout()
+    return figs.save(fig, "after_the_run")
+
+
 def _after_text(after) -> str:
     """How much of each group's loss at the end of the run is back after 2 h of rest."""
     parts = []
@@ -239,6 +258,7 @@ def section_running_fatigue(figs: _Figures) -> Section:
         after_rows.append([g.replace("_", " "), f"-{100 * (1 - end):.1f}"]
                           + [f"{100 * (x - end):+.1f}" for x in later])
         head["after_run"][g] = {"end": end, "after_min": dict(zip(AFTER_RUN_READ_MIN, later))}
+    rel3 = _after_run_figure(plt, figs, after)
     store30 = _whole_store_at(runs["30km"])
     head["whole_muscle_store_30km"] = store30
     cal = _energy_calibration()
@@ -326,6 +346,8 @@ of the run, then the change of capacity since the run ended [percentage points]:
 {_table(["group", "loss at the end [%]"] + [f"{m:g} min after" for m in AFTER_RUN_READ_MIN],
         after_rows)}
 
+![After the run]({rel3})
+
 Measured: after 1-2 h of level running and uphill walking the triceps surae's force to
 20-Hz stimulation was 18 % lower, and it recovered within about 2 h (n = 5; Davies & White
 1982, J Appl Physiol 53:236); the quick part of the recovery of running's
@@ -348,4 +370,4 @@ The fast start drains the fast-twitch glycogen and costs every leg group capacit
 {fs_text}. Runners who start a marathon above about 94 % of critical speed slow down by
 more than 25 % later (Smyth & Muniz-Pumares 2020, Med Sci Sports Exerc 52:2637).
 """
-    return Section(md, [rel1, rel2], head)
+    return Section(md, [rel1, rel2, rel3], head)
