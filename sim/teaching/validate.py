@@ -60,8 +60,8 @@ thus the published 3CC; brief stride contractions stay perfused. A muscle target
 from the ST pool first and from the FT pool only for the rest (size principle). Over
 hours a glycogen store per pool drains with activity (its force and its aerobic
 protection fall as it empties), and a slow force depression follows the accumulated work
-with a two-hour lag while the muscle works and falls within hours at rest. Above critical speed a finite reserve D' carried by the FT pools is
-spent. Capacity is the fraction of the fresh maximum force available now.
+with a two-hour lag while the muscle works and falls within hours at rest. Above critical
+speed a finite reserve D' carried by the FT pools is spent. Capacity is the fraction of the fresh maximum force available now.
 """
     return Section(md)
 
