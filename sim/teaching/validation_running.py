@@ -284,6 +284,8 @@ def section_running_fatigue(figs: _Figures) -> Section:
     cal = _energy_calibration()
     from ..physics import params
 
+    after_short = head["after_run"][f"{AFTER_RUN_MIN:.0f} min at 3.0 m/s"]
+    after_marathon = head["after_run"][f"marathon at {mp:g} m/s"]
     rest_share = params.value("fatigue", "slow", "rest_share")
     rest_delay = params.value("fatigue", "slow", "rest_delay")
     anchor_rows = [[f"{a['distance_m'] / 1000:g} km race" if "distance_m" in a
@@ -375,10 +377,10 @@ stretch-shortening-cycle fatigue takes 1-2 h, and a second dip follows over two 
 (Nicol, Avela & Komi 2006, Sports Med 36:977); after a marathon the knee extensors were
 22 % weaker 30 minutes after the finish (Petersen et al. 2007) and the dorsiflexors still
 weaker 4 h after it, back at 24 h (Ross et al. 2007, Exp Physiol 92:417). In the model the
-slow force depression develops only while a muscle works, and at rest it falls toward {100 * rest_share:.0f} % of its load with a time
-constant of {rest_delay / 60:.0f} min (assumptions, sim/data/fatigue.toml `[slow]`;
-sensitivity in experiments/slow_recovery.py): {_after_text(head["after_run"][f"{AFTER_RUN_MIN:.0f} min at 3.0 m/s"])}.
-{_marathon_text(head["after_run"][f"marathon at {mp:g} m/s"]["knee_extensors"])} The
+slow force depression develops only while a muscle works, and at rest it falls toward
+{100 * rest_share:.0f} % of its load with a time constant of {rest_delay / 60:.0f} min
+(assumptions, sim/data/fatigue.toml `[slow]`; sensitivity in experiments/slow_recovery.py):
+{_after_text(after_short)}. {_marathon_text(after_marathon["knee_extensors"])} The
 second dip a day or two later (muscle damage) is not modelled.
 
 Fast start (the article's first point): the first 10 km at 1.08 x marathon pace (just

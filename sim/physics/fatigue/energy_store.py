@@ -5,11 +5,10 @@ A pool's glycogen store E drains with its active fraction MA and refills slowly,
 ``g(E) = g_min + (1 - g_min) (1 + K) E / (K + E)``. Every contraction adds to a slowly
 recovering load Z, ``dZ/dt = k_S MA - r_S Z``, and the slow force depression S follows
 the part of Z that is expressed, ``x Z``: all of it while the muscle works, the share
-``gamma`` at rest, ``x = gamma + (1 - gamma) a`` with the work gate ``a = W^2 / (W^2 + w_half^2)``
-and W the muscle's recent work (its force target filtered over ``tau_W``). S rises as
-``a (x Z - S) / tau_S`` (it develops only while the muscle works) and falls as
-``(x Z - S) / tau_rest``. Together they give the
-pool's force per active
+``gamma`` at rest, ``x = gamma + (1 - gamma) a`` with the work gate
+``a = W^2 / (W^2 + w_half^2)`` and W the muscle's recent work (its force target filtered
+over ``tau_W``). S rises as ``a (x Z - S) / tau_S`` (it develops only while the muscle
+works) and falls as ``(x Z - S) / tau_rest``. Together they give the pool's force per active
 fibre ``q = g(E) (1 - S) D`` (D: the anaerobic reserve, FT pools only) and its capacity
 ``(1 - MF) q``. The equations, their assumptions and sources are set out in
 :mod:`sim.physics.fatigue.pools` ("Energy store", "Slow force depression", "Force factor

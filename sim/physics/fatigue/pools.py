@@ -50,25 +50,26 @@ Energy store (glycogen)
 Slow force depression (long-lasting fatigue, lumped with slow central fatigue)
     ``dZ/dt = k_S MA - r_S Z``: every contraction adds to a slowly recovering load Z (time
     constant about a day), and the force depression S follows the expressed share x Z
-    with a lag. Repeated contractions leave a
-    depression of force that recovers over hours to days (Edwards et al. 1977 [10]; Allen,
-    Lamb & Westerblad 2008 [11]); in long runs the loss of strength appears late (after
-    4 h of a 5-h run, Place et al. 2004 [14]; only in the last 5 km of 20 km, Ross et al.
-    2009) and is partly central. The lag ``tau = tau_S`` while S rises gives that delayed,
-    accelerating shape; its size is an assumption. After a run most of the loss goes
-    within hours and the rest within a day or more: low-frequency calf force lost in 1-2 h
-    of running recovered within about 2 h (Davies & White 1982, J Appl Physiol 53:236),
-    the stretch-shortening-cycle fatigue of running recovers quickly in 1-2 h and then
-    dips again over two days (Nicol, Avela & Komi 2006, Sports Med 36:977), dorsiflexor
-    strength was still reduced 4 h after a marathon and back at 24 h (Ross et al. 2007,
-    Exp Physiol 92:417). So the depression depends on the muscle's recent work W (its
-    force target filtered over ``tau_W``) through the work gate ``a = W^2 / (W^2 +
-    w_half^2)`` (1 while the muscle works, 0 at rest): the expressed share is ``x = gamma + (1 -
-    gamma) a``; S rises as ``a (x Z - S) / tau_S``, so it develops only while the muscle
-    works, and falls as ``(x Z - S) / tau_rest`` (:func:`work_gate`, :func:`work_step`,
-    :func:`slow_step`). Because W filters the force target over a minute, a
-    stride-resolved run and a block of stride-averaged rates give the same gate. Each step is exact for constant MA
-    and x (a linear 2 x 2 system, :func:`sim.physics.fatigue.threecc.solve_affine2`).
+    with a lag. Repeated contractions leave a depression of force that recovers over
+    hours to days (Edwards et al. 1977 [10]; Allen, Lamb & Westerblad 2008 [11]); in long
+    runs the loss of strength appears late (after 4 h of a 5-h run, Place et al. 2004
+    [14]; only in the last 5 km of 20 km, Ross et al. 2009) and is partly central. The lag
+    ``tau_S`` while S rises gives that delayed, accelerating shape; its size is an
+    assumption. After a run most of the loss goes within hours and the rest within a day
+    or more: low-frequency calf force lost in 1-2 h of running recovered within about
+    2 h (Davies & White 1982, J Appl Physiol 53:236), the stretch-shortening-cycle fatigue
+    of running recovers quickly in 1-2 h and then dips again over two days (Nicol, Avela
+    & Komi 2006, Sports Med 36:977), dorsiflexor strength was still reduced 4 h after a
+    marathon and back at 24 h (Ross et al. 2007, Exp Physiol 92:417). So the depression
+    depends on the muscle's recent work W (its force target filtered over ``tau_W``)
+    through the work gate ``a = W^2 / (W^2 + w_half^2)`` (1 while the muscle works, 0 at
+    rest): the expressed share is ``x = gamma + (1 - gamma) a``; S rises as
+    ``a (x Z - S) / tau_S``, so it develops only while the muscle works, and falls as
+    ``(x Z - S) / tau_rest`` (:func:`work_gate`, :func:`work_step`, :func:`slow_step`).
+    The gate saturates in running (W is many times ``w_half``), so a stride-resolved run
+    and a block of stride-averaged rates give the same gate. Each step is exact for
+    constant MA and a (a linear 2 x 2 system,
+    :func:`sim.physics.fatigue.threecc.solve_affine2`).
 
 Anaerobic reserve (critical speed)
     Above critical speed CS a runner draws on a finite reserve D' [12, 13]. It lives in
