@@ -1,9 +1,10 @@
 """How the recovery of the slow force depression at rest moves the results.
 
 The slow force depression S follows the expressed share x of the slow load Z (sim/data/
-fatigue.toml, [slow]): x = 1 while a muscle works and ``rest_share`` at rest, with the
-muscle's recent work W filtered over ``work_tau`` and half-expressed at ``work_half``; S
-falls with ``rest_delay``. None of the four constants is measured. Each is set to the low
+fatigue.toml, [slow]): x = 1 while a muscle works and ``rest_share`` at rest, through a
+work gate on the muscle's recent work W (its force target filtered over ``work_tau``; the
+gate is one half at ``work_half``). S develops only while the gate is open and falls
+with ``rest_delay``. None of the four constants is measured. Each is set to the low
 and the high end of a plausible range, one at a time, with everything else (including
 the calibrated drains and slow rate) unchanged, and three things are measured:
 
@@ -24,6 +25,7 @@ from __future__ import annotations
 
 import dataclasses
 import time
+
 import numpy as np
 
 import sim
@@ -39,7 +41,7 @@ RANGES = (
     ("rest_share", 0.0, 0.3, "share of the slow load still expressed after a long rest"),
     ("rest_delay", 1200.0, 4800.0, "time constant of the depression while it falls [s]"),
     ("work_tau", 2.0, 30.0, "filter of the recent work [s]"),
-    ("work_half", 0.0005, 0.008, "recent work at which half of the depression is expressed"),
+    ("work_half", 0.0005, 0.008, "recent work at which the work gate is one half"),
 )
 MID_RUN = {"run.duration_min": 150.0, "run.speed_mps": 3.0,
            "scenario.hip_flexor_tightness_deg": 8.0, "scenario.core_strength": 0.8}

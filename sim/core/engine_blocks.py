@@ -22,7 +22,7 @@ import numpy as np
 from ..jit import kernel
 from ..physics.fatigue.pools import (N_STATE, P, X, energy_factor, force_factor, muscle_step,
                                      pool_block_step, pool_capacity, recruit, stride_perfusion,
-                                     work_gate, work_step)
+                                     work_update)
 
 
 @kernel
@@ -78,8 +78,10 @@ def _block_fatigue(state, prm, F0, col_muscle, col_side, Fs, dtp, dt, uw, pw):
         perf_ft = 0.0
         fw_st = 0.0
         fw_ft = 0.0
+        u_mean = 0.0
         wgt = 1.0 / n_ph
         for j in range(n_ph):
+            u_mean += min(max(uw[j], 0.0), 1.0) * wgt
             tl_st, tl_ft = recruit(uw[j], p, cap_st, cap_ft, prm[i, P.ft_onset])
             mean_st += tl_st * wgt
             mean_ft += tl_ft * wgt
@@ -95,12 +97,8 @@ def _block_fatigue(state, prm, F0, col_muscle, col_side, Fs, dtp, dt, uw, pw):
                     perf_ft += wgt
         fm_st = fw_st / mean_st if perfused and mean_st > 0.0 else 1.0
         fm_ft = fw_ft / mean_ft if perfused and mean_ft > 0.0 else 1.0
-        u_mean = 0.0
-        for j in range(n_ph):
-            u_mean += min(max(uw[j], 0.0), 1.0) * wgt
-        w, w_mean = work_step(state[i, X.work], u_mean, prm[i, P.work_tau], dt)
-        state[i, X.work] = w
-        x = work_gate(w_mean, prm[i, P.work_half])
+        state[i, X.work], x = work_update(state[i, X.work], u_mean, prm[i, P.work_tau],
+                                          prm[i, P.work_half], dt)
         for q in range(2 if p < 1.0 else 1):
             o = X.MA_st + 4 * q          # MA, MR, MF, E of pool q
             a, b, c_, d, e, z = pool_block_step(
@@ -142,9 +140,8 @@ def _rest_muscle(state, prm, i, dt):
         state[i, X.isch] *= math.exp(-dt / prm[i, P.tau_isch_off])
     else:
         state[i, X.isch] = 0.0
-    w, w_mean = work_step(state[i, X.work], 0.0, prm[i, P.work_tau], dt)
-    state[i, X.work] = w
-    x = work_gate(w_mean, prm[i, P.work_half])
+    state[i, X.work], x = work_update(state[i, X.work], 0.0, prm[i, P.work_tau],
+                                      prm[i, P.work_half], dt)
     for q in range(2):
         o = X.MA_st + 4 * q          # MA, MR, MF, E of pool q
         F = prm[i, P.F_st + 2 * q]

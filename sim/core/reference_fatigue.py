@@ -20,7 +20,7 @@ import numpy as np
 
 from ..physics.fatigue.pools import P, X
 from ..physics.fatigue.reference import (energy_factor, energy_step, ischaemia_step,
-                                         occlusion, slow_step, step_3ccr, work_gate, work_step)
+                                         occlusion, slow_step, step_3ccr, work_update)
 
 #: Each pool's state slots (MA, MR, MF, E, S, Z): the ST pool, then the FT pool.
 _POOL_STATE = ((X.MA_st, X.MR_st, X.MF_st, X.E_st, X.S_st, X.Z_st),
@@ -135,9 +135,8 @@ def _block_step(state, prm, F0, right_col, F, dtp, dt):
             perf_j, s[X.isch] = _stride_perfusion(u, dtp, state[i, X.isch], prm[i, P.tau_isch_on],
                                                   prm[i, P.tau_isch_off], prm[i, P.u_free],
                                                   prm[i, P.u_occ])
-        s[X.work], w_mean = work_step(state[i, X.work], float(np.mean(np.clip(u, 0.0, 1.0))),
-                                      prm[i, P.work_tau], dt)
-        x = work_gate(w_mean, prm[i, P.work_half])
+        s[X.work], x = work_update(state[i, X.work], float(np.mean(np.clip(u, 0.0, 1.0))),
+                                   prm[i, P.work_tau], prm[i, P.work_half], dt)
         for qi in range(1 if p >= 1.0 else 2):
             Fq, Rq, drain = (prm[i, k] for k in _POOL_RATES[qi])
             if perfused:
@@ -177,8 +176,7 @@ def _rest_muscle(s, prm, dt):
     tau_off = prm[P.tau_isch_off]
     s[X.isch] = s[X.isch] * math.exp(-dt / tau_off) if tau_off > 0 else 0.0
     q = _force_factors(s, prm)
-    s[X.work], w_mean = work_step(s[X.work], 0.0, prm[P.work_tau], dt)
-    x = work_gate(w_mean, prm[P.work_half])
+    s[X.work], x = work_update(s[X.work], 0.0, prm[P.work_tau], prm[P.work_half], dt)
     for qi in range(2):
         Fq, Rq, drain = (prm[k] for k in _POOL_RATES[qi])
         _pool_block(s, qi, np.zeros(1), 1.0, 1.0, Fq, Rq, r, L, drain, refill, q[qi], prm, dt, x)

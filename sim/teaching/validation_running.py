@@ -264,11 +264,12 @@ def section_running_fatigue(figs: _Figures) -> Section:
                               for r in (fast, even)]}
     after_rows, head["after_run"] = [], {}
     t_mar = MARATHON_M / mp / 60.0
-    for run_label, speed, minutes in ((f"{AFTER_RUN_MIN:.0f} min at 3.0 m/s", 3.0,
-                                       AFTER_RUN_MIN), (f"marathon at {mp:g} m/s", mp, t_mar)):
-        after = _after_run(speed, minutes, mp)
-        if speed == 3.0:
-            rel3 = _after_run_figure(plt, figs, after)
+    short = _after_run(3.0, AFTER_RUN_MIN, mp)
+    rel3 = _after_run_figure(plt, figs, short)
+    for run_label, after, minutes in ((f"{AFTER_RUN_MIN:.0f} min at 3.0 m/s", short,
+                                       AFTER_RUN_MIN),
+                                      (f"marathon at {mp:g} m/s", _after_run(mp, t_mar, mp),
+                                       t_mar)):
         t_after = after.time_s / 60.0
         head["after_run"][run_label] = {}
         for g in ("plantarflexors", "knee_extensors"):

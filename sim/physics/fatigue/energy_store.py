@@ -22,7 +22,7 @@ from ...jit import kernel
 from .threecc import phi1, solve_affine2
 
 __all__ = ["energy_factor", "force_factor", "energy_step", "slow_step", "work_step",
-           "work_gate", "pool_capacity"]
+           "work_gate", "work_update", "pool_capacity"]
 
 
 @kernel
@@ -143,6 +143,25 @@ def work_gate(w, w_half):
         return 1.0
     w2 = max(w, 0.0) ** 2
     return w2 / (w2 + w_half * w_half)
+
+
+@kernel
+def work_update(w, u_mean, tau, w_half, dt):
+    """Recent work after ``dt`` (:func:`work_step`) and the work gate over the step
+    (:func:`work_gate` of its mean).
+
+    Returns
+    -------
+    w_new, gate : float
+
+    Examples
+    --------
+    >>> w, a = work_update(0.0, 0.1, 5.0, 0.002, 60.0)
+    >>> round(w, 4), a > 0.99
+    (0.1, True)
+    """
+    w_new, w_mean = work_step(w, u_mean, tau, dt)
+    return w_new, work_gate(w_mean, w_half)
 
 
 @kernel

@@ -182,7 +182,7 @@ Examples
 from __future__ import annotations
 
 from .energy_store import (energy_factor, energy_step, force_factor, pool_capacity,
-                           slow_step, work_gate, work_step)
+                           slow_step, work_gate, work_step, work_update)
 from .layout import MUSCLE_PARAMS, N_PARAMS, N_STATE, P, STATE, X, fresh_state
 from .perfusion import ischaemia_step, occlusion, stride_perfusion
 from .recruitment import heavy_strain, recruit, reserve_step
@@ -194,5 +194,5 @@ __all__ = [
     "force_factor", "occlusion", "ischaemia_step", "slow_step", "stride_perfusion",
     "pool_capacity", "pool_step", "pool_block_step", "recruit", "muscle_capacity",
     "muscle_step", "simulate_states", "endurance_times", "fresh_state", "reserve_step",
-    "heavy_strain", "work_step", "work_gate",
+    "heavy_strain", "work_step", "work_gate", "work_update",
 ]

@@ -30,7 +30,7 @@ from scipy.linalg import expm
 from scipy.optimize import brentq
 
 __all__ = ["regime_solution", "step_3ccr", "energy_factor", "energy_step", "slow_step",
-           "work_step", "work_gate",
+           "work_step", "work_gate", "work_update",
            "ischaemia_step", "occlusion", "recruit", "simulate_muscle_states"]
 
 
@@ -197,6 +197,18 @@ def work_gate(w, w_half):
     return w2 / (w2 + w_half ** 2)
 
 
+def work_update(w, u_mean, tau, w_half, dt):
+    """Recent work after ``dt`` and the work gate of its mean over the step.
+
+    Examples
+    --------
+    >>> [round(v, 4) for v in work_update(0.0, 0.1, 5.0, 0.0, 60.0)]
+    [0.1, 1.0]
+    """
+    w_new, w_mean = work_step(w, u_mean, tau, dt)
+    return w_new, work_gate(w_mean, w_half)
+
+
 def occlusion(u, u_free, u_occ):
     """Occlusion by a muscle force ``u``: 0 below ``u_free``, 1 above ``u_occ``, linear.
 
@@ -278,8 +290,7 @@ def simulate_muscle_states(targets, dt, prm, state0):
             return energy_factor(s[o + 3], gm, K) * (1.0 - min(max(s[si], 0.0), 1.0)) * res
 
         caps = [(1.0 - s[pl[0] + 2]) * q(pl) for pl in pools]
-        s[15], w_mean = work_step(s[15], u, tau_w, dt)
-        x = work_gate(w_mean, w_half)
+        s[15], x = work_update(s[15], u, tau_w, w_half, dt)
         tls = recruit(u, p, caps[0], caps[1], onset)
         for pool, tl in zip(pools if p < 1.0 else pools[:1], tls):
             o, F, R, drain, kap, si, zi, gm = pool

@@ -16,7 +16,7 @@ from numba import njit
 
 from ...jit import kernel
 from .energy_store import (energy_factor, energy_step, force_factor, pool_capacity,
-                           slow_step, work_gate, work_step)
+                           slow_step, work_update)
 from .layout import N_STATE, P, X
 from .perfusion import ischaemia_step, occlusion
 from .recruitment import recruit
@@ -223,9 +223,8 @@ def muscle_step(state, u, prm, dt):
     cap_ft = pool_capacity(state[X.MF_ft], state[X.E_ft], state[X.S_ft], prm[P.g_min_ft], K,
                            state[X.reserve])
     tl_st, tl_ft = recruit(u, p, cap_st, cap_ft, prm[P.ft_onset])
-    w, w_mean = work_step(state[X.work], min(max(u, 0.0), 1.0), prm[P.work_tau], dt)
-    state[X.work] = w
-    x = work_gate(w_mean, prm[P.work_half])
+    state[X.work], x = work_update(state[X.work], min(max(u, 0.0), 1.0), prm[P.work_tau],
+                                   prm[P.work_half], dt)
     a, b, c, d, e, z = pool_step(state[X.MA_st], state[X.MR_st], state[X.MF_st], state[X.E_st],
                                  state[X.S_st], state[X.Z_st], tl_st, prm[P.F_st], prm[P.R_st], r,
                                  L, thr, prm[P.drain_st], prm[P.refill], g_min, K, prm[P.drain_K],
