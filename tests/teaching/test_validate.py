@@ -24,6 +24,7 @@ def test_report_files(report):
     assert "not medical advice" in text
     assert "assumption" in text.lower() and "`energy.g_min_ST`" in text
     assert "Fatigue over a run, against running data" in text
+    assert "Biopsies taken at the" in text and "Asp, Rohde & Richter 1997" in text
 
 
 def test_headline_numbers(report):
@@ -37,6 +38,10 @@ def test_headline_numbers(report):
     assert head["capacity_3h_no_energy"] == pytest.approx(head["capacity_1h_no_energy"], abs=1e-3)
     rest = head["rest_multiplier_end_capacity"]
     assert all(v["r=15"] > v["r=1"] for v in rest.values())
+    # glycogen keeps falling after 30 km; the per-muscle biopsy comparison is reported
+    assert head["whole_muscle_store_marathon"] < head["whole_muscle_store_30km"] < 1.0
+    assert len(head["biopsy_glycogen"]) == 4
+    assert all(0.0 <= v < 1.0 for v in head["biopsy_glycogen"].values())
 
 
 def test_examples_run():
