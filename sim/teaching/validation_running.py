@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from .validation_common import PALETTE, Section, _Figures, _pyplot, _table
+from .validation_glycogen import _biopsy_rows, _biopsy_text, _ft_store, _whole_store_at
 
 
 #: Published strength losses compared in :func:`section_running_fatigue`: (group, label,
@@ -132,85 +133,6 @@ def _after_text(after) -> str:
         parts.append(f"{100 * back / loss:.0f} % of the {g.replace('_', ' ')}' "
                      f"{100 * loss:.1f} % loss is back after 2 h")
     return " and ".join(parts)
-
-
-def _ft_store(res) -> float:
-    """F0-weighted fast-twitch glycogen of the locomotor muscles at the end of a run [1]."""
-    from ..physics.energy import LOCOMOTOR_MUSCLES
-
-    idx = [res.muscles.index(m) for m in LOCOMOTOR_MUSCLES]
-    w = res.F0_N[idx] / res.F0_N[idx].sum()
-    return float(res.energy[-1][idx, 1] @ w)
-
-
-def _whole_store_at(res, mp=3.2) -> float:
-    """F0-weighted whole-muscle (fibre-weighted) glycogen of the locomotor muscles at the
-    end of a run [1]."""
-    from ..config import load_config
-    from ..physics.energy import locomotor_store
-    from ..core.scenario import build_inputs
-
-    p_st = build_inputs(load_config(None, {"runner.marathon_pace_mps": mp})).prm[0, :, 0]
-    e = np.asarray(res.energy[-1])[None]
-    return float(locomotor_store(e, p_st, res.F0_N, res.muscles)[0])
-
-
-#: Glycogen left at the end of a run, measured in muscle biopsies: (label, run key, muscles
-#: of the model compared, fraction left [1], +- [1] or None, source).
-BIOPSY_GLYCOGEN = (
-    ("lateral gastrocnemius, marathon", "marathon", ("gastrocnemius",), 148.0 / 758.0, None,
-     "Asp, Rohde & Richter 1997, J Appl Physiol 83:1482 (758 -> 148 mmol/kg dw, n = 7)"),
-    ("vastus lateralis, marathon", "marathon", ("vasti",), 0.44, 0.038,
-     "Asp et al. 1999, J Appl Physiol 86:474 (56 ± 3.8 % used, n = 6)"),
-    ("30-km race, normal diet (muscle not named in the table read)", "30km", ("vasti",),
-     29.0 / 100.0, None,
-     "Karlsson & Saltin 1971, J Appl Physiol 31:203 (100 -> 29 mmol/kg ww, n = 10; "
-     "as tabulated by Hawley et al. 1997)"),
-    ("30-km race, carbohydrate-loaded (as above)", "30km", ("vasti",), 105.0 / 194.0, None,
-     "Karlsson & Saltin 1971 (194 -> 105 mmol/kg ww)"),
-)
-
-
-def _whole_store_of(res, names, mp=3.2) -> float:
-    """Fibre-weighted glycogen of the named muscles at the end of a run, F0-weighted [1]."""
-    from ..config import load_config
-    from ..core.scenario import build_inputs
-
-    p_st = build_inputs(load_config(None, {"runner.marathon_pace_mps": mp})).prm[0, :, 0]
-    e = np.asarray(res.energy[-1])
-    idx = [res.muscles.index(n) for n in names]
-    w = res.F0_N[idx] / res.F0_N[idx].sum()
-    return float(((p_st * e[:, 0] + (1.0 - p_st) * e[:, 1])[idx]) @ w)
-
-
-def _biopsy_rows(runs, mp=3.2):
-    """Rows of the per-muscle glycogen comparison, and the model's values."""
-    rows, vals = [], {}
-    for label, key, names, left, sd, source in BIOPSY_GLYCOGEN:
-        model = _whole_store_of(runs[key], names, mp)
-        whole = _whole_store_at(runs[key], mp)
-        vals[label] = model
-        rows.append([label, f"{left:.2f}" + (f" ± {sd:.2f}" if sd else ""),
-                     f"{model:.2f} ({'/'.join(names)})", f"{whole:.2f}", source])
-    return rows, vals
-
-
-def _biopsy_text(vals) -> str:
-    """The per-muscle glycogen comparison in words (values from :func:`_biopsy_rows`)."""
-    v30 = vals[BIOPSY_GLYCOGEN[2][0]]
-    vl, gas = vals[BIOPSY_GLYCOGEN[1][0]], vals[BIOPSY_GLYCOGEN[0][0]]
-    lo, hi = BIOPSY_GLYCOGEN[2][3], BIOPSY_GLYCOGEN[3][3]
-    at30 = ("lie between" if lo <= v30 <= hi else "lie outside")
-    return (f"The measured values span {min(b[3] for b in BIOPSY_GLYCOGEN):.2f}-"
-            f"{max(b[3] for b in BIOPSY_GLYCOGEN):.2f} with muscle and diet. At 30 km the "
-            f"model's vasti ({v30:.2f}) {at30} the two diets of the 30-km race ({lo:.2f}, "
-            f"{hi:.2f}); by the marathon's end its vasti ({vl:.2f}) have drained "
-            f"{'more' if vl < BIOPSY_GLYCOGEN[1][3] else 'less'} than trained marathoners' "
-            f"vastus lateralis ({BIOPSY_GLYCOGEN[1][3]:.2f} left) and its gastrocnemius "
-            f"({gas:.2f}) {'less' if gas > BIOPSY_GLYCOGEN[0][3] else 'more'} than theirs "
-            f"({BIOPSY_GLYCOGEN[0][3]:.2f}): the per-muscle drains, calibrated on strength "
-            "losses, put the glycogen in different muscles than the biopsies do (README, "
-            "known limits).")
 
 
 def _energy_calibration() -> dict:
@@ -386,10 +308,11 @@ marathon pace until the muscles cannot make the stride (the loss at task failure
 What the model reproduces: little loss early (every leg group keeps more than 95 % after
 10 minutes at marathon pace), more and more late (every group that loses more than 8 %
 loses more in the second half of the marathon), the marathon knee-extensor loss, a half
-marathon that costs the knee extensors about as much as the marathon (each race is run
-near its own limit; so is the measured loss at exhaustion, which hardly depends on how
-long the bout lasted, Thomas et al. 2016, Med Sci Sports Exerc 48:1751), a slow 5-hour
-run whose loss appears late, and exhaustion soon after the marathon distance. What it
+marathon that costs the knee extensors {100 * head['loss_knee_extensors_half']:.0f} % against
+the marathon's {100 * head['loss_knee_extensors_marathon']:.0f} % (measured 21 and 22-26 %;
+the measured loss at exhaustion hardly depends on how long the bout lasted, Thomas et al.
+2016, Med Sci Sports Exerc 48:1751), a
+slow 5-hour run whose loss appears late, and exhaustion soon after the marathon distance. What it
 does not: {pf_text}at exhaustion the model's runner has lost far more strength
 (knee extensors {100 * head['loss_knee_extensors_exhaustion']:.0f} %, hip abductors
 {100 * head['loss_hip_abductors_exhaustion']:.0f} %) than runners at task failure (15-18 %),
@@ -425,7 +348,9 @@ reserve is spent (1.1 x marathon pace: {_t_at(1.1)} vs Riegel 41 min; 1.2 x:
 (the heavy domain) glycogen drain and slow fatigue grow with the strain
 H = 1 + A x^n, x = (v - v_T)/(CS - v_T), v_T = marathon pace (A = {cal['heavy_gain']:.3g},
 n = {cal['heavy_power']:.3g}). Both are fitted together, on the Riegel race times of 30 to
-10 km and, above critical speed, on the time the reserve is spent:
+10 km and, above critical speed, on the time the reserve is spent (the fit's runs use
+blocks of at least 5 s, so near exhaustion its times differ by up to a 30-s block from
+the default stepping of the table above):
 
 {_table(["anchor", "speed [x MP]", "target time [min]", "model: exhaustion [min]"],
         anchor_rows)}

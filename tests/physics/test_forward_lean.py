@@ -136,7 +136,7 @@ def test_slowing_down_spikes_later(mid_run_onset):
 
 @pytest.mark.xfail(strict=True, reason=(
     "a 5-min rest break at 45 min moves the spike by under a minute of running, here "
-    "slightly earlier (104.3 -> 103.7 min): the break removes fast fatigue, which the late "
+    "slightly earlier (104.3 -> 103.8 min): the break removes fast fatigue, which the late "
     "rise does not come from, and with the slow-twitch pools rested the size principle "
     "gives them a larger share of the load afterwards, so they build slow fatigue a little "
     "faster (README known limits; experiments/slow_recovery.py)"))
