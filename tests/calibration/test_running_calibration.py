@@ -1,0 +1,38 @@
+"""The running calibration (sim/calibration/running.py): the stored heavy-domain fit is what
+the code computes.
+
+Re-fitting takes minutes (``experiments/calibrate_running_fatigue.py``); these tests re-run
+only the pieces that the stored file records: the slow-twitch drain scales at the reference
+marathon pace and the times to exhaustion at two of the fit's anchors.
+"""
+import json
+
+import numpy as np
+import pytest
+
+from sim.calibration import running as R
+from sim.physics import params
+
+
+@pytest.fixture(scope="module")
+def stored():
+    cal = json.loads(params.data_path("energy_calibration.json").read_text(encoding="utf-8"))
+    scales, worst = R.fit_drain_scales(3.2, cal["slow_rate"])
+    return cal, scales, worst
+
+
+def test_drain_scales_at_the_reference_pace_meet_the_wall(stored):
+    _, _, worst = stored
+    assert worst < 0.002
+
+
+@pytest.mark.parametrize("which", [3, 6])      # the 10-km race; 1.2 x marathon pace
+def test_stored_anchor_times_are_what_the_code_gives(stored, which):
+    cal, scales, _ = stored
+    row = cal["heavy_anchors"][which]
+    t = R.exhaustion_time(row["speed_mps"], scales, cal["slow_rate"],
+                          (cal["heavy_gain"], cal["heavy_power"]),
+                          floor=cal["reserve_floor"], t_max_s=4 * 3600.0)
+    # the stored speed is rounded to 0.1 mm/s and the constants to 5 digits
+    assert t == pytest.approx(row["model_s"], abs=2 * R.EXHAUSTION_BLOCK_S)
+    assert np.isfinite(t)
