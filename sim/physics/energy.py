@@ -160,8 +160,9 @@ def intensity_factor(speed_mps: float, marathon_pace_mps: float) -> float:
     return float((speed_mps / marathon_pace_mps) ** n)
 
 
-def locomotor_store(energy, p_st, F0, muscles) -> np.ndarray:
-    """F0-weighted glycogen store of :data:`LOCOMOTOR_MUSCLES` over time [1].
+def locomotor_store(energy, p_st, F0, muscles, names=LOCOMOTOR_MUSCLES) -> np.ndarray:
+    """F0-weighted glycogen store of :data:`LOCOMOTOR_MUSCLES` (or of ``names``) over time
+    [1].
 
     Parameters
     ----------
@@ -173,6 +174,8 @@ def locomotor_store(energy, p_st, F0, muscles) -> np.ndarray:
         Maximum forces [N] (the weights).
     muscles : sequence of str
         Muscle names.
+    names : sequence of str
+        The muscles averaged (default: the locomotor muscles).
 
     Examples
     --------
@@ -182,7 +185,7 @@ def locomotor_store(energy, p_st, F0, muscles) -> np.ndarray:
     >>> locomotor_store(e, np.full(len(names), 0.5), np.ones(len(names)), names).round(12)
     array([0.5])
     """
-    idx = [list(muscles).index(n) for n in LOCOMOTOR_MUSCLES]
+    idx = [list(muscles).index(n) for n in names]
     p = np.asarray(p_st)[idx]
     w = np.asarray(F0, dtype=float)[idx]
     e = np.asarray(energy)[:, idx, :]

@@ -27,13 +27,14 @@ def _p_st(mp):
     return build_inputs(load_config(None, {"runner.marathon_pace_mps": mp})).prm[0, :, 0]
 
 
-def _whole_store_at(res, mp=3.2) -> float:
-    """F0-weighted whole-muscle (fibre-weighted) glycogen of the locomotor muscles at the
-    end of a run [1]."""
-    from ..physics.energy import locomotor_store
+def _whole_store_at(res, mp=3.2, names=None, p_st=None) -> float:
+    """F0-weighted whole-muscle (fibre-weighted) glycogen at the end of a run [1], of the
+    locomotor muscles or of ``names``."""
+    from ..physics.energy import LOCOMOTOR_MUSCLES, locomotor_store
 
     e = np.asarray(res.energy[-1])[None]
-    return float(locomotor_store(e, _p_st(mp), res.F0_N, res.muscles)[0])
+    return float(locomotor_store(e, _p_st(mp) if p_st is None else p_st, res.F0_N,
+                                 res.muscles, names or LOCOMOTOR_MUSCLES)[0])
 
 
 #: Glycogen left at the end of a run, measured in muscle biopsies: (label, run key, muscles
@@ -52,21 +53,13 @@ BIOPSY_GLYCOGEN = (
 )
 
 
-def _whole_store_of(res, names, mp=3.2) -> float:
-    """Fibre-weighted glycogen of the named muscles at the end of a run, F0-weighted [1]."""
-    p_st = _p_st(mp)
-    e = np.asarray(res.energy[-1])
-    idx = [res.muscles.index(n) for n in names]
-    w = res.F0_N[idx] / res.F0_N[idx].sum()
-    return float(((p_st * e[:, 0] + (1.0 - p_st) * e[:, 1])[idx]) @ w)
-
-
 def _biopsy_rows(runs, mp=3.2):
     """Rows of the per-muscle glycogen comparison, and the model's values."""
     rows, vals = [], {}
+    p_st = _p_st(mp)
     for label, key, names, left, sd, source in BIOPSY_GLYCOGEN:
-        model = _whole_store_of(runs[key], names, mp)
-        whole = _whole_store_at(runs[key], mp)
+        model = _whole_store_at(runs[key], names=names, p_st=p_st)
+        whole = _whole_store_at(runs[key], p_st=p_st)
         vals[label] = model
         rows.append([label, f"{left:.2f}" + (f" ± {sd:.2f}" if sd else ""),
                      f"{model:.2f} ({'/'.join(names)})", f"{whole:.2f}", source])
