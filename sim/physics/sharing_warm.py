@@ -2,13 +2,23 @@
 
 In a run, nearly every solve starts from the multipliers of the same phase one solved
 stride earlier and meets the moments at once or after one Newton step (98 % of the
-solves of the benchmark's 2-hour runs). :func:`solve_sharing_warm` does exactly what
-:func:`sim.physics.sharing_solver.solve_sharing_columns` does in that case -- the same
-operations in the same order, so the same forces and multipliers to the last bit -- and
-leaves out what only the other cases need: the checks of the inputs (the caller builds
-the column structure once per run), the basis of the Farkas certificate, and the
-proximal and best-effort stages. A problem that needs more than one step goes, from its
-original warm start, to the general solver.
+solves of the benchmark's 2-hour runs). :func:`solve_sharing_warm` handles that case in
+two passes over the columns, and sends every other case, from its original warm start,
+to the general solver (:func:`sim.physics.sharing_solver.solve_sharing_columns`):
+
+1. at the warm start: the primal minimisers, the moment residual, the side of its bounds
+   each column is on, and the dual's curvature ``H = sum_free (W_i^2 / 2) a_i a_i^T +
+   sum_c B_c B_c^T / (2 w_c)`` (the general solver's Newton matrix). A residual within
+   the tolerance ends the solve here;
+2. the Newton step ``H d = r`` (Cholesky), taken in full if no column changes side along
+   it: the dual is then quadratic on the step, so the full step is its exact maximiser
+   along ``d``, as the general solver's line search would find (to rounding). The
+   residual after the step must pass the same test as the general solver's.
+
+A pivot the general solver would lift (a direction no free column supports), a column
+that changes side, or a residual still too large sends the problem to the general
+solver. The checks of the inputs (the caller builds the column structure once per run),
+the Farkas basis, and the proximal and best-effort stages are left to it too.
 
 Examples
 --------
@@ -28,9 +38,7 @@ from __future__ import annotations
 import math
 
 from ..jit import kernel
-from .sharing_dual import _dot, _eval
-from .sharing_newton import _line_search, _newton_direction
-from .sharing_solver import _start, solve_sharing_columns
+from .sharing_solver import _M_FLOOR, solve_sharing_columns
 
 __all__ = ["solve_sharing_warm"]
 
@@ -49,49 +57,138 @@ def solve_sharing_warm(Ai, Av, C, W, B, w, m, lam0, f, theta, lam, work, rtol=1e
     p, kw = Ai.shape
     q = B.shape[1]
     qe = q + n
-    o = 0
-    hc2 = work[o:o + p]; o += p
-    s = work[o:o + p]; o += p
-    g = work[o:o + p]; o += p
-    ta = work[o:o + p]; o += p
-    tb = work[o:o + p]; o += p
-    o += p                                        # fx
-    iw = work[o:o + qe]; o += 3 * qe              # iw, thx, wx
-    r = work[o:o + n]; o += n
-    d = work[o:o + n]; o += n
-    dsc = work[o:o + n]; o += n
-    grad = work[o:o + n]; o += n
-    anchor = work[o:o + n]; o += n
-    o += 3 * n                                    # y, lamx, rx
-    H = work[o:o + n * n].reshape((n, n))
     o = 6 * p + 3 * qe + 8 * n + n * n + n * max(q, 1) + n * qe     # workspace_size
     if work.shape[0] < o + n:
         return solve_sharing_columns(Ai, Av, C, W, B, w, m, lam0, f, theta, lam, work, rtol,
                                      max_iter)
-    start = work[o:o + n]                         # the warm start, kept for a fallback
-
+    start = work[o:o + n]
+    s = work[0:p]
+    side = work[p:2 * p]          # 0 lower, 1 free, 2 upper (as floats)
+    r = work[2 * p:2 * p + n]
+    d = work[2 * p + n:2 * p + 2 * n]
+    dsc = work[2 * p + 2 * n:2 * p + 3 * n]
+    H = work[2 * p + 3 * n:2 * p + 3 * n + n * n].reshape((n, n))
+    mm = 0.0
     for k in range(n):
         start[k] = lam0[k]
-    denom, tol = _start(Ai, Av, C, W, B, w, m, start, lam, hc2, iw, dsc, rtol)
-    _eval(Ai, Av, hc2, C, B, iw[:q], m, lam, f, s, theta, r)
-    if math.sqrt(_dot(r, r)) <= tol:
-        return 0, 0, math.sqrt(_dot(r, r)) / denom
-    # one Newton step, as _dual_newton takes it (eps = 0)
+        lam[k] = lam0[k]
+        mm += m[k] * m[k]
+        r[k] = m[k]
+        dsc[k] = 0.0
+        for b in range(n):
+            H[k, b] = 0.0
+    denom = max(math.sqrt(mm), _M_FLOOR)
+    tol = rtol * denom
+    for c in range(q):
+        iwc = 0.5 / w[c]
+        acc = 0.0
+        for k in range(n):
+            acc += B[k, c] * lam[k]
+        th = iwc * acc
+        theta[c] = th
+        for k in range(n):
+            bk = B[k, c]
+            if bk != 0.0:
+                r[k] -= bk * th
+                dsc[k] += iwc * bk * bk
+                for b in range(k, n):
+                    H[k, b] += iwc * bk * B[b, c]
+    for i in range(p):
+        h = 0.5 * W[i] * W[i] if C[i] > 0.0 else 0.0
+        acc = 0.0
+        for e in range(kw):
+            acc += Av[i, e] * lam[Ai[i, e]]
+        s[i] = acc
+        u = h * acc
+        if u <= 0.0:
+            u = 0.0
+        elif u > C[i]:
+            u = C[i]
+        f[i] = u
+        free = h > 0.0 and acc >= 0.0 and u < C[i]
+        side[i] = 1.0 if free else (0.0 if acc < 0.0 else 2.0)
+        for e in range(kw):
+            a = Ai[i, e]
+            va = Av[i, e]
+            r[a] -= va * u
+            hv = h * va
+            dsc[a] += hv * va
+            if free:
+                H[a, a] += hv * va
+                for e2 in range(e + 1, kw):
+                    b = Ai[i, e2]
+                    if b > a:
+                        H[a, b] += hv * Av[i, e2]
+                    else:
+                        H[b, a] += hv * Av[i, e2]
+    rr = 0.0
     for k in range(n):
-        grad[k] = r[k] - 0.0 * dsc[k] * (lam[k] - anchor[k])
-    _newton_direction(Ai, Av, hc2, C, B, iw[:q], f, s, grad, dsc, 0.0, H, d)
-    dphi0 = _dot(grad, d)
-    if not dphi0 > 0.0:
+        rr += r[k] * r[k]
+    if math.sqrt(rr) <= tol:
+        return 0, 0, math.sqrt(rr) / denom
+    # Cholesky in the lower triangle (upper holds H); a pivot the general solver would lift
+    # sends the problem there
+    for j in range(n):
+        if not dsc[j] > 0.0:
+            dsc[j] = 1.0
+        v = H[j, j]
+        for k in range(j):
+            v -= H[j, k] * H[j, k]
+        if v <= 1e-12 * dsc[j]:
+            return solve_sharing_columns(Ai, Av, C, W, B, w, m, start, f, theta, lam, work,
+                                         rtol, max_iter)
+        v = math.sqrt(v)
+        H[j, j] = v
+        iv = 1.0 / v
+        for i2 in range(j + 1, n):
+            acc = H[j, i2]
+            for k in range(j):
+                acc -= H[i2, k] * H[j, k]
+            H[i2, j] = acc * iv
+    for i2 in range(n):
+        acc = r[i2]
+        for k in range(i2):
+            acc -= H[i2, k] * d[k]
+        d[i2] = acc / H[i2, i2]
+    for i2 in range(n - 1, -1, -1):
+        acc = d[i2]
+        for k in range(i2 + 1, n):
+            acc -= H[k, i2] * d[k]
+        d[i2] = acc / H[i2, i2]
+    # the full step, if no column changes side (the dual is then quadratic on the step)
+    for k in range(n):
+        lam[k] += d[k]
+        r[k] = m[k]
+    for i in range(p):
+        h = 0.5 * W[i] * W[i] if C[i] > 0.0 else 0.0
+        acc = 0.0
+        for e in range(kw):
+            acc += Av[i, e] * lam[Ai[i, e]]
+        u = h * acc
+        if h > 0.0:
+            sd = 1.0 if (acc >= 0.0 and u < C[i]) else (0.0 if acc < 0.0 else 2.0)
+            if sd != side[i]:
+                return solve_sharing_columns(Ai, Av, C, W, B, w, m, start, f, theta, lam,
+                                             work, rtol, max_iter)
+        if u <= 0.0:
+            u = 0.0
+        elif u > C[i]:
+            u = C[i]
+        f[i] = u
+        for e in range(kw):
+            r[Ai[i, e]] -= Av[i, e] * u
+    for c in range(q):
+        acc = 0.0
         for k in range(n):
-            d[k] = grad[k]
-        dphi0 = _dot(grad, grad)
-    t, unbounded = _line_search(Ai, Av, hc2, C, B, iw[:q], s, d, dphi0, 0.0, dsc, g, ta, tb)
-    if not unbounded and t > 0.0:
+            acc += B[k, c] * lam[k]
+        th = (0.5 / w[c]) * acc
+        theta[c] = th
         for k in range(n):
-            lam[k] += t * d[k]
-        _eval(Ai, Av, hc2, C, B, iw[:q], m, lam, f, s, theta, r)
-        rn = math.sqrt(_dot(r, r))
-        if rn <= tol:
-            return 0, 1, rn / denom
+            r[k] -= B[k, c] * th
+    rr = 0.0
+    for k in range(n):
+        rr += r[k] * r[k]
+    if math.sqrt(rr) <= tol:
+        return 0, 1, math.sqrt(rr) / denom
     return solve_sharing_columns(Ai, Av, C, W, B, w, m, start, f, theta, lam, work, rtol,
                                  max_iter)
