@@ -270,6 +270,8 @@ def solve_sharing_columns(Ai, Av, C, W, B, w, m, lam0, f, theta, lam, work, rtol
     Q = work[o:o + n * max(q, 1)].reshape((n, max(q, 1))); o += n * max(q, 1)
     Bx = work[o:o + n * qe].reshape((n, qe)); o += n * qe
 
+    for k in range(n):
+        lamx[k] = lam0[k]       # the best-effort solve's warm start (lam0 may be lam)
     denom, tol = _start(Ai, Av, C, W, B, w, m, lam0, lam, hc2, iw, dsc, rtol)
     tol_accept = max(tol, _ACCEPT_RTOL * denom)
     nb = _null_basis(B, Q)
@@ -290,7 +292,6 @@ def solve_sharing_columns(Ai, Av, C, W, B, w, m, lam0, f, theta, lam, work, rtol
             wx[c] = iw[c]
         for c in range(n):
             wx[q + c] = 0.5 * denom * denom / _ELASTIC_RHO
-            lamx[c] = 0.0
         _diag_scale(Ai, Av, hc2, Bx, wx, dsc)
         st2, it2 = _solve_dual(Ai, Av, hc2, C, Bx, wx, m, lamx, fx, s, thx, rx, d, H, dsc,
                                g, ta, tb, grad, anchor, tol, tol_accept, max_iter, not certify,
