@@ -39,7 +39,7 @@ __all__ = ["COMPILE_ESTIMATE_S", "kernels_cached", "ensure_compiled", "compile_s
 
 #: Compile time of a fresh install on 2 cores [s], measured with ``NUMBA_CACHE_DIR``
 #: pointing at an empty directory (README "Quick start"); quoted in the progress line.
-COMPILE_ESTIMATE_S = 25
+COMPILE_ESTIMATE_S = 30
 
 _DONE = {"compiled": False, "seconds": 0.0}
 
