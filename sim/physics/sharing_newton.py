@@ -178,8 +178,8 @@ def _dual_newton(Ai, Av, hc2, C, B, iw, m, lam, f, s, th, r, d, H, dsc, g, ta, t
         rn = math.sqrt(_dot(r, r))
         if rn <= tol:
             return 0, it
-        for k in range(n):
-            grad[k] = r[k] - eps * dsc[k] * (lam[k] - anchor[k])
+        for k in range(n):      # (the anchor is only set, and read, for eps > 0)
+            grad[k] = r[k] - eps * dsc[k] * (lam[k] - anchor[k]) if eps > 0.0 else r[k]
         gn = math.sqrt(_dot(grad, grad))
         if eps > 0.0 and gn <= tol:
             return 3, it
