@@ -9,9 +9,10 @@ Measured, on one thread, after compilation:
 
 - ``run_ms``: median time of one whole run (``sim.simulation.run_inputs``) over 20
   scenarios of the benchmark sweep, with the number of checkpoints;
-- ``solve_us``: one load-sharing solve, warm-started from its own solution (no Newton
-  step: the fixed cost) and from the solution for capacities 0.2 % higher (about one
-  Newton step, as between blocks);
+- ``solve_us``: one load-sharing solve by the general solver, warm-started from its own
+  solution (no Newton step: the fixed cost) and from the solution for capacities 0.2 %
+  higher (about one Newton step, as between blocks); ``warm_solve_us_after_0.2pct``: the
+  same step by the two-pass solve a run uses (:mod:`sim.physics.sharing_warm`);
 - ``block_fatigue_us`` and ``stride_metrics_us``: the rest of a block.
 
 With ``--compare-refcount`` the script runs itself a second time with
@@ -41,13 +42,14 @@ from sim.jit import NO_REFCOUNT
 from sim.results import results_dir, write_json, write_manifest
 from sim.scenario import build_inputs
 from sim.sharing import column_structure, solve_sharing_columns, workspace_size
+from sim.physics.sharing_warm import solve_sharing_warm
 from sim.simulation import run_inputs
 
 REPS = 2000
 
 
 @njit
-def _solves(reps, drift, Ai, Av, C, W, B_ph, M_ph, w, Lam0, work):
+def _solves(reps, drift, Ai, Av, C, W, B_ph, M_ph, w, Lam0, work, warm=False):
     """``reps`` strides of solves; capacities drop by ``drift`` between strides."""
     n_ph, n = M_ph.shape
     p = C.shape[0]
@@ -67,8 +69,12 @@ def _solves(reps, drift, Ai, Av, C, W, B_ph, M_ph, w, Lam0, work):
                 Wc[i] *= 1.0 - drift
         for j in range(n_ph):
             B[:, 0] = B_ph[j]
-            its += solve_sharing_columns(Ai, Av, Cc, Wc, B, w, M_ph[j], Lam[j], f, th,
-                                         Lam[j], work)[1]
+            if warm:
+                its += solve_sharing_warm(Ai, Av, Cc, Wc, B, w, M_ph[j], Lam[j], f, th,
+                                          Lam[j], work)[1]
+            else:
+                its += solve_sharing_columns(Ai, Av, Cc, Wc, B, w, M_ph[j], Lam[j], f, th,
+                                             Lam[j], work)[1]
     return its
 
 
@@ -145,7 +151,7 @@ def profile() -> dict:
     tpl, mus, _, sc = inp.kernel_bundles()
     p = inp.A.shape[1]
     C, W = np.zeros(p), np.zeros(p)
-    work = np.zeros(workspace_size(inp.A.shape[0], p, 1))
+    work = np.zeros(workspace_size(inp.A.shape[0], p, 1) + inp.A.shape[0])   # + warm start
     Ai, Av, M_ph, B_ph, Lam, Fs, Th, w = _stride_problem(tpl, mus, sc, C, W, state, work)
     n_ph = M_ph.shape[0]
     out = {"refcounting_runtime": not NO_REFCOUNT, "compile_s": compile_s,
@@ -154,6 +160,8 @@ def profile() -> dict:
         out[name] = _per(lambda: _solves(REPS, drift, Ai, Av, C, W, B_ph, M_ph, w, Lam, work), REPS, n_ph)
         out[name.replace("solve_us", "newton_steps")] = (
             _solves(REPS, drift, Ai, Av, C, W, B_ph, M_ph, w, Lam, work) / REPS / n_ph)
+    out["warm_solve_us_after_0.2pct"] = _per(
+        lambda: _solves(REPS, 0.002, Ai, Av, C, W, B_ph, M_ph, w, Lam, work, True), REPS, n_ph)
     out["block_fatigue_us"] = _per(lambda: _block_parts(REPS, 0, tpl, mus, sc, state, Fs, Th), REPS, 1)
     out["stride_metrics_us"] = _per(lambda: _block_parts(REPS, 1, tpl, mus, sc, state, Fs, Th), REPS, 1)
     out["phase_samples"] = n_ph
