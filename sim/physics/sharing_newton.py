@@ -3,7 +3,8 @@
 Numba kernels of :mod:`sim.physics.sharing` (the method is described there, "Method"):
 
 * :func:`_newton_direction`: the generalised Newton direction, by a modified Cholesky
-  factorisation that lifts the pivots of directions no free column supports;
+  factorisation (:func:`_cholesky_solve`) that lifts the pivots of directions no free
+  column supports;
 * :func:`_line_search`: the exact maximiser of the dual along a direction, found by
   walking through the breakpoints where columns reach a bound;
 * :func:`_dual_newton`: the Newton iteration on the dual (or on its proximal version),
@@ -64,12 +65,25 @@ def _newton_direction(Ai, Av, hc2, C, B, iw, f, s, rhs, dsc, eps, H, d):
             if va != 0.0:
                 for b in range(a, n):
                     H[a, b] += va * B[b, c]
-    # Cholesky H = L L^T in the lower triangle, lifting tiny pivots
+    _cholesky_solve(H, rhs, dsc, True, d)
+
+
+@kernel
+def _cholesky_solve(H, rhs, dsc, lift, d):
+    """Solve ``H d = rhs`` by Cholesky, ``H = L L^T`` (H in the upper triangle and the
+    diagonal; L is written into the lower triangle and the diagonal).
+
+    A pivot below ``_PIVOT_RTOL * dsc`` (a direction no free column supports) is lifted
+    to ``_PIVOT_LIFT * dsc`` if ``lift``; otherwise the solve stops and returns False.
+    """
+    n = H.shape[0]
     for j in range(n):
         v = H[j, j]
         for k in range(j):
             v -= H[j, k] * H[j, k]
         if v <= _PIVOT_RTOL * dsc[j]:
+            if not lift:
+                return False
             v = _PIVOT_LIFT * dsc[j]
         v = math.sqrt(v)
         H[j, j] = v
@@ -88,6 +102,7 @@ def _newton_direction(Ai, Av, hc2, C, B, iw, f, s, rhs, dsc, eps, H, d):
         for k in range(i + 1, n):
             acc -= H[k, i] * d[k]
         d[i] = acc / H[i, i]
+    return True
 
 
 @kernel

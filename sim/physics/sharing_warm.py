@@ -38,6 +38,7 @@ from __future__ import annotations
 import math
 
 from ..jit import kernel
+from .sharing_newton import _cholesky_solve
 from .sharing_solver import _M_FLOOR, solve_sharing_columns
 
 __all__ = ["solve_sharing_warm"]
@@ -126,35 +127,13 @@ def solve_sharing_warm(Ai, Av, C, W, B, w, m, lam0, f, theta, lam, work, rtol=1e
         rr += r[k] * r[k]
     if math.sqrt(rr) <= tol:
         return 0, 0, math.sqrt(rr) / denom
-    # Cholesky in the lower triangle (upper holds H); a pivot the general solver would lift
-    # sends the problem there
-    for j in range(n):
-        if not dsc[j] > 0.0:
-            dsc[j] = 1.0
-        v = H[j, j]
-        for k in range(j):
-            v -= H[j, k] * H[j, k]
-        if v <= 1e-12 * dsc[j]:
-            return solve_sharing_columns(Ai, Av, C, W, B, w, m, start, f, theta, lam, work,
-                                         rtol, max_iter)
-        v = math.sqrt(v)
-        H[j, j] = v
-        iv = 1.0 / v
-        for i2 in range(j + 1, n):
-            acc = H[j, i2]
-            for k in range(j):
-                acc -= H[i2, k] * H[j, k]
-            H[i2, j] = acc * iv
-    for i2 in range(n):
-        acc = r[i2]
-        for k in range(i2):
-            acc -= H[i2, k] * d[k]
-        d[i2] = acc / H[i2, i2]
-    for i2 in range(n - 1, -1, -1):
-        acc = d[i2]
-        for k in range(i2 + 1, n):
-            acc -= H[k, i2] * d[k]
-        d[i2] = acc / H[i2, i2]
+    # Newton step; a pivot the general solver would lift sends the problem there
+    for k in range(n):
+        if not dsc[k] > 0.0:
+            dsc[k] = 1.0
+    if not _cholesky_solve(H, r, dsc, False, d):
+        return solve_sharing_columns(Ai, Av, C, W, B, w, m, start, f, theta, lam, work, rtol,
+                                     max_iter)
     # the full step, if no column changes side (the dual is then quadratic on the step)
     for k in range(n):
         lam[k] += d[k]
