@@ -62,7 +62,9 @@ def solve_sharing_warm(Ai, Av, C, W, B, w, m, lam0, f, theta, lam, work, rtol=1e
     if work.shape[0] < o + n:
         return solve_sharing_columns(Ai, Av, C, W, B, w, m, lam0, f, theta, lam, work, rtol,
                                      max_iter)
-    start = work[o:o + n]
+    start = work[o:o + n]        # the warm start, kept for a fallback
+    # this path uses the first 2 p + 3 n + n^2 entries (the general solver lays the
+    # workspace out its own way, sharing_solver.solve_sharing_columns)
     s = work[0:p]
     side = work[p:2 * p]          # 0 lower, 1 free, 2 upper (as floats)
     r = work[2 * p:2 * p + n]
