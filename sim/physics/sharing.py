@@ -62,8 +62,9 @@ margin of 1e-9 against rounding); a feasible problem can never pass the test. A
 certified problem is flagged ``STATUS_INFEASIBLE`` and its returned forces are the
 best effort: the solution of the same problem with an extra slack ``s`` on every DOF
 (``A f + B theta + s = m``) penalised by ``1e6 * |s|^2 / |m|^2``, i.e. close to the
-moment balance with the least squared deficit, muscles saturated where they run out.
-A problem that neither converges nor is certified within ``max_iter`` is flagged
+moment balance with the least squared deficit, muscles saturated where they run out
+(solved by the same Newton iteration, from the problem's warm start: in a run, the
+multipliers of the same phase's best effort one block earlier). A problem that neither converges nor is certified within ``max_iter`` is flagged
 ``STATUS_MAX_ITER``. In both cases ``feasible`` is False and the residual is reported:
 the moment balance is never silently violated.
 
