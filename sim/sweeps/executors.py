@@ -154,9 +154,12 @@ class _Dask:
         else:
             n = workers or _cpus()
             try:
+                # CRITICAL: a worker whose heartbeat races the scheduler's shutdown at the
+                # end of a finished sweep logs an ERROR with a traceback; a failed task
+                # reaches the client as an exception, not through these logs
                 self.cluster = distributed.LocalCluster(
                     n_workers=n, threads_per_worker=1, processes=True, host="127.0.0.1",
-                    dashboard_address=None, silence_logs=logging.ERROR)
+                    dashboard_address=None, silence_logs=logging.CRITICAL)
                 self.client = distributed.Client(self.cluster)
             except (OSError, TimeoutError) as e:
                 if self.cluster is not None:
