@@ -377,7 +377,6 @@ and are modelling choices:
     return Section(md, [], {"n_assumptions": len(rows)})
 
 
-#: Report sections in order; each takes the figure saver and returns a :class:`Section`.
 def section_back_load(figs: _Figures) -> Section:
     """Forward lean and back load against the running literature
     (:mod:`sim.teaching.validation_back_load`)."""
@@ -386,10 +385,19 @@ def section_back_load(figs: _Figures) -> Section:
     return Section(*back_load_section(figs.save, DISCLAIMER))
 
 
+def section_time_course(figs: _Figures) -> Section:
+    """The back load over a run against published time courses
+    (:mod:`sim.teaching.validation_time_course`)."""
+    from .validation_time_course import time_course_section
+
+    return Section(*time_course_section(figs.save, DISCLAIMER))
+
+
+#: Report sections in order; each takes the figure saver and returns a :class:`Section`.
 SECTIONS = [section_introduction, section_endurance, section_compartments,
             section_long_run, section_rest_multiplier, section_calibration,
             section_assumptions, section_running_fatigue, section_published_forces,
-            section_back_load]
+            section_back_load, section_time_course]
 
 
 def write_report(out_dir, sections=None) -> dict:

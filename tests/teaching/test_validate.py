@@ -25,6 +25,7 @@ def test_report_files(report):
     assert "assumption" in text.lower() and "`energy.g_min_ST`" in text
     assert "Fatigue over a run, against running data" in text
     assert "Biopsies taken at the" in text and "Asp, Rohde & Richter 1997" in text
+    assert "Back load over a run: published time courses" in text and "Leatt" in text
 
 
 def test_headline_numbers(report):
@@ -42,6 +43,14 @@ def test_headline_numbers(report):
     assert head["whole_muscle_store_marathon"] < head["whole_muscle_store_30km"] < 1.0
     assert len(head["biopsy_glycogen"]) == 4
     assert all(0.0 <= v < 1.0 for v in head["biopsy_glycogen"].values())
+    # measured spinal shrinkage slows within a run and does not speed up over 25 km: the
+    # model's L5/S1 compression holds (the report says "under 1 %" and "a few per cent"),
+    # and its superficial load rises more in the second half of 25 km than in the first
+    assert head["compression_ratio_second_15min"] == pytest.approx(1.0, abs=0.01)
+    assert 0.0 <= head["compression_rise_25km"] < 0.05
+    assert 0.0 < head["superficial_rise_25km"] < 0.10
+    assert (head["superficial_rise_25km_second_half"]
+            > head["superficial_rise_25km_first_half"] > 0.0)
 
 
 def test_examples_run():
