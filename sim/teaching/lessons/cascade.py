@@ -196,6 +196,9 @@ def build(out_dir) -> list[Path]:
     w0, w1 = get[(0.7, 0.0)], get[(0.7, 1.0)]
     n0, n1 = get[(1.0, 0.0)], get[(1.0, k0)]
     wd = get[(0.7, k0)]
+    rq = d["results"][(1.0, k0)]
+    q_at = {m: float(np.interp(m, rq.time_s / 60.0, rq.group_capacity("knee_extensors")))
+            for m in (10.0, 60.0)}
     text = f"""
 {header(2, TITLE, "Without fibres at full function, joint deviations follow: fatigued quadriceps "
         "track the kneecap worse, and a fatigued gluteus medius gives less pelvic and lumbar "
@@ -214,9 +217,11 @@ k = {", ".join(f"{k:g}" for k in d["gains"])}. Numbers at the end of the run:
 {table}
 
 - **Step 1, quadriceps tire.** After 2 h the quadriceps keep {100 * n1['quad_cap_end']:.1f} %
-  of their fresh capacity (normal) or {100 * wd['quad_cap_end']:.1f} % (weak). The drop comes
-  mostly in the first minutes (fast fatigue settling) and then slowly from the energy
-  stores.
+  of their fresh capacity (normal) or {100 * wd['quad_cap_end']:.1f} % (weak). Little of
+  it goes early: with normal quadriceps {100 * (1 - q_at[10.0]):.1f} % is lost in the first
+  10 minutes, {100 * (q_at[10.0] - q_at[60.0]):.1f} % in the rest of the first hour and
+  {100 * (q_at[60.0] - n1['quad_cap_end']):.1f} % in the second, as glycogen runs low
+  and slow fatigue builds.
 - **Step 2, knee tracking (assumed).** The model turns the quadriceps' lost capacity into
   extra hip abduction demand in stance, 1 + k (1 - capacity). At the default k = {k0:g} the
   demand rises by only {100 * (n1['multiplier_end'] - 1):.1f} % (normal quadriceps) or
