@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .validation_common import _pyplot, _table
+
 #: Published numbers this section compares with (see ``shared/reference/running.md``).
 LEAN_DATA = {
     "koblbauer_2014": "peak trunk flexion +4 deg after a fatiguing run (novices; Koblbauer "
@@ -63,11 +65,6 @@ def _sup_peak(r):
     return float(np.asarray(r.stride_force_N)[0][:, sup].sum(axis=1).max())
 
 
-def _table(header, rows) -> str:
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    return "\n".join(lines + ["| " + " | ".join(str(c) for c in r) + " |" for r in rows])
-
-
 def back_load_section(save, disclaimer: str):
     """Markdown, figure paths and headline numbers of the section.
 
@@ -78,11 +75,7 @@ def back_load_section(save, disclaimer: str):
     disclaimer : str
         The report's disclaimer, quoted at the end.
     """
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
+    plt = _pyplot()
     long_run = _run(**{"run.duration_min": 180.0, "run.speed_mps": 3.2})
     tm = long_run.time_s / 60.0
     at = {m: float(np.interp(m, tm, long_run.trunk_flexion_deg)) for m in (10.0, 95.0, 180.0)}

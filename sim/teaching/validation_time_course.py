@@ -18,6 +18,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from .validation_back_load import _run
+from .validation_common import _pyplot, _table
+
 #: Measured spinal shrinkage over runs [mm], as (label, x, shrinkage, source).
 SHRINKAGE = {
     "garbutt_1990": ("30-min runs at 70-100 % of marathon pace, 14 runners", (0.0, 15.0, 30.0),
@@ -44,23 +47,12 @@ SOURCES = {
 }
 
 
-def _run(**over):
-    from .. import load_config, simulate
-
-    return simulate(load_config(None, over))
-
-
 def _window_ratio(res, split_min, end_min):
     """Mean per-stride peak L5/S1 compression over ``[split, end)`` / over ``[0, split)``."""
     t = res.time_s / 60.0
     c = np.asarray(res.l5s1_compression_N)
     late = c[(t >= split_min) & (t < end_min)].mean()
     return float(late / c[t < split_min].mean())
-
-
-def _table(header, rows) -> str:
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    return "\n".join(lines + ["| " + " | ".join(str(c) for c in r) + " |" for r in rows])
 
 
 def time_course_section(save, disclaimer: str):
@@ -73,11 +65,7 @@ def time_course_section(save, disclaimer: str):
     disclaimer : str
         The report's disclaimer, quoted at the end.
     """
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
+    plt = _pyplot()
     mp = 3.2                                              # the default runner's pace [m/s]
     paces = {f: _run(**{"run.speed_mps": mp * f, "run.duration_min": 30.0})
              for f in (0.7, 0.85, 1.0)}
