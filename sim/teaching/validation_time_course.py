@@ -77,6 +77,7 @@ def time_course_section(save, disclaimer: str):
     comp0 = {f: float(np.asarray(r.l5s1_compression_N)[r.time_s < 900.0].mean())
              for f, r in paces.items()}
     ratio15 = {f: _window_ratio(r, 15.0, 30.0) for f, r in paces.items()}
+    ratio30 = _window_ratio(hour, 30.0, 60.0)
     km = np.asarray(long_.distance_km)
     c25 = np.asarray(long_.l5s1_compression_N)
     s25 = np.asarray(long_.superficial_load_index)
@@ -104,7 +105,7 @@ def time_course_section(save, disclaimer: str):
             f"{comp0[f]:.0f}" for f in (0.7, 0.85, 1.0)) + " N in the first 15 min"],
         ["60 min at 10 km/h: second 30 min against the first",
          "shrinkage 5.3 mm by 30 min, 7.5 mm by 60 min (Rodacki 2024)",
-         "compression " + pct(_window_ratio(hour, 30.0, 60.0))],
+         "compression " + pct(ratio30)],
         ["25 km: km 1 to km 25", "shrinkage 0.4 mm/km over the first 6 km, the same rate "
          "over the last 19 km (Leatt 1986; faster in the last 19 km)",
          f"compression {100.0 * rise_c:+.1f} %, superficial lumbar load {100.0 * rise_s:+.1f} %"
@@ -177,5 +178,6 @@ Sources: {"; ".join(s[3] for s in SHRINKAGE.values())}; {"; ".join(SOURCES.value
     head = {"compression_rise_25km": rise_c, "superficial_rise_25km": rise_s,
             "superficial_rise_25km_first_half": float(s25[i12] - s25[i1]),
             "superficial_rise_25km_second_half": float(s25[i25] - s25[i12]),
-            "compression_ratio_second_15min": ratio15[1.0]}
+            "compression_ratio_second_15min": ratio15[1.0],
+            "compression_ratio_second_30min": ratio30}
     return md, [path], head

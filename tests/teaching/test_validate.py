@@ -47,6 +47,7 @@ def test_headline_numbers(report):
     # model's L5/S1 compression holds (the report says "under 1 %" and "a few per cent"),
     # and its superficial load rises more in the second half of 25 km than in the first
     assert head["compression_ratio_second_15min"] == pytest.approx(1.0, abs=0.01)
+    assert head["compression_ratio_second_30min"] == pytest.approx(1.0, abs=0.01)
     assert 0.0 <= head["compression_rise_25km"] < 0.05
     assert 0.0 < head["superficial_rise_25km"] < 0.10
     assert (head["superficial_rise_25km_second_half"]
