@@ -46,7 +46,9 @@ LIMITS = {
         "most of it in the third hour). The lean moves work from the knees to the hips and "
         "the back, and as the deep lumbar muscles tire the superficial ones take over: the "
         "superficial back load rises. Within 150 minutes at 2.6-3.2 m/s that rise is a few "
-        "per cent, while core strength and pace set the level, so most runners are above the "
+        "per cent (measured spinal shrinkage, too, does not speed up over the first hours of "
+        "a run: validation report), while core strength and pace set the level, so most "
+        "runners are above the "
         "threshold from the first stride or never reach it; only runners close to it tip "
         "over during the run. Read an onset of 0 min as 'above the threshold from the start' "
         "and 'never' as 'never within the run', not as a prediction of when pain starts."),
@@ -54,8 +56,10 @@ LIMITS = {
         "**Fast-twitch fibres at an even pace.** The model recruits fibres by force "
         "(slow-twitch first, fast-twitch from 70 % of the slow-twitch force), so at "
         "marathon pace many fast-twitch fibres stay idle: the legs' whole-muscle glycogen at "
-        "30 km is about 40 % where biopsies suggest about 20 %, and the calf loses more "
-        "strength over a marathon than measured (25 % vs 17 %). Paces faster than marathon "
+        "30 km is about 43 % of the store (25 % at the marathon's end) where the 'wall' is "
+        "usually put at about 20 % (biopsies at the end of races: 20-54 %, by muscle and "
+        "diet), and the calf loses more strength over a marathon than measured (28 % vs "
+        "17 %). Paces faster than marathon "
         "pace cost more through a heavy-domain strain fitted on race times (validation "
         "report)."),
     "deep_vs_superficial": (
