@@ -21,7 +21,8 @@ import numpy as np
 from .validation_back_load import _run
 from .validation_common import _pyplot, _table
 
-#: Measured spinal shrinkage over runs [mm], as (label, x, shrinkage, source).
+#: Measured spinal shrinkage over runs, as (label, x, shrinkage [mm], source); x is run time
+#: [min] for the timed runs, distance [km] for the 25-km run.
 SHRINKAGE = {
     "garbutt_1990": ("30-min runs at 70-100 % of marathon pace, 14 runners", (0.0, 15.0, 30.0),
                      (0.0, 3.26, 3.26 + 2.12),
@@ -29,7 +30,7 @@ SHRINKAGE = {
                      "(first 15 min 3.26 +- 2.78 mm, second 2.12 +- 1.61 mm)"),
     "rodacki_2024": ("60 min at 10 km/h", (0.0, 30.0, 60.0), (0.0, 5.3, 7.5),
                      "Rodacki et al. 2024, Gait Posture"),
-    "leatt_1986": ("25 km, 7 trained runners [km]", (0.0, 6.0), (0.0, 2.35),
+    "leatt_1986": ("25 km, 7 trained runners", (0.0, 6.0), (0.0, 2.35),
                    "Leatt, Reilly & Troup 1986, Br J Sports Med 20:119 (2.35 mm over the "
                    "first 6 km, 0.4 mm/km, a rate that continued over the last 19 km)"),
 }
