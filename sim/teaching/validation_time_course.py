@@ -67,7 +67,9 @@ def time_course_section(save, disclaimer: str):
         The report's disclaimer, quoted at the end.
     """
     plt = _pyplot()
-    mp = 3.2                                              # the default runner's pace [m/s]
+    from .. import load_config
+
+    mp = load_config(None).runner.marathon_pace_mps      # the default runner's pace [m/s]
     paces = {f: _run(**{"run.speed_mps": mp * f, "run.duration_min": 30.0})
              for f in (0.7, 0.85, 1.0)}
     hour = _run(**{"run.speed_mps": 10.0 / 3.6, "run.duration_min": 60.0})
@@ -138,7 +140,7 @@ def time_course_section(save, disclaimer: str):
     ax.plot(km, 100.0 * (s25 / s25[i1] - 1.0), color="#009E73", lw=2,
             label="superficial lumbar load")
     ax.axhline(0.0, color="0.6", lw=0.8)
-    ax.set_xlabel("distance [km] (marathon pace, 3.2 m/s)")
+    ax.set_xlabel(f"distance [km] (marathon pace, {mp:g} m/s)")
     ax.set_ylabel("change since km 1 [%]")
     ax.set_title("Model: the back load over 25 km", fontsize=10)
     ax.legend(fontsize=8)
