@@ -1,7 +1,4 @@
 """Run figures: every plot renders, with labelled units, titles, legends and the result's data."""
-import subprocess
-import sys
-
 import matplotlib
 
 matplotlib.use("Agg")
@@ -208,24 +205,3 @@ def test_compare_runs_rejects_bad_input(res, res_fast):
     fig = plots.compare_runs([res, res])  # same name twice: labels made unique
     labels = _legend_labels(fig)
     assert labels[0] != labels[1]
-
-
-def test_runfatigue_plot_writes_all_figures(tmp_path):
-    cfg = tmp_path / "plotrun.toml"
-    cfg.write_text("[run]\nduration_min = 12.0\n[scenario]\nhip_flexor_tightness_deg = 10.0\n")
-    run = subprocess.run([sys.executable, "-m", "sim", "run", str(cfg), "--results",
-                          str(tmp_path / "res")], capture_output=True, text=True, cwd=tmp_path,
-                         timeout=300)
-    assert run.returncode == 0, run.stderr
-    figs = tmp_path / "res" / "plotrun" / "figures"
-    expected = {"load_curves.png", "pool_depletion.png", "stride_forces_early_vs_late.png",
-                "compensation_angles.png"}
-    assert {p.name for p in figs.iterdir()} == expected
-    for p in figs.iterdir():
-        p.unlink()
-    r = subprocess.run([sys.executable, "-m", "sim", "plot", str(tmp_path / "res" / "plotrun")],
-                       capture_output=True, text=True, cwd=tmp_path, timeout=300)
-    assert r.returncode == 0, r.stderr
-    assert {p.name for p in figs.iterdir()} == expected
-    assert all((figs / name).stat().st_size > 10_000 for name in expected)
-    assert len(r.stdout.strip().splitlines()) == 4

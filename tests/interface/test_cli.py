@@ -71,11 +71,17 @@ def test_plot_redraws_a_saved_run_without_simulating(tmp_path):
     cfg.write_text("[run]\nduration_min = 10.0\n[scenario]\nhip_flexor_tightness_deg = 12.0\n")
     res = tmp_path / "res"
     assert cli("run", str(cfg), "--results", str(res), cwd=tmp_path).returncode == 0
-    fig = res / "short" / "figures" / "load_curves.png"
-    fig.unlink()
+    figs = res / "short" / "figures"
+    expected = {"load_curves.png", "pool_depletion.png", "stride_forces_early_vs_late.png",
+                "compensation_angles.png"}
+    assert {p.name for p in figs.iterdir()} == expected
+    for p in figs.iterdir():
+        p.unlink()
     r = cli("plot", str(res / "short"), cwd=tmp_path)
     assert r.returncode == 0, r.stderr
-    assert fig.stat().st_size > 10_000
+    assert {p.name for p in figs.iterdir()} == expected
+    assert all((figs / name).stat().st_size > 10_000 for name in expected)
+    assert len(r.stdout.strip().splitlines()) == 4
     loaded = load_run(res / "short")
     assert loaded.config.name == "short" and loaded.config.scenario.hip_flexor_tightness_deg == 12.0
     assert loaded.summary()["peak_pelvic_tilt_deg"] > 0
