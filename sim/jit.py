@@ -22,6 +22,13 @@ If a numba release drops the option, :func:`kernel` falls back to plain
 (as ``experiments/profile_engine.py --compare-refcount`` does), since numba's on-disk
 cache does not tell the two builds apart.
 
+Optimisation level. numba asks LLVM for its highest level (3) by default. The processes the
+package owns (the ``runfatigue`` command, the second process it compiles in, the test
+suite) ask for :data:`OPT_LEVEL` instead (:func:`use_compile_level`): measured on 2 cores
+(``experiments/compile_level.py``), a cold compile takes about a fifth less time and the
+benchmark runs as fast. ``import sim`` alone leaves numba's setting as it is, since other
+code in the process may rely on it; ``NUMBA_OPT=1`` gives the same build there.
+
 References
 ----------
 .. [1] numba issue #2345, "Unnecessary refcount not removed in 2 levels function call
@@ -33,7 +40,7 @@ import os
 
 from numba import njit
 
-__all__ = ["kernel", "slots", "NO_REFCOUNT"]
+__all__ = ["kernel", "slots", "NO_REFCOUNT", "OPT_LEVEL", "use_compile_level"]
 
 
 def _no_refcount_available() -> bool:
@@ -49,6 +56,33 @@ _FORCED = os.environ.get("RUNFATIGUE_REFCOUNT", "") not in ("", "0")
 NO_REFCOUNT = _no_refcount_available() and not _FORCED
 
 _OPTIONS = {"cache": True, "_nrt": False} if NO_REFCOUNT else {"cache": True}
+
+
+#: LLVM optimisation level of the package's own processes (numba's default: 3).
+OPT_LEVEL = 1
+
+
+def use_compile_level(level: int = OPT_LEVEL) -> int:
+    """Compile everything this process (and the processes it starts) compiles at ``level``.
+
+    For a process the package owns, called before anything is compiled: numba reads its
+    ``config.OPT`` when it sets up its code generator and each time it optimises a
+    function, and a child process reads ``NUMBA_OPT`` from the environment set here. A
+    level the user set in ``NUMBA_OPT`` is kept.
+
+    Returns
+    -------
+    int
+        The level in force.
+    """
+    from numba.core import config
+
+    make = getattr(config, "_OptLevel", None)
+    if "NUMBA_OPT" in os.environ or make is None:     # the user's choice, or numba changed
+        return int(config.OPT)
+    config.OPT = make(level)
+    os.environ["NUMBA_OPT"] = str(level)
+    return level
 
 
 def kernel(fn):

@@ -9,7 +9,10 @@ import os
 import matplotlib
 import pytest
 
+from sim.jit import use_compile_level
+
 matplotlib.use("Agg")
+use_compile_level()     # the build the runfatigue command runs (sim/jit.py)
 
 
 @pytest.fixture

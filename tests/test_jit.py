@@ -40,3 +40,15 @@ def test_refcount_switch():
         out = subprocess.run([sys.executable, "-c", code], env=env, check=True,
                              capture_output=True, text=True).stdout.strip()
         assert out == expect
+
+
+def test_compile_level_is_set_for_the_process_and_its_children_unless_the_user_chose():
+    code = ("import os, sim.jit as j; from numba.core import config; n = j.use_compile_level(); "
+            "print(n, int(config.OPT), os.environ.get('NUMBA_OPT'))")
+    for user, expect in ((None, "1 1 1"), ("2", "2 2 2")):
+        env = {k: v for k, v in os.environ.items() if k != "NUMBA_OPT"}
+        if user is not None:
+            env["NUMBA_OPT"] = user
+        out = subprocess.run([sys.executable, "-c", code], env=env, check=True,
+                             capture_output=True, text=True).stdout.strip()
+        assert out == expect

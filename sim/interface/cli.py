@@ -23,6 +23,7 @@ import sys
 from pathlib import Path
 
 from ..errors import RunfatigueError, UserError
+from ..jit import use_compile_level
 from ..results import check_output_dir
 
 __all__ = ["main", "UserError", "LESSON_NAMES"]
@@ -434,6 +435,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv=None) -> int:
     """Entry point; returns the process exit code."""
+    use_compile_level()
     parser = build_parser()
     args = parser.parse_args(argv)
     args.command_line = " ".join(["runfatigue", *(sys.argv[1:] if argv is None else argv)])
