@@ -35,7 +35,14 @@ LEAN_DATA = {
     "raabe_chaudhari_2018": "deep-core weakness in running: compensating muscle force up to "
                             "+45 +- 10 %, peak anterior shear up to +19 % (Raabe & Chaudhari "
                             "2018, J Biomech, doi:10.1016/j.jbiomech.2017.11.037)",
+    "lenhart_2014": "step rate +10 % at preferred speed: peak stance force of gluteus maximus "
+                    "15.80 -> 14.57 N/kg, gluteus medius 32.05 -> 28.65 N/kg (Lenhart, Thelen "
+                    "& Heiderscheit 2014, J Orthop Sports Phys Ther 44:766, Table 1)",
 }
+
+#: Lenhart et al. 2014, Table 1: change of the peak stance force at 110 % step rate [%].
+STEP_RATE_MEASURED = {"gluteus_maximus": 100.0 * (14.57 / 15.80 - 1.0),
+                      "gluteus_medius": 100.0 * (28.65 / 32.05 - 1.0)}
 
 
 def _run(**over):
@@ -58,6 +65,24 @@ def imposed_lean(lean_deg: float, speed: float = 3.4) -> dict:
             "shear_bw": float(r.shear_bw[0]),
             "superficial": float(r.superficial_load_index[0]),
             "curves": col, "phase": np.asarray(r.stride_phase)}
+
+
+def step_rate_changes(scale: float = 1.1, speed: float = 3.0) -> dict:
+    """Each muscle's force change [%] at a step rate ``scale`` x natural, fresh runner.
+
+    Returns ``{muscle: (peak force, mean force per stride, mean force per minute)}``, each
+    the change from the natural step rate in per cent (per minute: per stride x strides per
+    minute).
+    """
+    base, fast = (_run(**{"run.duration_min": 1.0, "run.speed_mps": speed,
+                          "scenario.step_rate_scale": s}) for s in (1.0, scale))
+    out = {}
+    for i, name in enumerate(base.muscles):
+        peak = fast.peak_force_N[0, i] / base.peak_force_N[0, i] - 1.0
+        mean = fast.mean_force_N[0, i] / base.mean_force_N[0, i] - 1.0
+        out[name] = (float(100.0 * peak), float(100.0 * mean),
+                     float(100.0 * (scale * (1.0 + mean) - 1.0)))
+    return out
 
 
 def _sup_peak(r):
@@ -83,6 +108,9 @@ def back_load_section(save, disclaimer: str):
     base, flexed, ext, lean32 = (imposed_lean(v) for v in (0.0, 6.8, -3.3, 3.2))
     strong = _run(**{"run.duration_min": 1.0, "run.speed_mps": 3.4})
     weak = _run(**{"run.duration_min": 1.0, "run.speed_mps": 3.4, "scenario.core_strength": 0.5})
+
+    steps = step_rate_changes()
+    lumbar_per_min = steps["erector_spinae_superficial"][2]
 
     def pct(a, b):
         return 100.0 * (b / a - 1.0)
@@ -116,6 +144,11 @@ def back_load_section(save, disclaimer: str):
          "Chaudhari 2018)", f"{pct(_sup_peak(strong), _sup_peak(weak)):+.0f} %"],
         ["deep-core strength 0.5: peak anterior shear", "up to +19 %",
          f"{pct(float(strong.shear_bw[0]), float(weak.shear_bw[0])):+.1f} %"],
+        *[[f"step rate +10 % (3.0 m/s): peak {m.replace('_', ' ')} force",
+           f"{v:+.1f} % (Lenhart 2014)", f"{steps[m][0]:+.1f} %"]
+          for m, v in STEP_RATE_MEASURED.items()],
+        ["step rate +10 %: superficial lumbar force per minute", "not measured",
+         f"{lumbar_per_min:+.1f} % (per stride {steps['erector_spinae_superficial'][1]:+.1f} %)"],
     ]
     fig, axes = plt.subplots(1, 2, figsize=(11, 4.2), layout="constrained")
     ax = axes[0]
@@ -164,11 +197,17 @@ What the model does not reproduce: deep-core weakness barely raises the L5/S1 an
 (published: up to +19 %), and a lean raises the shear only slightly because the extensors'
 posterior pull grows with the lumbar moment; the lean grows mostly in the last hour of a
 3-hour run, so within 150 minutes the back-load indices rise by a few per cent only (README,
-known limits).
+known limits). Step rate changes the stride's hip abduction, knee extension and swing hip
+flexion moments but neither its hip extension moment nor the trunk's load: the gluteus
+maximus barely unloads at a 10 % higher step rate, and the lumbar muscles take the same load
+per stride more often (`experiments/step_rate_muscle_forces.py`), which brings the
+superficial-load spike earlier.
 
 > {disclaimer}
 """
     head = {"lean_growth_10min_3h_deg": at[180.0] - at[10.0],
             "lean_knee_moment_change_pct": pct(base["knee"], flexed["knee"]),
-            "lean_shear_change_pct": pct(base["shear_bw"], flexed["shear_bw"])}
+            "lean_shear_change_pct": pct(base["shear_bw"], flexed["shear_bw"]),
+            "step_rate_gluteus_maximus_peak_change_pct": steps["gluteus_maximus"][0],
+            "step_rate_lumbar_force_per_minute_change_pct": lumbar_per_min}
     return md, [path], head

@@ -26,6 +26,7 @@ def test_report_files(report):
     assert "Fatigue over a run, against running data" in text
     assert "Biopsies taken at the" in text and "Asp, Rohde & Richter 1997" in text
     assert "Back load over a run: published time courses" in text and "Leatt" in text
+    assert "step rate +10 %" in text and "Lenhart 2014" in text
 
 
 def test_headline_numbers(report):
@@ -52,6 +53,10 @@ def test_headline_numbers(report):
     assert 0.0 < head["superficial_rise_25km"] < 0.10
     assert (head["superficial_rise_25km_second_half"]
             > head["superficial_rise_25km_first_half"] > 0.0)
+    # the report says step rate leaves the trunk's load per stride (so +10 % step rate adds
+    # about 10 % lumbar force per minute) and barely unloads the gluteus maximus
+    assert 8.0 < head["step_rate_lumbar_force_per_minute_change_pct"] < 11.0
+    assert abs(head["step_rate_gluteus_maximus_peak_change_pct"]) < 2.0
 
 
 def test_examples_run():
