@@ -10,21 +10,47 @@ a time, at 3.0 m/s for 150 min, for a flexible (0 deg) and a tight (20 deg) runn
   lets the lean's pelvic tilt take up a tight runner's tilt deficit first, so with the
   pelvis carrying the lean the two paths interact;
 - the deep core strength (0.8 against 1.2): if the tight runner leaned less because its
-  back extensors are already loaded, a stronger core would close the gap.
+  back extensors are already loaded, a stronger core would close the gap;
+- the taut hip flexors' passive moment (``body.toml [passive_hip_flexors]
+  end_range_moment``, scaled by 0.01 with the default share and core): the hip extensors
+  resist it at every toe-off, which raises the stride's effort, and the lean's cost is a
+  share of that effort.
 
 Writes ``results/tightness_and_lean/`` (``table.md``, ``rows.json``, manifest).
 Run: ``python experiments/tightness_and_lean.py``.
 """
 from __future__ import annotations
 
+import dataclasses
+
 from forward_lean_sensitivity import _simulate
 
+from sim.config import load_config
+from sim.engine import SCALARS
 from sim.results import write_table_results
+from sim.scenario import build_inputs
+from sim.simulation import simulate_inputs
 
 BASE = {"run.duration_min": 150.0, "run.speed_mps": 3.0}
 SHARES = (1.0, 0.0)
 CORES = (0.8, 1.2)
 TIGHTNESS = (0.0, 20.0)
+
+
+def _weak_passive(over, scale=0.01):
+    """Simulate with the passive hip-flexor moment at the end of the range scaled."""
+    cfg = load_config(None, over)
+    inp = build_inputs(cfg)
+    sc = inp.sc.copy()
+    sc[SCALARS.index("passive_moment_at_limit_Nm")] *= scale
+    return simulate_inputs(cfg, dataclasses.replace(inp, sc=sc))
+
+
+def _row(r, share, core, th, passive):
+    return {"pelvis_share": share, "core_strength": core, "tightness_deg": th,
+            "passive_scale": passive, "flexion_end_deg": float(r.trunk_flexion_deg[-1]),
+            "sup_first": float(r.superficial_load_index[0]),
+            "sup_last": float(r.superficial_load_index[-1])}
 
 
 def run() -> list[dict]:
@@ -34,18 +60,21 @@ def run() -> list[dict]:
             for th in TIGHTNESS:
                 r = _simulate({**BASE, "scenario.core_strength": core,
                                "scenario.hip_flexor_tightness_deg": th}, share)
-                rows.append({"pelvis_share": share, "core_strength": core, "tightness_deg": th,
-                             "flexion_end_deg": float(r.trunk_flexion_deg[-1]),
-                             "sup_first": float(r.superficial_load_index[0]),
-                             "sup_last": float(r.superficial_load_index[-1])})
+                rows.append(_row(r, share, core, th, 1.0))
+    for th in TIGHTNESS:
+        r = _weak_passive({**BASE, "scenario.core_strength": 0.8,
+                           "scenario.hip_flexor_tightness_deg": th})
+        rows.append(_row(r, 1.0, 0.8, th, 0.01))
     return rows
 
 
 def as_markdown(rows) -> str:
-    lines = ["| pelvis share | core strength | tightness [deg] | forward lean at 150 min [deg] "
-             "| superficial load, first -> last |", "|---|---|---|---|---|"]
+    lines = ["| pelvis share | core strength | passive hip-flexor moment | tightness [deg] "
+             "| forward lean at 150 min [deg] | superficial load, first -> last |",
+             "|---|---|---|---|---|---|"]
     for r in rows:
-        lines.append(f"| {r['pelvis_share']:g} | {r['core_strength']:g} | {r['tightness_deg']:g} "
+        lines.append(f"| {r['pelvis_share']:g} | {r['core_strength']:g} "
+                     f"| x {r['passive_scale']:g} | {r['tightness_deg']:g} "
                      f"| {r['flexion_end_deg']:.2f} | {r['sup_first']:.3f} -> {r['sup_last']:.3f} |")
     return "\n".join(lines) + "\n"
 

@@ -198,7 +198,8 @@ at the end with {r20['tightness_deg']:g} deg of tightness, {r0['flexion_end_deg'
 without), so its superficial load rises less. Most of that difference comes from how the
 lean meets the tilt: the pelvis carries the lean (an assumption), and its tilt first takes
 up the tight runner's tilt deficit, so the two paths interact. With the whole lean in the
-lumbar spine instead the gap shrinks to less than half; a stronger core does not close it
+lumbar spine instead the gap shrinks to less than half; a stronger core does not close it;
+with the hip flexors' passive pull scaled down to 1 % it closes
 (`experiments/tightness_and_lean.py`). So in the model tightness raises the shear from the
 first stride but does not make the back load tip over *later in* the run (README "known
 limits"). No study has measured how tight runners' trunk posture changes as they tire:
