@@ -201,7 +201,9 @@ known limits). Step rate changes the stride's hip abduction, knee extension and 
 flexion moments but neither its hip extension moment nor the trunk's load: the gluteus
 maximus barely unloads at a 10 % higher step rate, and the lumbar muscles take the same load
 per stride more often (`experiments/step_rate_muscle_forces.py`), which brings the
-superficial-load spike earlier.
+superficial-load spike earlier. Measured, the foot's peak force per step falls at a higher
+step rate (Musgjerd et al. 2021; Farina & Hahn 2022), which the model's unchanged ground
+reaction leaves out.
 
 > {disclaimer}
 """
