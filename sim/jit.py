@@ -25,7 +25,7 @@ cache does not tell the two builds apart.
 Optimisation level. numba asks LLVM for its highest level (3) by default. The processes the
 package owns (the ``runfatigue`` command, the second process it compiles in, the test
 suite) ask for :data:`OPT_LEVEL` instead (:func:`use_compile_level`): measured on 2 cores
-(``experiments/compile_level.py``), a cold compile takes about a fifth less time and the
+(``experiments/compile_level.py``), a cold compile takes about a quarter less time and the
 benchmark runs as fast. ``import sim`` alone leaves numba's setting as it is, since other
 code in the process may rely on it; ``NUMBA_OPT=1`` gives the same build there.
 
