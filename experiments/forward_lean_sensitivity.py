@@ -51,12 +51,16 @@ def variants():
     }
 
 
-def _simulate_cfg(cfg, share):
-    """Simulate ``cfg``, with the pelvis share replaced when ``share`` is given."""
+def _simulate_cfg(cfg, share, scale=None):
+    """Simulate ``cfg``, with the pelvis share replaced when ``share`` is given and the
+    kernel scalars named in ``scale`` (``{name: factor}``) multiplied."""
     inp = build_inputs(cfg)
-    if share is not None:
+    if share is not None or scale:
         sc = inp.sc.copy()
-        sc[SCALARS.index("pelvis_share")] = share
+        if share is not None:
+            sc[SCALARS.index("pelvis_share")] = share
+        for name, factor in (scale or {}).items():
+            sc[SCALARS.index(name)] *= factor
         inp = dataclasses.replace(inp, sc=sc)
     return simulate_inputs(cfg, inp)
 

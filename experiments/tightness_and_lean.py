@@ -21,15 +21,10 @@ Run: ``python experiments/tightness_and_lean.py``.
 """
 from __future__ import annotations
 
-import dataclasses
-
-from forward_lean_sensitivity import _simulate
+from forward_lean_sensitivity import _simulate, _simulate_cfg
 
 from sim.config import load_config
-from sim.engine import SCALARS
 from sim.results import write_table_results
-from sim.scenario import build_inputs
-from sim.simulation import simulate_inputs
 
 BASE = {"run.duration_min": 150.0, "run.speed_mps": 3.0}
 SHARES = (1.0, 0.0)
@@ -39,11 +34,8 @@ TIGHTNESS = (0.0, 20.0)
 
 def _weak_passive(over, scale=0.01):
     """Simulate with the passive hip-flexor moment at the end of the range scaled."""
-    cfg = load_config(None, over)
-    inp = build_inputs(cfg)
-    sc = inp.sc.copy()
-    sc[SCALARS.index("passive_moment_at_limit_Nm")] *= scale
-    return simulate_inputs(cfg, dataclasses.replace(inp, sc=sc))
+    return _simulate_cfg(load_config(None, over), None,
+                         {"passive_moment_at_limit_Nm": scale})
 
 
 def _row(r, share, core, th, passive):
