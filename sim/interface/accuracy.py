@@ -117,12 +117,16 @@ def _running_curve(res, attr):
     return ok, x
 
 
-def compare(cfg) -> dict:
-    """Run ``cfg`` in both modes; the differences described in the module docstring."""
+def compare(cfg, resolved=None) -> dict:
+    """Run ``cfg`` in both modes; the differences described in the module docstring.
+
+    ``resolved``: the resolved run of ``cfg``, if already at hand (settings that only the
+    default stepping reads, such as ``model.lean_settle_deg``, leave it unchanged)."""
     from ..core.simulation import INDICES, simulate
 
     b = simulate(cfg.with_overrides({"model.mode": "block"}))
-    r = simulate(cfg.with_overrides({"model.mode": "resolved"}))
+    r = resolved if resolved is not None else simulate(cfg.with_overrides({"model.mode":
+                                                                         "resolved"}))
     t_end = min(b.time_s[-1] + b.duration_s[-1], r.time_s[-1] + r.duration_s[-1])
     keep = r.time_s + r.duration_s <= t_end + 1e-9
     cap_b = np.array([np.interp(r.time_s[keep], b.time_s, b.capacity[:, j])

@@ -1,7 +1,10 @@
 """The tolerance set and the default-vs-resolved comparison."""
 import math
 
+import numpy as np
+
 from sim.config import load_config
+from sim.core.simulation import simulate
 from sim.interface.accuracy import (TOLERANCE, compare, configs_dir, standard_configs,
                                     tolerance_set, worst_case)
 
@@ -36,6 +39,13 @@ def test_a_pace_change_is_followed_within_tolerance():
     assert d["max_superficial_load_difference"] <= TOLERANCE, d
     assert d["max_shear_bw_difference"] <= TOLERANCE, d
     assert d["max_capacity_difference"] <= TOLERANCE, d
+    # a resolved run passed in is used as it is: the same differences, and a different
+    # default stepping (a coarser lean settle) is measured against it
+    r = simulate(cfg.with_overrides({"model.mode": "resolved"}))
+    np.testing.assert_equal(compare(cfg, resolved=r), d)
+    coarse = compare(cfg.with_overrides({"model.lean_settle_deg": 5.0}), resolved=r)
+    assert coarse["checkpoints_resolved"] == d["checkpoints_resolved"]
+    assert coarse["max_superficial_load_difference"] > d["max_superficial_load_difference"]
 
 
 def test_worst_case_names_the_scenario_and_the_verdict():

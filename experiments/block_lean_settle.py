@@ -1,0 +1,105 @@
+"""How closely does the default stepping follow the forward lean, and at what cost?
+
+The default (block) mode solves one stride per block and re-solves it while the posture's
+update still moves it by more than ``model.lean_settle_deg``; the resolved mode updates the
+posture once per stride. Where the lean's objective is nearly flat, each update is small
+and the resolved mode creeps a long way one small step per stride, while a block stops
+after its first small step: the two modes then hold different leans, and the superficial
+load index follows the lean. This experiment measures that trade-off across
+``lean_settle_deg``:
+
+- the largest difference from the resolved mode of capacity and of both back-load index
+  curves, over the tolerance set of :func:`sim.interface.accuracy.tolerance_set` (the
+  resolved runs are made once; the setting is read only by the default stepping);
+- the cost: the benchmark's standard sweep (:func:`sim.interface.accuracy.standard_configs`,
+  first ``--scenarios`` of it) in the default mode, median of ``--repeats`` timings, and
+  the phase samples solved per run.
+
+Writes ``results/block_lean_settle/`` (``table.md``, ``rows.json``, manifest).
+Run: ``python experiments/block_lean_settle.py [--settle 0.25 0.1 0.05 0.02]
+[--scenarios 400] [--repeats 3]`` (a few minutes a setting on 2 cores).
+"""
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+
+import numpy as np
+
+from sim.core.batch import run_batch
+from sim.core.run_loop import run_inputs
+from sim.core.scenario import build_inputs
+from sim.core.simulation import simulate
+from sim.interface.accuracy import TOLERANCE, compare, standard_configs, tolerance_set
+from sim.results import write_table_results
+
+KEYS = ("max_capacity_difference", "max_superficial_load_difference",
+        "max_shear_bw_difference")
+
+
+def _cost(cfgs, repeats):
+    """Median seconds of the sweep, and the phase samples solved per run (first 100)."""
+    run_batch(cfgs[:1])
+    times = []
+    for _ in range(repeats):
+        t = time.perf_counter()
+        run_batch(cfgs)
+        times.append(time.perf_counter() - t)
+    solved = [run_inputs(build_inputs(c), store=False)[1]["work"][0] for c in cfgs[:100]]
+    return statistics.median(times), float(np.mean(solved))
+
+
+def run(settles, n_scen=400, repeats=3):
+    scen = tolerance_set()
+    resolved = {name: simulate(cfg.with_overrides({"model.mode": "resolved"}))
+                for name, cfg in scen}
+    sweep = standard_configs(n_scen)
+    rows = []
+    for deg in settles:
+        over = {"model.lean_settle_deg": deg}
+        diffs = {name: compare(cfg.with_overrides(over), resolved[name]) for name, cfg in scen}
+        worst = {k: max((d[k], n) for n, d in diffs.items()) for k in KEYS}
+        n_over = sum(any(d[k] > TOLERANCE for k in KEYS) for d in diffs.values())
+        secs, solved = _cost([c.with_overrides(over) for c in sweep], repeats)
+        row = {"lean_settle_deg": deg, "scenarios_over_tolerance": n_over,
+               "of": len(scen), "sweep_s": secs, "scenarios_per_s": len(sweep) / secs,
+               "solved_phase_samples_per_run": solved}
+        for k, (val, name) in worst.items():
+            row[k] = val
+            row[k + "_scenario"] = name
+        print(row, flush=True)
+        rows.append(row)
+    base = rows[0]["scenarios_per_s"]
+    for r in rows:
+        r["speed_vs_first"] = r["scenarios_per_s"] / base
+    return rows
+
+
+def as_markdown(rows) -> str:
+    lines = ["| lean_settle [deg] | over 0.01 | worst superficial load | worst shear [BW] | "
+             "worst capacity | scenarios/s | speed vs first row |", "|---|---|---|---|---|---|---|"]
+    for r in rows:
+        lines.append(
+            f"| {r['lean_settle_deg']:g} | {r['scenarios_over_tolerance']} of {r['of']} | "
+            f"{r['max_superficial_load_difference']:.4f} "
+            f"({r['max_superficial_load_difference_scenario']}) | "
+            f"{r['max_shear_bw_difference']:.4f} | {r['max_capacity_difference']:.4f} | "
+            f"{r['scenarios_per_s']:.0f} | {r['speed_vs_first']:.2f} |")
+    return "\n".join(lines) + "\n"
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--settle", type=float, nargs="+", default=[0.25, 0.1, 0.05, 0.02])
+    ap.add_argument("--scenarios", type=int, default=400)
+    ap.add_argument("--repeats", type=int, default=3)
+    a = ap.parse_args()
+    rows = run(a.settle, a.scenarios, a.repeats)
+    table = as_markdown(rows)
+    write_table_results("block_lean_settle", rows, table, "experiments/block_lean_settle.py")
+    print(table)
+
+
+if __name__ == "__main__":
+    main()
