@@ -212,6 +212,8 @@ def run_kernel(tpl, mus, plan, sc, state, out):
     lean_solved = np.nan    # block mode: the lean the last solved stride was solved at
     lean_used = lean_f      # the lean of the stride being run
     lean_step = 0.0         # the last update (lean - new lean) [rad]
+    lean_lo = np.nan        # latest leans with the optimum above / below [rad]
+    lean_hi = np.nan
     settle = sc[S.lean_settle_rad]
     lean_E = 0.0
     lean_G = 0.0
@@ -395,9 +397,10 @@ def run_kernel(tpl, mus, plan, sc, state, out):
                         if np.isnan(lean_anchor):
                             lean_anchor = rel      # the fresh posture is the optimum
                         lean_solved = lean_f
-                        new = lean_update(lean_f, rel, lean_anchor, sc[S.fwd_lean_cost],
-                                          sc[S.fwd_lean_curvature], sc[S.max_fwd_lean_rad],
-                                          sc[S.lean_home_rad], lean_step)
+                        new, lean_lo, lean_hi = lean_update(
+                            lean_f, rel, lean_anchor, sc[S.fwd_lean_cost],
+                            sc[S.fwd_lean_curvature], sc[S.max_fwd_lean_rad],
+                            sc[S.lean_home_rad], lean_step, lean_lo, lean_hi, settle)
                         lean_step = lean_f - new
                         lean_f = new
                     n_str += 1.0

@@ -125,8 +125,9 @@ def _lean_gradient(j, tpl, tpl_grf_r, tpl_grf_tot, tpl_hipext, sc, limit, shift,
 
 
 @kernel
-def lean_update(lean, rel_rate, anchor, cost, curvature, max_lean, home, prev_step):
-    """Next forward lean [rad] after a stride solved at ``lean``.
+def lean_update(lean, rel_rate, anchor, cost, curvature, max_lean, home, prev_step, lo, hi,
+                jump):
+    """Next forward lean [rad] after a stride solved at ``lean``, and the optimum's bracket.
 
     The posture minimises ``ln E(lean) - anchor lean + cost (lean - home)^2`` (E the
     stride's effort, ``home`` the runner's fresh posture): a lean away from home
@@ -134,23 +135,56 @@ def lean_update(lean, rel_rate, anchor, cost, curvature, max_lean, home, prev_st
     share of what running costs, as measured by Carson et al. 2024), and ``anchor`` (the
     relative rate at the first stride) makes the fresh posture the optimum. One damped
     Newton step, at most 1 deg, within ``[-max_lean / 2, max_lean]``; a step that reverses
-    the previous one (``prev_step``, the last ``lean - new lean``) is halved, so that where
-    the effort has a kink (a muscle reaching its bound) the posture settles instead of
-    swinging across it.
+    the previous one (``prev_step``, the last ``lean - new lean``) is halved.
+
+    ``lo`` and ``hi`` [rad] (NaN when unknown) are the latest leans at which the optimum
+    lay above and below: once both are known the optimum lies between them, and a step
+    that would leave that bracket goes to its middle instead, so that where the effort
+    has a kink (a muscle reaching its bound) the posture closes in on it instead of
+    swinging across it update after update. Once the bracket is narrower than 0.01 deg (a
+    numerical floor), a step may leave it by that much: if the optimum has moved out, the
+    end it crossed is dropped (the two ends cross), so the posture still follows an
+    optimum that moves. A Newton step longer than ``jump`` [rad] that leaves the bracket
+    drops it at once: the optimum has jumped (a second valley of the effort).
+
+    Returns
+    -------
+    new_lean, lo, hi : float
+        [rad]
 
     Examples
     --------
-    >>> round(lean_update(0.0, -0.05, 0.0, 0.0, 8.0, 0.35, 0.0, 0.0), 5)  # effort falls with lean
-    0.00625
-    >>> round(lean_update(0.0, -0.05, 0.0, 0.0, 8.0, 0.35, 0.0, 0.01), 6)  # reverses: halved
-    0.003125
+    >>> new, lo, hi = lean_update(0.0, -0.05, 0.0, 0.0, 8.0, 0.35, 0.0, 0.0, math.nan, math.nan,
+    ...                           1.0)
+    >>> round(new, 5), lo                      # the effort falls with lean: lean more
+    (0.00625, 0.0)
+    >>> new, lo, hi = lean_update(0.01, 0.5, 0.0, 0.0, 8.0, 0.35, 0.0, 0.0, 0.0, math.nan,
+    ...                           1.0)
+    >>> round(new, 6), hi                      # the step would leave [0, 0.01]: middle
+    (0.005, 0.01)
     """
     step = (rel_rate - anchor + 2.0 * cost * (lean - home)) / (2.0 * cost + curvature)
     if step * prev_step < 0.0:
         step *= 0.5
     lim = math.pi / 180.0
-    step = min(max(step, -lim), lim)
-    return min(max(lean - step, -0.5 * max_lean), max_lean)
+    if abs(step) > jump and not (lo < lean - step < hi):
+        lo = np.nan                     # far outside the bracket: the optimum moved
+        hi = np.nan
+    if step > 0.0:                      # the optimum lies below this lean
+        hi = lean
+        if lo >= hi:
+            lo = np.nan
+    elif step < 0.0:
+        lo = lean
+        if hi <= lo:
+            hi = np.nan
+    target = lean - min(max(step, -lim), lim)
+    if np.isfinite(lo) and np.isfinite(hi):
+        if hi - lo < 0.01 * lim:        # closed in: look just outside, in case it moved
+            target = min(max(target, lo - 0.01 * lim), hi + 0.01 * lim)
+        elif not (lo < target < hi):
+            target = 0.5 * (lo + hi)
+    return min(max(target, -0.5 * max_lean), max_lean), lo, hi
 
 
 @kernel

@@ -205,7 +205,8 @@ def reference_run(inp, mode=None, state0=None):
     last = (math.nan,) * 4                  # compression, shear, superficial, lean
     carry = None                            # resolved mode: a stride left unfinished
     bad_start, exhausted, exh = math.nan, False, math.nan
-    lean = dict(lean=p["lean_home_rad"], anchor=math.nan, on=p["fwd_lean_on"] > 0.5, step=0.0)
+    lean = dict(lean=p["lean_home_rad"], anchor=math.nan, on=p["fwd_lean_on"] > 0.5, step=0.0,
+                lo=math.nan, hi=math.nan)
     last_flex = 0.0
     while t < duration - 1e-9 and len(rows) < n_max:
         resting = _in_break(t, inp.brk_start, inp.brk_end) or stage in (2, 4)

@@ -292,8 +292,11 @@ def _lean_step(lean, rel, p):
     """One posture update after a feasible stride (as :func:`sim.core.engine.lean_update`)."""
     if math.isnan(lean["anchor"]):
         lean["anchor"] = rel               # the fresh posture is the optimum
-    new = float(lean_update(lean["lean"], rel, lean["anchor"], p["fwd_lean_cost"],
-                            p["fwd_lean_curvature"], p["max_fwd_lean_rad"], p["lean_home_rad"],
-                            lean["step"]))
+    new, lo, hi = lean_update(lean["lean"], rel, lean["anchor"], p["fwd_lean_cost"],
+                              p["fwd_lean_curvature"], p["max_fwd_lean_rad"], p["lean_home_rad"],
+                              lean["step"], lean["lo"], lean["hi"],
+                              p["lean_settle_rad"])
+    new = float(new)
+    lean["lo"], lean["hi"] = float(lo), float(hi)
     lean["step"] = lean["lean"] - new
     lean["lean"] = new

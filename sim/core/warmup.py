@@ -180,7 +180,7 @@ def kernel_signatures() -> dict:
         effective_tightness_deg: (x0,) * 4,
         knee_tracking_gain: (x0,) * 2,
         tilt_deficit_deg: (x0,) * 3,
-        lean_update: (x0,) * 8,
+        lean_update: (x0,) * 11,
         _may_cross: (x0,) * 5,
         reserve_step: (x0,) * 6,
         summarise_kernel: (0, z(4), z(4), z(4), z((4, n_m)), *(z(4) for _ in range(8)), z(1),

@@ -86,17 +86,56 @@ def test_forward_lean_moments_sign_and_linearity():
     assert abs(one[1] / one[0] - 0.52 / 0.96) < 1e-12              # ground reaction line
 
 
+def _update(lean, rel, cost=1.0, lo=math.nan, hi=math.nan, lim=math.radians(20.0)):
+    return lean_update(lean, rel, 0.0, cost, 8.0, lim, 0.0, 0.0, lo, hi, math.radians(0.25))
+
+
 def test_lean_update_step_is_damped_and_bounded():
     lim = math.radians(20.0)
-    assert lean_update(0.0, 0.0, 0.0, 1.0, 8.0, lim, 0.0, 0.0) == 0.0    # at the optimum: stay
-    big = lean_update(0.0, -100.0, 0.0, 1.0, 8.0, lim, 0.0, 0.0)        # at most 1 deg a stride
+    assert _update(0.0, 0.0)[0] == 0.0                                   # at the optimum: stay
+    big = _update(0.0, -100.0)[0]                                         # at most 1 deg a stride
     assert big == pytest.approx(math.radians(1.0))
-    assert lean_update(lim, -100.0, 0.0, 1.0, 8.0, lim, 0.0, 0.0) == lim
-    # a step that reverses the last one is halved
-    assert lean_update(0.0, -0.05, 0.0, 0.0, 8.0, lim, 0.0, 0.01) == pytest.approx(
-        0.5 * lean_update(0.0, -0.05, 0.0, 0.0, 8.0, lim, 0.0, 0.0))
-    # a cost pulls back toward home
-    assert lean_update(0.1, 0.0, 0.0, 5.0, 8.0, lim, 0.0, 0.0) < 0.1
+    assert _update(lim, -100.0)[0] == lim
+    assert _update(0.1, 0.0, cost=5.0)[0] < 0.1                          # a cost pulls back home
+    # the bracket: an optimum above 0 and below 0.001 keeps the next lean between them
+    new, lo, hi = _update(0.001, 0.02, cost=0.0, lo=0.0)
+    assert (lo, hi) == (0.0, 0.001) and new == pytest.approx(0.0005)
+    # ... unless the step is longer than ``jump`` (0.25 deg here): the optimum moved away
+    new, lo, hi = _update(0.001, 0.5, cost=0.0, lo=0.0)
+    assert math.isnan(lo) and hi == 0.001 and new == pytest.approx(0.001 - math.radians(1.0))
+    # the two ends cross (the optimum moved up past the old upper end): that end is dropped
+    new, lo, hi = _update(0.02, -0.05, cost=0.0, lo=0.0, hi=0.01)
+    assert lo == 0.02 and math.isnan(hi) and new > 0.02
+
+
+@pytest.mark.parametrize("kink_deg", [-0.3, 0.05, 0.8])
+def test_the_lean_closes_in_on_a_kink_and_follows_it_when_it_moves(kink_deg):
+    """Where the effort has a kink (a muscle at its bound), its slope jumps there: damped
+    Newton steps alone swing across it update after update (before the bracket, the
+    default stepping's superficial load swung by 0.005 from block to block on such a
+    runner); with the bracket the lean closes in, and still follows the kink when it moves."""
+    def slope(x, at):                    # ln E's rate with the lean: a jump of 0.06 at ``at``
+        return 0.03 * math.copysign(1.0, x - at) + 0.5 * (x - at)
+
+    at = math.radians(kink_deg)
+    lean, step, lo, hi, seen = 0.0, 0.0, math.nan, math.nan, []
+
+    def update(lean, step, lo, hi, at):  # as the run loop calls it, once per stride
+        new, lo, hi = lean_update(lean, slope(lean, at), 0.0, 0.0, 8.0, 0.35, 0.0, step, lo,
+                                  hi, math.radians(0.25))
+        return new, lean - new, lo, hi
+
+    for _ in range(60):
+        lean, step, lo, hi = update(lean, step, lo, hi, at)
+        seen.append(lean)
+    assert max(abs(x - at) for x in seen[-20:]) < math.radians(0.03)
+    worst = 0.0
+    for i in range(1000):                # the kink moves up 0.002 deg per update, for 2 deg
+        at += math.radians(0.002)
+        lean, step, lo, hi = update(lean, step, lo, hi, at)
+        if i >= 100:
+            worst = max(worst, abs(lean - at))
+    assert worst < math.radians(0.1)
 
 
 def test_switching_the_lean_off_keeps_the_fresh_posture():
