@@ -13,7 +13,8 @@ Within a stride (phase samples ``j = 0 … n-1``, right heel strike at 0)
   on L5/S1 and adds a small lumbar flexion moment the extensors must resist;
 * forward trunk lean: one posture per solved stride (:func:`lean_update`), moved by a
   damped Newton step on ``ln(effort) + cost (lean - home)^2`` whose slope comes from the
-  phases' multipliers (:func:`_lean_gradient`); it changes the demand
+  phases' multipliers (:func:`_lean_gradient`), kept within the optimum's bracket where
+  the effort has a kink; it changes the demand
   (:func:`sim.physics.compensation.forward_lean_moments`) and, through the pelvis's share, the
   pelvic tilt and the hip extension the stride needs;
 * trunk lateral lean: one compensation column in right stance (:mod:`sim.physics.compensation`);

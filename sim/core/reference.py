@@ -53,7 +53,8 @@ rest-break edges and the end of a policy stop), or a rest interval.
    hip-extension deficit), muscle tensions times their line-of-action factors (the left
    psoas is the right one half a stride on) and the passive psoas tension of both hips.
    After each solved stride the forward lean takes one damped Newton step on
-   ``ln E + cost (d - home)^2 - anchor d`` (:func:`sim.core.engine.lean_update`); the rate of the
+   ``ln E + cost (d - home)^2 - anchor d``, kept within the bracket of the optimum the
+   earlier steps found (:func:`sim.core.engine.lean_update`); the rate of the
    stride's effort ``E`` is the phases' SciPy multipliers times the demand's change with
    the lean (central difference of the demand).
 5. Fatigue: each muscle's right (or only) column over the stride is split between the

@@ -176,7 +176,7 @@ def test_slowing_down_spikes_later(mid_run_onset):
 def test_a_rest_break_spikes_no_earlier():
     """With every stride resolved (and the run long enough for the onset): a rest break
     does not bring the spike earlier in running time. The default stepping moves this onset
-    by half a minute either way (104.3 -> 103.8 min with the break), one block of its grid
+    by half a minute either way (104.3 -> 103.7 min with the break), one block of its grid
     near a threshold: the break shifts the grid, and this runner's index rises by under 1 %
     over the whole run, so the difference is far inside the stepping's 0.01 tolerance
     (README, known limits)."""
