@@ -400,7 +400,8 @@ def run_kernel(tpl, mus, plan, sc, state, out):
                         new, lean_lo, lean_hi = lean_update(
                             lean_f, rel, lean_anchor, sc[S.fwd_lean_cost],
                             sc[S.fwd_lean_curvature], sc[S.max_fwd_lean_rad],
-                            sc[S.lean_home_rad], lean_step, lean_lo, lean_hi, settle)
+                            sc[S.lean_home_rad], lean_step, lean_lo, lean_hi,
+                            sc[S.fwd_lean_jump_rad])
                         lean_step = lean_f - new
                         lean_f = new
                     n_str += 1.0

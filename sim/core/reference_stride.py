@@ -295,7 +295,7 @@ def _lean_step(lean, rel, p):
     new, lo, hi = lean_update(lean["lean"], rel, lean["anchor"], p["fwd_lean_cost"],
                               p["fwd_lean_curvature"], p["max_fwd_lean_rad"], p["lean_home_rad"],
                               lean["step"], lean["lo"], lean["hi"],
-                              p["lean_settle_rad"])
+                              p["fwd_lean_jump_rad"])
     new = float(new)
     lean["lo"], lean["hi"] = float(lo), float(hi)
     lean["step"] = lean["lean"] - new
