@@ -28,10 +28,9 @@ import time
 import numpy as np
 
 from sim.core.batch import run_batch
-from sim.core.run_loop import run_inputs
-from sim.core.scenario import build_inputs
 from sim.core.simulation import simulate
 from sim.interface.accuracy import TOLERANCE, compare, standard_configs, tolerance_set
+from sim.interface.bench import work_done
 from sim.results import write_table_results
 
 KEYS = ("max_capacity_difference", "max_superficial_load_difference",
@@ -46,8 +45,7 @@ def _cost(cfgs, repeats):
         t = time.perf_counter()
         run_batch(cfgs)
         times.append(time.perf_counter() - t)
-    solved = [run_inputs(build_inputs(c), store=False)[1]["work"][0] for c in cfgs[:100]]
-    return statistics.median(times), float(np.mean(solved))
+    return statistics.median(times), float(np.mean(work_done(cfgs[:100])[0]))
 
 
 def run(settles, n_scen=400, repeats=3):

@@ -34,11 +34,25 @@ import numpy as np
 
 from .accuracy import standard_configs
 
-__all__ = ["standard_configs", "run_bench", "format_report"]
+__all__ = ["standard_configs", "run_bench", "work_done", "format_report"]
 
 
 def _muscle_steps(rows, n_phase, n_muscles):
     return sum(r["strides"] for r in rows) * n_phase * n_muscles
+
+
+def work_done(cfgs) -> tuple:
+    """Phase samples solved and phase samples run, per scenario of ``cfgs`` (the default
+    stepping solves one stride per block, some reused)."""
+    from ..core.run_loop import run_inputs
+    from ..core.scenario import build_inputs
+
+    solved, run = [], []
+    for cfg in cfgs:
+        k, o, _ = run_inputs(build_inputs(cfg), store=False)
+        solved.append(float(o["work"][0]))
+        run.append(float(np.sum(o["strides"][:k])) * cfg.model.n_phase)
+    return solved, run
 
 
 def _timed_batch(cfgs):
@@ -106,12 +120,7 @@ def run_bench(n=2000, minutes=120.0, n_reference=2, n_resolved=None, progress=No
                exhausted_fraction=float(np.mean([np.isfinite(r["exhaustion_s"]) for r in rows])))
 
     # the work actually done (block mode solves one stride per block, some reused)
-    m = min(n, 200)
-    solved, strides = [], []
-    for cfg in cfgs[:m]:
-        k, o, _ = run_inputs(build_inputs(cfg), store=False)
-        solved.append(o["work"][0])
-        strides.append(float(np.sum(o["strides"][:k])) * n_phase)
+    solved, strides = work_done(cfgs[:min(n, 200)])
     out.update(solved_phase_samples_per_run=float(np.mean(solved)),
                phase_samples_per_run=float(np.mean(strides)),
                solved_phase_samples_per_s=float(np.mean(solved)) * out["scenarios_per_s"])
