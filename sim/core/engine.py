@@ -56,7 +56,8 @@ from .engine_blocks import (_block_fatigue, _capacities, _may_cross, _next_event
 from .engine_layout import (DOF, S, SCALARS, STAGES, MuscleSet, Outputs, Plan,  # noqa: F401
                             Templates, _HIP_ABD)
 from .engine_stride import (_lean_demand, _lean_gradient, _solve_phase,  # noqa: F401
-                            _spine_phase, _stride_metrics, _tpl_index, lean_update)
+                            _spine_phase, _stride_metrics, _tpl_index, lean_update,
+                            posture_search, probe_lean_rate)
 
 __all__ = ["SCALARS", "S", "DOF", "STAGES", "Templates", "MuscleSet", "Plan", "Outputs",
            "run_kernel"]
@@ -424,6 +425,40 @@ def run_kernel(tpl, mus, plan, sc, state, out):
                             o_slean[slot, jj] = Th[jj] * 180.0 / math.pi
                             o_sshear[slot, jj] = Shear[jj]
                         stored = True
+                    if resolved and fwd_on and not bad and lean_E > 0.0:
+                        # resolved mode: the next stride starts at the posture's optimum,
+                        # searched with probe strides at the current capacities, so that
+                        # how far the posture trails a moving optimum does not depend on
+                        # the update's step size (engine_stride.posture_search)
+                        x = lean_used
+                        gx = (lean_G / lean_E - lean_anchor
+                              + 2.0 * sc[S.fwd_lean_cost] * (x - sc[S.lean_home_rad]))
+                        prev = x
+                        s_lo, g_lo, s_hi, g_hi = np.nan, 0.0, np.nan, 0.0
+                        for _ in range(int(sc[S.max_probes])):
+                            s_lo, g_lo, s_hi, g_hi, nxt, done = posture_search(
+                                x, gx, prev, s_lo, g_lo, s_hi, g_hi,
+                                max(2.0 * sc[S.fwd_lean_cost], 1e-3),
+                                sc[S.probe_settle_rad], -0.5 * sc[S.max_fwd_lean_rad],
+                                sc[S.max_fwd_lean_rad])
+                            if done:
+                                lean_step = lean_used - nxt
+                                lean_f = nxt
+                                break
+                            ok, rel, n_sol = probe_lean_rate(
+                                tpl, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_hipext, tpl_stance, Ai,
+                                Av, C, W, sc, kgain, limit, nxt, Th, m, B, w, Lam, f, theta,
+                                work, dm)
+                            o_work[0] += n_sol
+                            if not ok:
+                                break
+                            prev = x
+                            x = nxt
+                            gx = rel - lean_anchor + 2.0 * sc[S.fwd_lean_cost] * (
+                                x - sc[S.lean_home_rad])
+                            lean_step = lean_used - x
+                            lean_f = x
+                        lean_lo, lean_hi = s_lo, s_hi
                     if not resolved:
                         # block mode: the posture settles over the block's strides, one
                         # update per stride; re-solve the stride while it still moves

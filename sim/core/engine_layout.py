@@ -36,7 +36,8 @@ SCALARS = (
     "critical_speed_mps", "d_prime_m", "reserve_floor", "heavy_onset_mps", "heavy_gain",
     "heavy_power",
     "fwd_lean_on", "fwd_lean_cost", "pelvis_share", "grf_z_hip", "grf_z_knee", "grf_z_ankle",
-    "max_fwd_lean_rad", "fwd_lean_curvature", "fwd_lean_jump_rad", "lateral_lean_on",
+    "max_fwd_lean_rad", "fwd_lean_curvature", "fwd_lean_jump_rad", "probe_settle_rad",
+    "max_probes", "lateral_lean_on",
     "lean_home_rad",
     "lean_settle_rad",
 )

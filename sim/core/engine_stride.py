@@ -37,11 +37,12 @@ import numpy as np
 
 from ..jit import kernel
 from ..physics.compensation import forward_lean_moments, passive_hip_flexor_moment
+from ..physics.sharing import STATUS_OK
 from ..physics.sharing_warm import solve_sharing_warm
 from ..physics.spine import l5s1_loads
 from .engine_layout import _ANKLE_PF, _HIP_ABD, _HIP_FLEX, _KNEE_EXT, _LUMB_BEND, _LUMB_EXT, S
 
-__all__ = ["lean_update"]
+__all__ = ["lean_update", "posture_search", "probe_lean_rate"]
 
 
 @kernel
@@ -123,6 +124,91 @@ def _lean_gradient(j, tpl, tpl_grf_r, tpl_grf_tot, tpl_hipext, sc, limit, shift,
     for d in range(dm.shape[0]):
         out += lam[d] * dm[d]
     return out
+
+
+@kernel
+def probe_lean_rate(tpl, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_hipext, tpl_stance, Ai, Av, C, W,
+                    sc, kgain, limit, lean, Th, m, B, w, Lam, f, theta, work, dm):
+    """Relative effort rate ``d ln E / d lean`` [1/rad] of a stride at ``lean``, not run.
+
+    Every phase is solved at the capacity forces ``C`` (warm-started from, and writing its
+    multipliers into, ``Lam``; the lateral lean into ``Th``); no fatigue state moves. The
+    resolved mode probes the next stride's posture with it until the posture is at its
+    optimum. Returns ``(ok, rate, solves)``: ``ok`` False if a phase is infeasible."""
+    n_ph = tpl_m.shape[1]
+    sin_d = math.sin(lean)
+    cos_d = math.cos(lean)
+    shift = sc[S.pelvis_share] * lean * 180.0 / math.pi
+    E = 0.0
+    G = 0.0
+    for j in range(n_ph):
+        st, _ = _solve_phase(j, tpl, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_hipext, tpl_stance,
+                             Ai, Av, C, W, sc, kgain, limit, shift, sin_d, Th, m, B, w, Lam[j],
+                             Lam[j], f, theta, work)
+        if st != STATUS_OK or abs(theta[0]) > sc[S.max_lean_rad]:
+            return False, 0.0, j + 1
+        Th[j] = theta[0]
+        e = w[0] * theta[0] * theta[0]
+        for c in range(f.shape[0]):
+            if W[c] > 0.0:
+                e += (f[c] / W[c]) ** 2
+        E += e
+        G += _lean_gradient(j, tpl, tpl_grf_r, tpl_grf_tot, tpl_hipext, sc, limit, shift, cos_d,
+                            Lam[j], dm)
+    if not (E > 0.0):
+        return False, 0.0, n_ph
+    return True, G / E, n_ph
+
+
+@kernel
+def posture_search(x, gx, prev, lo, g_lo, hi, g_hi, curvature, tol, lean_min, lean_max):
+    """One step of the search for the posture's optimum, where ``g(lean) = 0``.
+
+    ``g`` is the slope of ``ln E(lean) - anchor lean + cost (lean - home)^2`` (see
+    :func:`lean_update`), increasing in the lean. ``x`` is the lean just probed, ``gx`` its
+    slope and ``prev`` the lean probed before it; ``lo`` and ``hi`` (NaN when unknown) the
+    nearest leans probed with ``g < 0`` and ``g > 0``, ``g_lo`` and ``g_hi`` their slopes.
+    ``curvature`` is a lower bound of the objective's curvature, the lean cost's own
+    ``2 cost`` (``ln E`` taken as convex), so that ``|g| / curvature`` bounds the distance
+    to the optimum and the answer does not depend on a step size. Until the optimum is
+    bracketed the search walks downhill by that bound and at least twice its last move;
+    once bracketed it takes the secant point, or the middle where the secant point falls
+    in an outer tenth. It is done when the bound, or the bracket, is shorter than ``tol``,
+    or at a bound of the lean.
+
+    Returns
+    -------
+    lo, g_lo, hi, g_hi, next_lean : float
+    done : bool
+        ``next_lean`` is the answer (no further probe).
+
+    Examples
+    --------
+    >>> out = posture_search(0.0, -0.4, 0.0, math.nan, 0.0, math.nan, 0.0, 8.0, 1e-4, -1.0, 1.0)
+    >>> round(out[4], 6), out[5]                   # downhill: a Newton step
+    (0.05, False)
+    >>> out = posture_search(0.05, 0.1, 0.0, 0.0, -0.4, math.nan, 0.0, 8.0, 1e-4, -1.0, 1.0)
+    >>> round(out[4], 6), out[5]                   # bracketed: the secant point
+    (0.04, False)
+    """
+    if gx < 0.0:
+        lo, g_lo = x, gx
+    else:
+        hi, g_hi = x, gx
+    if np.isfinite(lo) and np.isfinite(hi):
+        if hi - lo < tol:
+            return lo, g_lo, hi, g_hi, lo - g_lo * (hi - lo) / (g_hi - g_lo), True
+        nxt = lo - g_lo * (hi - lo) / (g_hi - g_lo)
+        if not (lo + 0.1 * (hi - lo) < nxt < hi - 0.1 * (hi - lo)):
+            nxt = 0.5 * (lo + hi)
+        return lo, g_lo, hi, g_hi, nxt, False
+    newton = gx / curvature
+    if abs(newton) < tol:
+        return lo, g_lo, hi, g_hi, x, True
+    move = max(abs(newton), 2.0 * abs(x - prev))
+    nxt = x - move if gx > 0.0 else x + move
+    nxt = min(max(nxt, lean_min), lean_max)
+    return lo, g_lo, hi, g_hi, nxt, abs(nxt - x) < 0.5 * tol
 
 
 @kernel

@@ -251,6 +251,8 @@ def build_inputs(cfg) -> ScenarioInputs:
         "max_fwd_lean_rad": math.radians(fl["max_lean_deg"]),
         "fwd_lean_curvature": fl["newton_curvature"],
         "fwd_lean_jump_rad": math.radians(fl["bracket_jump_deg"]),
+        "probe_settle_rad": math.radians(fl["probe_settle_deg"]),
+        "max_probes": float(fl["max_probes"]),
         "lateral_lean_on": 1.0 if cfg.model.lateral_lean else 0.0,
         "lean_home_rad": math.radians(cfg.scenario.forward_lean_deg),
     }
