@@ -430,6 +430,7 @@ def run_kernel(tpl, mus, plan, sc, state, out):
                         # searched with probe strides at the current capacities, so that
                         # how far the posture trails a moving optimum does not depend on
                         # the update's step size (engine_stride.posture_search)
+                        _capacities(state, prm[0], F0, col_muscle, col_rho, cap, C, W)
                         x = lean_used
                         gx = (lean_G / lean_E - lean_anchor
                               + 2.0 * sc[S.fwd_lean_cost] * (x - sc[S.lean_home_rad]))
@@ -441,6 +442,7 @@ def run_kernel(tpl, mus, plan, sc, state, out):
                                 max(2.0 * sc[S.fwd_lean_cost], 1e-3),
                                 sc[S.probe_settle_rad], -0.5 * sc[S.max_fwd_lean_rad],
                                 sc[S.max_fwd_lean_rad])
+                            lean_lo, lean_hi = s_lo, s_hi
                             if done:
                                 lean_step = lean_used - nxt
                                 lean_f = nxt
@@ -458,7 +460,6 @@ def run_kernel(tpl, mus, plan, sc, state, out):
                                 x - sc[S.lean_home_rad])
                             lean_step = lean_used - x
                             lean_f = x
-                        lean_lo, lean_hi = s_lo, s_hi
                     if not resolved:
                         # block mode: the posture settles over the block's strides, one
                         # update per stride; re-solve the stride while it still moves

@@ -429,6 +429,7 @@ def _search_posture(inp, p, tpl, limit, lean, state, w, carry, d):
         lo, g_lo, hi, g_hi, nxt, done = posture_search(
             x, gx, prev, lo, g_lo, hi, g_hi, max(2.0 * cost, 1e-3),
             p["probe_settle_rad"], -0.5 * p["max_fwd_lean_rad"], p["max_fwd_lean_rad"])
+        lean["lo"], lean["hi"] = float(lo), float(hi)
         if done:
             lean["step"], lean["lean"] = d - float(nxt), float(nxt)
             break
@@ -441,4 +442,3 @@ def _search_posture(inp, p, tpl, limit, lean, state, w, carry, d):
         gx = _lean_rate(inp, p, tpl, carry["kgain"], limit, x, Lam) / E - lean["anchor"] \
             + 2.0 * cost * (x - home)
         lean["step"], lean["lean"] = d - x, x
-    lean["lo"], lean["hi"] = float(lo), float(hi)
