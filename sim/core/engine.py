@@ -24,8 +24,10 @@ each fibre pool's stride-mean force target and rest fraction (size-principle
 recruitment, :func:`sim.physics.fatigue.pools.recruit`) and advances the pools over the whole
 block with those stride-averaged rates (:func:`sim.physics.fatigue.pools.pool_block_step`,
 exact over any block length). In ``resolved`` mode every phase sample of every stride is
-solved and every pool stepped (:func:`sim.physics.fatigue.pools.muscle_step`); it is the check of
-the block mode. What happens within a stride (demand, tightness, leans, paired trunk
+solved and every pool stepped (:func:`sim.physics.fatigue.pools.muscle_step`), and each stride
+starts at the forward lean's optimum (probe strides,
+:func:`sim.core.engine_stride.posture_search`); it is the check of the block mode, whose
+posture settles over a block's strides by damped steps. What happens within a stride (demand, tightness, leans, paired trunk
 muscles, infeasible phases) is described in :mod:`sim.core.engine_stride`.
 
 Pace policies
@@ -120,7 +122,8 @@ def run_kernel(tpl, mus, plan, sc, state, out):
         receives the exhaustion time [s], NaN if the runner was not exhausted; ``o_flex``
         the forward trunk lean beyond the runner's fresh posture (``scenario.forward_lean_deg``)
         [deg] (mean over the checkpoint's solved strides); ``o_work`` (2,) counts the
-        work done: phase samples solved and strides solved (a reused stride is not solved).
+        work done: phase samples solved and strides solved (a reused stride is not solved; the
+        resolved mode's posture probes are).
 
     Returns
     -------
@@ -452,6 +455,7 @@ def run_kernel(tpl, mus, plan, sc, state, out):
                                 Av, C, W, sc, kgain, limit, nxt, Th, m, B, w, Lam, f, theta,
                                 work, dm)
                             o_work[0] += n_sol
+                            o_work[1] += 1.0
                             if not ok:
                                 break
                             prev = x

@@ -73,6 +73,8 @@ threshold and change stage once it has stayed above it for the hold (or wait) ti
 Resolved mode (``model.mode = "resolved"``, for runs of a minute or less): every phase
 sample of every stride is solved at the current capacities and every muscle is stepped
 by one phase interval (:func:`sim.physics.fatigue.reference.simulate_muscle_states`).
+After each stride the posture moves to its optimum, searched with probe strides at the
+current capacities (``reference_stride._search_posture``, as in the engine).
 
 Timing: almost all the time goes to the SciPy solves (about 1.5 ms per phase sample: a
 HiGHS LP and a bounded least-squares problem); a 2-hour run with 30 s blocks and 64
@@ -107,10 +109,9 @@ from ..physics.fatigue.reference import simulate_muscle_states
 from .reference_fatigue import (_activation, _block_step, _capacities,  # noqa: F401
                                 _force_factors, _heavy_strain, _pool_block, _recruit_stride,
                                 _reserve_step, _rest_step, _stride_perfusion)
-from .reference_stride import (_LUMB_BEND, _lean_rate, _lean_step,  # noqa: F401
+from .reference_stride import (_LUMB_BEND, _lean_rate, _lean_step, _search_posture,  # noqa: F401
                                _passive_moment, _phase_effort, _polish, _share, _solve_stride,
                                _spine_loads, _stride_demand, _tilt)
-from .engine_stride import posture_search
 from .scenario import n_checkpoints_max
 from ..physics.sharing import STATUS_OK
 
@@ -412,33 +413,9 @@ def _resolved_window(inp, p, tpl, limit, lean, state, right_col, w, t, t_next, c
             if lean["on"] and not carry["bad"] and carry["E"] > 0.0:
                 _lean_step(lean, carry["G"] / carry["E"], p)
                 # the next stride starts at the posture's optimum (as in the engine)
-                _search_posture(inp, p, tpl, limit, lean, state, w, carry, d)
+                _, cap = _capacities(state, inp.prm[0])
+                _search_posture(inp, p, tpl, limit, lean, inp.F0[inp.col_muscle]
+                                * cap[inp.col_muscle], w, carry["kgain"], d,
+                                carry["G"] / carry["E"])
     return strides, state, carry, resid
 
-
-def _search_posture(inp, p, tpl, limit, lean, state, w, carry, d):
-    """Resolved mode: move ``lean`` to the posture's optimum by probe strides at the
-    current capacities (:func:`sim.core.engine_stride.posture_search`, as in the engine)."""
-    _, cap = _capacities(state, inp.prm[0])
-    C = inp.F0[inp.col_muscle] * cap[inp.col_muscle]
-    cost, home = p["fwd_lean_cost"], p["lean_home_rad"]
-    x = d
-    gx = carry["G"] / carry["E"] - lean["anchor"] + 2.0 * cost * (x - home)
-    prev, lo, g_lo, hi, g_hi = x, math.nan, 0.0, math.nan, 0.0
-    for _ in range(int(p["max_probes"])):
-        lo, g_lo, hi, g_hi, nxt, done = posture_search(
-            x, gx, prev, lo, g_lo, hi, g_hi, max(2.0 * cost, 1e-3),
-            p["probe_settle_rad"], -0.5 * p["max_fwd_lean_rad"], p["max_fwd_lean_rad"])
-        lean["lo"], lean["hi"] = float(lo), float(hi)
-        if done:
-            lean["step"], lean["lean"] = d - float(nxt), float(nxt)
-            break
-        M, B, _, _ = _stride_demand(inp, p, tpl, carry["kgain"], limit, nxt)
-        _, _, bad, _, E, Lam = _solve_stride(inp.A, C, inp.col_rho * C, M, B, w,
-                                             p["max_lean_rad"])
-        if bad or not E > 0.0:
-            break
-        prev, x = x, float(nxt)
-        gx = _lean_rate(inp, p, tpl, carry["kgain"], limit, x, Lam) / E - lean["anchor"] \
-            + 2.0 * cost * (x - home)
-        lean["step"], lean["lean"] = d - x, x

@@ -25,7 +25,7 @@ import numpy as np
 from ..physics.sharing import (_ELASTIC_RHO, STATUS_INFEASIBLE, STATUS_MAX_ITER, STATUS_OK,
                                feasibility_lp)
 from .engine_layout import DOF
-from .engine_stride import lean_update
+from .engine_stride import lean_update, posture_search
 
 _HIP_FLEX = DOF["hip_flexion"]
 _HIP_ABD = DOF["hip_abduction"]
@@ -300,3 +300,30 @@ def _lean_step(lean, rel, p):
     lean["lo"], lean["hi"] = float(lo), float(hi)
     lean["step"] = lean["lean"] - new
     lean["lean"] = new
+
+
+def _search_posture(inp, p, tpl, limit, lean, C, w, kgain, d, rel):
+    """Resolved mode: move ``lean`` to the posture's optimum by probe strides at the
+    capacity forces ``C`` (:func:`sim.core.engine_stride.posture_search`, as in the
+    engine); ``d`` is the lean of the stride just run and ``rel`` its relative effort rate."""
+    cost, home = p["fwd_lean_cost"], p["lean_home_rad"]
+    x = d
+    gx = rel - lean["anchor"] + 2.0 * cost * (x - home)
+    prev, lo, g_lo, hi, g_hi = x, math.nan, 0.0, math.nan, 0.0
+    for _ in range(int(p["max_probes"])):
+        lo, g_lo, hi, g_hi, nxt, done = posture_search(
+            x, gx, prev, lo, g_lo, hi, g_hi, max(2.0 * cost, 1e-3),
+            p["probe_settle_rad"], -0.5 * p["max_fwd_lean_rad"], p["max_fwd_lean_rad"])
+        lean["lo"], lean["hi"] = float(lo), float(hi)
+        if done:
+            lean["step"], lean["lean"] = d - float(nxt), float(nxt)
+            break
+        M, B, _, _ = _stride_demand(inp, p, tpl, kgain, limit, nxt)
+        _, _, bad, _, E, Lam = _solve_stride(inp.A, C, inp.col_rho * C, M, B, w,
+                                             p["max_lean_rad"])
+        if bad or not E > 0.0:
+            break
+        prev, x = x, float(nxt)
+        gx = _lean_rate(inp, p, tpl, kgain, limit, x, Lam) / E - lean["anchor"] \
+            + 2.0 * cost * (x - home)
+        lean["step"], lean["lean"] = d - x, x
