@@ -297,6 +297,7 @@ def run_kernel(tpl, mus, plan, sc, state, out):
             dtp = stride_s / n_ph
             t_loc = t
             n_settle = 0
+            searched = False
             max_settle = int(dt / stride_s) - 1     # the block's further strides
             # block mode: the last solved stride still holds if nothing it depends on moved
             # by more than the reuse tolerance (capacities, speed template, tightness)
@@ -428,23 +429,33 @@ def run_kernel(tpl, mus, plan, sc, state, out):
                             o_slean[slot, jj] = Th[jj] * 180.0 / math.pi
                             o_sshear[slot, jj] = Shear[jj]
                         stored = True
-                    if resolved and fwd_on and not bad and lean_E > 0.0:
-                        # resolved mode: the next stride starts at the posture's optimum,
-                        # searched with probe strides at the current capacities, so that
-                        # how far the posture trails a moving optimum does not depend on
-                        # the update's step size (engine_stride.posture_search)
-                        _capacities(state, prm[0], F0, col_muscle, col_rho, cap, C, W)
-                        x = lean_used
-                        gx = (lean_G / lean_E - lean_anchor
-                              + 2.0 * sc[S.fwd_lean_cost] * (x - sc[S.lean_home_rad]))
+                    # the posture's optimum, searched with probe strides (not run) where the
+                    # bound on the distance to it, |slope| / (2 cost), exceeds the tolerance:
+                    # resolved mode after every stride (at the current capacities), so that
+                    # the posture does not trail a moving optimum by an amount the update's
+                    # step size sets; block mode once per block, at the block's tolerance
+                    # (model.lean_settle_deg), the stride then re-solved at the optimum
+                    tol = sc[S.probe_settle_rad] if resolved else settle
+                    cost2 = max(2.0 * sc[S.fwd_lean_cost], 1e-3)
+                    x = lean_used
+                    gx = 0.0
+                    if fwd_on and not bad and lean_E > 0.0:
+                        gx = lean_G / lean_E - lean_anchor + 2.0 * sc[S.fwd_lean_cost] * (
+                            x - sc[S.lean_home_rad])
+                    if (fwd_on and not bad and lean_E > 0.0
+                            and (resolved or (not reuse and not searched
+                                              and n_settle < max_settle
+                                              and abs(gx) / (2.0 * sc[S.fwd_lean_cost]
+                                                             + sc[S.fwd_lean_curvature])
+                                              > tol))):
+                        if resolved:
+                            _capacities(state, prm[0], F0, col_muscle, col_rho, cap, C, W)
                         prev = x
                         s_lo, g_lo, s_hi, g_hi = np.nan, 0.0, np.nan, 0.0
                         for _ in range(int(sc[S.max_probes])):
                             s_lo, g_lo, s_hi, g_hi, nxt, done = posture_search(
-                                x, gx, prev, s_lo, g_lo, s_hi, g_hi,
-                                max(2.0 * sc[S.fwd_lean_cost], 1e-3),
-                                sc[S.probe_settle_rad], -0.5 * sc[S.max_fwd_lean_rad],
-                                sc[S.max_fwd_lean_rad])
+                                x, gx, prev, s_lo, g_lo, s_hi, g_hi, cost2, tol,
+                                -0.5 * sc[S.max_fwd_lean_rad], sc[S.max_fwd_lean_rad])
                             lean_lo, lean_hi = s_lo, s_hi
                             if done:
                                 lean_step = lean_used - nxt
@@ -464,15 +475,13 @@ def run_kernel(tpl, mus, plan, sc, state, out):
                                 x - sc[S.lean_home_rad])
                             lean_step = lean_used - x
                             lean_f = x
-                    if not resolved:
-                        # block mode: the posture settles over the block's strides, one
-                        # update per stride; re-solve the stride while it still moves
-                        if (fwd_on and not reuse and not bad and lean_E > 0.0
-                                and abs(lean_step) > settle
-                                and n_settle < max_settle):
+                        if not resolved:
+                            # block mode: re-solve the block's stride at the optimum found
+                            searched = True
                             n_settle += 1
                             restart = True
                             continue
+                    if not resolved:
                         break
                 if resolved and t_loc >= t_next - 0.5 * dtp:
                     break

@@ -259,9 +259,10 @@ def reference_run(inp, mode=None, state0=None):
                         rel = np.where(solved["C"] > 0, np.abs(C / solved["C"] - 1.0),
                                        np.where(C > 0, np.inf, 0.0))
                     reuse = float(rel.max()) <= p["reuse_tolerance"]
-                # the posture settles over the block's strides (one update per stride):
-                # the stride is re-solved while the lean still moves (as in the engine)
+                # where the posture may lie further than the tolerance from its optimum, the
+                # optimum is searched and the stride re-solved there, once (as in the engine)
                 settle = int(dt / stride_s) - 1
+                searched = False
                 while not reuse:
                     kgain = 1.0 + p["knee_gain"] * max(0.0, 1.0 - float(inp.quad_w @ cap))
                     d = lean["lean"]
@@ -275,9 +276,16 @@ def reference_run(inp, mode=None, state0=None):
                                               shear=shear, demand=demand, lean=d), resid=resid)
                     if not (lean["on"] and not bad and E > 0.0):
                         break
-                    _lean_step(lean, _lean_rate(inp, p, tpl, kgain, limit, d, Lam) / E, p)
-                    if not (abs(lean["step"]) > p["lean_settle_rad"] and settle > 0):
+                    rel = _lean_rate(inp, p, tpl, kgain, limit, d, Lam) / E
+                    _lean_step(lean, rel, p)
+                    gx = rel - lean["anchor"] + 2.0 * p["fwd_lean_cost"] * (d - p["lean_home_rad"])
+                    if (searched or settle <= 0
+                            or not abs(gx) / (2.0 * p["fwd_lean_cost"] + p["fwd_lean_curvature"])
+                            > p["lean_settle_rad"]):
                         break
+                    _search_posture(inp, p, tpl, limit, lean, C, w, kgain, d, rel,
+                                    p["lean_settle_rad"])
+                    searched = True
                     settle -= 1
                 F, resid = solved["stride"]["F"], solved["resid"]
                 tilt = solved["tilt"]
@@ -416,6 +424,6 @@ def _resolved_window(inp, p, tpl, limit, lean, state, right_col, w, t, t_next, c
                 _, cap = _capacities(state, inp.prm[0])
                 _search_posture(inp, p, tpl, limit, lean, inp.F0[inp.col_muscle]
                                 * cap[inp.col_muscle], w, carry["kgain"], d,
-                                carry["G"] / carry["E"])
+                                carry["G"] / carry["E"], p["probe_settle_rad"])
     return strides, state, carry, resid
 

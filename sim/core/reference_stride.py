@@ -302,10 +302,11 @@ def _lean_step(lean, rel, p):
     lean["lean"] = new
 
 
-def _search_posture(inp, p, tpl, limit, lean, C, w, kgain, d, rel):
-    """Resolved mode: move ``lean`` to the posture's optimum by probe strides at the
+def _search_posture(inp, p, tpl, limit, lean, C, w, kgain, d, rel, tol):
+    """Move ``lean`` to within ``tol`` [rad] of the posture's optimum by probe strides at the
     capacity forces ``C`` (:func:`sim.core.engine_stride.posture_search`, as in the
-    engine); ``d`` is the lean of the stride just run and ``rel`` its relative effort rate."""
+    engine); ``d`` is the lean of the stride just solved and ``rel`` its relative effort
+    rate."""
     cost, home = p["fwd_lean_cost"], p["lean_home_rad"]
     x = d
     gx = rel - lean["anchor"] + 2.0 * cost * (x - home)
@@ -313,7 +314,7 @@ def _search_posture(inp, p, tpl, limit, lean, C, w, kgain, d, rel):
     for _ in range(int(p["max_probes"])):
         lo, g_lo, hi, g_hi, nxt, done = posture_search(
             x, gx, prev, lo, g_lo, hi, g_hi, max(2.0 * cost, 1e-3),
-            p["probe_settle_rad"], -0.5 * p["max_fwd_lean_rad"], p["max_fwd_lean_rad"])
+            tol, -0.5 * p["max_fwd_lean_rad"], p["max_fwd_lean_rad"])
         lean["lo"], lean["hi"] = float(lo), float(hi)
         if done:
             lean["step"], lean["lean"] = d - float(nxt), float(nxt)
