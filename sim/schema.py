@@ -178,10 +178,10 @@ SCHEMA: dict[str, dict[str, Key]] = {
         "reuse_tolerance": _f(0.002, 0.0, 0.05, "1", "block mode: reuse the last solved stride "
                               "while no capacity moved by more than this fraction (0: always "
                               "re-solve)"),
-        "lean_settle_deg": _f(0.25, 0.0, 5.0, "deg", "block mode: re-solve a block's stride "
-                              "while the forward lean still moves by more than this per "
-                              "update, as it would over the block's strides (0: every "
-                              "stride of the block; numerical tolerance)", lo_open=True),
+        "lean_settle_deg": _f(0.25, 0.0, 5.0, "deg", "block mode: where the posture update "
+                              "after a block's stride would move the forward lean by more "
+                              "than this, search the lean's optimum to within this and "
+                              "re-solve the stride there (numerical tolerance)", lo_open=True),
         "exhaustion_hold_s": _f(60.0, 0.0, 3600.0, "s", "exhaustion: the muscles cannot make "
                                 "the stride for this long in a row (assumption: a minute of "
                                 "failing strides forces a runner to slow down or stop)",

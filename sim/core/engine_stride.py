@@ -14,7 +14,10 @@ Within a stride (phase samples ``j = 0 … n-1``, right heel strike at 0)
 * forward trunk lean: one posture per solved stride (:func:`lean_update`), moved by a
   damped Newton step on ``ln(effort) + cost (lean - home)^2`` whose slope comes from the
   phases' multipliers (:func:`_lean_gradient`), kept within the optimum's bracket where
-  the effort has a kink; it changes the demand
+  the effort has a kink; where the posture may lie further from its optimum than a
+  tolerance, the optimum is searched with probe strides (:func:`posture_search`,
+  :func:`probe_lean_rate`: after every stride in resolved mode, once per block in block
+  mode); it changes the demand
   (:func:`sim.physics.compensation.forward_lean_moments`) and, through the pelvis's share, the
   pelvic tilt and the hip extension the stride needs;
 * trunk lateral lean: one compensation column in right stance (:mod:`sim.physics.compensation`);

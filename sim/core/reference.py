@@ -73,8 +73,7 @@ threshold and change stage once it has stayed above it for the hold (or wait) ti
 Resolved mode (``model.mode = "resolved"``, for runs of a minute or less): every phase
 sample of every stride is solved at the current capacities and every muscle is stepped
 by one phase interval (:func:`sim.physics.fatigue.reference.simulate_muscle_states`).
-After each stride the posture moves to its optimum, searched with probe strides at the
-current capacities (``reference_stride._search_posture``, as in the engine).
+After each stride the posture moves to its optimum (probe strides, as in the engine).
 
 Timing: almost all the time goes to the SciPy solves (about 1.5 ms per phase sample: a
 HiGHS LP and a bounded least-squares problem); a 2-hour run with 30 s blocks and 64
@@ -259,10 +258,8 @@ def reference_run(inp, mode=None, state0=None):
                         rel = np.where(solved["C"] > 0, np.abs(C / solved["C"] - 1.0),
                                        np.where(C > 0, np.inf, 0.0))
                     reuse = float(rel.max()) <= p["reuse_tolerance"]
-                # where the posture may lie further than the tolerance from its optimum, the
-                # optimum is searched and the stride re-solved there, once (as in the engine)
-                settle = int(dt / stride_s) - 1
-                searched = False
+                # the posture's optimum searched and the stride re-solved there, once (engine)
+                settle, searched = int(dt / stride_s) - 1, False
                 while not reuse:
                     kgain = 1.0 + p["knee_gain"] * max(0.0, 1.0 - float(inp.quad_w @ cap))
                     d = lean["lean"]
@@ -278,15 +275,10 @@ def reference_run(inp, mode=None, state0=None):
                         break
                     rel = _lean_rate(inp, p, tpl, kgain, limit, d, Lam) / E
                     _lean_step(lean, rel, p)
-                    gx = rel - lean["anchor"] + 2.0 * p["fwd_lean_cost"] * (d - p["lean_home_rad"])
-                    if (searched or settle <= 0
-                            or not abs(gx) / (2.0 * p["fwd_lean_cost"] + p["fwd_lean_curvature"])
-                            > p["lean_settle_rad"]):
+                    if searched or settle <= 0 or not _search_posture(
+                            inp, p, tpl, limit, lean, C, w, kgain, d, rel, p["lean_settle_rad"]):
                         break
-                    _search_posture(inp, p, tpl, limit, lean, C, w, kgain, d, rel,
-                                    p["lean_settle_rad"])
-                    searched = True
-                    settle -= 1
+                    searched, settle = True, settle - 1
                 F, resid = solved["stride"]["F"], solved["resid"]
                 tilt = solved["tilt"]
                 strides = [solved["stride"]]
@@ -420,10 +412,9 @@ def _resolved_window(inp, p, tpl, limit, lean, state, right_col, w, t, t_next, c
                                 comp=comp, shear=shear, demand=demand, lean=d))
             if lean["on"] and not carry["bad"] and carry["E"] > 0.0:
                 _lean_step(lean, carry["G"] / carry["E"], p)
-                # the next stride starts at the posture's optimum (as in the engine)
-                _, cap = _capacities(state, inp.prm[0])
+                _, cap = _capacities(state, inp.prm[0])     # the next stride at the optimum
                 _search_posture(inp, p, tpl, limit, lean, inp.F0[inp.col_muscle]
                                 * cap[inp.col_muscle], w, carry["kgain"], d,
-                                carry["G"] / carry["E"], p["probe_settle_rad"])
+                                carry["G"] / carry["E"], p["probe_settle_rad"], always=True)
     return strides, state, carry, resid
 

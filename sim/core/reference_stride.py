@@ -302,14 +302,17 @@ def _lean_step(lean, rel, p):
     lean["lean"] = new
 
 
-def _search_posture(inp, p, tpl, limit, lean, C, w, kgain, d, rel, tol):
+def _search_posture(inp, p, tpl, limit, lean, C, w, kgain, d, rel, tol, always=False):
     """Move ``lean`` to within ``tol`` [rad] of the posture's optimum by probe strides at the
     capacity forces ``C`` (:func:`sim.core.engine_stride.posture_search`, as in the
     engine); ``d`` is the lean of the stride just solved and ``rel`` its relative effort
-    rate."""
+    rate. Unless ``always``, only where the damped update would move the lean by more
+    than ``tol`` (block mode); returns whether it searched."""
     cost, home = p["fwd_lean_cost"], p["lean_home_rad"]
     x = d
     gx = rel - lean["anchor"] + 2.0 * cost * (x - home)
+    if not (always or abs(gx) / (2.0 * cost + p["fwd_lean_curvature"]) > tol):
+        return False
     prev, lo, g_lo, hi, g_hi = x, math.nan, 0.0, math.nan, 0.0
     for _ in range(int(p["max_probes"])):
         lo, g_lo, hi, g_hi, nxt, done = posture_search(
@@ -328,3 +331,4 @@ def _search_posture(inp, p, tpl, limit, lean, C, w, kgain, d, rel, tol):
         gx = _lean_rate(inp, p, tpl, kgain, limit, x, Lam) / E - lean["anchor"] \
             + 2.0 * cost * (x - home)
         lean["step"], lean["lean"] = d - x, x
+    return True
