@@ -1,12 +1,12 @@
 """How closely does the default stepping follow the forward lean, and at what cost?
 
-The default (block) mode solves one stride per block and re-solves it while the posture's
-update still moves it by more than ``model.lean_settle_deg``; the resolved mode updates the
-posture once per stride. Where the lean's objective is nearly flat, each update is small
-and the resolved mode creeps a long way one small step per stride, while a block stops
-after its first small step: the two modes then hold different leans, and the superficial
-load index follows the lean. This experiment measures that trade-off across
-``lean_settle_deg``:
+The default (block) mode solves one stride per block. Where the posture's damped update
+after that stride would move the lean by more than ``model.lean_settle_deg``, it searches
+the lean's optimum to within that tolerance with probe strides and re-solves the stride
+there (:func:`sim.core.engine_stride.posture_search`); the resolved mode puts every
+stride at the optimum. Blocks that do not search hold a lean up to about the settle
+away from the optimum, and where the optimum moves within a block the block holds it
+still. This experiment measures that trade-off across ``lean_settle_deg``:
 
 - the largest difference from the resolved mode of capacity and of both back-load index
   curves, over the tolerance set of :func:`sim.interface.accuracy.tolerance_set` (the

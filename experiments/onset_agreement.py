@@ -14,7 +14,7 @@ onset in both modes, how many runs spike in both, in only one, and the distribut
 the difference where both do.
 
 Writes ``results/onset_agreement/`` (``table.md``, ``rows.json``, manifest).
-Run: ``python experiments/onset_agreement.py [--scenarios 80]`` (about 2 minutes on 2 cores).
+Run: ``python experiments/onset_agreement.py [--scenarios 80]`` (a few minutes on 2 cores).
 """
 from __future__ import annotations
 
