@@ -13,7 +13,7 @@ import pytest
 
 import sim
 from sim.compensation import forward_lean_moments
-from sim.engine import lean_update
+from sim.engine import lean_update, posture_search
 
 
 def run(**over):
@@ -136,6 +136,59 @@ def test_the_lean_closes_in_on_a_kink_and_follows_it_when_it_moves(kink_deg):
         if i >= 100:
             worst = max(worst, abs(lean - at))
     assert worst < math.radians(0.1)
+
+
+def _search(slope, x, curvature, tol=math.radians(0.01), n=50):
+    """Run posture_search as the run loop does; returns (answer, probes)."""
+    prev, lo, g_lo, hi, g_hi = x, math.nan, 0.0, math.nan, 0.0
+    for k in range(n):
+        lo, g_lo, hi, g_hi, nxt, done = posture_search(x, slope(x), prev, lo, g_lo, hi, g_hi,
+                                                       curvature, tol, -0.17, 0.35)
+        if done:
+            return nxt, k
+        prev, x = x, nxt
+    return x, n
+
+
+@pytest.mark.parametrize("start_deg", [-3.0, 0.0, 0.5, 6.0])
+def test_the_posture_search_finds_the_optimum_across_a_flat_stretch_and_a_kink(start_deg):
+    """The optimum (slope 0) of a slope that is nearly flat over two degrees (the effort
+    falls almost as fast as the lean's cost rises) and jumps at a kink, from any start: a
+    damped step (curvature 8) would stop where it is short, the search does not."""
+    opt = math.radians(1.5)
+
+    def slope(x):                        # 0.01 /rad over [0, opt), a jump at opt, then steep
+        return 0.01 * (x - opt) + (0.05 if x >= opt else -0.004)
+
+    x, probes = _search(slope, math.radians(start_deg), 3.56)
+    assert abs(x - opt) < math.radians(0.01) and probes < 30
+    # a damped update's step at the start of the flat stretch is under the settle (0.25
+    # deg): stopping on it would hold the lean 1.5 deg short
+    assert abs(slope(0.0)) / (3.56 + 8.0) < math.radians(0.25)
+
+
+def test_the_resolved_posture_does_not_depend_on_the_update_step_size():
+    """Resolved mode holds each stride at the lean's optimum: the update's numerical step
+    size (body.toml newton_curvature) no longer sets how far the lean trails a moving
+    optimum (it did by up to 0.5 deg in a run above critical speed before;
+    experiments/resolved_posture.py)."""
+    import dataclasses
+
+    from sim.core.engine import S
+    from sim.core.scenario import build_inputs
+    from sim.core.simulation import simulate_inputs
+
+    cfg = sim.load_config(None, {"run.duration_min": 10.0, "run.speed_mps": 3.774988,
+                                 "scenario.hip_flexor_tightness_deg": 1.294645,
+                                 "scenario.core_strength": 0.749339, "model.mode": "resolved"})
+    inp = build_inputs(cfg)
+    leans = []
+    for curvature in (2.0, 32.0):
+        sc = inp.sc.copy()
+        sc[S.fwd_lean_curvature] = curvature
+        leans.append(simulate_inputs(cfg, dataclasses.replace(inp, sc=sc)).trunk_flexion_deg)
+    assert np.nanmax(leans[0]) > 1.0                 # the optimum moves by a degree here
+    assert np.nanmax(np.abs(leans[0] - leans[1])) < 0.05
 
 
 def test_switching_the_lean_off_keeps_the_fresh_posture():
