@@ -26,9 +26,10 @@ block with those stride-averaged rates (:func:`sim.physics.fatigue.pools.pool_bl
 exact over any block length). In ``resolved`` mode every phase sample of every stride is
 solved and every pool stepped (:func:`sim.physics.fatigue.pools.muscle_step`), and each stride
 starts at the forward lean's optimum (probe strides,
-:func:`sim.core.engine_stride.posture_search`); it is the check of the block mode, whose
-posture settles over a block's strides by damped steps. What happens within a stride (demand, tightness, leans, paired trunk
-muscles, infeasible phases) is described in :mod:`sim.core.engine_stride`.
+:func:`sim.core.engine_stride.posture_search`); it is the check of the block mode, which
+searches that optimum only where a damped posture update would move the lean by more
+than ``model.lean_settle_deg``. What happens within a stride (demand, tightness, leans,
+paired trunk muscles, infeasible phases) is described in :mod:`sim.core.engine_stride`.
 
 Pace policies
 -------------
@@ -429,12 +430,12 @@ def run_kernel(tpl, mus, plan, sc, state, out):
                             o_slean[slot, jj] = Th[jj] * 180.0 / math.pi
                             o_sshear[slot, jj] = Shear[jj]
                         stored = True
-                    # the posture's optimum, searched with probe strides (not run) where the
-                    # bound on the distance to it, |slope| / (2 cost), exceeds the tolerance:
-                    # resolved mode after every stride (at the current capacities), so that
-                    # the posture does not trail a moving optimum by an amount the update's
-                    # step size sets; block mode once per block, at the block's tolerance
-                    # (model.lean_settle_deg), the stride then re-solved at the optimum
+                    # the posture's optimum, searched with probe strides (solved, not run):
+                    # in resolved mode after every stride, at the current capacities, so
+                    # that the posture does not trail a moving optimum by an amount the
+                    # update's step size sets; in block mode once per block, where the
+                    # damped update would move the lean by more than model.lean_settle_deg,
+                    # to within that, and the block's stride re-solved at the optimum
                     tol = sc[S.probe_settle_rad] if resolved else settle
                     cost2 = max(2.0 * sc[S.fwd_lean_cost], 1e-3)
                     x = lean_used

@@ -136,8 +136,7 @@ def probe_lean_rate(tpl, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_hipext, tpl_stance, 
 
     Every phase is solved at the capacity forces ``C`` (warm-started from, and writing its
     multipliers into, ``Lam``; the lateral lean into ``Th``); no fatigue state moves. The
-    resolved mode probes the next stride's posture with it until the posture is at its
-    optimum. Returns ``(ok, rate, solves)``: ``ok`` False if a phase is infeasible."""
+    search of the posture's optimum (:func:`posture_search`) probes leans with it. Returns ``(ok, rate, solves)``: ``ok`` False if a phase is infeasible."""
     n_ph = tpl_m.shape[1]
     sin_d = math.sin(lean)
     cos_d = math.cos(lean)
@@ -188,7 +187,7 @@ def posture_search(x, gx, prev, lo, g_lo, hi, g_hi, curvature, tol, lean_min, le
     Examples
     --------
     >>> out = posture_search(0.0, -0.4, 0.0, math.nan, 0.0, math.nan, 0.0, 8.0, 1e-4, -1.0, 1.0)
-    >>> round(out[4], 6), out[5]                   # downhill: a Newton step
+    >>> round(out[4], 6), out[5]                   # downhill, by |g| / curvature
     (0.05, False)
     >>> out = posture_search(0.05, 0.1, 0.0, 0.0, -0.4, math.nan, 0.0, 8.0, 1e-4, -1.0, 1.0)
     >>> round(out[4], 6), out[5]                   # bracketed: the secant point

@@ -417,4 +417,3 @@ def _resolved_window(inp, p, tpl, limit, lean, state, right_col, w, t, t_next, c
                                 * cap[inp.col_muscle], w, carry["kgain"], d,
                                 carry["G"] / carry["E"], p["probe_settle_rad"], always=True)
     return strides, state, carry, resid
-
