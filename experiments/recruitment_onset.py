@@ -20,10 +20,16 @@ as fast as the slow-twitch ones per unit activation (``drain_FT``, 3 x shipped),
 with ``g_min_FT`` 0.7: does a glycolytic fast-twitch pool bring the whole-muscle store to
 20 % without moving the strength loss? And a pool force that falls earlier as its glycogen
 goes (``K`` 0.2 and 0.5 instead of 0.05), so that slow-twitch pools hand force to the
-fast-twitch ones during the run (progressive recruitment). Usage:
+fast-twitch ones during the run (progressive recruitment). Last, the whole-muscle wall with fast-twitch units recruited
+earlier (onset 0.5 or 0.4: type I and IIA fibres lose glycogen together from the start at
+75 % VO2max, Vollestad, Vaage & Hermansen 1984) and protected by perfusion like
+slow-twitch ones (``kappa_FT`` 0.9: in endurance-trained muscle single-fibre SDH activity
+did not differ between type I and type II fibres, Jansson & Kaijser 1977, Acta Physiol
+Scand 100:315), with higher glycogen floors. Usage:
 
     python experiments/recruitment_onset.py            # all variants
     python experiments/recruitment_onset.py 0.6 0.7    # onsets only, shipped wall
+    python experiments/recruitment_onset.py --variants 13 15   # rows of VARIANTS (from 0)
 
 About 1.5 min per variant after a first compilation of the copy.
 """
@@ -50,7 +56,15 @@ VARIANTS = tuple((f"onset {x:g}", x, "slow_twitch", {}) for x in (0.5, 0.6, 0.7,
      {"drain_FT": 4.8e-3, "g_min_FT": 0.7}),
     ("onset 0.7, K 0.2", 0.7, "slow_twitch", {"K": 0.2}),
     ("onset 0.7, K 0.5", 0.7, "slow_twitch", {"K": 0.5}),
-)
+) + tuple(
+    (f"onset {x:g}, whole-muscle wall, kappa_FT 0.9"
+     + "".join(f", {k} {v:g}" for k, v in floors.items()), x, "whole",
+     {"kappa_FT": 0.9, **floors})
+    for x, floors in ((0.5, {}), (0.5, {"g_min_FT": 0.7}),
+                      (0.5, {"g_min_ST": 0.85, "g_min_FT": 0.7}),
+                      (0.4, {"g_min_ST": 0.85, "g_min_FT": 0.7}),
+                      (0.5, {"g_min_ST": 0.9, "g_min_FT": 0.75}),
+                      (0.5, {"g_min_ST": 0.9, "g_min_FT": 0.8})))
 
 #: Run inside the copy: calibrate, then print the headline numbers as one JSON line.
 _CHILD = r'''
@@ -90,7 +104,10 @@ out["loss_10min"] = max(1 - float(np.interp(600, mar.time_s, mar.group_capacity(
 out["half_knee"] = 1 - run(3.3, 21097.5 / 3.3 / 60).end_group_capacity("knee_extensors")
 slow = run(2.25, 300)
 out["slow_knee"] = 1 - slow.end_group_capacity("knee_extensors")
-out["exhaustion_min"] = run(mp, 400).exhaustion_s / 60
+long = run(mp, 400)
+out["exhaustion_min"] = long.exhaustion_s / 60
+out["limiting"] = long.limiting_muscle
+out["hip_flexors"] = 1 - mar.end_group_capacity("hip_flexors")
 cal = calibration()
 out["slow_rate"] = cal["slow_rate"]
 out["heavy"] = [cal["heavy_gain"], cal["heavy_power"]]
@@ -146,18 +163,19 @@ def main(variants=VARIANTS, out_dir=ROOT / "results" / "recruitment_onset"):
             rows.append((label, r))
             print(f"{label}: {json.dumps(r)}", flush=True)
     head = ("variant", "whole-muscle store at 30 km", "knee ext. loss", "plantarfl. loss",
-            "hip abd. loss", "knee ext. loss 1st / 2nd half", "largest 10-min loss", "half-marathon knee ext. loss",
-            "5 h at 2.25 m/s knee ext. loss", "exhausted at MP [min]", "fitted k_S [1/s]",
+            "hip abd. loss", "hip fl. loss", "knee ext. loss 1st / 2nd half", "largest 10-min loss", "half-marathon knee ext. loss",
+            "5 h at 2.25 m/s knee ext. loss", "exhausted at MP [min] (limiting muscle)",
+            "fitted k_S [1/s]",
             "heavy A, n", "worst hold ET error")
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for label, r in rows:
         lines.append("| " + " | ".join([
             label, f"{r['store_30km']:.2f}", f"{r['knee_extensors']:.3f}",
             f"{r['plantarflexors']:.3f}", f"{r['hip_abductors']:.3f}",
-            f"{r['knee_first_half']:.3f} / {r['knee_second_half']:.3f}",
+            f"{r['hip_flexors']:.3f}", f"{r['knee_first_half']:.3f} / {r['knee_second_half']:.3f}",
             f"{r['loss_10min']:.3f}", f"{r['half_knee']:.3f}", f"{r['slow_knee']:.3f}",
             "never" if r["exhaustion_min"] != r["exhaustion_min"] else
-            f"{r['exhaustion_min']:.0f}", f"{r['slow_rate']:.2e}",
+            f"{r['exhaustion_min']:.1f} ({r['limiting']})", f"{r['slow_rate']:.2e}",
             f"{r['heavy'][0]:.2f}, {r['heavy'][1]:.2f}", f"{100 * r['hold_error']:.1f} %"])
             + " |")
     text = ("# Recruitment onset and the glycogen wall, each variant fully recalibrated\n\n"
@@ -165,7 +183,9 @@ def main(variants=VARIANTS, out_dir=ROOT / "results" / "recruitment_onset"):
             "stated. Checks of the issue: knee extensors 12-40 % (more in the second half), plantarflexors 8-30 % "
             "(measured 17 %), hip abductors 8-35 %, 10-min loss at most 5 %, half marathon "
             "10-35 % (measured 21 %), 5 h at 2.25 m/s at least 10 % (measured 28 %), "
-            "exhaustion at marathon pace 220-330 min, hold endurance times within 20 %; "
+            "exhaustion at marathon pace 219.8-329.7 min (the marathon's time to 1.5 x it), the "
+            "marathon's knee-extensor loss at least the half marathon's, hold endurance "
+            "times within 20 %; "
             "whole-muscle glycogen at 30 km about 0.2.\n\n" + "\n".join(lines)
             + f"\n\n{time.perf_counter() - t0:.0f} s\n")
     out = Path(out_dir)
@@ -176,5 +196,9 @@ def main(variants=VARIANTS, out_dir=ROOT / "results" / "recruitment_onset"):
 
 
 if __name__ == "__main__":
-    onsets = [float(a) for a in sys.argv[1:]]
-    main(tuple((f"onset {x:g}", x, "slow_twitch", {}) for x in onsets) or VARIANTS)
+    args = sys.argv[1:]
+    if args[:1] == ["--variants"]:
+        main(tuple(VARIANTS[int(i)] for i in args[1:]))
+    else:
+        onsets = [float(a) for a in args]
+        main(tuple((f"onset {x:g}", x, "slow_twitch", {}) for x in onsets) or VARIANTS)
