@@ -16,9 +16,8 @@ benchmark; it takes seconds where the engine takes milliseconds.
 
 One checkpoint (block mode)
 ---------------------------
-A checkpoint is a block of strides (``block_s`` to ``max_block_s`` long, adapted as in the
-engine, cut at pace-segment ends,
-rest-break edges and the end of a policy stop), or a rest interval.
+A checkpoint is a block of strides (``block_s`` to ``max_block_s``, adapted as in the engine,
+cut at pace-segment ends, rest-break edges and policy stops), or a rest interval.
 
 1. Capacities at the start of the block: pool capacity ``(1 - MF) g(E)`` and muscle
    capacity ``p_ST cap_ST + (1 - p_ST) cap_FT`` (DESIGN §2.3); the capacity force of a
@@ -64,11 +63,11 @@ rest-break edges and the end of a policy stop), or a rest interval.
    threshold), exactly (:func:`sim.physics.fatigue.reference.step_3ccr`), and its energy store
    with the block's mean activation (:func:`sim.physics.fatigue.reference.energy_step`).
 
-A rest interval (planned break, or the stretch and lie-down stops of the in-run
-sequence) steps every pool with zero target and recovery ``r R``; its energy drain is
-that of the slowest template (only the decaying activation drains it, a negligible
-amount). The pace policies then compare the configured back-load index with its
-threshold and change stage once it has stayed above it for the hold (or wait) time.
+A rest interval (planned break, or the stretch and lie-down stops of the in-run sequence)
+steps every pool with zero target and recovery ``r R``; its energy drain is that of the
+slowest template (only the decaying activation drains it, a negligible amount). The pace
+policies then compare the configured back-load index with its threshold and change stage
+once it has stayed above it for the hold (or wait) time.
 
 Resolved mode (``model.mode = "resolved"``, for runs of a minute or less): every phase
 sample of every stride is solved at the current capacities and every muscle is stepped
@@ -77,10 +76,9 @@ After each stride the posture moves to its optimum (probe strides, as in the eng
 
 Timing: almost all the time goes to the SciPy solves (about 1.5 ms per phase sample: a
 HiGHS LP and a bounded least-squares problem); a 2-hour run with 30 s blocks and 64
-phase samples takes about 20-25 s, several hundred times the numba engine. The
-matrices are tiny, so a multithreaded BLAS only adds thread overhead; on a busy machine
-it can slow the run several-fold. Time it with ``OPENBLAS_NUM_THREADS=1`` (or
-``OMP_NUM_THREADS=1``) set before NumPy is imported.
+phase samples takes about 20-25 s, several hundred times the numba engine. The matrices
+are tiny, so a multithreaded BLAS only adds thread overhead (several-fold on a busy
+machine): time it with ``OPENBLAS_NUM_THREADS=1`` set before NumPy is imported.
 
 Examples
 --------
@@ -187,8 +185,7 @@ def reference_run(inp, mode=None, state0=None):
     n_ph, n_dof = inp.tpl_m.shape[1:]
     right_col = np.array([np.flatnonzero((inp.col_muscle == i) & (inp.col_side == 0))[0]
                           for i in range(n_m)])
-    state = np.tile(fresh_state(), (n_m, 1)) if state0 is None \
-        else np.array(state0, dtype=float)
+    state = np.tile(fresh_state(), (n_m, 1)) if state0 is None else np.array(state0, float)
     w = np.array([p["lean_cost"]])
     bw = p["mass_kg"] * p["g"]
     duration, policy = p["duration_s"], int(p["policy"])
@@ -309,6 +306,10 @@ def reference_run(inp, mode=None, state0=None):
             value = row["sup"] if spike_sup else row["shear"] / bw
             v_other = row["shear"] / bw if spike_sup else row["sup"]
             thr_other = p["shear_threshold_bw"] if spike_sup else p["superficial_threshold"]
+            move = max(abs(value - v_prev), abs(v_other - v_prev_other)) / dt_prev  # nan at first
+            if not resolved and move > 0:   # next block: the indices, too, move <= tolerance
+                grow = math.floor(p["block_tolerance"] / move)           # whole seconds
+                next_block = min(next_block, max(grow, p["block_s"]))
             # finest blocks where an index may cross its threshold, or while a hold runs
             if (_may_cross(value, v_prev, thr, dt_prev, next_block)
                     or _may_cross(v_other, v_prev_other, thr_other, dt_prev, next_block)
