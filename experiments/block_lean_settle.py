@@ -17,7 +17,8 @@ still. This experiment measures that trade-off across ``lean_settle_deg``:
 
 Writes ``results/block_lean_settle/`` (``table.md``, ``rows.json``, manifest).
 Run: ``python experiments/block_lean_settle.py [--settle 0.25 0.1 0.05 0.02]
-[--scenarios 400] [--repeats 3] [--block-s 30]`` (a few minutes a setting on 2 cores).
+[--scenarios 400] [--repeats 3] [--block-s 30] [--index-tolerance 0.003]`` (a few minutes
+a setting on 2 cores).
 """
 from __future__ import annotations
 
@@ -48,7 +49,7 @@ def _cost(cfgs, repeats):
     return statistics.median(times), float(np.mean(work_done(cfgs[:100])[0]))
 
 
-def run(settles, n_scen=400, repeats=3, block_s=None):
+def run(settles, n_scen=400, repeats=3, block_s=None, index_tolerance=None):
     scen = tolerance_set()
     resolved = {name: simulate(cfg.with_overrides({"model.mode": "resolved"}))
                 for name, cfg in scen}
@@ -58,11 +59,14 @@ def run(settles, n_scen=400, repeats=3, block_s=None):
         over = {"model.lean_settle_deg": deg}
         if block_s is not None:
             over["model.block_s"] = block_s
+        if index_tolerance is not None:
+            over["model.index_tolerance"] = index_tolerance
         diffs = {name: compare(cfg.with_overrides(over), resolved[name]) for name, cfg in scen}
         worst = {k: max((d[k], n) for n, d in diffs.items()) for k in KEYS}
         n_over = sum(any(d[k] > TOLERANCE for k in KEYS) for d in diffs.values())
         secs, solved = _cost([c.with_overrides(over) for c in sweep], repeats)
-        row = {"lean_settle_deg": deg, "block_s": block_s, "scenarios_over_tolerance": n_over,
+        row = {"lean_settle_deg": deg, "block_s": block_s, "index_tolerance": index_tolerance,
+               "scenarios_over_tolerance": n_over,
                "of": len(scen), "sweep_s": secs, "scenarios_per_s": len(sweep) / secs,
                "solved_phase_samples_per_run": solved}
         for k, (val, name) in worst.items():
@@ -82,7 +86,8 @@ def as_markdown(rows) -> str:
              "|---|---|---|---|---|---|---|---|"]
     for r in rows:
         lines.append(
-            f"| {r['lean_settle_deg']:g} | {r['block_s'] or 'default'} | "
+            f"| {r['lean_settle_deg']:g} | {r['block_s'] or 'default'}"
+            f"{' (index tolerance %g)' % r['index_tolerance'] if r.get('index_tolerance') else ''} | "
             f"{r['scenarios_over_tolerance']} of {r['of']} | "
             f"{r['max_superficial_load_difference']:.4f} "
             f"({r['max_superficial_load_difference_scenario']}) | "
@@ -98,8 +103,10 @@ def main():
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--block-s", type=float, default=None,
                     help="model.block_s of the default stepping (the shortest block) [s]")
+    ap.add_argument("--index-tolerance", type=float, default=None,
+                    help="model.index_tolerance (blocks follow the back-load indices; 0: off)")
     a = ap.parse_args()
-    rows = run(a.settle, a.scenarios, a.repeats, a.block_s)
+    rows = run(a.settle, a.scenarios, a.repeats, a.block_s, a.index_tolerance)
     table = as_markdown(rows)
     write_table_results("block_lean_settle", rows, table, "experiments/block_lean_settle.py")
     print(table)

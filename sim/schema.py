@@ -173,9 +173,12 @@ SCHEMA: dict[str, dict[str, Key]] = {
                       "spacing in resolved mode)", lo_open=True),
         "max_block_s": _f(240.0, 0.0, 3600.0, "s", "longest stride-averaged block; blocks grow "
                           "while capacities change slowly (block mode)", lo_open=True),
-        "block_tolerance": _f(0.003, 0.0, 0.1, "1", "largest change per block of a capacity "
-                              "or a back-load index (capacity fraction, or BW for shear) "
-                              "the adaptive block length aims for", lo_open=True),
+        "block_tolerance": _f(0.003, 0.0, 0.1, "1", "largest capacity change per block the "
+                              "adaptive block length aims for", lo_open=True),
+        "index_tolerance": _f(0.0, 0.0, 0.1, "1", "block mode: a block also grows only as "
+                              "long as neither back-load index (capacity fraction; shear in "
+                              "BW) moves by more than this per block (0: off, the default; "
+                              "the running calibration was fitted without it)"),
         "reuse_tolerance": _f(0.002, 0.0, 0.05, "1", "block mode: reuse the last solved stride "
                               "while no capacity moved by more than this fraction (0: always "
                               "re-solve)"),

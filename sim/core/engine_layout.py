@@ -39,7 +39,7 @@ SCALARS = (
     "max_fwd_lean_rad", "fwd_lean_curvature", "fwd_lean_jump_rad", "probe_settle_rad",
     "max_probes", "lateral_lean_on",
     "lean_home_rad",
-    "lean_settle_rad",
+    "lean_settle_rad", "index_tolerance",
 )
 
 #: The run kernel's inputs and outputs travel as named bundles (numba types them as named

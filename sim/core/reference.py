@@ -307,8 +307,8 @@ def reference_run(inp, mode=None, state0=None):
             v_other = row["shear"] / bw if spike_sup else row["sup"]
             thr_other = p["shear_threshold_bw"] if spike_sup else p["superficial_threshold"]
             move = max(abs(value - v_prev), abs(v_other - v_prev_other)) / dt_prev  # nan at first
-            if not resolved and move > 0:   # next block: the indices, too, move <= tolerance
-                grow = math.floor(p["block_tolerance"] / move)           # whole seconds
+            if not resolved and move > 0 and p["index_tolerance"] > 0:  # indices move <= it
+                grow = math.floor(p["index_tolerance"] / move)           # whole seconds
                 next_block = min(next_block, max(grow, p["block_s"]))
             # finest blocks where an index may cross its threshold, or while a hold runs
             if (_may_cross(value, v_prev, thr, dt_prev, next_block)

@@ -236,6 +236,7 @@ def build_inputs(cfg) -> ScenarioInputs:
         "block_tolerance": cfg.model.block_tolerance,
         "reuse_tolerance": cfg.model.reuse_tolerance,
         "lean_settle_rad": math.radians(cfg.model.lean_settle_deg),
+        "index_tolerance": cfg.model.index_tolerance,
         "exhaustion_hold_s": cfg.model.exhaustion_hold_s,
         "critical_speed_mps": critical_speed(cfg.runner.marathon_pace_mps),
         "d_prime_m": d_prime_m(),

@@ -2,8 +2,9 @@
 
 :func:`standard_configs` is the benchmark's standard sweep (pinned: a seeded Latin
 hypercube). The default mode solves one representative stride per block and lets blocks
-grow while capacities and back-load indices change slowly (``model.block_tolerance``);
-the resolved mode steps every phase sample.
+grow while capacities change slowly (``model.block_tolerance``; with
+``model.index_tolerance`` also the back-load indices); the resolved mode steps every phase
+sample.
 :func:`tolerance_set` is a fixed set of scenarios that spans paces (2.5–4 m/s),
 durations up to 4 h, runs that end in exhaustion and every shipped config (a sweep file by
 its base scenario, left out where that repeats another shipped config);

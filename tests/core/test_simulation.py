@@ -90,16 +90,16 @@ def test_block_mode_tracks_resolved_mode(minutes, over):
 
 
 def test_blocks_stay_short_while_a_back_load_index_moves():
-    """A block grows only as long as neither index moved by more than model.block_tolerance
-    per block: after window k, the next block is at most tolerance / (index change per
-    second) long (whole seconds), or the shortest block."""
-    r = run(45, run__speed_mps=3.5)                   # above critical speed: indices move
+    """With model.index_tolerance a block grows only as long as neither index moved by more
+    than it per block: after window k, the next block is at most tolerance / (index change
+    per second) long (whole seconds), or the shortest block."""
+    r = run(45, run__speed_mps=3.5, model__index_tolerance=0.003)   # indices move
     m = r.config.model
     sup, shear = r.superficial_load_index, r.shear_bw
     bound = 0
     for k in range(1, r.time_s.size - 1):
         move = max(abs(sup[k] - sup[k - 1]), abs(shear[k] - shear[k - 1])) / r.duration_s[k - 1]
-        cap = max(np.floor(m.block_tolerance / move), m.block_s) if move > 0 else np.inf
+        cap = max(np.floor(m.index_tolerance / move), m.block_s) if move > 0 else np.inf
         assert r.duration_s[k + 1] <= cap + 1e-9, (k, r.duration_s[k + 1], cap)
         # blocks whose length this rule set (not the shortest, longest or doubling limit)
         bound += (m.block_s < cap < min(2.0 * r.duration_s[k], m.max_block_s)
