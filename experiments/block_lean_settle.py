@@ -80,14 +80,18 @@ def run(settles, n_scen=400, repeats=3, block_s=None, index_tolerance=None):
     return rows
 
 
+def _index(row) -> str:
+    tol = row.get("index_tolerance")
+    return f" (index tolerance {tol:g})" if tol else ""
+
+
 def as_markdown(rows) -> str:
     lines = ["| lean_settle [deg] | block_s [s] | over 0.01 | worst superficial load | "
              "worst shear [BW] | worst capacity | scenarios/s | speed vs first row |",
              "|---|---|---|---|---|---|---|---|"]
     for r in rows:
         lines.append(
-            f"| {r['lean_settle_deg']:g} | {r['block_s'] or 'default'}"
-            f"{' (index tolerance %g)' % r['index_tolerance'] if r.get('index_tolerance') else ''} | "
+            f"| {r['lean_settle_deg']:g} | {r['block_s'] or 'default'}{_index(r)} | "
             f"{r['scenarios_over_tolerance']} of {r['of']} | "
             f"{r['max_superficial_load_difference']:.4f} "
             f"({r['max_superficial_load_difference_scenario']}) | "

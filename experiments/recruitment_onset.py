@@ -20,12 +20,12 @@ as fast as the slow-twitch ones per unit activation (``drain_FT``, 3 x shipped),
 with ``g_min_FT`` 0.7: does a glycolytic fast-twitch pool bring the whole-muscle store to
 20 % without moving the strength loss? And a pool force that falls earlier as its glycogen
 goes (``K`` 0.2 and 0.5 instead of 0.05), so that slow-twitch pools hand force to the
-fast-twitch ones during the run (progressive recruitment). Last, the whole-muscle wall with fast-twitch units recruited
-earlier (onset 0.5 or 0.4: type I and IIA fibres lose glycogen together from the start at
-75 % VO2max, Vollestad, Vaage & Hermansen 1984) and protected by perfusion like
-slow-twitch ones (``kappa_FT`` 0.9: in endurance-trained muscle single-fibre SDH activity
-did not differ between type I and type II fibres, Jansson & Kaijser 1977, Acta Physiol
-Scand 100:315), with higher glycogen floors. Usage:
+fast-twitch ones during the run (progressive recruitment). Last, the whole-muscle wall
+with fast-twitch units recruited earlier (onset 0.5 or 0.4: type I and IIA fibres lose
+glycogen together from the start at 75 % VO2max, Vollestad, Vaage & Hermansen 1984) and
+protected by perfusion like slow-twitch ones (``kappa_FT`` 0.9: in endurance-trained
+muscle single-fibre SDH activity did not differ between type I and type II fibres,
+Jansson & Kaijser 1977, Acta Physiol Scand 100:315), with higher glycogen floors. Usage:
 
     python experiments/recruitment_onset.py            # all variants
     python experiments/recruitment_onset.py 0.6 0.7    # onsets only, shipped wall
@@ -163,10 +163,10 @@ def main(variants=VARIANTS, out_dir=ROOT / "results" / "recruitment_onset"):
             rows.append((label, r))
             print(f"{label}: {json.dumps(r)}", flush=True)
     head = ("variant", "whole-muscle store at 30 km", "knee ext. loss", "plantarfl. loss",
-            "hip abd. loss", "hip fl. loss", "knee ext. loss 1st / 2nd half", "largest 10-min loss", "half-marathon knee ext. loss",
+            "hip abd. loss", "hip fl. loss", "knee ext. loss 1st / 2nd half",
+            "largest 10-min loss", "half-marathon knee ext. loss",
             "5 h at 2.25 m/s knee ext. loss", "exhausted at MP [min] (limiting muscle)",
-            "fitted k_S [1/s]",
-            "heavy A, n", "worst hold ET error")
+            "fitted k_S [1/s]", "heavy A, n", "worst hold ET error")
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for label, r in rows:
         lines.append("| " + " | ".join([
@@ -180,7 +180,8 @@ def main(variants=VARIANTS, out_dir=ROOT / "results" / "recruitment_onset"):
             + " |")
     text = ("# Recruitment onset and the glycogen wall, each variant fully recalibrated\n\n"
             "Runner with marathon pace 3.2 m/s; losses at the end of a marathon unless "
-            "stated. Checks of the issue: knee extensors 12-40 % (more in the second half), plantarflexors 8-30 % "
+            "stated. Checks of the issue: knee extensors 12-40 % (more in the second half), "
+            "plantarflexors 8-30 % "
             "(measured 17 %), hip abductors 8-35 %, 10-min loss at most 5 %, half marathon "
             "10-35 % (measured 21 %), 5 h at 2.25 m/s at least 10 % (measured 28 %), "
             "exhaustion at marathon pace 219.8-329.7 min (the marathon's time to 1.5 x it), the "
