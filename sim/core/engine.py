@@ -534,10 +534,11 @@ def run_kernel(tpl, mus, plan, sc, state, out):
             # optionally, also as long as neither back-load index moves by more than
             # model.index_tolerance (in whole seconds: the reference path's indices agree
             # only to solver round-off)
-            move = max(abs(value - v_prev), abs(v_other - v_prev_other)) / dt_prev
-            if not resolved and move > 0.0 and sc[S.index_tolerance] > 0.0:  # nan: False
-                next_block = min(next_block, max(math.floor(sc[S.index_tolerance] / move),
-                                                 block_s))
+            if not resolved and sc[S.index_tolerance] > 0.0:
+                move = max(abs(value - v_prev), abs(v_other - v_prev_other)) / dt_prev
+                if move > 0.0:                          # (False while v_prev is nan)
+                    next_block = min(next_block, max(math.floor(sc[S.index_tolerance] / move),
+                                                     block_s))
             if (_may_cross(value, v_prev, thr, dt_prev, next_block)
                     or _may_cross(v_other, v_prev_other, thr_other, dt_prev, next_block)
                     or (value > thr and (not confirmed or stage == 1 or stage == 3))
