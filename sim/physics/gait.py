@@ -78,7 +78,14 @@ Method
    at preferred speed (0.39 ± 0.04; ``sim/data/gait.toml``).
 
 4. *Step rate* (``step_rate_scale``, 1 = natural; cadence × scale at the same speed).
-   Stride time scales with 1/scale; the stance fraction and the joint angles are kept.
+   Stride time scales with 1/scale. The contact shortens less than the step, so the
+   stance fraction rises as ``scale^γ`` (:func:`stance_fraction`) and the curves are
+   warped to it; the stride's vertical impulse is kept, so the vertical ground reaction
+   is divided by the stance fraction's rise: its peak falls 5.6 % at +7.3 % as Musgjerd
+   et al. [6]_ measured (γ = 0.82 is set by that number). The lumbar moments follow the
+   vertical load the upper body carries, an assumption (``trunk_load_exponent`` = 1,
+   the model's L5/S1 compression is built the same way): they are scaled by the same
+   factor. The joint angles are kept.
    Heiderscheit et al. [3]_ (Table 3) measured peak hip abduction moments of 1.9 / 1.8 /
    1.7 N·m/kg and peak knee extension moments of 2.7 / 2.5 / 2.2 N·m/kg at step rates
    of −10 % / natural / +10 %. Relative to the natural value these are fitted by a line
@@ -103,10 +110,12 @@ Limitations
   with running fatigue) fatigue changes *which muscles* carry these moments and the
   compensations modelled elsewhere, not the moments themselves.
 - Transverse-plane moments (hip and lumbar rotation) are not part of the demand.
-- Step rate changes stride time and the three moment lobes above only; vertical ground
-  reaction force, stance fraction and joint angles (hence the hip extension needed)
-  keep their natural-cadence values. The step-rate slopes are group results of other
-  runners [3]_, [4]_ applied to this one; beyond ±10 % they are extrapolated linearly.
+- Step rate changes stride time, stance fraction, the vertical ground reaction, the
+  lumbar moments and the three moment lobes above; the hip extension and ankle moments
+  keep their size (no published values at a changed step rate; Lenhart et al. computed
+  a lower gluteus maximus peak) and the hip angle only its excursion. The step-rate
+  slopes are group results of other runners [3]_, [4]_, [6]_ applied to this one; beyond
+  ±10 % they are extrapolated.
 - Left-foot events are assumed at half a cycle after the right ones (symmetry).
 
 Code
@@ -134,6 +143,9 @@ References
 .. [5] Fukuchi RK, Fukuchi CA, Duarte M (2017) A public dataset of running biomechanics
    and the effects of running speed on lower extremity kinematics and kinetics. PeerJ
    5:e3298.
+.. [6] Musgjerd T, Anason J, Rutherford D, Kernozek TW (2021) Effect of increasing running
+   cadence on peak impact force in an outdoor environment. Int J Sports Phys Ther
+   16(4):1076–1083.
 
 Examples
 --------
@@ -152,7 +164,7 @@ from .gait_reference import (_P, _SOURCE_COLUMNS, REFERENCE_SPEEDS_MPS,  # noqa:
                              _raised_cosine, _read_csv, _step_rate_slope, reference_curves)
 from .gait_timing import (_check_scale, _check_speed, _neighbours, _warp,  # noqa: F401
                           cadence_spm, stance_fraction, step_rate_factors, stride_time_s)
-from .gait_types import (_HIP, _HIP_ABD, _KNEE, DOFS, N_DOF, GaitDemand,  # noqa: F401
+from .gait_types import (_HIP, _HIP_ABD, _KNEE, _LUMBAR, DOFS, N_DOF, GaitDemand,  # noqa: F401
                          ReferenceCurves, _read_only)
 
 __all__ = [
@@ -264,11 +276,14 @@ def demand(speed_mps: float, step_rate_scale: float = 1.0, n_phase: int = 64) ->
     m = _model()
 
     phase = np.arange(n_phase) / n_phase
-    s = float(np.interp(v, m.speeds, m.stance))
+    s = stance_fraction(v, scale)
     curves, grf, closure, capped = _curves(m, v, phase, s)
     moments = curves[:, :N_DOF].copy()
     stance = phase < s
-    grf = np.where(stance, np.maximum(grf, 0.0), 0.0)
+    # the stride's vertical impulse is kept: a longer stance lowers the force curve
+    peak_factor = float(np.interp(v, m.speeds, m.stance)) / s
+    grf = np.where(stance, np.maximum(grf, 0.0), 0.0) * peak_factor
+    moments[:, _LUMBAR] *= peak_factor ** m.trunk_load_exponent
 
     if scale != 1.0:
         f = step_rate_factors(v, scale)

@@ -18,6 +18,8 @@ References
 """
 from __future__ import annotations
 
+import math
+
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -67,6 +69,8 @@ class _Model:
     beta_hip_abd: float         # relative change per unit (step_rate_scale - 1)
     beta_knee: float
     hip_flexor_gain_per_spm: float  # relative change per stride/min
+    stance_exponent: float      # stance fraction x step_rate_scale ** stance_exponent
+    trunk_load_exponent: float  # lumbar moments x (peak-force factor) ** trunk_load_exponent
 
 
 def _raised_cosine(x):
@@ -88,6 +92,23 @@ def _step_rate_slope(change, peaks) -> float:
     y = np.asarray(peaks, float)
     y0 = y[np.argmin(np.abs(x))]
     return float(np.sum(x * (y / y0 - 1.0)) / np.sum(x * x))
+
+
+def _stance_exponent(peak_change, step_rate_change) -> float:
+    """Exponent γ of ``stance ∝ step_rate_scale^γ`` that lowers the peak vertical force as
+    measured.
+
+    A stride's vertical impulse is fixed (its mean vertical force is body weight), so with
+    the force curve's shape kept, its peak varies as 1 / stance fraction: a peak changed by
+    ``peak_change`` at a step rate changed by ``step_rate_change`` gives
+    ``γ = −ln(1 + peak_change) / ln(1 + step_rate_change)``.
+    """
+    g = -math.log1p(peak_change) / math.log1p(step_rate_change)
+    if not (0.0 <= g < 2.0):
+        raise _params.ParameterError(f"gait.toml [step_rate]: peak_force_change = {peak_change!r} "
+                                     f"at {step_rate_change!r} gives a stance exponent {g:.3g}; "
+                                     "allowed [0, 2): the peak force falls as the step rate rises")
+    return g
 
 
 @lru_cache(maxsize=None)
@@ -146,6 +167,8 @@ def _model() -> _Model:
         beta_hip_abd=_step_rate_slope(sr["heiderscheit_change"], sr["hip_abduction_peak"]),
         beta_knee=_step_rate_slope(sr["heiderscheit_change"], sr["knee_extension_peak"]),
         hip_flexor_gain_per_spm=sr["hip_flexor_peak_gain"] / sr["hip_flexor_peak_per"],
+        stance_exponent=_stance_exponent(sr["peak_force_change"], sr["peak_force_step_rate_change"]),
+        trunk_load_exponent=float(sr["trunk_load_exponent"]),
     )
 
 

@@ -29,6 +29,8 @@ N_DOF = len(DOFS)
 _HIP = DOFS.index("hip_flexion")
 _HIP_ABD = DOFS.index("hip_abduction")
 _KNEE = DOFS.index("knee_extension")
+#: The lumbar DOFs (extension, lateral bending).
+_LUMBAR = [DOFS.index("lumbar_extension"), DOFS.index("lumbar_bending")]
 
 
 def _read_only(a):

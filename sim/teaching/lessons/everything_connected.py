@@ -175,10 +175,9 @@ How to read it:
 - Every trait is a single parameter: tightness as lost hip extension (lesson 4); core and
   gluteus medius strength as multipliers on fresh maximum force; step rate as a scale on
   the natural cadence, which lowers the hip abduction and knee extension moments at the
-  same speed (Heiderscheit et al. 2011) but leaves the hip extension moment and the ground
-  reaction as they are, so the trunk takes the same load per stride more often (measured,
-  the foot's peak force per step falls at a higher step rate; README, known limits); pace
-  through the reference running data at that speed.
+  same speed (Heiderscheit et al. 2011) and each step's peak vertical force (Musgjerd et
+  al. 2021), and with it, by assumption, the lumbar moments; the hip extension moment keeps
+  its size (README, known limits); pace through the reference running data at that speed.
 - Ranges are chosen to be plausible, not measured in a population: a trait's bar length
   depends on the range given to it, so compare bars as "what this range does", not as
   "which trait matters most for everyone".
