@@ -25,7 +25,12 @@ with fast-twitch units recruited earlier (onset 0.5 or 0.4: type I and IIA fibre
 glycogen together from the start at 75 % VO2max, Vollestad, Vaage & Hermansen 1984) and
 protected by perfusion like slow-twitch ones (``kappa_FT`` 0.9: in endurance-trained
 muscle single-fibre SDH activity did not differ between type I and type II fibres,
-Jansson & Kaijser 1977, Acta Physiol Scand 100:315), with higher glycogen floors. Usage:
+Jansson & Kaijser 1977, Acta Physiol Scand 100:315), with higher glycogen floors; the
+last two rows with the heavy-domain strain taken off the glycogen drain
+(``[heavy] drain_exponent`` 0) or reduced to its square root (0.5); at 0 the drain rises with
+speed only through recruitment and force. Besides the headline numbers each row runs the
+checks that decide between them: exhaustion with weaker quadriceps and the fast start
+(10 km at 1.08 x marathon pace, then 20 km slower, 30 km in the even time). Usage:
 
     python experiments/recruitment_onset.py            # all variants
     python experiments/recruitment_onset.py 0.6 0.7    # onsets only, shipped wall
@@ -64,14 +69,16 @@ VARIANTS = tuple((f"onset {x:g}", x, "slow_twitch", {}) for x in (0.5, 0.6, 0.7,
                       (0.5, {"g_min_ST": 0.85, "g_min_FT": 0.7}),
                       (0.4, {"g_min_ST": 0.85, "g_min_FT": 0.7}),
                       (0.5, {"g_min_ST": 0.9, "g_min_FT": 0.75}),
-                      (0.5, {"g_min_ST": 0.9, "g_min_FT": 0.8})))
+                      (0.5, {"g_min_ST": 0.9, "g_min_FT": 0.8}),
+                      (0.4, {"g_min_ST": 0.85, "g_min_FT": 0.7, "drain_exponent": 0.0}),
+                      (0.4, {"g_min_ST": 0.85, "g_min_FT": 0.7, "drain_exponent": 0.5})))
 
 #: Run inside the copy: calibrate, then print the headline numbers as one JSON line.
 _CHILD = r'''
 import json, numpy as np
 import sim
 from sim.config import load_config
-from sim.energy import calibration, locomotor_store
+from sim.energy import LOCOMOTOR_MUSCLES, calibration, locomotor_store
 from sim.physics import params
 from sim.fatigue.calibration import calibrate as calibrate_pools
 from sim.running_calibration import calibrate as calibrate_running
@@ -107,6 +114,22 @@ out["slow_knee"] = 1 - slow.end_group_capacity("knee_extensors")
 long = run(mp, 400)
 out["exhaustion_min"] = long.exhaustion_s / 60
 out["limiting"] = long.limiting_muscle
+weak = sim.simulate(load_config(None, {"run.speed_mps": mp, "run.duration_min": 400,
+                                       "scenario.quad_strength": 0.8}))
+out["exhaustion_weak_quads_min"] = weak.exhaustion_s / 60
+v1 = 1.08 * mp
+t1, t30 = 10000 / v1, 30000 / mp
+fast = sim.simulate(load_config(None, {"run.duration_min": t30 / 60, "run.segments": [
+    {"duration_min": t1 / 60, "speed_mps": v1},
+    {"duration_min": (t30 - t1) / 60, "speed_mps": 20000 / (t30 - t1)}]}))
+even = run(mp, t30 / 60)
+loco = [even.muscles.index(m) for m in LOCOMOTOR_MUSCLES]
+w = even.F0_N[loco] / even.F0_N[loco].sum()
+out["fast_start"] = {"exhausted_min": fast.exhaustion_s / 60,
+                     "ft_store": float(fast.energy[-1][loco, 1] @ w),
+                     "ft_store_even": float(even.energy[-1][loco, 1] @ w),
+                     "knee": 1 - fast.end_group_capacity("knee_extensors"),
+                     "knee_even": 1 - even.end_group_capacity("knee_extensors")}
 out["hip_flexors"] = 1 - mar.end_group_capacity("hip_flexors")
 cal = calibration()
 out["slow_rate"] = cal["slow_rate"]
@@ -152,6 +175,10 @@ def run_variant(pkg: Path, original: str, onset: float, wall: str, energy: dict)
     return json.loads(lines[-1][len("RESULT "):])
 
 
+def _minutes(x) -> str:
+    return "never" if x != x else f"{x:.1f}"
+
+
 def main(variants=VARIANTS, out_dir=ROOT / "results" / "recruitment_onset"):
     t0 = time.perf_counter()
     rows = []
@@ -166,16 +193,22 @@ def main(variants=VARIANTS, out_dir=ROOT / "results" / "recruitment_onset"):
             "hip abd. loss", "hip fl. loss", "knee ext. loss 1st / 2nd half",
             "largest 10-min loss", "half-marathon knee ext. loss",
             "5 h at 2.25 m/s knee ext. loss", "exhausted at MP [min] (limiting muscle)",
+            "weak quads (0.8) exhausted at [min]",
+            "fast start: exhausted at [min]; FT store / even's; knee ext. loss / even's",
             "fitted k_S [1/s]", "heavy A, n", "worst hold ET error")
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for label, r in rows:
+        fs = r["fast_start"]
         lines.append("| " + " | ".join([
             label, f"{r['store_30km']:.2f}", f"{r['knee_extensors']:.3f}",
             f"{r['plantarflexors']:.3f}", f"{r['hip_abductors']:.3f}",
             f"{r['hip_flexors']:.3f}", f"{r['knee_first_half']:.3f} / {r['knee_second_half']:.3f}",
             f"{r['loss_10min']:.3f}", f"{r['half_knee']:.3f}", f"{r['slow_knee']:.3f}",
             "never" if r["exhaustion_min"] != r["exhaustion_min"] else
-            f"{r['exhaustion_min']:.1f} ({r['limiting']})", f"{r['slow_rate']:.2e}",
+            f"{r['exhaustion_min']:.1f} ({r['limiting']})",
+            _minutes(r["exhaustion_weak_quads_min"]),
+            f"{_minutes(fs['exhausted_min'])}; {fs['ft_store']:.2f} / {fs['ft_store_even']:.2f}; "
+            f"{fs['knee']:.3f} / {fs['knee_even']:.3f}", f"{r['slow_rate']:.2e}",
             f"{r['heavy'][0]:.2f}, {r['heavy'][1]:.2f}", f"{100 * r['hold_error']:.1f} %"])
             + " |")
     text = ("# Recruitment onset and the glycogen wall, each variant fully recalibrated\n\n"
@@ -184,7 +217,9 @@ def main(variants=VARIANTS, out_dir=ROOT / "results" / "recruitment_onset"):
             "plantarflexors 8-30 % "
             "(measured 17 %), hip abductors 8-35 %, 10-min loss at most 5 %, half marathon "
             "10-35 % (measured 21 %), 5 h at 2.25 m/s at least 10 % (measured 28 %), "
-            "exhaustion at marathon pace 219.8-329.7 min (the marathon's time to 1.5 x it), the "
+            "exhaustion at marathon pace 219.8-329.7 min (the marathon's time to 1.5 x it) and "
+            "earlier with weaker quadriceps and after the fast start, whose fast-twitch store "
+            "and knee extensors end below the even pace's, the "
             "marathon's knee-extensor loss at least the half marathon's, hold endurance "
             "times within 20 %; "
             "whole-muscle glycogen at 30 km about 0.2.\n\n" + "\n".join(lines)

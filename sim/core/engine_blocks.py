@@ -109,7 +109,7 @@ def _block_fatigue(state, prm, F0, col_muscle, col_side, Fs, dtp, dt, uw, pw):
                 prm[i, P.refill], prm[i, P.g_min_ft] if q else g_min, K,
                 prm[i, P.drain_K], prm[i, P.slow_rate], prm[i, P.slow_recovery],
                 prm[i, P.slow_delay], dt, state[i, X.reserve] if q else 1.0, state[i, X.strain],
-                x, prm[i, P.rest_share], prm[i, P.rest_delay])
+                x, prm[i, P.rest_share], prm[i, P.rest_delay], prm[i, P.heavy_drain_exponent])
             state[i, o], state[i, o + 1], state[i, o + 2], state[i, o + 3] = a, b, c_, d
             state[i, X.S_st + q] = e
             state[i, X.Z_st + q] = z
@@ -153,7 +153,8 @@ def _rest_muscle(state, prm, i, dt):
             prm[i, P.g_min_ft] if q else prm[i, P.g_min_st], prm[i, P.K],
             prm[i, P.drain_K], prm[i, P.slow_rate], prm[i, P.slow_recovery],
             prm[i, P.slow_delay], dt, state[i, X.reserve] if q == 1 else 1.0,
-            state[i, X.strain], x, prm[i, P.rest_share], prm[i, P.rest_delay])
+            state[i, X.strain], x, prm[i, P.rest_share], prm[i, P.rest_delay],
+            prm[i, P.heavy_drain_exponent])
         state[i, o], state[i, o + 1], state[i, o + 2], state[i, o + 3] = a, b, c, d
         state[i, X.S_st + q] = e
         state[i, X.Z_st + q] = z

@@ -85,7 +85,8 @@ def _pool_block(s, pool, tl, perf, f_mult, F, R, r, L, drain, refill, q, prm, dt
     # r = 1 makes step_3ccr recover at R_eff whatever the target
     ma, mr, mf, ma_mean = step_3ccr(s[i_ma], s[i_mr], s[i_mf], act, F * f_mult, R_eff, 1.0, L,
                                     0.0, dt)
-    e = energy_step(s[i_e], ma_mean, drain * s[X.strain], refill, dt, prm[P.drain_K])
+    e = energy_step(s[i_e], ma_mean, drain * s[X.strain] ** prm[P.heavy_drain_exponent], refill,
+                    dt, prm[P.drain_K])
     z, sd = slow_step(s[i_z], s[i_s], ma_mean, prm[P.slow_rate] * s[X.strain],
                       prm[P.slow_recovery], prm[P.slow_delay], dt, x, prm[P.rest_share],
                       prm[P.rest_delay])

@@ -125,6 +125,7 @@ class PoolConstants:
     work_half: float
     rest_share: float
     rest_delay: float
+    heavy_drain_exponent: float
     scale_F: float
     scale_R: float
 
@@ -206,7 +207,8 @@ def _pool_constants(joint, p_st, scale_F, gain=None) -> PoolConstants:
                          pf["u_free"], pf["u_occ"], e["drain_K"], sl["rate"],
                          sl["recovery"], sl["delay"], e["g_min_FT"], pf["fat_share"],
                          _file()["fibre"]["ft_onset"], sl["work_tau"], sl["work_half"],
-                         sl["rest_share"], sl["rest_delay"], scale_F, sR)
+                         sl["rest_share"], sl["rest_delay"],
+                         _file()["heavy"]["drain_exponent"], scale_F, sR)
 
 
 @lru_cache(maxsize=None)
@@ -280,5 +282,6 @@ def joint_model_vector(joint: str = "general", gain: float | None = None,
               "u_free": 0.0, "u_occ": 1.0, "drain_K": e["drain_K"] if energy else 0.0,
               "slow_rate": 0.0, "slow_recovery": 0.0, "slow_delay": 0.0,
               "g_min_ft": e["g_min_ST"], "fat_share": 0.0, "ft_onset": 1.0,
-              "work_tau": 0.0, "work_half": 0.0, "rest_share": 1.0, "rest_delay": 0.0}
+              "work_tau": 0.0, "work_half": 0.0, "rest_share": 1.0, "rest_delay": 0.0,
+              "heavy_drain_exponent": 1.0}
     return np.array([values[n] for n in MUSCLE_PARAMS], dtype=np.float64)

@@ -271,7 +271,7 @@ def simulate_muscle_states(targets, dt, prm, state0):
     """
     (p, F_st, R_st, F_ft, R_ft, r, L, thr, d_st, d_ft, refill, gmin_st, K, kap_st, kap_ft,
      tau_on, tau_off, u_free, u_occ, drain_K, k_s, r_s, tau_s, gmin_ft, fat, onset,
-     tau_w, w_half, gamma, tau_rest) = prm
+     tau_w, w_half, gamma, tau_rest, drain_exp) = prm
     s = np.array(state0, dtype=float)
     out = [s.copy()]
     # pool: (offset of MA..E, F, R, drain, kappa, S slot, Z slot, g_min)
@@ -302,7 +302,7 @@ def simulate_muscle_states(targets, dt, prm, state0):
                 h = energy_factor(s[o + 3], fat, K)
                 Fs, Rs, rr, th = F * (1.0 - kap * h * perf), R * (1.0 + (r - 1.0) * perf), 1.0, 0.0
             ma, mr, mf, ma_mean = step_3ccr(s[o], s[o + 1], s[o + 2], act, Fs, Rs, rr, L, th, dt)
-            e = energy_step(s[o + 3], ma_mean, drain * s[14], refill, dt, drain_K)
+            e = energy_step(s[o + 3], ma_mean, drain * s[14] ** drain_exp, refill, dt, drain_K)
             z, sd = slow_step(s[zi], s[si], ma_mean, k_s * s[14], r_s, tau_s, dt, x, gamma,
                                 tau_rest)
             s[o:o + 4] = ma, mr, mf, e

@@ -39,7 +39,7 @@ def _activation_target(force_target, q):
 def pool_step(ma, mr, mf, e, s, z, force_target, F, R, r, L, rest_threshold, drain, refill,
               g_min, K, drain_K, slow_rate, slow_recovery, slow_delay, dt, perf=-1.0,
               kappa=0.0, reserve=1.0, fat_share=0.0, strain=1.0, work=1.0,
-              rest_share=1.0, rest_delay=0.0):
+              rest_share=1.0, rest_delay=0.0, drain_exponent=1.0):
     """Advance one pool by ``dt`` with a constant force target.
 
     Parameters
@@ -75,12 +75,14 @@ def pool_step(ma, mr, mf, e, s, z, force_target, F, R, r, L, rest_threshold, dra
     reserve : float
         Force factor of the anaerobic reserve D [1] (FT pools; 1 = full).
     strain : float
-        Heavy-domain strain H [1] (:func:`heavy_strain`): multiplies the glycogen drain
-        and the slow-load rate.
+        Heavy-domain strain H [1] (:func:`heavy_strain`): multiplies the slow-load rate,
+        and the glycogen drain as ``H ** drain_exponent``.
     work, rest_share, rest_delay : float
         Work gate of the muscle [1], share of the slow load expressed at rest [1] and the
         depression's time constant while it falls [s]
         (:func:`sim.physics.fatigue.energy_store.slow_step`).
+    drain_exponent : float
+        Power of the strain on the glycogen drain [1] (``[heavy] drain_exponent``).
 
     Returns
     -------
@@ -101,7 +103,7 @@ def pool_step(ma, mr, mf, e, s, z, force_target, F, R, r, L, rest_threshold, dra
         Rs = R * (1.0 + (r - 1.0) * perf)
         Fs = F * (1.0 - kappa * energy_factor(e, fat_share, K) * perf)
     ma, mr, mf, ma_mean = advance(ma, mr, mf, act, Fs, Rs, L, dt)
-    e = energy_step(e, ma_mean, drain * strain, refill, dt, drain_K)
+    e = energy_step(e, ma_mean, drain * strain ** drain_exponent, refill, dt, drain_K)
     z, s = slow_step(z, s, ma_mean, slow_rate * strain, slow_recovery, slow_delay, dt,
                      work, rest_share, rest_delay)
     return ma, mr, mf, e, s, z
@@ -111,7 +113,7 @@ def pool_step(ma, mr, mf, e, s, z, force_target, F, R, r, L, rest_threshold, dra
 def pool_block_step(ma, mr, mf, e, s, z, mean_force_target, perf, f_mult, F, R, r, L,
                     drain, refill, g_min, K, drain_K, slow_rate, slow_recovery, slow_delay,
                     dt, reserve=1.0, strain=1.0, work=1.0, rest_share=1.0,
-                    rest_delay=0.0):
+                    rest_delay=0.0, drain_exponent=1.0):
     """Advance one pool over a block of many strides with stride-averaged rates.
 
     Parameters
@@ -126,7 +128,7 @@ def pool_block_step(ma, mr, mf, e, s, z, mean_force_target, perf, f_mult, F, R, 
         Activity-weighted fatigue multiplier over the stride [1]:
         ``<TL (1 - kappa P)> / <TL>`` (1 where the pool is idle).
     F, R, r, L, drain, refill, g_min, K, drain_K, slow_rate, slow_recovery, slow_delay,
-    reserve, strain, work, rest_share, rest_delay : float
+    reserve, strain, work, rest_share, rest_delay, drain_exponent : float
         As in :func:`pool_step`.
     dt : float
         Block duration [s].
@@ -147,7 +149,7 @@ def pool_block_step(ma, mr, mf, e, s, z, mean_force_target, perf, f_mult, F, R, 
     act = _activation_target(mean_force_target, force_factor(e, s, g_min, K, reserve))
     Rs = R * (1.0 + (r - 1.0) * perf)
     ma, mr, mf, ma_mean = advance(ma, mr, mf, act, F * f_mult, Rs, L, dt)
-    e = energy_step(e, ma_mean, drain * strain, refill, dt, drain_K)
+    e = energy_step(e, ma_mean, drain * strain ** drain_exponent, refill, dt, drain_K)
     z, s = slow_step(z, s, ma_mean, slow_rate * strain, slow_recovery, slow_delay, dt,
                      work, rest_share, rest_delay)
     return ma, mr, mf, e, s, z
@@ -230,7 +232,8 @@ def muscle_step(state, u, prm, dt):
                                  L, thr, prm[P.drain_st], prm[P.refill], g_min, K, prm[P.drain_K],
                                  prm[P.slow_rate], prm[P.slow_recovery], prm[P.slow_delay], dt,
                                  perf, prm[P.kappa_st], 1.0, prm[P.fat_share], state[X.strain],
-                                 x, prm[P.rest_share], prm[P.rest_delay])
+                                 x, prm[P.rest_share], prm[P.rest_delay],
+                                 prm[P.heavy_drain_exponent])
     state[X.MA_st] = a
     state[X.MR_st] = b
     state[X.MF_st] = c
@@ -244,7 +247,8 @@ def muscle_step(state, u, prm, dt):
                                      prm[P.drain_K], prm[P.slow_rate], prm[P.slow_recovery],
                                      prm[P.slow_delay], dt, perf, prm[P.kappa_ft],
                                      state[X.reserve], prm[P.fat_share], state[X.strain], x,
-                                     prm[P.rest_share], prm[P.rest_delay])
+                                     prm[P.rest_share], prm[P.rest_delay],
+                                     prm[P.heavy_drain_exponent])
         state[X.MA_ft] = a
         state[X.MR_ft] = b
         state[X.MF_ft] = c
