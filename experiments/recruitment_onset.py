@@ -25,12 +25,16 @@ with fast-twitch units recruited earlier (onset 0.5 or 0.4: type I and IIA fibre
 glycogen together from the start at 75 % VO2max, Vollestad, Vaage & Hermansen 1984) and
 protected by perfusion like slow-twitch ones (``kappa_FT`` 0.9: in endurance-trained
 muscle single-fibre SDH activity did not differ between type I and type II fibres,
-Jansson & Kaijser 1977, Acta Physiol Scand 100:315), with higher glycogen floors; the
-last two rows with the heavy-domain strain taken off the glycogen drain
-(``[heavy] drain_exponent`` 0) or reduced to its square root (0.5); at 0 the drain rises with
-speed only through recruitment and force. Besides the headline numbers each row runs the
-checks that decide between them: exhaustion with weaker quadriceps and the fast start
-(10 km at 1.08 x marathon pace, then 20 km slower, 30 km in the even time). Usage:
+Jansson & Kaijser 1977, Acta Physiol Scand 100:315), with higher glycogen floors; then
+two rows with the heavy-domain strain taken off the glycogen drain (``[heavy]
+drain_exponent`` 0) or reduced to its square root (0.5); at 0 the drain rises with speed
+only through recruitment and force. The last three rows calibrate the wall as the issue
+states it, a whole-body number: one drain scale shared by every locomotor muscle brings
+their F0-weighted whole store to 20 % at 30 km ("pooled"), so that each muscle drains
+with its own work instead of every one being held at 20 %. Besides the headline numbers
+each row runs the checks that decide between them: exhaustion with weaker quadriceps and
+the fast start (10 km at 1.08 x marathon pace, then 20 km slower, 30 km in the even
+time). Usage:
 
     python experiments/recruitment_onset.py            # all variants
     python experiments/recruitment_onset.py 0.6 0.7    # onsets only, shipped wall
@@ -71,7 +75,10 @@ VARIANTS = tuple((f"onset {x:g}", x, "slow_twitch", {}) for x in (0.5, 0.6, 0.7,
                       (0.5, {"g_min_ST": 0.9, "g_min_FT": 0.75}),
                       (0.5, {"g_min_ST": 0.9, "g_min_FT": 0.8}),
                       (0.4, {"g_min_ST": 0.85, "g_min_FT": 0.7, "drain_exponent": 0.0}),
-                      (0.4, {"g_min_ST": 0.85, "g_min_FT": 0.7, "drain_exponent": 0.5})))
+                      (0.4, {"g_min_ST": 0.85, "g_min_FT": 0.7, "drain_exponent": 0.5}))) + tuple(
+    (f"onset 0.4, pooled wall, kappa_FT 0.9, g_min_ST 0.85, g_min_FT 0.7, drain_exponent {p:g}",
+     0.4, "pooled", {"kappa_FT": 0.9, "g_min_ST": 0.85, "g_min_FT": 0.7, "drain_exponent": p})
+    for p in (1.0, 0.5, 0.0))
 
 #: Run inside the copy: calibrate, then print the headline numbers as one JSON line.
 _CHILD = r'''

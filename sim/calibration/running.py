@@ -160,9 +160,10 @@ def knee_extensor_loss(target, scales, slow_rate):
     return float(1.0 - out["cap"][n - 1, idx] @ w)
 
 
-#: Which store the wall is calibrated on: each locomotor muscle's slow-twitch store, or its
-#: whole (fibre-weighted) store.
-WALL_STORES = ("slow_twitch", "whole")
+#: Which store the wall is calibrated on: each locomotor muscle's slow-twitch store, its
+#: whole (fibre-weighted) store, or the F0-weighted whole store of all of them together
+#: with one drain scale shared by every muscle ("pooled").
+WALL_STORES = ("slow_twitch", "whole", "pooled")
 
 
 def fit_drain_scales(pace, slow_rate, tol=0.002, max_iter=60, start=None,
@@ -186,9 +187,10 @@ def fit_drain_scales(pace, slow_rate, tol=0.002, max_iter=60, start=None,
     max_iter : int
     start : ndarray, optional
         Initial scales (default 1).
-    wall : {"slow_twitch", "whole"}
-        The store held at 20 %: the slow-twitch pool's (default) or the fibre-weighted
-        whole-muscle store (:data:`WALL_STORES`).
+    wall : {"slow_twitch", "whole", "pooled"}
+        The store held at 20 %: the slow-twitch pool's (default), the fibre-weighted
+        whole-muscle store, or the F0-weighted whole store of the locomotor muscles
+        together, with one scale for every muscle (:data:`WALL_STORES`).
 
     Returns
     -------
@@ -214,15 +216,20 @@ def fit_drain_scales(pace, slow_rate, tol=0.002, max_iter=60, start=None,
             scales *= 0.5
             worst = np.inf
             continue
-        if wall == "whole":
+        if wall in ("whole", "pooled"):
             p_st = inp.prm[0, loco, P.p_st]
             e_st = p_st * res[0][loco] + (1.0 - p_st) * res[1][loco]
+            if wall == "pooled":
+                e_st = np.array([float(e_st @ w)])
         else:
             e_st = res[0][loco]
         worst = float(np.max(np.abs(e_st - TARGET_STORE)))
         if worst < tol:
             break
         ratio = ((1.0 - TARGET_STORE) / np.clip(1.0 - e_st, 0.02, None)) ** 0.7
+        if wall == "pooled":
+            scales *= float(np.clip(ratio[0], 0.5, 2.0))
+            continue
         scales[loco] *= np.clip(ratio, 0.5, 2.0)
         gm = math.exp(float(np.log(scales[loco]) @ w))
         scales[loco] = np.clip(scales[loco], gm / 10.0, gm * 10.0)
@@ -324,6 +331,11 @@ def fit_race_times(scales, slow_rate, verbose=False):
     return gain, power, floor, rows
 
 
+_WALL_TEXT = {"slow_twitch": "slow-twitch glycogen store of each of",
+              "whole": "whole-muscle glycogen store of each of",
+              "pooled": "F0-weighted whole-muscle glycogen store (one drain scale for all) of"}
+
+
 def calibrate(write=True, paces=PACE_GRID, verbose=False, wall="slow_twitch") -> dict:
     """Fit the slow rate, the per-muscle drain scales and the heavy domain; optionally
     write the file. ``wall`` selects the store the drains are fitted on
@@ -360,8 +372,7 @@ def calibrate(write=True, paces=PACE_GRID, verbose=False, wall="slow_twitch") ->
         "description": "Slow constants of the fatigue model fitted on running data: the rate "
                        "of the slow force depression (all pools) and, per marathon pace and "
                        "muscle, the glycogen drain scale.",
-        "drain_scale_target": f"{'whole-muscle' if wall == 'whole' else 'slow-twitch'} "
-                              f"glycogen store of each of "
+        "drain_scale_target": f"{_WALL_TEXT[wall]} "
                               f"{list(LOCOMOTOR_MUSCLES)} = {TARGET_STORE} at "
                               f"{WALL_DISTANCE_M / 1000:g} km at the marathon pace (fresh, "
                               "flexible 75 kg runner); other muscles: F0-weighted geometric "

@@ -36,3 +36,20 @@ def test_stored_anchor_times_are_what_the_code_gives(stored, which):
     # the stored speed is rounded to 0.1 mm/s and the constants to 5 digits
     assert t == pytest.approx(row["model_s"], abs=2 * R.EXHAUSTION_BLOCK_S)
     assert np.isfinite(t)
+
+
+def test_pooled_wall_shares_one_drain_scale(stored):
+    """The wall as one whole-body number: one scale for every muscle, aimed at the
+    locomotor muscles' F0-weighted whole store at 20 % at 30 km. With the shipped
+    recruitment (fast-twitch pools mostly idle at marathon pace) it is out of reach, which
+    the fit reports instead of hiding; experiments/recruitment_onset.py reaches it with an
+    earlier fast-twitch onset."""
+    cal = stored[0]
+    scales, worst = R.fit_drain_scales(3.2, cal["slow_rate"], wall="pooled", max_iter=8)
+    assert np.all(scales == scales[0]) and scales[0] > 0.0
+    assert 0.002 < worst < 1.0
+
+
+def test_an_unknown_wall_is_refused():
+    with pytest.raises(ValueError, match="wall = 'emptiest'"):
+        R.calibrate(write=False, wall="emptiest")
