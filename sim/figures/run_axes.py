@@ -142,10 +142,10 @@ def _mark_onset(ax, res, label=True, index=None):
         ax.axvline(onset / 60.0, color=colour, ls="--", lw=1.2, gid="onset")
 
 
-def _stance_fraction(speed_mps: float) -> float:
+def _stance_fraction(speed_mps: float, step_rate_scale: float = 1.0) -> float:
     from ..physics.gait import stance_fraction
 
-    return stance_fraction(float(speed_mps))
+    return stance_fraction(float(speed_mps), float(step_rate_scale))
 
 
 def _early_late(res):
@@ -165,7 +165,9 @@ def _shade_stance(ax, res, slots):
     """Shade right-foot stance [% of the stride] (one span, or one per stride if the
     speed, and so the stance fraction, differs)."""
     k = np.asarray(res.stride_checkpoints)
-    fr = [_stance_fraction(res.speed_mps[k[s]]) for s in slots]
+    cfg = getattr(res, "config", None)
+    scale = 1.0 if cfg is None else cfg.scenario.step_rate_scale
+    fr = [_stance_fraction(res.speed_mps[k[s]], scale) for s in slots]
     ax.axvspan(0.0, 100.0 * fr[0], color=_STANCE_FACE, lw=0, zorder=0, label="right-foot stance")
     if len(fr) > 1 and abs(fr[-1] - fr[0]) > 0.005:
         ax.axvline(100.0 * fr[-1], color="0.5", ls=":", lw=1, zorder=0,
