@@ -78,7 +78,12 @@ VARIANTS = tuple((f"onset {x:g}", x, "slow_twitch", {}) for x in (0.5, 0.6, 0.7,
                       (0.4, {"g_min_ST": 0.85, "g_min_FT": 0.7, "drain_exponent": 0.5}))) + tuple(
     (f"onset 0.4, pooled wall, kappa_FT 0.9, g_min_ST 0.85, g_min_FT 0.7, drain_exponent {p:g}",
      0.4, "pooled", {"kappa_FT": 0.9, "g_min_ST": 0.85, "g_min_FT": 0.7, "drain_exponent": p})
-    for p in (1.0, 0.5, 0.0))
+    for p in (1.0, 0.5, 0.0)) + tuple(
+    (f"onset 0.4, slow-twitch wall, kappa_FT 0.9, g_min_ST 0.85, g_min_FT 0.7, "
+     f"drain_exponent 0.5, drain_FT {r:g} x drain_ST", 0.4, "slow_twitch",
+     {"kappa_FT": 0.9, "g_min_ST": 0.85, "g_min_FT": 0.7, "drain_exponent": 0.5,
+      "drain_FT": r * 3.2e-4})
+    for r in (3.0, 9.0, 15.0))
 
 #: Run inside the copy: calibrate, then print the headline numbers as one JSON line.
 _CHILD = r'''
