@@ -28,10 +28,14 @@ muscle single-fibre SDH activity did not differ between type I and type II fibre
 Jansson & Kaijser 1977, Acta Physiol Scand 100:315), with higher glycogen floors; then
 two rows with the heavy-domain strain taken off the glycogen drain (``[heavy]
 drain_exponent`` 0) or reduced to its square root (0.5); at 0 the drain rises with speed
-only through recruitment and force. The last three rows calibrate the wall as the issue
+only through recruitment and force. Three rows calibrate the wall as the issue
 states it, a whole-body number: one drain scale shared by every locomotor muscle brings
 their F0-weighted whole store to 20 % at 30 km ("pooled"), so that each muscle drains
-with its own work instead of every one being held at 20 %. Besides the headline numbers
+with its own work instead of every one being held at 20 % (rows 20-22); rows 23-25 keep
+the shipped slow-twitch wall with that recruitment and raise the fast-twitch drain
+instead, and rows 26-27 are the shipped model with the exponent 0.5 and 0 (its
+sensitivity; below the marathon pace, where the main sweep runs, the strain is 1 and the
+exponent does nothing). Besides the headline numbers
 each row runs the checks that decide between them: exhaustion with weaker quadriceps and
 the fast start (10 km at 1.08 x marathon pace, then 20 km slower, 30 km in the even
 time). Usage:
@@ -83,7 +87,9 @@ VARIANTS = tuple((f"onset {x:g}", x, "slow_twitch", {}) for x in (0.5, 0.6, 0.7,
      f"drain_exponent 0.5, drain_FT {r:g} x drain_ST", 0.4, "slow_twitch",
      {"kappa_FT": 0.9, "g_min_ST": 0.85, "g_min_FT": 0.7, "drain_exponent": 0.5,
       "drain_FT": r * 3.2e-4})
-    for r in (3.0, 9.0, 15.0))
+    for r in (3.0, 9.0, 15.0)) + tuple(
+    (f"onset 0.7 (shipped), drain_exponent {p:g}", 0.7, "slow_twitch", {"drain_exponent": p})
+    for p in (0.5, 0.0))
 
 #: Run inside the copy: calibrate, then print the headline numbers as one JSON line.
 _CHILD = r'''
