@@ -145,7 +145,7 @@ References
    5:e3298.
 .. [6] Musgjerd T, Anason J, Rutherford D, Kernozek TW (2021) Effect of increasing running
    cadence on peak impact force in an outdoor environment. Int J Sports Phys Ther
-   16(4):1076–1083.
+   16(4):1076, doi:10.26603/001c.25166.
 
 Examples
 --------

@@ -21,7 +21,7 @@ References
    metabolic cost of running in humans. J Exp Biol 218(21):3406–3414.
 .. [5] Musgjerd T, Anason J, Rutherford D, Kernozek TW (2021) Effect of increasing running
    cadence on peak impact force in an outdoor environment. Int J Sports Phys Ther
-   16(4):1076–1083.
+   16(4):1076, doi:10.26603/001c.25166.
 """
 from __future__ import annotations
 
