@@ -21,7 +21,7 @@ and reports the spike onset in running time (``never``: not within the run), the
 superficial load and the peak L5/S1 compression and anterior shear.
 
 Writes ``results/step_rate_trunk_load/`` (``table.md``, ``rows.json``, manifest).
-Run: ``python experiments/step_rate_trunk_load.py`` (about 3 minutes on 2 cores).
+Run: ``python experiments/step_rate_trunk_load.py`` (seconds after compilation).
 """
 from __future__ import annotations
 
@@ -91,6 +91,7 @@ def as_markdown(rows) -> str:
             "| trunk-load exponent | peak-force change at +7.3 % | onset at +10 % [min] "
             "| peak superficial load | L5/S1 compression [%] | anterior shear [%] |\n"
             "|---|---|---|---|---|---|\n")
+
     def onset(v):
         return "never" if v is None else f"{v:.1f}"
 

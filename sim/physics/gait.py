@@ -281,7 +281,7 @@ def demand(speed_mps: float, step_rate_scale: float = 1.0, n_phase: int = 64) ->
     moments = curves[:, :N_DOF].copy()
     stance = phase < s
     # the stride's vertical impulse is kept: a longer stance lowers the force curve
-    peak_factor = float(np.interp(v, m.speeds, m.stance)) / s
+    peak_factor = stance_fraction(v) / s
     grf = np.where(stance, np.maximum(grf, 0.0), 0.0) * peak_factor
     moments[:, _LUMBAR] *= peak_factor ** m.trunk_load_exponent
 
