@@ -35,7 +35,14 @@ with its own work instead of every one being held at 20 % (rows 20-22); rows 23-
 the shipped slow-twitch wall with that recruitment and raise the fast-twitch drain
 instead, and rows 26-27 are the shipped model with the exponent 0.5 and 0 (its
 sensitivity; below the marathon pace, where the main sweep runs, the strain is 1 and the
-exponent does nothing). Besides the headline numbers
+exponent does nothing). Rows 28-43 try a wall that is a whole-body number without
+per-muscle drains that run away: every locomotor muscle's slow-twitch store at one common
+level, the level fitted so that their F0-weighted whole store is 20 % at 30 km ("level"),
+with early recruitment (rows 28-36, 39, 41-43; 35-36 with a smaller fat share of the
+aerobic protection, 42-43 with a fast-twitch drain equal to the slow-twitch one) or the
+shipped recruitment and a larger fast-twitch drain (37-38); rows 39-41 add a recovery
+that needs the same aerobic supply as the protection (``[perfusion]
+recovery_energy_share`` 1), also on the shipped model (40). Besides the headline numbers
 each row runs the checks that decide between them: exhaustion with weaker quadriceps and
 the fast start (10 km at 1.08 x marathon pace, then 20 km slower, 30 km in the even
 time). Usage:
@@ -89,7 +96,41 @@ VARIANTS = tuple((f"onset {x:g}", x, "slow_twitch", {}) for x in (0.5, 0.6, 0.7,
       "drain_FT": r * 3.2e-4})
     for r in (3.0, 9.0, 15.0)) + tuple(
     (f"onset 0.7 (shipped), drain_exponent {p:g}", 0.7, "slow_twitch", {"drain_exponent": p})
-    for p in (0.5, 0.0))
+    for p in (0.5, 0.0)) + tuple(
+    (f"onset 0.4, level wall, kappa_FT 0.9, g_min_ST 0.85, g_min_FT 0.7, drain_exponent {p:g}",
+     0.4, "level", {"kappa_FT": 0.9, "g_min_ST": 0.85, "g_min_FT": 0.7, "drain_exponent": p})
+    for p in (1.0, 0.5, 0.0)) + tuple(
+    ("onset 0.4, level wall, kappa_FT 0.9" + "".join(f", {k} {v:g}" for k, v in e.items()),
+     0.4, "level", {"kappa_FT": 0.9, **e})
+    for e in ({"drain_exponent": 0.0}, {"drain_exponent": 0.5},
+              {"g_min_ST": 0.85, "drain_exponent": 0.0},
+              {"g_min_ST": 0.85, "g_min_FT": 0.55, "drain_exponent": 0.0})) + tuple(
+    (f"onset 0.4, level wall, kappa_FT 0.9, g_min_ST 0.85, g_min_FT 0.7, drain_exponent 0.5, "
+     f"fat_share {f:g}", 0.4, "level",
+     {"kappa_FT": 0.9, "g_min_ST": 0.85, "g_min_FT": 0.7, "drain_exponent": 0.5, "fat_share": f})
+    for f in (0.25, 0.1)) + tuple(
+    (f"onset 0.7, level wall, drain_FT {r:g} x drain_ST", 0.7, "level", {"drain_FT": r * 3.2e-4})
+    for r in (9.0, 15.0)) + (
+    ("onset 0.4, level wall, kappa_FT 0.9, g_min_ST 0.85, g_min_FT 0.7, drain_exponent 0.5, "
+     "recovery_energy_share 1", 0.4, "level",
+     {"kappa_FT": 0.9, "g_min_ST": 0.85, "g_min_FT": 0.7, "drain_exponent": 0.5,
+      "recovery_energy_share": 1.0}),
+    ("onset 0.7 (shipped), recovery_energy_share 1", 0.7, "slow_twitch",
+     {"recovery_energy_share": 1.0}),
+    ("onset 0.4, level wall, kappa_FT 0.9, g_min_ST 0.85, g_min_FT 0.7, drain_exponent 0, "
+     "recovery_energy_share 1", 0.4, "level",
+     {"kappa_FT": 0.9, "g_min_ST": 0.85, "g_min_FT": 0.7, "drain_exponent": 0.0,
+      "recovery_energy_share": 1.0})) + tuple(
+    (f"onset {x:g}, level wall, kappa_FT 0.9, g_min_ST 0.85, g_min_FT 0.7, drain_exponent 0.5, "
+     "drain_FT 1 x drain_ST", x, "level",
+     {"kappa_FT": 0.9, "g_min_ST": 0.85, "g_min_FT": 0.7, "drain_exponent": 0.5,
+      "drain_FT": 3.2e-4})
+    for x in (0.4, 0.5)) + tuple(
+    (f"onset {x:g}, level wall, kappa_FT 0.9, g_min_ST 0.85, g_min_FT 0.7, drain_exponent {p:g}, "
+     f"drain_FT {r:g} x drain_ST", x, "level",
+     {"kappa_FT": 0.9, "g_min_ST": 0.85, "g_min_FT": 0.7, "drain_exponent": p,
+      "drain_FT": r * 3.2e-4})
+    for x, p, r in ((0.4, 0.0, 1.0), (0.5, 0.0, 1.0), (0.4, 0.5, 1.5), (0.5, 0.0, 1.5)))
 
 #: Run inside the copy: calibrate, then print the headline numbers as one JSON line.
 _CHILD = r'''
@@ -117,6 +158,16 @@ p_st = build_inputs(load_config(None)).prm[0, :, 0]
 i30 = int(np.searchsorted(mar.time_s, 30000 / mp))
 out = {"store_30km": float(locomotor_store(np.asarray(mar.energy)[i30][None], p_st,
                                            mar.F0_N, mar.muscles)[0])}
+loco = [mar.muscles.index(m) for m in LOCOMOTOR_MUSCLES]
+w = mar.F0_N[loco] / mar.F0_N[loco].sum()
+out["st_store_30km"] = float(np.asarray(mar.energy)[i30][loco, 0] @ w)
+out["ft_store_30km"] = float(np.asarray(mar.energy)[i30][loco, 1] @ w)
+prime = [mar.muscles.index(m) for m in ("gluteus_maximus", "vasti", "gastrocnemius", "soleus")]
+wp = mar.F0_N[prime] / mar.F0_N[prime].sum()
+out["prime_st_ft_30km"] = [float(np.asarray(mar.energy)[i30][prime, q] @ wp) for q in (0, 1)]
+from sim.energy import drain_scale
+_row = np.asarray(drain_scale(mp, mar.muscles))
+out["drain_scale_range"] = [float(_row[loco].min()), float(_row[loco].max())]
 for g in ("knee_extensors", "plantarflexors", "hip_abductors"):
     out[g] = 1 - mar.end_group_capacity(g)
 ke = mar.group_capacity("knee_extensors")
@@ -187,6 +238,9 @@ def run_variant(pkg: Path, original: str, onset: float, wall: str, energy: dict)
     proc = subprocess.run([sys.executable, "-c", _CHILD], env=env, cwd=pkg,
                           capture_output=True, text=True)
     lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("RESULT ")]
+    failed = [ln for ln in proc.stderr.splitlines() if "no slow rate lets the runner" in ln]
+    if proc.returncode != 0 and failed:
+        return {"failed": failed[-1].split(": ", 1)[-1]}
     if proc.returncode != 0 or not lines:
         raise RuntimeError(f"ft_onset = {onset}, wall {wall}, {energy}: "
                            f"{proc.stderr.strip()[-2000:]}")
@@ -207,7 +261,8 @@ def main(variants=VARIANTS, out_dir=ROOT / "results" / "recruitment_onset"):
             r = run_variant(pkg, original, onset, wall, energy)
             rows.append((label, r))
             print(f"{label}: {json.dumps(r)}", flush=True)
-    head = ("variant", "whole-muscle store at 30 km", "knee ext. loss", "plantarfl. loss",
+    head = ("variant", "whole-muscle store at 30 km (ST / FT)", "locomotor drain scales",
+            "prime movers' ST / FT store at 30 km", "knee ext. loss", "plantarfl. loss",
             "hip abd. loss", "hip fl. loss", "knee ext. loss 1st / 2nd half",
             "largest 10-min loss", "half-marathon knee ext. loss",
             "5 h at 2.25 m/s knee ext. loss", "exhausted at MP [min] (limiting muscle)",
@@ -216,9 +271,18 @@ def main(variants=VARIANTS, out_dir=ROOT / "results" / "recruitment_onset"):
             "fitted k_S [1/s]", "heavy A, n", "worst hold ET error")
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for label, r in rows:
+        if "failed" in r:
+            lines.append("| " + " | ".join([label, "calibration failed: " + r["failed"]]
+                                            + [""] * (len(head) - 2)) + " |")
+            continue
         fs = r["fast_start"]
         lines.append("| " + " | ".join([
-            label, f"{r['store_30km']:.2f}", f"{r['knee_extensors']:.3f}",
+            label, f"{r['store_30km']:.2f}" + (
+                f" ({r['st_store_30km']:.2f} / {r['ft_store_30km']:.2f})"
+                if "st_store_30km" in r else ""),
+            "{:.2g}-{:.2g}".format(*r["drain_scale_range"]) if "drain_scale_range" in r else "",
+            "{:.2f} / {:.2f}".format(*r["prime_st_ft_30km"]) if "prime_st_ft_30km" in r else "",
+f"{r['knee_extensors']:.3f}",
             f"{r['plantarflexors']:.3f}", f"{r['hip_abductors']:.3f}",
             f"{r['hip_flexors']:.3f}", f"{r['knee_first_half']:.3f} / {r['knee_second_half']:.3f}",
             f"{r['loss_10min']:.3f}", f"{r['half_knee']:.3f}", f"{r['slow_knee']:.3f}",
@@ -240,7 +304,12 @@ def main(variants=VARIANTS, out_dir=ROOT / "results" / "recruitment_onset"):
             "and knee extensors end below the even pace's, the "
             "marathon's knee-extensor loss at least the half marathon's, hold endurance "
             "times within 20 %; "
-            "whole-muscle glycogen at 30 km about 0.2.\n\n" + "\n".join(lines)
+            "whole-muscle glycogen at 30 km about 0.2; at moderate intensity type I fibres "
+            "empty first, type IIA with them at 75 % VO2max and IIAB/IIB last (Vollestad, "
+            "Vaage & Hermansen 1984, Acta Physiol Scand 122:433; Gollnick et al. 1973, "
+            "Pflugers Arch 344:1, doi:10.1007/BF00587437), so the prime movers' "
+            "fast-twitch store should not end below their slow-twitch store.\n\n"
+            + "\n".join(lines)
             + f"\n\n{time.perf_counter() - t0:.0f} s\n")
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)

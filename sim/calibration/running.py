@@ -161,9 +161,11 @@ def knee_extensor_loss(target, scales, slow_rate):
 
 
 #: Which store the wall is calibrated on: each locomotor muscle's slow-twitch store, its
-#: whole (fibre-weighted) store, or the F0-weighted whole store of all of them together
-#: with one drain scale shared by every muscle ("pooled").
-WALL_STORES = ("slow_twitch", "whole", "pooled")
+#: whole (fibre-weighted) store, the F0-weighted whole store of all of them together
+#: with one drain scale shared by every muscle ("pooled"), or that F0-weighted whole
+#: store with every muscle's slow-twitch store at one common level ("level": each muscle
+#: trained for its own load alike, the level chosen so that the whole-body store is 20 %).
+WALL_STORES = ("slow_twitch", "whole", "pooled", "level")
 
 
 def fit_drain_scales(pace, slow_rate, tol=0.002, max_iter=60, start=None,
@@ -187,10 +189,13 @@ def fit_drain_scales(pace, slow_rate, tol=0.002, max_iter=60, start=None,
     max_iter : int
     start : ndarray, optional
         Initial scales (default 1).
-    wall : {"slow_twitch", "whole", "pooled"}
+    wall : {"slow_twitch", "whole", "pooled", "level"}
         The store held at 20 %: the slow-twitch pool's (default), the fibre-weighted
-        whole-muscle store, or the F0-weighted whole store of the locomotor muscles
-        together, with one scale for every muscle (:data:`WALL_STORES`).
+        whole-muscle store, the F0-weighted whole store of the locomotor muscles
+        together, with one scale for every muscle, or that F0-weighted whole store with
+        the slow-twitch stores of all locomotor muscles at one common level, itself
+        fitted (:data:`WALL_STORES`; the level moves by the whole store's error over the
+        F0-weighted slow-twitch fraction each step, and must stay within 0.005-0.2).
 
     Returns
     -------
@@ -210,23 +215,34 @@ def fit_drain_scales(pace, slow_rate, tol=0.002, max_iter=60, start=None,
     w = w / w.sum()
     scales = np.ones(len(names)) if start is None else np.array(start, dtype=float)
     worst = np.inf
+    p_loco = inp.prm[0, loco, P.p_st]
+    level = TARGET_STORE
     for _ in range(max_iter):
         res = _stores_at_wall(pace, scales, slow_rate)
         if res is None:
             scales *= 0.5
             worst = np.inf
             continue
+        target = TARGET_STORE
         if wall in ("whole", "pooled"):
-            p_st = inp.prm[0, loco, P.p_st]
-            e_st = p_st * res[0][loco] + (1.0 - p_st) * res[1][loco]
+            e_st = p_loco * res[0][loco] + (1.0 - p_loco) * res[1][loco]
             if wall == "pooled":
                 e_st = np.array([float(e_st @ w)])
         else:
             e_st = res[0][loco]
-        worst = float(np.max(np.abs(e_st - TARGET_STORE)))
-        if worst < tol:
-            break
-        ratio = ((1.0 - TARGET_STORE) / np.clip(1.0 - e_st, 0.02, None)) ** 0.7
+        if wall == "level":
+            whole = float((p_loco * res[0][loco] + (1.0 - p_loco) * res[1][loco]) @ w)
+            worst = max(float(np.max(np.abs(e_st - level))), abs(whole - TARGET_STORE))
+            if worst < tol:
+                break
+            level = float(np.clip(level + 0.8 * (TARGET_STORE - whole) / float(p_loco @ w),
+                                  0.005, TARGET_STORE))
+            target = level
+        else:
+            worst = float(np.max(np.abs(e_st - TARGET_STORE)))
+            if worst < tol:
+                break
+        ratio = ((1.0 - target) / np.clip(1.0 - e_st, 0.02, None)) ** 0.7
         if wall == "pooled":
             scales *= float(np.clip(ratio[0], 0.5, 2.0))
             continue
@@ -333,7 +349,9 @@ def fit_race_times(scales, slow_rate, verbose=False):
 
 _WALL_TEXT = {"slow_twitch": "slow-twitch glycogen store of each of",
               "whole": "whole-muscle glycogen store of each of",
-              "pooled": "F0-weighted whole-muscle glycogen store (one drain scale for all) of"}
+              "pooled": "F0-weighted whole-muscle glycogen store (one drain scale for all) of",
+              "level": "F0-weighted whole-muscle glycogen store (slow-twitch stores of all "
+                       "at one common level) of"}
 
 
 def calibrate(write=True, paces=PACE_GRID, verbose=False, wall="slow_twitch") -> dict:
@@ -363,9 +381,13 @@ def calibrate(write=True, paces=PACE_GRID, verbose=False, wall="slow_twitch") ->
     fit = minimize_scalar(sse, bounds=(math.log(1e-7), math.log(1e-3)), method="bounded",
                           options={"xatol": 2e-3})
     k = math.exp(fit.x)
-    s_ref, _ = fit_drain_scales(_REFERENCE_PACE, k, wall=wall)
-    rows = [fit_drain_scales(v, k, start=s_ref, wall=wall) for v in paces]
+    s_ref, worst = fit_drain_scales(_REFERENCE_PACE, k, wall=wall)
     losses = [knee_extensor_loss(t, s_ref, k) for t in KNEE_TARGETS]
+    if not math.isfinite(worst) or max(losses) >= 1.0:
+        raise RuntimeError(f"wall = {wall!r}: no slow rate lets the runner finish the "
+                           f"calibration runs (best k_S = {k:.3g}/s: wall error {worst:.3g}, "
+                           f"knee-extensor losses {losses}; 1 = exhausted)")
+    rows = [fit_drain_scales(v, k, start=s_ref, wall=wall) for v in paces]
     gain, power, floor, anchors = fit_race_times(s_ref, k, verbose=verbose)
     names = list(build_inputs(load_config(None)).muscles)
     data = {

@@ -21,8 +21,8 @@ import numpy as np
 
 from ..jit import kernel
 from ..physics.fatigue.pools import (N_STATE, P, X, energy_factor, force_factor, muscle_step,
-                                     pool_block_step, pool_capacity, recruit, stride_perfusion,
-                                     work_update)
+                                     pool_block_step, pool_capacity, recovery_gate, recruit,
+                                     stride_perfusion, work_update)
 
 
 @kernel
@@ -97,6 +97,9 @@ def _block_fatigue(state, prm, F0, col_muscle, col_side, Fs, dtp, dt, uw, pw):
                     perf_ft += wgt
         fm_st = fw_st / mean_st if perfused and mean_st > 0.0 else 1.0
         fm_ft = fw_ft / mean_ft if perfused and mean_ft > 0.0 else 1.0
+        if perfused:        # the recovery boost's share that needs the aerobic supply
+            perf_st *= recovery_gate(h_st, prm[i, P.recovery_energy_share])
+            perf_ft *= recovery_gate(h_ft, prm[i, P.recovery_energy_share])
         state[i, X.work], x = work_update(state[i, X.work], u_mean, prm[i, P.work_tau],
                                           prm[i, P.work_half], dt)
         for q in range(2 if p < 1.0 else 1):

@@ -143,7 +143,8 @@ def _block_step(state, prm, F0, right_col, F, dtp, dt):
             if perfused:
                 h = energy_factor(state[i, (X.E_st, X.E_ft)[qi]], prm[i, P.fat_share], K)
                 kappa = prm[i, (P.kappa_st, P.kappa_ft)[qi]]
-                perf = float(np.mean(perf_j))
+                rho = prm[i, P.recovery_energy_share]
+                perf = float(np.mean(perf_j)) * (1.0 - rho + rho * h)
                 mean_tl = float(np.mean(tl[qi]))
                 f_mult = (float(np.mean(tl[qi] * (1.0 - kappa * h * perf_j))) / mean_tl
                           if mean_tl > 0 else 1.0)

@@ -44,6 +44,7 @@ import numpy as np
 import pytest
 
 from sim.config import load_config
+from sim.physics.fatigue.pools import P
 from sim.reference import reference_run
 from sim.scenario import build_inputs
 from sim.simulation import run_inputs
@@ -53,6 +54,8 @@ TIGHT_WEAK = {"scenario.hip_flexor_tightness_deg": 15.0, "scenario.core_strength
 
 SCENARIOS = {
     "fresh_3mps": {"run.duration_min": 8, "run.speed_mps": 3.0},
+    # [perfusion] recovery_energy_share 1 with drains 30 x (set in run_both)
+    "recovery_energy_gate": {"run.duration_min": 8, "run.speed_mps": 3.0},
     # long enough for the adaptive blocks to grow to max_block_s
     "adaptive_blocks_45min": {"run.duration_min": 45, "run.speed_mps": 3.0,
                               "model.max_block_s": 300.0},
@@ -107,6 +110,9 @@ def run_both(name, mode="block"):
         if name == "resolved_no_knee_gain":
             over["model.knee_tracking_gain"] = 0.0
     inp = build_inputs(load_config(None, over))
+    if name == "recovery_energy_gate":                # the gate on, stores emptied in minutes
+        inp.prm[:, :, P.recovery_energy_share] = 1.0
+        inp.prm[:, :, [P.drain_st, P.drain_ft]] *= 30.0
     run_inputs(inp)                                   # compile (or load the cache)
     t0 = time.perf_counter()
     n, out, state = run_inputs(inp)
@@ -161,6 +167,9 @@ def test_scenarios_exercise_the_model():
     """The comparisons above are not vacuous: fatigue, tilt, breaks and policies happen."""
     eng = {name: run_both(name)[0] for name in SCENARIOS}
     assert eng["fresh_3mps"]["cap"][-1].min() < 0.98
+    gate = eng["recovery_energy_gate"]
+    assert gate["energy"][-1].min() < 0.2                      # the stores did empty
+    assert gate["cap"][-1].min() < eng["fresh_3mps"]["cap"][-1].min() - 0.05
     assert eng["adaptive_blocks_45min"]["dt"].max() > 120.0   # the blocks did grow
     assert np.all(eng["tight_weak_core_3p5mps"]["tilt"] > 5.0)
     seg = eng["segments_break_stretch"]

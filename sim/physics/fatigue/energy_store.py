@@ -21,7 +21,7 @@ import math
 from ...jit import kernel
 from .threecc import phi1, solve_affine2
 
-__all__ = ["energy_factor", "force_factor", "energy_step", "slow_step", "work_step",
+__all__ = ["energy_factor", "recovery_gate", "force_factor", "energy_step", "slow_step", "work_step",
            "work_gate", "work_update", "pool_capacity"]
 
 
@@ -36,6 +36,22 @@ def energy_factor(e, g_min, K):
     """
     e = min(max(e, 0.0), 1.0)
     return g_min + (1.0 - g_min) * (1.0 + K) * e / (K + e)
+
+
+@kernel
+def recovery_gate(h, share):
+    """Factor ``1 - share + share h`` [1] on the perfusion's recovery boost.
+
+    ``h`` is the aerobic supply :func:`energy_factor` ``(E, fat_share, K)`` that also
+    sets the fatigue protection; ``share`` (``[perfusion] recovery_energy_share``) is the
+    part of the boost that needs it. 0 leaves recovery independent of the store.
+
+    Examples
+    --------
+    >>> recovery_gate(0.4, 0.0), recovery_gate(0.4, 1.0)
+    (1.0, 0.4)
+    """
+    return 1.0 - share + share * h
 
 
 @kernel

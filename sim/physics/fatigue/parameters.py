@@ -126,6 +126,7 @@ class PoolConstants:
     rest_share: float
     rest_delay: float
     heavy_drain_exponent: float
+    recovery_energy_share: float
     scale_F: float
     scale_R: float
 
@@ -208,7 +209,8 @@ def _pool_constants(joint, p_st, scale_F, gain=None) -> PoolConstants:
                          sl["recovery"], sl["delay"], e["g_min_FT"], pf["fat_share"],
                          _file()["fibre"]["ft_onset"], sl["work_tau"], sl["work_half"],
                          sl["rest_share"], sl["rest_delay"],
-                         _file()["heavy"]["drain_exponent"], scale_F, sR)
+                         _file()["heavy"]["drain_exponent"], pf["recovery_energy_share"],
+                         scale_F, sR)
 
 
 @lru_cache(maxsize=None)
@@ -283,5 +285,5 @@ def joint_model_vector(joint: str = "general", gain: float | None = None,
               "slow_rate": 0.0, "slow_recovery": 0.0, "slow_delay": 0.0,
               "g_min_ft": e["g_min_ST"], "fat_share": 0.0, "ft_onset": 1.0,
               "work_tau": 0.0, "work_half": 0.0, "rest_share": 1.0, "rest_delay": 0.0,
-              "heavy_drain_exponent": 1.0}
+              "heavy_drain_exponent": 1.0, "recovery_energy_share": 0.0}
     return np.array([values[n] for n in MUSCLE_PARAMS], dtype=np.float64)

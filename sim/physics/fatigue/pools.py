@@ -25,7 +25,10 @@ Fast component: 3CC with recovery and fatigue that depend on blood flow
       contraction hardly does;
     * recovery ``R* = R (1 + (r - 1) P)``: Looft's rest multiplier r [3] applies in full
       to a perfused muscle and not at all to an occluded one. At rest P = 1 and R* = rR,
-      as in the published 3CC-r; the rule is continuous in activation (no threshold);
+      as in the published 3CC-r; the rule is continuous in activation (no threshold).
+      Optionally a share rho (``recovery_energy_share``, default 0) of the boost needs the
+      same aerobic supply h(E) as the protection below:
+      ``R* = R (1 + (r - 1) P (1 - rho + rho h(E)))`` (:func:`recovery_gate`);
     * fatigue ``F* = F (1 - kappa h(E) P)``: a perfused fibre is supplied aerobically and
       fatigues at only ``1 - kappa`` of its ischaemic rate while it has glycogen;
       ``h(E) = f + (1 - f)(1 + K) E / (K + E)`` keeps the share ``f`` (``fat_share``)
@@ -182,7 +185,7 @@ Examples
 from __future__ import annotations
 
 from .energy_store import (energy_factor, energy_step, force_factor, pool_capacity,
-                           slow_step, work_gate, work_step, work_update)
+                           recovery_gate, slow_step, work_gate, work_step, work_update)
 from .layout import MUSCLE_PARAMS, N_PARAMS, N_STATE, P, STATE, X, fresh_state
 from .perfusion import ischaemia_step, occlusion, stride_perfusion
 from .recruitment import heavy_strain, recruit, reserve_step
@@ -191,6 +194,7 @@ from .steps import (_activation_target, endurance_times, muscle_capacity,  # noq
 
 __all__ = [
     "MUSCLE_PARAMS", "STATE", "N_STATE", "N_PARAMS", "P", "X", "energy_factor", "energy_step",
+    "recovery_gate",
     "force_factor", "occlusion", "ischaemia_step", "slow_step", "stride_perfusion",
     "pool_capacity", "pool_step", "pool_block_step", "recruit", "muscle_capacity",
     "muscle_step", "simulate_states", "endurance_times", "fresh_state", "reserve_step",

@@ -11,7 +11,8 @@ Equations (one pool, state x = (MA, MF), MR = 1 - MA - MF)::
     regime A (capacity 1 - MF above TL): dMA/dt = L*(TL - MA) - F*MA
     regime B (capacity at or below TL):  dMA/dt = L*(1 - MF - MA) - F*MA
     both:                                dMF/dt = F*·MA - R*·MF
-    perfusion (muscle model):            R* = R (1 + (r - 1) P), F* = F (1 - kappa h(E) P),
+    perfusion (muscle model):            R* = R (1 + (r - 1) P (1 - rho + rho h(E))),
+                                         F* = F (1 - kappa h(E) P),
                                          h(E) = f + (1 - f)(1 + K) E / (K + E)
                                          P = 1 - mean ischaemia over the step
     energy:                              dE/dt  = -drain h_d(E) <MA> + refill*(1 - E)
@@ -271,7 +272,7 @@ def simulate_muscle_states(targets, dt, prm, state0):
     """
     (p, F_st, R_st, F_ft, R_ft, r, L, thr, d_st, d_ft, refill, gmin_st, K, kap_st, kap_ft,
      tau_on, tau_off, u_free, u_occ, drain_K, k_s, r_s, tau_s, gmin_ft, fat, onset,
-     tau_w, w_half, gamma, tau_rest, drain_exp) = prm
+     tau_w, w_half, gamma, tau_rest, drain_exp, rho) = prm
     s = np.array(state0, dtype=float)
     out = [s.copy()]
     # pool: (offset of MA..E, F, R, drain, kappa, S slot, Z slot, g_min)
@@ -300,7 +301,8 @@ def simulate_muscle_states(targets, dt, prm, state0):
                 Fs, Rs, rr, th = F, R, r, thr
             else:
                 h = energy_factor(s[o + 3], fat, K)
-                Fs, Rs, rr, th = F * (1.0 - kap * h * perf), R * (1.0 + (r - 1.0) * perf), 1.0, 0.0
+                Fs, Rs, rr, th = (F * (1.0 - kap * h * perf),
+                                  R * (1.0 + (r - 1.0) * perf * (1.0 - rho + rho * h)), 1.0, 0.0)
             ma, mr, mf, ma_mean = step_3ccr(s[o], s[o + 1], s[o + 2], act, Fs, Rs, rr, L, th, dt)
             e = energy_step(s[o + 3], ma_mean, drain * s[14] ** drain_exp, refill, dt, drain_K)
             z, sd = slow_step(s[zi], s[si], ma_mean, k_s * s[14], r_s, tau_s, dt, x, gamma,

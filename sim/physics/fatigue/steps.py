@@ -16,7 +16,7 @@ from numba import njit
 
 from ...jit import kernel
 from .energy_store import (energy_factor, energy_step, force_factor, pool_capacity,
-                           slow_step, work_update)
+                           recovery_gate, slow_step, work_update)
 from .layout import N_STATE, P, X
 from .perfusion import ischaemia_step, occlusion
 from .recruitment import recruit
@@ -39,7 +39,8 @@ def _activation_target(force_target, q):
 def pool_step(ma, mr, mf, e, s, z, force_target, F, R, r, L, rest_threshold, drain, refill,
               g_min, K, drain_K, slow_rate, slow_recovery, slow_delay, dt, perf=-1.0,
               kappa=0.0, reserve=1.0, fat_share=0.0, strain=1.0, work=1.0,
-              rest_share=1.0, rest_delay=0.0, drain_exponent=1.0):
+              rest_share=1.0, rest_delay=0.0, drain_exponent=1.0,
+              recovery_energy_share=0.0):
     """Advance one pool by ``dt`` with a constant force target.
 
     Parameters
@@ -83,6 +84,9 @@ def pool_step(ma, mr, mf, e, s, z, force_target, F, R, r, L, rest_threshold, dra
         (:func:`sim.physics.fatigue.energy_store.slow_step`).
     drain_exponent : float
         Power of the strain on the glycogen drain [1] (``[heavy] drain_exponent``).
+    recovery_energy_share : float
+        Share rho of the perfusion's recovery boost that needs the aerobic supply h(E)
+        [1]: ``R* = R (1 + (r - 1) P (1 - rho + rho h(E)))`` (:func:`recovery_gate`).
 
     Returns
     -------
@@ -100,8 +104,9 @@ def pool_step(ma, mr, mf, e, s, z, force_target, F, R, r, L, rest_threshold, dra
         Rs = R * r if act < rest_threshold else R
         Fs = F
     else:
-        Rs = R * (1.0 + (r - 1.0) * perf)
-        Fs = F * (1.0 - kappa * energy_factor(e, fat_share, K) * perf)
+        h = energy_factor(e, fat_share, K)
+        Rs = R * (1.0 + (r - 1.0) * perf * recovery_gate(h, recovery_energy_share))
+        Fs = F * (1.0 - kappa * h * perf)
     ma, mr, mf, ma_mean = advance(ma, mr, mf, act, Fs, Rs, L, dt)
     e = energy_step(e, ma_mean, drain * strain ** drain_exponent, refill, dt, drain_K)
     z, s = slow_step(z, s, ma_mean, slow_rate * strain, slow_recovery, slow_delay, dt,
@@ -233,7 +238,7 @@ def muscle_step(state, u, prm, dt):
                                  prm[P.slow_rate], prm[P.slow_recovery], prm[P.slow_delay], dt,
                                  perf, prm[P.kappa_st], 1.0, prm[P.fat_share], state[X.strain],
                                  x, prm[P.rest_share], prm[P.rest_delay],
-                                 prm[P.heavy_drain_exponent])
+                                 prm[P.heavy_drain_exponent], prm[P.recovery_energy_share])
     state[X.MA_st] = a
     state[X.MR_st] = b
     state[X.MF_st] = c
@@ -248,7 +253,7 @@ def muscle_step(state, u, prm, dt):
                                      prm[P.slow_delay], dt, perf, prm[P.kappa_ft],
                                      state[X.reserve], prm[P.fat_share], state[X.strain], x,
                                      prm[P.rest_share], prm[P.rest_delay],
-                                     prm[P.heavy_drain_exponent])
+                                     prm[P.heavy_drain_exponent], prm[P.recovery_energy_share])
         state[X.MA_ft] = a
         state[X.MR_ft] = b
         state[X.MF_ft] = c

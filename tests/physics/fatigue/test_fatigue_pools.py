@@ -285,12 +285,13 @@ def test_a_spent_reserve_keeps_its_floor_and_is_spent_at_d_prime_over_excess_spe
 
 
 @given(st.integers(0, 2**32 - 1), st.sampled_from([0.01, 0.5, 5.0, 30.0]),
-       st.sampled_from([0.3, 0.55, 0.8]))
+       st.sampled_from([0.3, 0.55, 0.8]), st.sampled_from([0.0, 1.0]))
 @settings(max_examples=20, deadline=None)
-def test_muscle_kernel_equals_reference(seed, dt, p_st):
+def test_muscle_kernel_equals_reference(seed, dt, p_st, rho):
     rng = np.random.default_rng(seed)
     prm = muscle_parameters("knee", p_st, energy=True)
     prm[8:11] *= 10.0 / dt                   # fast stores, so the energy path matters
+    prm[pools.P.recovery_energy_share] = rho
     u = np.repeat(rng.uniform(0, 1, 15) * (rng.uniform(size=15) > 0.3), 4)
     a = simulate_states(u, dt, prm, fresh_state())
     b = reference.simulate_muscle_states(u, dt, prm, fresh_state())
@@ -299,6 +300,23 @@ def test_muscle_kernel_equals_reference(seed, dt, p_st):
 
 
 # ---------------------------------------------------------------- behaviour ---------
+
+
+@pytest.mark.parametrize("e", [1.0, 0.0])
+def test_recovery_follows_the_aerobic_supply_only_when_asked(e):
+    """``recovery_energy_share`` 1: a perfused pool with an empty store recovers its
+    fatigued fraction more slowly (the boost follows h(E)); with a full store, or with the
+    share 0 (the default), recovery is the same."""
+    args = (0.0, 0.5, 0.5, e, 0.0, 0.0, 0.0, 0.01, 0.001, 15.0, 10.0, 0.01, 0.0, 0.0, 0.7,
+            0.05, 0.15, 0.0, 0.0, 0.0, 10.0, 1.0, 0.9, 1.0, 0.4)
+    mf = {rho: pool_step(*args, recovery_energy_share=rho)[2] for rho in (0.0, 1.0)}
+    assert pools.recovery_gate(energy_factor(1.0, 0.4, 0.05), 1.0) == pytest.approx(1.0)
+    if e == 1.0:
+        assert mf[1.0] == pytest.approx(mf[0.0], rel=1e-12)
+    else:
+        # h(0) = fat_share = 0.4: the boost 14 R falls to 5.6 R; at rest MF decays exactly
+        assert mf[0.0] == pytest.approx(0.5 * math.exp(-0.001 * 15.0 * 10.0), rel=1e-9)
+        assert mf[1.0] == pytest.approx(0.5 * math.exp(-0.001 * 6.6 * 10.0), rel=1e-9)
 
 
 def test_fast_pool_joins_only_under_load():
