@@ -167,7 +167,7 @@ def test_old_import_paths_still_work():
 
 
 CALIBRATION = {"sim.calibration", "sim.calibration.running", "sim.calibration.fibre_pools",
-               "sim.calibration.lean"}
+               "sim.calibration.lean", "sim.calibration.wall"}
 
 
 def test_run_time_modules_only_read_calibrations():

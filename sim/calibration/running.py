@@ -5,7 +5,7 @@ Two sets of numbers are fitted together, because each changes what the other mus
 * the glycogen drain scale per marathon pace (on a grid of paces) and muscle: running
   at the marathon pace, fresh and flexible, the slow-twitch glycogen store of every
   locomotor muscle is 20 % at 30 km ("the wall", Rapoport 2010; Coyle et al. 1986;
-  :func:`fit_drain_scales`). Why the slow-twitch store and not the whole muscle's: see
+  :func:`sim.calibration.wall.fit_drain_scales`). Why the slow-twitch store and not the whole muscle's: see
   :mod:`sim.physics.energy`;
 * the rate ``k_S`` of the slow force depression (one value, times each muscle's training
   factor, :func:`sim.physics.energy.training_factors`): the knee extensors' F0-weighted capacity
@@ -41,11 +41,10 @@ import time
 import numpy as np
 
 from ..physics import params
-from ..physics.energy import (LOCOMOTOR_MUSCLES, TARGET_STORE, WALL_DISTANCE_M, calibration,
-                              clear_cache, locomotor_store, training_factors)
-from ..core.engine import SCALARS
-from ..physics.fatigue.pools import P
-from ..physics.reserve import MARATHON_M, critical_speed, d_prime_m, riegel_time
+from ..physics.energy import LOCOMOTOR_MUSCLES, TARGET_STORE, WALL_DISTANCE_M, clear_cache
+from ..physics.reserve import MARATHON_M, critical_speed, d_prime_m
+from .wall import (WALL_STORES, calibration_run, fit_drain_scales, store_at_wall,  # noqa: F401
+                   stores_at_wall)
 
 __all__ = ["KNEE_TARGETS", "PACE_GRID", "RACE_ANCHORS_M", "SEVERE_RATIOS", "WALL_STORES",
            "knee_extensor_loss", "store_at_wall", "fit_drain_scales", "exhaustion_time",
@@ -87,71 +86,13 @@ SIMPLEX_STEP = 0.25
 EXHAUSTION_BLOCK_S = 5.0
 
 
-def _run(speed, minutes, marathon_pace, scales, slow_rate, heavy=None, floor=None,
-         block_s=None):
-    """Block-mode run with per-muscle drain scales ``scales`` and slow rate ``slow_rate``
-    (and, if given, the heavy domain's ``(gain, power)``, the reserve's force floor and the
-    shortest block [s])."""
-    from ..config import load_config
-    from ..physics.muscles import muscle_set
-    from ..core.scenario import build_inputs
-    from ..core.simulation import run_inputs
-
-    cfg = load_config(None, {"run.speed_mps": speed, "runner.marathon_pace_mps": marathon_pace,
-                             "run.duration_min": minutes,
-                             **({} if block_s is None else {"model.block_s": block_s})})
-    inp = build_inputs(cfg)
-    drain_scale = (np.asarray(scales) / inp.meta["drain_scale"])[None, :, None]
-    inp.prm[:, :, [P.drain_st, P.drain_ft]] *= drain_scale
-    inp.prm[:, :, P.slow_rate] = slow_rate * training_factors(
-        scales, inp.muscles, muscle_set(inp.scalar("mass_kg")).F0)
-    if heavy is not None:
-        inp.sc[SCALARS.index("heavy_gain")], inp.sc[SCALARS.index("heavy_power")] = heavy
-    if floor is not None:
-        inp.sc[SCALARS.index("reserve_floor")] = floor
-    n, out, _ = run_inputs(inp, store=False)
-    return inp, n, out
-
-
-def _stores(inp, n, out):
-    p = inp.prm[0, :, P.p_st]
-    e = out["energy"][:n]
-    return p * e[:, :, 0] + (1 - p) * e[:, :, 1]
-
-
-def _stores_at_wall(pace, scales, slow_rate):
-    """ST and FT stores of every muscle [1] at 30 km at marathon pace; None if exhausted."""
-    t_wall = WALL_DISTANCE_M / pace
-    inp, n, out = _run(pace, t_wall / 60.0 + 1.0, pace, scales, slow_rate)
-    if np.isfinite(out["exh"][0]):
-        return None
-    t = out["time"][:n]
-    e = out["energy"][:n]
-    return tuple(np.array([np.interp(t_wall, t, e[:, m, q]) for m in range(e.shape[1])])
-                 for q in (0, 1))
-
-
-def store_at_wall(pace, scales, slow_rate):
-    """F0-weighted locomotor store [1] at 30 km at marathon pace (0 if exhausted first)."""
-    from ..config import load_config
-    from ..physics.muscles import muscle_set
-    from ..core.scenario import build_inputs
-
-    res = _stores_at_wall(pace, scales, slow_rate)
-    if res is None:
-        return 0.0
-    inp = build_inputs(load_config(None, {"runner.marathon_pace_mps": pace}))
-    e = np.stack(res, axis=-1)[None]
-    return float(locomotor_store(e, inp.prm[0, :, P.p_st], muscle_set(inp.scalar("mass_kg")).F0,
-                                 inp.muscles)[0])
-
-
 def knee_extensor_loss(target, scales, slow_rate):
     """Knee-extensor loss [1] at the end of a ``KNEE_TARGETS`` run (1 if exhausted)."""
     from ..physics.muscles import muscle_set
 
     minutes = target["distance_m"] / target["speed_mps"] / 60.0
-    inp, n, out = _run(target["speed_mps"], minutes, _REFERENCE_PACE, scales, slow_rate)
+    inp, n, out = calibration_run(target["speed_mps"], minutes, _REFERENCE_PACE, scales,
+                                  slow_rate)
     if np.isfinite(out["exh"][0]):
         return 1.0
     ms = muscle_set(inp.scalar("mass_kg"))
@@ -160,105 +101,12 @@ def knee_extensor_loss(target, scales, slow_rate):
     return float(1.0 - out["cap"][n - 1, idx] @ w)
 
 
-#: Which store the wall is calibrated on: each locomotor muscle's slow-twitch store, its
-#: whole (fibre-weighted) store, the F0-weighted whole store of all of them together
-#: with one drain scale shared by every muscle ("pooled"), or that F0-weighted whole
-#: store with every muscle's slow-twitch store at one common level ("level": each muscle
-#: trained for its own load alike, the level chosen so that the whole-body store is 20 %).
-WALL_STORES = ("slow_twitch", "whole", "pooled", "level")
-
-
-def fit_drain_scales(pace, slow_rate, tol=0.002, max_iter=60, start=None,
-                     wall="slow_twitch"):
-    """Per-muscle drain scales: every locomotor muscle's store at 20 % at 30 km.
-
-    Damped fixed-point iteration ``s_i <- s_i ((1 - 0.2) / (1 - E_ST,i))^0.7`` (the
-    undamped step is exact for a drain that does not depend on E; damping keeps the
-    coupled muscles from oscillating), each step within a factor of 2 and every scale
-    within a factor of 10 of the F0-weighted geometric mean, which the other muscles
-    get. A run exhausted before 30 km halves every scale and retries.
-
-    Parameters
-    ----------
-    pace : float
-        Marathon pace [m/s].
-    slow_rate : float
-        Slow force-depression rate [1/s].
-    tol : float
-        Largest |E_ST,i - 0.2| accepted.
-    max_iter : int
-    start : ndarray, optional
-        Initial scales (default 1).
-    wall : {"slow_twitch", "whole", "pooled", "level"}
-        The store held at 20 %: the slow-twitch pool's (default), the fibre-weighted
-        whole-muscle store, the F0-weighted whole store of the locomotor muscles
-        together, with one scale for every muscle, or that F0-weighted whole store with
-        the slow-twitch stores of all locomotor muscles at one common level, itself
-        fitted (:data:`WALL_STORES`; the level moves by the whole store's error over the
-        F0-weighted slow-twitch fraction each step, and must stay within 0.005-0.2).
-
-    Returns
-    -------
-    scales : ndarray (n_muscle,)
-    worst : float
-        Largest remaining error (inf: never reached 30 km).
-    """
-    from ..config import load_config
-    from ..physics.muscles import muscle_set
-    from ..core.scenario import build_inputs
-
-    inp = build_inputs(load_config(None, {"runner.marathon_pace_mps": pace}))
-    names = list(inp.muscles)
-    loco = np.array([names.index(m) for m in LOCOMOTOR_MUSCLES])
-    others = np.setdiff1d(np.arange(len(names)), loco)
-    w = muscle_set(inp.scalar("mass_kg")).F0[loco]
-    w = w / w.sum()
-    scales = np.ones(len(names)) if start is None else np.array(start, dtype=float)
-    worst = np.inf
-    p_loco = inp.prm[0, loco, P.p_st]
-    level = TARGET_STORE
-    for _ in range(max_iter):
-        res = _stores_at_wall(pace, scales, slow_rate)
-        if res is None:
-            scales *= 0.5
-            worst = np.inf
-            continue
-        target = TARGET_STORE
-        if wall in ("whole", "pooled"):
-            e_st = p_loco * res[0][loco] + (1.0 - p_loco) * res[1][loco]
-            if wall == "pooled":
-                e_st = np.array([float(e_st @ w)])
-        else:
-            e_st = res[0][loco]
-        if wall == "level":
-            whole = float((p_loco * res[0][loco] + (1.0 - p_loco) * res[1][loco]) @ w)
-            worst = max(float(np.max(np.abs(e_st - level))), abs(whole - TARGET_STORE))
-            if worst < tol:
-                break
-            level = float(np.clip(level + 0.8 * (TARGET_STORE - whole) / float(p_loco @ w),
-                                  0.005, TARGET_STORE))
-            target = level
-        else:
-            worst = float(np.max(np.abs(e_st - TARGET_STORE)))
-            if worst < tol:
-                break
-        ratio = ((1.0 - target) / np.clip(1.0 - e_st, 0.02, None)) ** 0.7
-        if wall == "pooled":
-            scales *= float(np.clip(ratio[0], 0.5, 2.0))
-            continue
-        scales[loco] *= np.clip(ratio, 0.5, 2.0)
-        gm = math.exp(float(np.log(scales[loco]) @ w))
-        scales[loco] = np.clip(scales[loco], gm / 10.0, gm * 10.0)
-        scales[others] = gm
-    return scales, worst
-
-
 def exhaustion_time(speed, scales, slow_rate, heavy, marathon_pace=_REFERENCE_PACE,
                     t_max_s=6 * 3600.0, floor=None):
     """Time to exhaustion [s] at constant ``speed`` (``t_max_s`` if never within it), on
     blocks of at least :data:`EXHAUSTION_BLOCK_S`."""
-    _, _, out = _run(speed, t_max_s / 60.0, marathon_pace, scales, slow_rate, heavy, floor,
-                     block_s=EXHAUSTION_BLOCK_S)
+    _, _, out = calibration_run(speed, t_max_s / 60.0, marathon_pace, scales, slow_rate, heavy,
+                                floor, block_s=EXHAUSTION_BLOCK_S)
     t = float(out["exh"][0])
     return t if math.isfinite(t) else t_max_s
 

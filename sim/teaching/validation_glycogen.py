@@ -18,6 +18,34 @@ def _ft_store(res) -> float:
     return float(res.energy[-1][idx, 1] @ w)
 
 
+#: The prime movers of running whose fibre-type stores are compared with the order in
+#: which biopsies show fibres emptying.
+PRIME_MOVERS = ("gluteus_maximus", "vasti", "gastrocnemius", "soleus")
+
+
+def _fibre_stores(res, names=PRIME_MOVERS) -> tuple[float, float]:
+    """F0-weighted slow- and fast-twitch glycogen of ``names`` at the end of a run [1]."""
+    idx = [res.muscles.index(m) for m in names]
+    w = res.F0_N[idx] / res.F0_N[idx].sum()
+    e = np.asarray(res.energy[-1])
+    return float(e[idx, 0] @ w), float(e[idx, 1] @ w)
+
+
+def _fibre_order_text(st, ft) -> str:
+    """The paragraph on which fibres empty first (slow-twitch ``st`` and fast-twitch ``ft``
+    stores of the prime movers at 30 km)."""
+    first = "slow-twitch fibres empty first" if st < ft else "fast-twitch fibres empty first"
+    agree = "as" if st < ft else "against what"
+    return (f"At 30 km the prime movers' ({', '.join(m.replace('_', ' ') for m in PRIME_MOVERS)}) "
+            f"slow-twitch store is {st:.2f} and their fast-twitch store {ft:.2f}: {first}, "
+            f"{agree} biopsies after prolonged exercise at 60-75 % VO2max show (type I fibres "
+            "first, type IIA with them at 75 % VO2max, IIAB and IIB last; Gollnick et al. "
+            "1973, Pflugers Arch 344:1; Vollestad, Vaage & Hermansen 1984, Acta Physiol "
+            "Scand 122:433). Calibrations of the wall that recruit fast-twitch fibres early "
+            "and drain them three times as fast reverse this order in the vasti and the "
+            "soleus (README, known limits).")
+
+
 def _p_st(mp):
     """Each muscle's slow-twitch share of its fresh force [1] (runner with marathon pace
     ``mp``)."""

@@ -9,7 +9,8 @@ from __future__ import annotations
 import numpy as np
 
 from .validation_common import PALETTE, Section, _Figures, _pyplot, _table
-from .validation_glycogen import _biopsy_rows, _biopsy_text, _ft_store, _whole_store_at
+from .validation_glycogen import (_biopsy_rows, _biopsy_text, _fibre_order_text, _fibre_stores,
+                                  _ft_store, _whole_store_at)
 
 
 #: Published strength losses compared in :func:`section_running_fatigue`: (group, label,
@@ -263,6 +264,8 @@ def section_running_fatigue(figs: _Figures) -> Section:
     store30 = _whole_store_at(runs["30km"])
     head["whole_muscle_store_30km"] = store30
     head["whole_muscle_store_marathon"] = _whole_store_at(runs["marathon"])
+    head["prime_mover_stores_30km"] = dict(zip(("slow_twitch", "fast_twitch"),
+                                               _fibre_stores(runs["30km"])))
     biopsy_rows, head["biopsy_glycogen"] = _biopsy_rows(runs, mp)
     cal = _energy_calibration()
     from ..physics import params
@@ -330,6 +333,8 @@ end of races, muscle by muscle (glycogen left, as a fraction of the pre-race sto
          "source"], biopsy_rows)}
 
 {_biopsy_text(head["biopsy_glycogen"])}
+
+{_fibre_order_text(*head["prime_mover_stores_30km"].values())}
 
 ![Speed-duration]({rel2})
 

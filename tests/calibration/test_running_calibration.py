@@ -73,7 +73,7 @@ def test_level_wall_lowers_every_slow_twitch_store_together(stored):
     F0 = muscle_set(inp.scalar("mass_kg")).F0
 
     def whole(scales):
-        st, ft = R._stores_at_wall(3.2, scales, cal["slow_rate"])
+        st, ft = R.stores_at_wall(3.2, scales, cal["slow_rate"])
         e = np.stack([st, ft], axis=-1)[None]
         return float(locomotor_store(e, inp.prm[0, :, P.p_st], F0, inp.muscles)[0]), st[loco]
 

@@ -43,6 +43,9 @@ def test_headline_numbers(report):
     # glycogen keeps falling after 30 km; the per-muscle biopsy comparison is reported
     assert head["whole_muscle_store_marathon"] < head["whole_muscle_store_30km"] < 1.0
     assert len(head["biopsy_glycogen"]) == 4
+    # slow-twitch fibres empty first in the prime movers, as biopsies show
+    prime = head["prime_mover_stores_30km"]
+    assert prime["slow_twitch"] < prime["fast_twitch"]
     assert all(0.0 <= v < 1.0 for v in head["biopsy_glycogen"].values())
     # measured spinal shrinkage slows within a run and does not speed up over 25 km: the
     # model's L5/S1 compression holds (the report says "under 1 %" and "a few per cent"),
