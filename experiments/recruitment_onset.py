@@ -35,11 +35,12 @@ with its own work instead of every one being held at 20 % (rows 20-22); rows 23-
 the shipped slow-twitch wall with that recruitment and raise the fast-twitch drain
 instead, and rows 26-27 are the shipped model with the exponent 0.5 and 0 (its
 sensitivity; below the marathon pace, where the main sweep runs, the strain is 1 and the
-exponent does nothing). Rows 28-49 try a wall that is a whole-body number without
+exponent does nothing). Rows 28-51 try a wall that is a whole-body number without
 per-muscle drains that run away: every locomotor muscle's slow-twitch store at one common
 level, the level fitted so that their F0-weighted whole store is 20 % at 30 km ("level"),
-with early recruitment (rows 28-36, 39 and 41-49; 35-36 with a smaller fat share of the
-aerobic protection, 42-49 with a fast-twitch drain 1-1.5 times the slow-twitch one) or the
+with early recruitment (rows 28-36, 39 and 41-51; 35-36 with a smaller fat share of the
+aerobic protection, 42-51 with a fast-twitch drain 1-1.5 times the slow-twitch one, 50-51
+with the heavy domain starting at 1.02 x marathon pace) or the
 shipped recruitment and a larger fast-twitch drain (37-38); rows 39-41 add a recovery
 that needs the same aerobic supply as the protection (``[perfusion]
 recovery_energy_share`` 1), also on the shipped model (40). Besides the headline numbers
@@ -131,7 +132,12 @@ VARIANTS = tuple((f"onset {x:g}", x, "slow_twitch", {}) for x in (0.5, 0.6, 0.7,
      {"kappa_FT": 0.9, "g_min_ST": 0.85, "g_min_FT": 0.7, "drain_exponent": p,
       "drain_FT": r * 3.2e-4})
     for x, p, r in ((0.4, 0.0, 1.0), (0.5, 0.0, 1.0), (0.4, 0.5, 1.5), (0.5, 0.0, 1.5),
-                    (0.5, 0.0, 1.25), (0.5, 0.5, 1.25)))
+                    (0.5, 0.0, 1.25), (0.5, 0.5, 1.25))) + tuple(
+    (f"onset 0.5, level wall, kappa_FT 0.9, g_min_ST 0.85, g_min_FT 0.7, drain_exponent {p:g}, "
+     f"drain_FT {r:g} x drain_ST, heavy onset_ratio 1.02", 0.5, "level",
+     {"kappa_FT": 0.9, "g_min_ST": 0.85, "g_min_FT": 0.7, "drain_exponent": p,
+      "drain_FT": r * 3.2e-4, "onset_ratio": 1.02})
+    for p, r in ((0.5, 1.0), (0.0, 1.5)))
 
 #: Run inside the copy: calibrate, then print the headline numbers as one JSON line.
 _CHILD = r'''
