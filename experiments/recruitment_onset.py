@@ -51,6 +51,12 @@ time). Usage:
     python experiments/recruitment_onset.py            # all variants
     python experiments/recruitment_onset.py 0.6 0.7    # onsets only, shipped wall
     python experiments/recruitment_onset.py --variants 13 15   # rows of VARIANTS (from 0)
+    python experiments/recruitment_onset.py --variants 43 --with-lean   # lean cost refitted too
+
+Without ``--with-lean`` the forward-lean cost keeps its shipped value (calibrated on the
+shipped fatigue model, ``sim/data/forward_lean_calibration.json``); with it the running
+constants and the lean cost are alternated until the cost settles, as
+``experiments/calibrate_running_fatigue.py`` does for the shipped model (2-4 times slower).
 
 About 1.5 min per variant after a first compilation of the copy.
 """
@@ -155,6 +161,15 @@ calibrate_pools(write=True)
 load_calibration.cache_clear()          # the new table, not one read before it was written
 import os
 calibrate_running(write=True, wall=os.environ["RF_WALL"])
+if os.environ.get("RF_LEAN") == "1":    # alternate with the lean cost, as the shipped script
+    from sim.lean_calibration import calibrate as calibrate_lean
+    cost = None
+    for _ in range(4):
+        new = calibrate_lean()["cost_per_rad2"]
+        if cost is not None and abs(new - cost) <= 1e-3 * cost:
+            break
+        cost = new
+        calibrate_running(write=True, wall=os.environ["RF_WALL"])
 
 def run(speed, minutes):
     return sim.simulate(load_config(None, {"run.speed_mps": speed, "run.duration_min": minutes}))
@@ -238,10 +253,13 @@ def _set_values(pkg: Path, values: dict):
     path.write_text(text)
 
 
-def run_variant(pkg: Path, original: str, onset: float, wall: str, energy: dict) -> dict:
+def run_variant(pkg: Path, original: str, onset: float, wall: str, energy: dict,
+                lean: bool = False) -> dict:
     (pkg / "sim" / "data" / "fatigue.toml").write_text(original)
+    for name in ("energy_calibration.json", "forward_lean_calibration.json"):
+        shutil.copy(ROOT / "sim" / "data" / name, pkg / "sim" / "data" / name)
     _set_values(pkg, {"ft_onset": onset, **energy})
-    env = dict(os.environ, PYTHONPATH=str(pkg), RF_WALL=wall)
+    env = dict(os.environ, PYTHONPATH=str(pkg), RF_WALL=wall, RF_LEAN="1" if lean else "0")
     proc = subprocess.run([sys.executable, "-c", _CHILD], env=env, cwd=pkg,
                           capture_output=True, text=True)
     lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("RESULT ")]
@@ -258,14 +276,14 @@ def _minutes(x) -> str:
     return "never" if x != x else f"{x:.1f}"
 
 
-def main(variants=VARIANTS, out_dir=ROOT / "results" / "recruitment_onset"):
+def main(variants=VARIANTS, out_dir=ROOT / "results" / "recruitment_onset", lean=False):
     t0 = time.perf_counter()
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         pkg = _copy_package(Path(tmp))
         original = (pkg / "sim" / "data" / "fatigue.toml").read_text()
         for label, onset, wall, energy in variants:
-            r = run_variant(pkg, original, onset, wall, energy)
+            r = run_variant(pkg, original, onset, wall, energy, lean)
             rows.append((label, r))
             print(f"{label}: {json.dumps(r)}", flush=True)
     head = ("variant", "whole-muscle store at 30 km (ST / FT)", "locomotor drain scales",
@@ -327,8 +345,10 @@ f"{r['knee_extensors']:.3f}",
 
 if __name__ == "__main__":
     args = sys.argv[1:]
+    lean = "--with-lean" in args
+    args = [a for a in args if a != "--with-lean"]
     if args[:1] == ["--variants"]:
-        main(tuple(VARIANTS[int(i)] for i in args[1:]))
+        main(tuple(VARIANTS[int(i)] for i in args[1:]), lean=lean)
     else:
         onsets = [float(a) for a in args]
-        main(tuple((f"onset {x:g}", x, "slow_twitch", {}) for x in onsets) or VARIANTS)
+        main(tuple((f"onset {x:g}", x, "slow_twitch", {}) for x in onsets) or VARIANTS, lean=lean)
