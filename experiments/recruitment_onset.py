@@ -9,7 +9,8 @@ the whole calibration for every value: the fibre pools on sustained holds
 (``sim.fatigue.calibration``) and the running constants (``sim.running_calibration``:
 drains, slow rate, heavy domain). It works on a copy of the package in a temporary
 directory, so ``sim/data`` is never touched, and writes
-results/recruitment_onset/table.md.
+results/recruitment_onset/table.md. What the rows showed, row by row:
+experiments/recruitment_onset.md.
 
 Variants (:data:`VARIANTS`): the onset from 0.5 to 1.0 with the shipped wall (every
 slow-twitch store at 20 % at 30 km); then the wall as the issue states it (every

@@ -43,7 +43,7 @@ def _fibre_order_text(st, ft) -> str:
             "1973, Pflugers Arch 344:1; Vollestad, Vaage & Hermansen 1984, Acta Physiol "
             "Scand 122:433). Calibrations of the wall that recruit fast-twitch fibres early "
             "and drain them three times as fast reverse this order in the vasti and the "
-            "soleus (README, known limits).")
+            "soleus (experiments/recruitment_onset.md).")
 
 
 def _p_st(mp):
