@@ -51,7 +51,8 @@ import numpy as np
 from numba import njit
 
 from ..physics.compensation import effective_tightness_deg, knee_tracking_gain, tilt_deficit_deg
-from ..physics.fatigue.pools import N_STATE, P, X, heavy_strain, pool_capacity, reserve_step
+from ..physics.fatigue.pools import (N_STATE, P, X, critical_speed_factor, heavy_strain,
+                                     pool_capacity, reserve_step)
 from ..physics.pace import in_interval, planned_speed
 from ..physics.sharing import STATUS_OK, column_structure
 from .engine_blocks import (_block_fatigue, _capacities, _may_cross, _next_event,  # noqa: F401
@@ -570,8 +571,10 @@ def run_kernel(tpl, mus, plan, sc, state, out):
             else:
                 run_start = np.nan
         # whole-body reserve above critical speed, shared by every FT pool
-        d_res = reserve_step(state[0, X.reserve], o_speed[k], sc[S.critical_speed_mps],
-                             sc[S.d_prime_m], dt, sc[S.reserve_floor])
+        cs = sc[S.critical_speed_mps] * critical_speed_factor(state, prm[0],
+                                                              sc[S.cs_glycogen_share])
+        d_res = reserve_step(state[0, X.reserve], o_speed[k], cs, sc[S.d_prime_m], dt,
+                             sc[S.reserve_floor])
         for i in range(n_m):
             state[i, X.reserve] = d_res
         if (stage == 2 or stage == 4) and t_next >= stage_end - 1e-9 and resting:

@@ -34,7 +34,7 @@ SCALARS = (
     "psoas_compression_per_N", "psoas_shear_per_N", "psoas_lumbar_arm_m", "max_lean_rad",
     "max_block_s", "block_tolerance", "reuse_tolerance", "exhaustion_hold_s",
     "critical_speed_mps", "d_prime_m", "reserve_floor", "heavy_onset_mps", "heavy_gain",
-    "heavy_power",
+    "heavy_power", "cs_glycogen_share",
     "fwd_lean_on", "fwd_lean_cost", "pelvis_share", "grf_z_hip", "grf_z_knee", "grf_z_ankle",
     "max_fwd_lean_rad", "fwd_lean_curvature", "fwd_lean_jump_rad", "probe_settle_rad",
     "max_probes", "lateral_lean_on",

@@ -203,6 +203,18 @@ def _reserve_step(d, speed, cs, d_prime, dt, floor):
     return 1.0 - (1.0 - d) * math.exp(-(cs - speed) * dt / d_prime)
 
 
+def _critical_speed(state, prm, p):
+    """Critical speed now [m/s]: the fresh runner's times
+    :func:`sim.physics.fatigue.pools.critical_speed_factor`, written out."""
+    share = p["cs_glycogen_share"]
+    if not share > 0:
+        return p["critical_speed_mps"]
+    w, pst = prm[:, P.wall_weight], prm[:, P.p_st]
+    e = float(np.clip(np.sum(w * (pst * state[:, X.E_st] + (1 - pst) * state[:, X.E_ft])), 0, 1))
+    K = prm[0, P.K]
+    return p["critical_speed_mps"] * (1.0 - share * (1.0 - (1.0 + K) * e / (K + e)))
+
+
 def _heavy_strain(speed, p):
     """Heavy-domain strain H (as :func:`sim.physics.fatigue.pools.heavy_strain`)."""
     onset, cs, gain = p["heavy_onset_mps"], p["critical_speed_mps"], p["heavy_gain"]

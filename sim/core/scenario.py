@@ -29,13 +29,15 @@ from functools import lru_cache
 import numpy as np
 
 from ..physics import gait, params
-from ..physics.energy import drain_scale, intensity_factor, slow_rate, training_factors
+from ..physics.energy import (LOCOMOTOR_MUSCLES, drain_scale, intensity_factor, slow_rate,
+                              training_factors)
 from .engine import SCALARS, MuscleSet, Plan, Templates
 from ..physics.fatigue import muscle_parameters
 from ..physics.fatigue.pools import MUSCLE_PARAMS
 from ..physics.muscles import DOFS, muscle_set, sharing_columns
 from ..physics.pace import pace_plan
-from ..physics.reserve import critical_speed, d_prime_m, heavy_domain, reserve_floor
+from ..physics.reserve import (critical_speed, cs_glycogen_share, d_prime_m, heavy_domain,
+                               reserve_floor)
 
 __all__ = ["ScenarioInputs", "build_inputs", "STRENGTH_TARGETS", "n_checkpoints_max"]
 
@@ -186,6 +188,8 @@ def build_inputs(cfg) -> ScenarioInputs:
         prm[k, :, 8:10] *= (scale * intensity_factor(v, cfg.runner.marathon_pace_mps))[:, None]
     prm[:, :, MUSCLE_PARAMS.index("slow_rate")] = slow_rate() * training_factors(scale, names,
                                                                                 ms.F0)
+    loco = [names.index(n) for n in LOCOMOTOR_MUSCLES]
+    prm[:, loco, MUSCLE_PARAMS.index("wall_weight")] = ms.F0[loco] / ms.F0[loco].sum()
     fatigue_on, deep_on = cfg.model.fatigue, cfg.model.deep_core_fatigue
     deep = set(ms.groups["lumbar_deep"])
     frozen = [i for i, n in enumerate(names) if not fatigue_on or (not deep_on and n in deep)]
@@ -241,6 +245,7 @@ def build_inputs(cfg) -> ScenarioInputs:
         "critical_speed_mps": critical_speed(cfg.runner.marathon_pace_mps),
         "d_prime_m": d_prime_m(),
         "reserve_floor": reserve_floor(),
+        "cs_glycogen_share": cs_glycogen_share(),
         **heavy_domain(cfg.runner.marathon_pace_mps),
         "fwd_lean_on": 1.0 if cfg.model.forward_lean else 0.0,
         "fwd_lean_cost": (forward_lean_cost() if cfg.model.forward_lean_cost is None

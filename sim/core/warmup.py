@@ -136,7 +136,8 @@ def kernel_signatures() -> dict:
     from ..core.scenario import build_inputs
     from ..physics.compensation import (effective_tightness_deg, knee_tracking_gain,
                                         tilt_deficit_deg)
-    from ..physics.fatigue.pools import N_STATE, fresh_state, heavy_strain, reserve_step
+    from ..physics.fatigue.pools import (N_STATE, critical_speed_factor, fresh_state,
+                                         heavy_strain, reserve_step)
     from ..physics.pace import in_interval, planned_speed
     from ..physics.sharing import column_structure
     from .batch import _Layout, summarise_kernel
@@ -183,6 +184,7 @@ def kernel_signatures() -> dict:
         lean_update: (x0,) * 11,
         _may_cross: (x0,) * 5,
         reserve_step: (x0,) * 6,
+        critical_speed_factor: (state, prm0, x0),
         summarise_kernel: (0, z(4), z(4), z(4), z((4, n_m)), *(z(4) for _ in range(8)), z(1),
                            state, prm0, sc, lay.weight[0], lay.group_of, z((1, 1))[0],
                            z(0), z((1, 0, 0))[0]),

@@ -35,7 +35,7 @@ from __future__ import annotations
 from . import params
 
 __all__ = ["MARATHON_M", "riegel_speed", "riegel_time", "critical_speed", "d_prime_m",
-           "reserve_floor", "heavy_domain"]
+           "cs_glycogen_share", "reserve_floor", "heavy_domain"]
 
 #: Marathon distance [m].
 MARATHON_M = 42195.0
@@ -84,6 +84,12 @@ def critical_speed(marathon_pace_mps: float) -> float:
 def d_prime_m() -> float:
     """Anaerobic reserve D' [m]."""
     return float(_reserve()["d_prime"])
+
+
+def cs_glycogen_share() -> float:
+    """Share of critical speed that needs carbohydrate [1] (``[reserve]
+    cs_glycogen_share``; :func:`sim.physics.fatigue.pools.critical_speed_factor`)."""
+    return float(_reserve()["cs_glycogen_share"])
 
 
 def reserve_floor() -> float:

@@ -44,7 +44,8 @@ import numpy as np
 import pytest
 
 from sim.config import load_config
-from sim.physics.fatigue.pools import P
+from sim.core.engine import SCALARS
+from sim.physics.fatigue.pools import P, X
 from sim.reference import reference_run
 from sim.scenario import build_inputs
 from sim.simulation import run_inputs
@@ -56,6 +57,8 @@ SCENARIOS = {
     "fresh_3mps": {"run.duration_min": 8, "run.speed_mps": 3.0},
     # [perfusion] recovery_energy_share 1 with drains 30 x (set in run_both)
     "recovery_energy_gate": {"run.duration_min": 8, "run.speed_mps": 3.0},
+    # [reserve] cs_glycogen_share 0.5 with drains 40 x (set in run_both)
+    "cs_follows_glycogen": {"run.duration_min": 8, "run.speed_mps": 3.2},
     # long enough for the adaptive blocks to grow to max_block_s
     "adaptive_blocks_45min": {"run.duration_min": 45, "run.speed_mps": 3.0,
                               "model.max_block_s": 300.0},
@@ -113,6 +116,9 @@ def run_both(name, mode="block"):
     if name == "recovery_energy_gate":                # the gate on, stores emptied in minutes
         inp.prm[:, :, P.recovery_energy_share] = 1.0
         inp.prm[:, :, [P.drain_st, P.drain_ft]] *= 30.0
+    if name == "cs_follows_glycogen":                 # critical speed falls as stores empty
+        inp.sc[SCALARS.index("cs_glycogen_share")] = 0.5
+        inp.prm[:, :, [P.drain_st, P.drain_ft]] *= 40.0
     run_inputs(inp)                                   # compile (or load the cache)
     t0 = time.perf_counter()
     n, out, state = run_inputs(inp)
@@ -167,6 +173,8 @@ def test_scenarios_exercise_the_model():
     """The comparisons above are not vacuous: fatigue, tilt, breaks and policies happen."""
     eng = {name: run_both(name)[0] for name in SCENARIOS}
     assert eng["fresh_3mps"]["cap"][-1].min() < 0.98
+    cs = eng["cs_follows_glycogen"]["state"]
+    assert cs[0, X.reserve] < 0.99                            # below the fallen CS: spent
     gate = eng["recovery_energy_gate"]
     assert gate["energy"][-1].min() < 0.2                      # the stores did empty
     assert gate["cap"][-1].min() < eng["fresh_3mps"]["cap"][-1].min() - 0.05

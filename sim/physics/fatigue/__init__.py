@@ -104,7 +104,7 @@ def muscle_parameters(joint: str = "general", p_st: float = 0.5, model: str = "m
     --------
     >>> v = muscle_parameters("knee", 0.47)
     >>> v.shape, v[0]
-    ((32,), np.float64(0.47))
+    ((33,), np.float64(0.47))
     """
     check_joint(joint)
     p = check_p_st(p_st)

@@ -10,7 +10,7 @@ a pool index ``q`` (0 = ST, 1 = FT) offsets them; the assertions below hold that
 Examples
 --------
 >>> P.K, X.reserve, N_PARAMS, N_STATE
-(12, 11, 32, 16)
+(12, 11, 33, 16)
 """
 from __future__ import annotations
 
@@ -26,7 +26,8 @@ MUSCLE_PARAMS = ("p_st", "F_st", "R_st", "F_ft", "R_ft", "r", "gain", "rest_thre
                  "kappa_st", "kappa_ft", "tau_isch_on", "tau_isch_off", "u_free", "u_occ",
                  "drain_K", "slow_rate", "slow_recovery", "slow_delay", "g_min_ft",
                  "fat_share", "ft_onset", "work_tau", "work_half", "rest_share",
-                 "rest_delay", "heavy_drain_exponent", "recovery_energy_share")
+                 "rest_delay", "heavy_drain_exponent", "recovery_energy_share",
+                 "wall_weight")
 #: Layout of a muscle's state vector.
 STATE = ("MA_st", "MR_st", "MF_st", "E_st", "MA_ft", "MR_ft", "MF_ft", "E_ft", "isch",
          "S_st", "S_ft", "reserve", "Z_st", "Z_ft", "strain", "work")

@@ -129,6 +129,10 @@ class PoolConstants:
     recovery_energy_share: float
     scale_F: float
     scale_R: float
+    #: The muscle's share of the locomotor muscles' F0 (0 for the others), set per runner
+    #: by :func:`sim.core.scenario.build_inputs`: the weight of its store in the whole-body
+    #: store that critical speed follows (``[reserve] cs_glycogen_share``).
+    wall_weight: float = 0.0
 
     def as_vector(self, energy: bool = True) -> np.ndarray:
         """Kernel vector; ``energy=False`` switches off the slow components (glycogen
@@ -285,5 +289,5 @@ def joint_model_vector(joint: str = "general", gain: float | None = None,
               "slow_rate": 0.0, "slow_recovery": 0.0, "slow_delay": 0.0,
               "g_min_ft": e["g_min_ST"], "fat_share": 0.0, "ft_onset": 1.0,
               "work_tau": 0.0, "work_half": 0.0, "rest_share": 1.0, "rest_delay": 0.0,
-              "heavy_drain_exponent": 1.0, "recovery_energy_share": 0.0}
+              "heavy_drain_exponent": 1.0, "recovery_energy_share": 0.0, "wall_weight": 0.0}
     return np.array([values[n] for n in MUSCLE_PARAMS], dtype=np.float64)

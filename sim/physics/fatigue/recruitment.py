@@ -14,8 +14,9 @@ from __future__ import annotations
 import math
 
 from ...jit import kernel
+from .layout import P, X
 
-__all__ = ["recruit", "reserve_step", "heavy_strain"]
+__all__ = ["recruit", "reserve_step", "heavy_strain", "critical_speed_factor"]
 
 
 @kernel
@@ -138,3 +139,44 @@ def heavy_strain(speed, onset, cs, gain, power):
     if not (gain > 0.0) or not (cs > onset) or not (speed > onset):
         return 1.0
     return 1.0 + gain * ((speed - onset) / (cs - onset)) ** power
+
+
+@kernel
+def critical_speed_factor(state, prm, share):
+    """Critical speed now over the fresh runner's [1]: ``1 - share (1 - c(E))``.
+
+    ``E`` is the F0-weighted whole glycogen store of the locomotor muscles (each muscle's
+    ``wall_weight``, its pools weighted by ``p_st``) and ``c(E) = (1 + K) E / (K + E)``
+    the capacity factor's shape: critical speed falls as the store runs out, most of it
+    in its last tenth (``[reserve] cs_glycogen_share``; 0 gives 1).
+
+    Parameters
+    ----------
+    state : ndarray (n_muscle, N_STATE)
+    prm : ndarray (n_muscle, N_PARAMS)
+    share : float
+        Share of critical speed that needs carbohydrate [1], in ``[0, 1]``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sim.physics.fatigue.layout import N_PARAMS, P, X, fresh_state
+    >>> prm = np.zeros((1, N_PARAMS)); prm[0, P.wall_weight] = 1.0; prm[0, P.p_st] = 0.5
+    >>> prm[0, P.K] = 0.05; state = fresh_state()[None].copy()
+    >>> critical_speed_factor(state, prm, 0.3)
+    1.0
+    >>> state[0, X.E_st] = state[0, X.E_ft] = 0.0
+    >>> round(critical_speed_factor(state, prm, 0.3), 12)
+    0.7
+    """
+    if not (share > 0.0):
+        return 1.0
+    e = 0.0
+    for i in range(state.shape[0]):
+        w = prm[i, P.wall_weight]
+        if w > 0.0:
+            p = prm[i, P.p_st]
+            e += w * (p * state[i, X.E_st] + (1.0 - p) * state[i, X.E_ft])
+    e = min(max(e, 0.0), 1.0)
+    K = prm[0, P.K]
+    return 1.0 - share * (1.0 - (1.0 + K) * e / (K + e))

@@ -272,7 +272,7 @@ def simulate_muscle_states(targets, dt, prm, state0):
     """
     (p, F_st, R_st, F_ft, R_ft, r, L, thr, d_st, d_ft, refill, gmin_st, K, kap_st, kap_ft,
      tau_on, tau_off, u_free, u_occ, drain_K, k_s, r_s, tau_s, gmin_ft, fat, onset,
-     tau_w, w_half, gamma, tau_rest, drain_exp, rho) = prm
+     tau_w, w_half, gamma, tau_rest, drain_exp, rho, _wall_weight) = prm
     s = np.array(state0, dtype=float)
     out = [s.copy()]
     # pool: (offset of MA..E, F, R, drain, kappa, S slot, Z slot, g_min)
