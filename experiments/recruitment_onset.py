@@ -36,15 +36,17 @@ with its own work instead of every one being held at 20 % (rows 20-22); rows 23-
 the shipped slow-twitch wall with that recruitment and raise the fast-twitch drain
 instead, and rows 26-27 are the shipped model with the exponent 0.5 and 0 (its
 sensitivity; below the marathon pace, where the main sweep runs, the strain is 1 and the
-exponent does nothing). Rows 28-51 try a wall that is a whole-body number without
+exponent does nothing). Rows 28-56 try a wall that is a whole-body number without
 per-muscle drains that run away: every locomotor muscle's slow-twitch store at one common
 level, the level fitted so that their F0-weighted whole store is 20 % at 30 km ("level"),
-with early recruitment (rows 28-36, 39 and 41-51; 35-36 with a smaller fat share of the
-aerobic protection, 42-51 with a fast-twitch drain 1-1.5 times the slow-twitch one, 50-51
-with the heavy domain starting at 1.02 x marathon pace) or the
+with early recruitment (rows 28-36, 39 and 41-56; 35-36 with a smaller fat share of the
+aerobic protection, 42-56 with a fast-twitch drain 1-1.5 times the slow-twitch one, 50-51
+with the heavy domain starting at 1.02 x marathon pace, 52-56 with a critical speed that
+falls as the glycogen goes, ``[reserve] cs_glycogen_share``) or the
 shipped recruitment and a larger fast-twitch drain (37-38); rows 39-41 add a recovery
 that needs the same aerobic supply as the protection (``[perfusion]
-recovery_energy_share`` 1), also on the shipped model (40). Besides the headline numbers
+recovery_energy_share`` 1), also on the shipped model (40); row 57 is the shipped model with
+a critical speed that follows the glycogen. Besides the headline numbers
 each row runs the checks that decide between them: exhaustion with weaker quadriceps and
 the fast start (10 km at 1.08 x marathon pace, then 20 km slower, 30 km in the even
 time). Usage:
@@ -144,7 +146,18 @@ VARIANTS = tuple((f"onset {x:g}", x, "slow_twitch", {}) for x in (0.5, 0.6, 0.7,
      f"drain_FT {r:g} x drain_ST, heavy onset_ratio 1.02", 0.5, "level",
      {"kappa_FT": 0.9, "g_min_ST": 0.85, "g_min_FT": 0.7, "drain_exponent": p,
       "drain_FT": r * 3.2e-4, "onset_ratio": 1.02})
-    for p, r in ((0.5, 1.0), (0.0, 1.5)))
+    for p, r in ((0.5, 1.0), (0.0, 1.5))) + tuple(
+    (f"onset 0.5, level wall, kappa_FT 0.9, g_min_ST 0.85, g_min_FT 0.7, drain_exponent {p:g}, "
+     f"drain_FT {r:g} x drain_ST, cs_glycogen_share {d:g}", 0.5, "level",
+     {"kappa_FT": 0.9, "g_min_ST": 0.85, "g_min_FT": 0.7, "drain_exponent": p,
+      "drain_FT": r * 3.2e-4, "cs_glycogen_share": d})
+    for p, r, d in ((0.5, 1.0, 0.3), (0.0, 1.5, 0.3), (0.0, 1.5, 0.5))) + tuple(
+    (f"onset {x:g}, level wall, kappa_FT 0.9, g_min_ST 0.85, g_min_FT 0.7, drain_exponent 0, "
+     f"drain_FT {r:g} x drain_ST, cs_glycogen_share 0.3", x, "level",
+     {"kappa_FT": 0.9, "g_min_ST": 0.85, "g_min_FT": 0.7, "drain_exponent": 0.0,
+      "drain_FT": r * 3.2e-4, "cs_glycogen_share": 0.3})
+    for x, r in ((0.55, 1.5), (0.5, 1.25))) + (
+    ("onset 0.7 (shipped), cs_glycogen_share 0.3", 0.7, "slow_twitch", {"cs_glycogen_share": 0.3}),)
 
 #: Run inside the copy: calibrate, then print the headline numbers as one JSON line.
 _CHILD = r'''
@@ -198,6 +211,14 @@ out["knee_first_half"] = 1 - float(np.interp(mar.time_s[-1] / 2, mar.time_s, ke)
 out["knee_second_half"] = out["knee_extensors"] - out["knee_first_half"]
 legs = ("hip_abductors", "hip_extensors", "hip_adductors", "knee_flexors", "hip_flexors",
         "knee_extensors", "plantarflexors", "dorsiflexors")
+_halves = {}
+for g in legs:
+    c = mar.group_capacity(g)
+    first = 1 - float(np.interp(mar.time_s[-1] / 2, mar.time_s, c))
+    if 1 - c[-1] > 0.08:
+        _halves[g] = (1 - c[-1]) - 2 * first       # second half minus first half
+out["second_minus_first_worst"] = min(_halves.values()) if _halves else float("nan")
+out["second_minus_first_worst_group"] = min(_halves, key=_halves.get) if _halves else ""
 out["loss_10min"] = max(1 - float(np.interp(600, mar.time_s, mar.group_capacity(g)))
                         for g in legs)
 out["half_knee"] = 1 - run(3.3, 21097.5 / 3.3 / 60).end_group_capacity("knee_extensors")
