@@ -46,7 +46,8 @@ falls as the glycogen goes, ``[reserve] cs_glycogen_share``) or the
 shipped recruitment and a larger fast-twitch drain (37-38); rows 39-41 add a recovery
 that needs the same aerobic supply as the protection (``[perfusion]
 recovery_energy_share`` 1), also on the shipped model (40); row 57 is the shipped model with
-a critical speed that follows the glycogen. Besides the headline numbers
+a critical speed that follows the glycogen, and rows 58-59 row 53 with higher fast-twitch
+glycogen floors. Besides the headline numbers
 each row runs the checks that decide between them: exhaustion with weaker quadriceps and
 the fast start (10 km at 1.08 x marathon pace, then 20 km slower, 30 km in the even
 time). Usage:
@@ -157,7 +158,13 @@ VARIANTS = tuple((f"onset {x:g}", x, "slow_twitch", {}) for x in (0.5, 0.6, 0.7,
      {"kappa_FT": 0.9, "g_min_ST": 0.85, "g_min_FT": 0.7, "drain_exponent": 0.0,
       "drain_FT": r * 3.2e-4, "cs_glycogen_share": 0.3})
     for x, r in ((0.55, 1.5), (0.5, 1.25))) + (
-    ("onset 0.7 (shipped), cs_glycogen_share 0.3", 0.7, "slow_twitch", {"cs_glycogen_share": 0.3}),)
+    ("onset 0.7 (shipped), cs_glycogen_share 0.3", 0.7, "slow_twitch", {"cs_glycogen_share": 0.3}),
+) + tuple(
+    (f"onset 0.5, level wall, kappa_FT 0.9, g_min_ST 0.85, g_min_FT {g:g}, drain_exponent 0, "
+     "drain_FT 1.5 x drain_ST, cs_glycogen_share 0.3", 0.5, "level",
+     {"kappa_FT": 0.9, "g_min_ST": 0.85, "g_min_FT": g, "drain_exponent": 0.0,
+      "drain_FT": 4.8e-4, "cs_glycogen_share": 0.3})
+    for g in (0.75, 0.8))
 
 #: Run inside the copy: calibrate, then print the headline numbers as one JSON line.
 _CHILD = r'''
