@@ -39,8 +39,8 @@ sensitivity; below the marathon pace, where the main sweep runs, the strain is 1
 exponent does nothing). Rows 28-59 try a wall that is a whole-body number without
 per-muscle drains that run away: every locomotor muscle's slow-twitch store at one common
 level, the level fitted so that their F0-weighted whole store is 20 % at 30 km ("level"),
-with early recruitment (rows 28-36, 39 and 41-59; 35-36 with a smaller fat share of the
-aerobic protection, 42-59 with a fast-twitch drain 1-1.5 times the slow-twitch one, 50-51
+with early recruitment (rows 28-36, 39, 41-56 and 58-59; 35-36 with a smaller fat share of the
+aerobic protection, 42-56 and 58-59 with a fast-twitch drain 1-1.5 times the slow-twitch one, 50-51
 with the heavy domain starting at 1.02 x marathon pace, 52-59 with a critical speed that
 falls as the glycogen goes, ``[reserve] cs_glycogen_share``) or the
 shipped recruitment and a larger fast-twitch drain (37-38); rows 39-41 add a recovery
