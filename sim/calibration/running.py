@@ -5,8 +5,8 @@ Two sets of numbers are fitted together, because each changes what the other mus
 * the glycogen drain scale per marathon pace (on a grid of paces) and muscle: running
   at the marathon pace, fresh and flexible, the slow-twitch glycogen store of every
   locomotor muscle is 20 % at 30 km ("the wall", Rapoport 2010; Coyle et al. 1986;
-  :func:`sim.calibration.wall.fit_drain_scales`). Why the slow-twitch store and not the whole muscle's: see
-  :mod:`sim.physics.energy`;
+  :func:`sim.calibration.wall.fit_drain_scales`). Why the slow-twitch store and not the
+  whole muscle's: see :mod:`sim.physics.energy`;
 * the rate ``k_S`` of the slow force depression (one value, times each muscle's training
   factor, :func:`sim.physics.energy.training_factors`): the knee extensors' F0-weighted capacity
   loss after a marathon at the marathon pace, 3.2 m/s (24 %, the mean of 22 % [Petersen

@@ -104,7 +104,7 @@ from .engine import SCALARS
 from ..physics.fatigue.pools import X, fresh_state
 from ..physics.fatigue.reference import simulate_muscle_states
 from .reference_fatigue import (_activation, _block_step, _capacities,  # noqa: F401
-                                _critical_speed, _force_factors, _heavy_strain, _pool_block,
+                                _cs_now, _force_factors, _heavy_strain, _pool_block,
                                 _recruit_stride, _reserve_step, _rest_step, _stride_perfusion)
 from .reference_stride import (_LUMB_BEND, _lean_rate, _lean_step, _search_posture,  # noqa: F401
                                _passive_moment, _phase_effort, _polish, _share, _solve_stride,
@@ -340,7 +340,7 @@ def reference_run(inp, mode=None, state0=None):
             else:
                 run_start = math.nan
         rows.append(row)
-        d_res = _reserve_step(state[0, X.reserve], row["speed"], _critical_speed(state, inp.prm[0], p),
+        d_res = _reserve_step(state[0, X.reserve], row["speed"], _cs_now(state, inp.prm[0], p),
                               p["d_prime_m"], dt, p["reserve_floor"])
         state[:, X.reserve] = d_res
         if stage in (2, 4) and resting and t_next >= stage_end - 1e-9:

@@ -203,7 +203,7 @@ def _reserve_step(d, speed, cs, d_prime, dt, floor):
     return 1.0 - (1.0 - d) * math.exp(-(cs - speed) * dt / d_prime)
 
 
-def _critical_speed(state, prm, p):
+def _cs_now(state, prm, p):
     """Critical speed now [m/s]: the fresh runner's times
     :func:`sim.physics.fatigue.pools.critical_speed_factor`, written out."""
     share = p["cs_glycogen_share"]

@@ -21,8 +21,8 @@ import math
 from ...jit import kernel
 from .threecc import phi1, solve_affine2
 
-__all__ = ["energy_factor", "recovery_gate", "force_factor", "energy_step", "slow_step", "work_step",
-           "work_gate", "work_update", "pool_capacity"]
+__all__ = ["energy_factor", "recovery_gate", "force_factor", "energy_step", "slow_step",
+           "work_step", "work_gate", "work_update", "pool_capacity"]
 
 
 @kernel
