@@ -36,18 +36,19 @@ with its own work instead of every one being held at 20 % (rows 20-22); rows 23-
 the shipped slow-twitch wall with that recruitment and raise the fast-twitch drain
 instead, and rows 26-27 are the shipped model with the exponent 0.5 and 0 (its
 sensitivity; below the marathon pace, where the main sweep runs, the strain is 1 and the
-exponent does nothing). Rows 28-59 try a wall that is a whole-body number without
+exponent does nothing). Rows 28-61 try a wall that is a whole-body number without
 per-muscle drains that run away: every locomotor muscle's slow-twitch store at one common
 level, the level fitted so that their F0-weighted whole store is 20 % at 30 km ("level"),
-with early recruitment (rows 28-36, 39, 41-56 and 58-59; 35-36 with a smaller fat share of the
-aerobic protection, 42-56 and 58-59 with a fast-twitch drain 1-1.5 times the slow-twitch one, 50-51
-with the heavy domain starting at 1.02 x marathon pace, 52-59 with a critical speed that
+with early recruitment (rows 28-36, 39, 41-56 and 58-61; 35-36 with a smaller fat share of the
+aerobic protection, 42-56 and 58-61 with a fast-twitch drain 1-1.5 times the slow-twitch one, 50-51
+with the heavy domain starting at 1.02 x marathon pace, 52-61 with a critical speed that
 falls as the glycogen goes, ``[reserve] cs_glycogen_share``) or the
 shipped recruitment and a larger fast-twitch drain (37-38); rows 39-41 add a recovery
 that needs the same aerobic supply as the protection (``[perfusion]
 recovery_energy_share`` 1), also on the shipped model (40); row 57 is the shipped model with
-a critical speed that follows the glycogen, and rows 58-59 row 53 with higher fast-twitch
-glycogen floors. Besides the headline numbers
+a critical speed that follows the glycogen, rows 58-59 row 53 with higher fast-twitch
+glycogen floors, and rows 60-61 those with the heavy-domain power n held at 1 or more
+(``calibrate(min_power=1)``). Besides the headline numbers
 each row runs the checks that decide between them: exhaustion with weaker quadriceps and
 the fast start (10 km at 1.08 x marathon pace, then 20 km slower, 30 km in the even
 time). Usage:
@@ -164,6 +165,11 @@ VARIANTS = tuple((f"onset {x:g}", x, "slow_twitch", {}) for x in (0.5, 0.6, 0.7,
      "drain_FT 1.5 x drain_ST, cs_glycogen_share 0.3", 0.5, "level",
      {"kappa_FT": 0.9, "g_min_ST": 0.85, "g_min_FT": g, "drain_exponent": 0.0,
       "drain_FT": 4.8e-4, "cs_glycogen_share": 0.3})
+    for g in (0.75, 0.8)) + tuple(
+    (f"onset 0.5, level wall, kappa_FT 0.9, g_min_ST 0.85, g_min_FT {g:g}, drain_exponent 0, "
+     "drain_FT 1.5 x drain_ST, cs_glycogen_share 0.3, heavy power n >= 1", 0.5, "level",
+     {"kappa_FT": 0.9, "g_min_ST": 0.85, "g_min_FT": g, "drain_exponent": 0.0,
+      "drain_FT": 4.8e-4, "cs_glycogen_share": 0.3, "min_power": 1.0})
     for g in (0.75, 0.8))
 
 #: Run inside the copy: calibrate, then print the headline numbers as one JSON line.
@@ -181,7 +187,8 @@ from sim.fatigue.parameters import load_calibration
 calibrate_pools(write=True)
 load_calibration.cache_clear()          # the new table, not one read before it was written
 import os
-calibrate_running(write=True, wall=os.environ["RF_WALL"])
+MIN_POWER = float(os.environ.get("RF_MIN_POWER", "0"))
+calibrate_running(write=True, wall=os.environ["RF_WALL"], min_power=MIN_POWER)
 if os.environ.get("RF_LEAN") == "1":    # alternate with the lean cost, as the shipped script
     from sim.lean_calibration import calibrate as calibrate_lean
     cost = None
@@ -190,7 +197,7 @@ if os.environ.get("RF_LEAN") == "1":    # alternate with the lean cost, as the s
         if cost is not None and abs(new - cost) <= 1e-3 * cost:
             break
         cost = new
-        calibrate_running(write=True, wall=os.environ["RF_WALL"])
+        calibrate_running(write=True, wall=os.environ["RF_WALL"], min_power=MIN_POWER)
 
 def run(speed, minutes):
     return sim.simulate(load_config(None, {"run.speed_mps": speed, "run.duration_min": minutes}))
@@ -287,8 +294,11 @@ def run_variant(pkg: Path, original: str, onset: float, wall: str, energy: dict,
     (pkg / "sim" / "data" / "fatigue.toml").write_text(original)
     for name in ("energy_calibration.json", "forward_lean_calibration.json"):
         shutil.copy(ROOT / "sim" / "data" / name, pkg / "sim" / "data" / name)
+    energy = dict(energy)
+    min_power = energy.pop("min_power", 0.0)       # the heavy-domain fit's bound on n
     _set_values(pkg, {"ft_onset": onset, **energy})
-    env = dict(os.environ, PYTHONPATH=str(pkg), RF_WALL=wall, RF_LEAN="1" if lean else "0")
+    env = dict(os.environ, PYTHONPATH=str(pkg), RF_WALL=wall, RF_LEAN="1" if lean else "0",
+               RF_MIN_POWER=str(min_power))
     proc = subprocess.run([sys.executable, "-c", _CHILD], env=env, cwd=pkg,
                           capture_output=True, text=True)
     lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("RESULT ")]

@@ -128,7 +128,7 @@ def severe_time(ratio, marathon_pace=_REFERENCE_PACE):
     return v, d_prime_m() / (v - critical_speed(marathon_pace))
 
 
-def fit_race_times(scales, slow_rate, verbose=False):
+def fit_race_times(scales, slow_rate, verbose=False, min_power=0.0):
     """Heavy-domain gain A and power n, and the reserve's force floor, fitted on
     speed-duration anchors.
 
@@ -138,6 +138,7 @@ def fit_race_times(scales, slow_rate, verbose=False):
     :data:`SEVERE_RATIOS` x the marathon pace (above it). Nelder-Mead on
     ``log A, log n, logit floor`` from the best points of :data:`HEAVY_GRID`; the best fit
     is kept. Times to exhaustion are taken on blocks of at least :data:`EXHAUSTION_BLOCK_S`.
+    ``min_power`` bounds n from below (the fit's n is ``max(exp(log n), min_power)``).
 
     Returns
     -------
@@ -155,7 +156,8 @@ def fit_race_times(scales, slow_rate, verbose=False):
         targets.append(t)
 
     def unpack(x):
-        return (math.exp(x[0]), math.exp(x[1])), 1.0 / (1.0 + math.exp(-x[2]))
+        return ((math.exp(x[0]), max(math.exp(x[1]), min_power)),
+                1.0 / (1.0 + math.exp(-x[2])))
 
     def times(x):
         heavy, floor = unpack(x)
@@ -202,10 +204,13 @@ _WALL_TEXT = {"slow_twitch": "slow-twitch glycogen store of each of",
                        "at one common level) of"}
 
 
-def calibrate(write=True, paces=PACE_GRID, verbose=False, wall="slow_twitch") -> dict:
+def calibrate(write=True, paces=PACE_GRID, verbose=False, wall="slow_twitch",
+              min_power=0.0) -> dict:
     """Fit the slow rate, the per-muscle drain scales and the heavy domain; optionally
     write the file. ``wall`` selects the store the drains are fitted on
-    (:func:`fit_drain_scales`); the shipped calibration uses the slow-twitch stores."""
+    (:func:`fit_drain_scales`); the shipped calibration uses the slow-twitch stores.
+    ``min_power`` is the smallest heavy-domain power n the fit may take (0: any; below 1
+    the strain rises with an infinite slope at its onset)."""
     if wall not in WALL_STORES:
         raise ValueError(f"wall = {wall!r}; allowed: {', '.join(WALL_STORES)}")
     from scipy.optimize import minimize_scalar
@@ -236,7 +241,8 @@ def calibrate(write=True, paces=PACE_GRID, verbose=False, wall="slow_twitch") ->
                            f"calibration runs (best k_S = {k:.3g}/s: wall error {worst:.3g}, "
                            f"knee-extensor losses {losses}; 1 = exhausted)")
     rows = [fit_drain_scales(v, k, start=s_ref, wall=wall) for v in paces]
-    gain, power, floor, anchors = fit_race_times(s_ref, k, verbose=verbose)
+    gain, power, floor, anchors = fit_race_times(s_ref, k, verbose=verbose,
+                                                 min_power=min_power)
     names = list(build_inputs(load_config(None)).muscles)
     data = {
         "description": "Slow constants of the fatigue model fitted on running data: the rate "
