@@ -143,14 +143,11 @@ def fit_drain_scales(pace, slow_rate, tol=0.002, max_iter=60, start=None,
             worst = np.inf
             continue
         target = TARGET_STORE
-        if wall in ("whole", "pooled"):
-            e_st = p_loco * res[0][loco] + (1.0 - p_loco) * res[1][loco]
-            if wall == "pooled":
-                e_st = np.array([float(e_st @ w)])
-        else:
-            e_st = res[0][loco]
+        whole_i = p_loco * res[0][loco] + (1.0 - p_loco) * res[1][loco]   # per muscle
+        e_st = {"whole": whole_i, "pooled": np.array([float(whole_i @ w)])}.get(
+            wall, res[0][loco])
         if wall == "level":
-            whole = float((p_loco * res[0][loco] + (1.0 - p_loco) * res[1][loco]) @ w)
+            whole = float(whole_i @ w)
             worst = max(float(np.max(np.abs(e_st - level))), abs(whole - TARGET_STORE))
             if worst < tol:
                 break

@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 
 from ...jit import kernel
+from .energy_store import energy_factor
 from .layout import P, X
 
 __all__ = ["recruit", "reserve_step", "heavy_strain", "critical_speed_factor"]
@@ -177,6 +178,4 @@ def critical_speed_factor(state, prm, share):
         if w > 0.0:
             p = prm[i, P.p_st]
             e += w * (p * state[i, X.E_st] + (1.0 - p) * state[i, X.E_ft])
-    e = min(max(e, 0.0), 1.0)
-    K = prm[0, P.K]
-    return 1.0 - share * (1.0 - (1.0 + K) * e / (K + e))
+    return 1.0 - share * (1.0 - energy_factor(e, 0.0, prm[0, P.K]))
