@@ -212,7 +212,8 @@ loco = [mar.muscles.index(m) for m in LOCOMOTOR_MUSCLES]
 w = mar.F0_N[loco] / mar.F0_N[loco].sum()
 out["st_store_30km"] = float(np.asarray(mar.energy)[i30][loco, 0] @ w)
 out["ft_store_30km"] = float(np.asarray(mar.energy)[i30][loco, 1] @ w)
-prime = [mar.muscles.index(m) for m in ("gluteus_maximus", "vasti", "gastrocnemius", "soleus")]
+from sim.teaching.validation_glycogen import PRIME_MOVERS
+prime = [mar.muscles.index(m) for m in PRIME_MOVERS]
 wp = mar.F0_N[prime] / mar.F0_N[prime].sum()
 out["prime_st_ft_30km"] = [float(np.asarray(mar.energy)[i30][prime, q] @ wp) for q in (0, 1)]
 from sim.energy import drain_scale
