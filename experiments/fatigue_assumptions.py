@@ -39,17 +39,20 @@ from sim.simulation import simulate_inputs
 MP = 3.2
 #: (parameter-vector name, low, high, what the range rests on)
 RANGES = (
-    ("g_min_st", 0.6, 0.85, "force kept by a slow-twitch pool with empty glycogen"),
-    ("g_min_ft", 0.3, 0.6, "force kept by a fast-twitch pool with empty glycogen"),
+    ("g_min_st", 0.7, 0.95, "force kept by a slow-twitch pool with empty glycogen"),
+    ("g_min_ft", 0.6, 0.85, "force kept by a fast-twitch pool with empty glycogen"),
     ("K", 0.02, 0.1, "half-saturation of the glycogen capacity factor"),
     ("drain_K", 0.05, 0.3, "half-saturation of the glycogen drain"),
     ("slow_delay", 3600.0, 10800.0, "lag of the slow force depression [s]"),
-    ("ft_onset", 0.5, 1.0, "share of the slow-twitch pool's force used before fast-twitch "
-     "recruitment"),
+    ("ft_onset", 0.35, 0.75, "share of the slow-twitch pool's force used before fast-twitch "
+     "recruitment (measured range 0.32-0.76, sim/data/fatigue.toml)"),
     ("kappa_st", 0.8, 0.95, "perfusion protection of slow-twitch fibres"),
-    ("kappa_ft", 0.5, 0.85, "perfusion protection of fast-twitch fibres"),
+    ("kappa_ft", 0.7, 0.95, "perfusion protection of fast-twitch fibres"),
     ("tau_isch_off", 0.5, 2.0, "reperfusion time constant [s]"),
     ("u_occ", 0.15, 0.3, "force at which a held contraction occludes the muscle"),
+    ("heavy_drain_exponent", 0.0, 1.0, "how fully the heavy-domain strain acts on the "
+     "glycogen drain"),
+    ("cs_glycogen_share", 0.0, 0.5, "share of critical speed that needs carbohydrate"),
     ("heavy_onset_mps", 0.95 * MP, 1.05 * MP,
      "speed where the heavy domain begins (lactate threshold) [m/s]"),
 )

@@ -12,8 +12,9 @@ directory, so ``sim/data`` is never touched, and writes
 results/recruitment_onset/table.md. What the rows showed, row by row:
 experiments/recruitment_onset.md.
 
-Variants (:data:`VARIANTS`): the onset from 0.5 to 1.0 with the shipped wall (every
-slow-twitch store at 20 % at 30 km); then the wall as the issue states it (every
+Variants (:data:`VARIANTS`), each on top of the model before 2026-12-04 (:data:`BEFORE`):
+the onset from 0.5 to 1.0 with the wall then shipped (every slow-twitch store at 20 % at
+30 km); then the wall as the issue states it (every
 locomotor muscle's whole, fibre-weighted store at 20 %), at onset 0.7 alone and with a
 higher glycogen floor of the fast-twitch (``g_min_FT`` 0.7) or slow-twitch pools
 (``g_min_ST`` 0.85); last, the shipped wall with the fast-twitch pools draining 15 times
@@ -48,13 +49,15 @@ that needs the same aerobic supply as the protection (``[perfusion]
 recovery_energy_share`` 1), also on the shipped model (40); row 57 is the shipped model with
 a critical speed that follows the glycogen, rows 58-59 row 53 with higher fast-twitch
 glycogen floors, and rows 60-61 those with the heavy-domain power n held at 1 or more
-(``calibrate(min_power=1)``). Besides the headline numbers
+(``calibrate(min_power=1)``); rows 62-64 are row 60's values with the level wall
+fitted by crossing times (``sim.calibration.wall._level_step``) at onsets 0.5, 0.4 and
+0.45, the last the shipped model since 2026-12-04 (:data:`SHIPPED`). Besides the headline numbers
 each row runs the checks that decide between them: exhaustion with weaker quadriceps and
 the fast start (10 km at 1.08 x marathon pace, then 20 km slower, 30 km in the even
 time). Usage:
 
     python experiments/recruitment_onset.py            # all variants
-    python experiments/recruitment_onset.py 0.6 0.7    # onsets only, shipped wall
+    python experiments/recruitment_onset.py 0.4 0.6    # onsets only, the shipped model
     python experiments/recruitment_onset.py --variants 13 15   # rows of VARIANTS (from 0)
     python experiments/recruitment_onset.py --variants 43 --with-lean   # lean cost refitted too
 
@@ -78,7 +81,15 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-#: (label, ft_onset, wall, {fatigue.toml energy key: value})
+#: The model before 2026-12-04 (row 0 ff. start from it): every key a variant may change,
+#: at its value then ("min_power" is the heavy-domain fit's bound on n, 0: none).
+BEFORE = {"kappa_FT": 0.7, "g_min_ST": 0.7, "g_min_FT": 0.4, "drain_FT": 9.6e-4,
+          "cs_glycogen_share": 0.0, "drain_exponent": 1.0, "min_power": 0.0}
+#: The shipped model since 2026-12-04 (row 64 of :data:`VARIANTS`: row 60's values with
+#: ft_onset 0.45 and the "level" wall as fitted since): its values of those keys.
+SHIPPED = {"kappa_FT": 0.9, "g_min_ST": 0.85, "g_min_FT": 0.75, "drain_FT": 4.8e-4,
+           "cs_glycogen_share": 0.3, "drain_exponent": 0.0, "min_power": 1.0}
+#: (label, ft_onset, wall, {fatigue.toml energy key: value}), each on top of BEFORE
 VARIANTS = tuple((f"onset {x:g}", x, "slow_twitch", {}) for x in (0.5, 0.6, 0.7, 0.8, 1.0)) + (
     ("onset 0.7, whole-muscle wall", 0.7, "whole", {}),
     ("onset 0.7, whole-muscle wall, g_min_FT 0.7", 0.7, "whole", {"g_min_FT": 0.7}),
@@ -170,7 +181,11 @@ VARIANTS = tuple((f"onset {x:g}", x, "slow_twitch", {}) for x in (0.5, 0.6, 0.7,
      "drain_FT 1.5 x drain_ST, cs_glycogen_share 0.3, heavy power n >= 1", 0.5, "level",
      {"kappa_FT": 0.9, "g_min_ST": 0.85, "g_min_FT": g, "drain_exponent": 0.0,
       "drain_FT": 4.8e-4, "cs_glycogen_share": 0.3, "min_power": 1.0})
-    for g in (0.75, 0.8))
+    for g in (0.75, 0.8)) + (
+    ("row 60's values, the level wall fitted by crossing times and a common drain factor",
+     0.5, "level", SHIPPED),) + tuple(
+    (f"row 62 with onset {x:g}" + (" (the shipped model)" if x == 0.45 else ""), x, "level",
+     SHIPPED) for x in (0.4, 0.45))
 
 #: Run inside the copy: calibrate, then print the headline numbers as one JSON line.
 _CHILD = r'''
@@ -295,8 +310,8 @@ def run_variant(pkg: Path, original: str, onset: float, wall: str, energy: dict,
     (pkg / "sim" / "data" / "fatigue.toml").write_text(original)
     for name in ("energy_calibration.json", "forward_lean_calibration.json"):
         shutil.copy(ROOT / "sim" / "data" / name, pkg / "sim" / "data" / name)
-    energy = dict(energy)
-    min_power = energy.pop("min_power", 0.0)       # the heavy-domain fit's bound on n
+    energy = {**BEFORE, **energy}
+    min_power = energy.pop("min_power")            # the heavy-domain fit's bound on n
     _set_values(pkg, {"ft_onset": onset, **energy})
     env = dict(os.environ, PYTHONPATH=str(pkg), RF_WALL=wall, RF_LEAN="1" if lean else "0",
                RF_MIN_POWER=str(min_power))
@@ -391,4 +406,5 @@ if __name__ == "__main__":
         main(tuple(VARIANTS[int(i)] for i in args[1:]), lean=lean)
     else:
         onsets = [float(a) for a in args]
-        main(tuple((f"onset {x:g}", x, "slow_twitch", {}) for x in onsets) or VARIANTS, lean=lean)
+        main(tuple((f"onset {x:g}, shipped model", x, "level", SHIPPED) for x in onsets)
+             or VARIANTS, lean=lean)

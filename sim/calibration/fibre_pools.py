@@ -69,7 +69,7 @@ def endurance_ratio(joint: str, p_st: float, scale_F: float, targets=TARGETS,
     Examples
     --------
     >>> endurance_ratio("general", 0.5, 0.64, targets=[0.5]).round(2)
-    array([0.97])
+    array([0.93])
     """
     targets = np.asarray(targets, dtype=np.float64)
     ref = endurance_times(targets, joint_model_vector(joint, gain), T_MAX_S)

@@ -3,10 +3,11 @@
 Two sets of numbers are fitted together, because each changes what the other must do:
 
 * the glycogen drain scale per marathon pace (on a grid of paces) and muscle: running
-  at the marathon pace, fresh and flexible, the slow-twitch glycogen store of every
-  locomotor muscle is 20 % at 30 km ("the wall", Rapoport 2010; Coyle et al. 1986;
-  :func:`sim.calibration.wall.fit_drain_scales`). Why the slow-twitch store and not the
-  whole muscle's: see :mod:`sim.physics.energy`;
+  at the marathon pace, fresh and flexible, the F0-weighted whole glycogen store of the
+  locomotor muscles is 20 % at 30 km, every one's slow-twitch store running down alike
+  ("the wall", Rapoport 2010; Coyle et al. 1986;
+  :func:`sim.calibration.wall.fit_drain_scales`, ``wall="level"``; why this wall:
+  :mod:`sim.physics.energy`);
 * the rate ``k_S`` of the slow force depression (one value, times each muscle's training
   factor, :func:`sim.physics.energy.training_factors`): the knee extensors' F0-weighted capacity
   loss after a marathon at the marathon pace, 3.2 m/s (24 %, the mean of 22 % [Petersen
@@ -200,17 +201,20 @@ def fit_race_times(scales, slow_rate, verbose=False, min_power=0.0):
 _WALL_TEXT = {"slow_twitch": "slow-twitch glycogen store of each of",
               "whole": "whole-muscle glycogen store of each of",
               "pooled": "F0-weighted whole-muscle glycogen store (one drain scale for all) of",
-              "level": "F0-weighted whole-muscle glycogen store (slow-twitch stores of all "
-                       "at one common level) of"}
+              "level": "F0-weighted whole-muscle glycogen store (the slow-twitch stores of "
+                       "all reaching 20 % at one common time) of"}
 
 
-def calibrate(write=True, paces=PACE_GRID, verbose=False, wall="slow_twitch",
-              min_power=0.0) -> dict:
+def calibrate(write=True, paces=PACE_GRID, verbose=False, wall="level",
+              min_power=1.0) -> dict:
     """Fit the slow rate, the per-muscle drain scales and the heavy domain; optionally
     write the file. ``wall`` selects the store the drains are fitted on
-    (:func:`fit_drain_scales`); the shipped calibration uses the slow-twitch stores.
-    ``min_power`` is the smallest heavy-domain power n the fit may take (0: any; below 1
-    the strain rises with an infinite slope at its onset)."""
+    (:func:`fit_drain_scales`); the shipped calibration lets every locomotor muscle's
+    slow-twitch store run down alike (reach 20 % at one common time) and their
+    F0-weighted whole store be ``TARGET_STORE`` at 30 km ("level"). ``min_power`` is the smallest heavy-domain
+    power n the fit may take (0: any; below 1 the strain rises with an infinite slope at
+    its onset and the loss just below critical speed jumps, experiments/recruitment_onset.md;
+    the shipped calibration uses 1)."""
     if wall not in WALL_STORES:
         raise ValueError(f"wall = {wall!r}; allowed: {', '.join(WALL_STORES)}")
     from scipy.optimize import minimize_scalar
@@ -277,6 +281,8 @@ def calibrate(write=True, paces=PACE_GRID, verbose=False, wall="slow_twitch",
                         "power and reserve floor together: a grid search, then Nelder-Mead "
                         "from its best points on the squared log-ratios, times to exhaustion "
                         f"on blocks of at least {EXHAUSTION_BLOCK_S:g} s (fit_race_times)",
+        "wall": wall,
+        "heavy_min_power": float(min_power),
         "heavy_gain": float(f"{gain:.5g}"),
         "heavy_power": float(f"{power:.5g}"),
         "reserve_floor": float(f"{floor:.4g}"),

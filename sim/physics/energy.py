@@ -6,25 +6,28 @@ runner's pace, which comes out of the load sharing, and the load sharing works s
 muscles (gluteus medius, iliopsoas) at two to three times the mean activation of the
 others. The drains are therefore scaled per runner *and per muscle*, so that running at
 the runner's marathon pace (``runner.marathon_pace_mps``, default 3.2 m/s) fresh and
-flexible, the slow-twitch glycogen of every leg muscle (:data:`LOCOMOTOR_MUSCLES`: all
-twelve, each working every stride) is down to 20 % near 30 km, i.e. after 30 km /
-marathon pace (≈ 156 min at 3.2 m/s) [1]_ [2]_: the wall as a whole-body event, not one
-muscle's. The trunk muscles get the F0-weighted geometric mean of the leg scales.
-Reading: a runner's muscles are trained by running at that pace (training raises
-oxidative capacity and spares glycogen in the muscles it loads); it also absorbs the load
-sharing's high activations of the hip abductors and flexors, which exceed published
-running EMG. (Until this was applied to every leg muscle, seven "main" ones were scaled
-and the gluteus minimus and tensor fasciae latae, hip abductors, took the mean: their
-slow-twitch stores emptied and the hip abductors lost 35.6 % over a marathon.)
+flexible, the F0-weighted whole glycogen store (both fibre pools,
+:func:`locomotor_store`) of the leg muscles (:data:`LOCOMOTOR_MUSCLES`: all twelve, each
+working every stride) is down to 20 % near 30 km, i.e. after 30 km / marathon pace
+(≈ 156 min at 3.2 m/s) [1]_ [2]_: the wall as a whole-body event, not one muscle's. The
+split between muscles is fixed by letting every leg muscle's slow-twitch store reach
+20 % at one common time, so that all run down alike and are at one level, nearly empty,
+at 30 km (:func:`sim.calibration.wall.fit_drain_scales`, ``wall="level"``). Reading: a runner's
+muscles are trained by running at that pace, each for its own load alike (training
+raises oxidative capacity and spares glycogen in the muscles it loads); it also absorbs
+the load sharing's high activations of the hip abductors and flexors, which exceed
+published running EMG. The trunk muscles get the F0-weighted geometric mean of the leg
+scales.
 
-Why the slow-twitch store: at marathon pace the size principle (DESIGN 2.3) gives the
-stride's force to the slow-twitch pools first and calls on the fast-twitch pools only
-for targets above what the slow-twitch pools can give, so most fast-twitch pools stay
-nearly full. Putting the *whole* muscle's store (:func:`locomotor_store`) at 20 % by
-30 km would then need the slow-twitch stores empty after about 100 minutes, and the
-strength loss would come early instead of late. Biopsies after long runs show type II
-fibres partly depleted too (Gollnick et al. 1974; Vollestad & Blom 1985): the model's
-whole-muscle store at 30 km is higher than 20 % (README "known limits").
+Why both fibre types: fast-twitch units join from 45 % of the slow-twitch pool's
+available force (``[fibre] ft_onset`` 0.45) and drain 1.5 times as fast per unit activation, so at
+marathon pace both fibre types lose glycogen from the start, as biopsies show at 75 %
+VO2max (Vollestad, Vaage & Hermansen 1984), and in the prime movers the slow-twitch
+fibres empty first (Gollnick et al. 1974; Vollestad & Blom 1985). Two earlier walls are
+recalibrated in ``experiments/recruitment_onset.py``: every slow-twitch store at 20 %
+with fast-twitch units recruited late left most fast-twitch pools nearly full (whole
+store 0.43 at 30 km), and every muscle's whole store at 20 % needed per-muscle drain
+scales up to 23 and made strength fall in a steep band of speeds.
 
 Away from the marathon pace the drain per unit activation is further multiplied by
 ``(v / v_marathon) ** n`` (:func:`intensity_factor`): glycogen use rises more steeply

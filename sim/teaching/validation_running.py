@@ -297,7 +297,8 @@ def section_running_fatigue(figs: _Figures) -> Section:
 
 Runner: 75 kg, marathon pace 3.2 m/s (critical speed {cs:.2f} m/s, D' {dp:.0f} m). Group
 capacity is the F0-weighted capacity of the group's muscles at the end of the run; loss =
-1 - capacity. Calibrated on: the glycogen wall (slow-twitch stores at 20 % at 30 km), the
+1 - capacity. Calibrated on: the glycogen wall (the locomotor muscles' F0-weighted whole
+glycogen store at 20 % at 30 km, every slow-twitch store running down alike), the
 marathon knee-extensor loss (24 %, the mean of the two marathon rows), the Riegel race
 times between 30 km and 10 km (the heavy domain) and, above critical speed, the time the
 reserve D' is spent (table below). Every other row is a
@@ -324,9 +325,9 @@ at 1.3 x marathon pace, against 19 ± 4 % after cycling that used up the reserve
 the model stops only when the muscles cannot make the stride, runners stop earlier.
 The 166-km ultra is not simulated (mountain terrain, sleep and food over a day). At 30 km
 at marathon pace the F0-weighted whole-muscle glycogen store of the locomotor muscles is
-{store30:.2f}, against the issue's target of about 0.2 (calibrated: the slow-twitch stores at
-0.20; fibres are recruited by force, so at that pace many fast-twitch fibres are idle); by
-the marathon's end it is {head['whole_muscle_store_marathon']:.2f}. Biopsies taken at the
+{store30:.2f} (calibrated to about 0.2; fast-twitch units join from 45 % of the
+slow-twitch pool's force, so both fibre types lose glycogen from the start, as at 75 % VO2max in
+Vollestad, Vaage & Hermansen 1984); by the marathon's end it is {head['whole_muscle_store_marathon']:.2f}. Biopsies taken at the
 end of races, muscle by muscle (glycogen left, as a fraction of the pre-race store):
 
 {_table(["muscle, run", "measured", "model, that muscle", "model, all locomotor muscles",

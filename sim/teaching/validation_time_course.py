@@ -145,6 +145,7 @@ def time_course_section(save, disclaimer: str):
     ax.set_title("Model: the back load over 25 km", fontsize=10)
     ax.legend(fontsize=8)
     path = save(fig, "back_load_time_course")
+    i12 = int(np.searchsorted(km, 0.5 * (km[i1] + km[i25])))
     md = f"""## 11. Back load over a run: published time courses
 
 The main sweep asks *when* the back load rises. What has been measured over runs of 30
@@ -161,13 +162,15 @@ plank endurance after a run to exhaustion, Tong et al. 2014).
 Reading: the measurements show a load that is set by pace and holds, not one that builds
 within the first hour or two: shrinkage grows with pace but slows with time (Garbutt,
 Rodacki), and does not speed up over 25 km even though the trained runners ran the last
-19 km faster (Leatt). The model agrees: its L5/S1 compression changes by under 1 % between
-the two halves of a 30- or 60-minute run, and its superficial lumbar load rises by a few
-per cent over 25 km at marathon pace, mostly in the second half, as the forward lean grows. This
-is why the main sweep (150 minutes at 2.6-3.2 m/s) separates runners mostly by level
-(core strength and pace) rather than by time (README, known limits). The late rise the
-model does produce (third hour, glycogen wall) has not been measured in the back; the
-shrinkage data stop at 25 km. Late in a 10-km race the model shifts the stance moments
+19 km faster (Leatt). The model agrees on the compression: it changes by under 1 % between
+the two halves of a 30- or 60-minute run and by {100 * rise_c:.1f} % over 25 km at marathon
+pace. Its superficial lumbar load rises by {100 * rise_s:.0f} % over those 25 km, mostly in
+the second half ({s25[i12] - s25[i1]:+.3f} then {s25[i25] - s25[i12]:+.3f} of fresh
+capacity), as the deep lumbar muscles tire and the forward lean grows; no measurement of
+the back muscles' load over a run was found to check that against. Within 150 minutes at
+2.6-3.2 m/s the rise is small against the differences that core strength and pace make,
+so the main sweep separates runners mostly by level rather than by time (README, known
+limits). The shrinkage data stop at 25 km. Late in a 10-km race the model shifts the stance moments
 toward the hip (through the forward lean), as Sanno et al. found for positive work; but it
 lowers the knee's peak moment where they found the knee's work rising, and leaves the
 ankle's unchanged where they found its work falling (moments and work are not the same
@@ -177,7 +180,6 @@ Sources: {"; ".join(s[3] for s in SHRINKAGE.values())}; {"; ".join(SOURCES.value
 
 > {disclaimer}
 """
-    i12 = int(np.searchsorted(km, 0.5 * (km[i1] + km[i25])))
     head = {"compression_rise_25km": rise_c, "superficial_rise_25km": rise_s,
             "superficial_rise_25km_first_half": float(s25[i12] - s25[i1]),
             "superficial_rise_25km_second_half": float(s25[i25] - s25[i12]),

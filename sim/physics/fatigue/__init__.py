@@ -185,7 +185,7 @@ def endurance_time(target, joint: str = "general", model: str = "joint",
     >>> round(endurance_time(0.5, joint="general"), 1)
     108.5
     >>> round(endurance_time(0.5, joint="general", model="muscle", p_st=0.5), 0)
-    104.0
+    103.0
     >>> endurance_time(0.05)
     inf
     """

@@ -210,8 +210,8 @@ def muscle_step(state, u, prm, dt):
     >>> from sim.physics.fatigue.layout import fresh_state
     >>> prm = muscle_parameters("general", 0.5)
     >>> s = fresh_state()
-    >>> muscle_step(s, 0.3, prm, 5.0)
-    >>> bool(s[0] > 0.5), float(s[4])     # ST pool active, FT pool idle
+    >>> muscle_step(s, 0.2, prm, 5.0)     # below the FT onset, 0.45 x 0.5 of MVC
+    >>> bool(s[0] > 0.3), float(s[4])     # ST pool active, FT pool idle
     (True, 0.0)
     """
     p = prm[P.p_st]

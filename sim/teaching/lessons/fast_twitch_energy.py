@@ -280,7 +280,8 @@ they are made of fast-twitch fibre.
 - Each pool has an energy store (glycogen) that drains with its activation, faster per
   unit activation in FT pools, refills very slowly, and lowers the pool's capacity as it
   empties. The drain rate is **calibrated**, not measured per muscle: at marathon pace
-  (3.2 m/s) the leg muscles' slow-twitch stores reach about 20 % near 30 km (about 155 min).
+  (3.2 m/s) the leg muscles' glycogen, both fibre types together, is down to about 20 %
+  near 30 km (about 155 min).
 - Net joint moments are those of the reference running data at that speed; fibre fatigue
   changes which muscles make them, not the moments themselves.
 

@@ -98,15 +98,19 @@ def test_heavy_strain_is_one_up_to_the_threshold_then_rises_continuously():
     assert pools.heavy_strain(3.6, onset, onset, A, n) == 1.0     # no heavy domain
 
 
-def test_strain_multiplies_glycogen_drain_and_slow_load_only():
+@pytest.mark.parametrize("exponent", [1.0, 0.0])
+def test_strain_multiplies_glycogen_drain_and_slow_load_only(exponent):
+    """The strain H multiplies the slow load, and the glycogen drain as H^exponent
+    (``[heavy] drain_exponent``)."""
     prm = muscle_parameters("knee", 0.5, energy=True)
     prm[20] = 1e-4
+    prm[pools.P.heavy_drain_exponent] = exponent
     a, b = fresh_state(), fresh_state()
     b[14] = 3.0
     for _ in range(600):
         pools.muscle_step(a, 0.3, prm, 0.5)
         pools.muscle_step(b, 0.3, prm, 0.5)
-    assert 1.0 - b[3] == pytest.approx(3.0 * (1.0 - a[3]), rel=0.05)  # ST glycogen used
+    assert 1.0 - b[3] == pytest.approx(3.0 ** exponent * (1.0 - a[3]), rel=0.05)  # ST glycogen
     assert b[12] == pytest.approx(3.0 * a[12], rel=0.05)              # slow load
     assert b[0] == pytest.approx(a[0], abs=0.02)                      # fast 3CC alike
 
@@ -321,9 +325,10 @@ def test_recovery_follows_the_aerobic_supply_only_when_asked(e):
 
 def test_fast_pool_joins_only_under_load():
     prm = muscle_parameters("general", 0.5, energy=False)
-    light = simulate_states(np.full(500, 0.3), DT, prm, fresh_state())
+    onset = prm[pools.P.ft_onset] * 0.5        # the share of MVC the fresh ST pool gives first
+    light = simulate_states(np.full(500, 0.9 * onset), DT, prm, fresh_state())
     heavy = simulate_states(np.full(500, 0.8), DT, prm, fresh_state())
-    assert light[:, 4].max() == 0.0            # FT never active at 30 % with p_st = 0.5
+    assert light[:, 4].max() == 0.0            # FT never active below the onset
     assert heavy[-1, 4] > 0.5                  # FT carries the rest at 80 %
 
 
