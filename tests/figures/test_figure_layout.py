@@ -684,7 +684,7 @@ def run_start():
 
 @pytest.fixture(scope="module")
 def run_late():
-    """The demo runner: the back load tips over late in the run (about 104 min)."""
+    """The demo runner: the back load tips over late in the run (about 97 min)."""
     return sim.simulate(sim.load_config(None, {
         "run.duration_min": 120.0, "run.speed_mps": 3.0,
         "scenario.hip_flexor_tightness_deg": 8.0, "scenario.core_strength": 0.8}))
