@@ -205,7 +205,7 @@ def fit_drain_scales(pace, slow_rate, tol=0.002, max_iter=60, start=None,
         gm = math.exp(float(np.log(scales[loco]) @ w))
         scales[loco] = np.clip(scales[loco], gm / 10.0, gm * 10.0)
         scales[others] = gm
-    if wall == "level" and worst >= tol:
+    if wall == "level" and worst >= tol and np.isfinite(best[1]):
         return best
     return scales, worst
 
