@@ -211,10 +211,10 @@ def calibrate(write=True, paces=PACE_GRID, verbose=False, wall="level",
     write the file. ``wall`` selects the store the drains are fitted on
     (:func:`fit_drain_scales`); the shipped calibration lets every locomotor muscle's
     slow-twitch store run down alike (reach 20 % at one common time) and their
-    F0-weighted whole store be ``TARGET_STORE`` at 30 km ("level"). ``min_power`` is the smallest heavy-domain
-    power n the fit may take (0: any; below 1 the strain rises with an infinite slope at
-    its onset and the loss just below critical speed jumps, experiments/recruitment_onset.md;
-    the shipped calibration uses 1)."""
+    F0-weighted whole store be ``TARGET_STORE`` at 30 km ("level"). ``min_power`` is the
+    smallest heavy-domain power n the fit may take (0: any; below 1 the strain rises with
+    an infinite slope at its onset and the loss just below critical speed jumps,
+    experiments/recruitment_onset.md; the shipped calibration uses 1)."""
     if wall not in WALL_STORES:
         raise ValueError(f"wall = {wall!r}; allowed: {', '.join(WALL_STORES)}")
     from scipy.optimize import minimize_scalar

@@ -71,7 +71,12 @@ def stores_at_wall(pace, scales, slow_rate):
     run = _wall_run(pace, scales, slow_rate)
     if run is None:
         return None
-    t, e = run
+    return _at_wall(*run, pace)
+
+
+def _at_wall(t, e, pace):
+    """ST and FT stores of every muscle [1] at 30 km, interpolated in the run's
+    checkpoints ``t`` [s] and stores ``e`` (time, muscle, pool)."""
     t_wall = WALL_DISTANCE_M / pace
     return tuple(np.array([np.interp(t_wall, t, e[:, m, q]) for m in range(e.shape[1])])
                  for q in (0, 1))
@@ -171,7 +176,6 @@ def fit_drain_scales(pace, slow_rate, tol=0.002, max_iter=60, start=None,
     p_loco = inp.prm[0, loco, P.p_st]
     history = []                                   # (log common scale, whole store), "level"
     best = (scales.copy(), np.inf)                 # "level": the best scales seen
-    t_wall = WALL_DISTANCE_M / pace
     for _ in range(max_iter):
         run = _wall_run(pace, scales, slow_rate)
         if run is None:
@@ -180,8 +184,7 @@ def fit_drain_scales(pace, slow_rate, tol=0.002, max_iter=60, start=None,
             history.clear()
             continue
         t, e = run
-        res = [np.array([np.interp(t_wall, t, e[:, m, q]) for m in range(e.shape[1])])
-               for q in (0, 1)]
+        res = _at_wall(t, e, pace)
         whole_i = p_loco * res[0][loco] + (1.0 - p_loco) * res[1][loco]   # per muscle
         if wall == "level":
             t_st = crossing_times(t, e[:, loco, 0], TARGET_STORE)
