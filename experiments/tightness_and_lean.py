@@ -11,10 +11,10 @@ a time, at 3.0 m/s for 150 min, for a flexible (0 deg) and a tight (20 deg) runn
   pelvis carrying the lean the two paths interact;
 - the deep core strength (0.8 against 1.2): if the tight runner leaned less because its
   back extensors are already loaded, a stronger core would close the gap;
-- the taut hip flexors' passive moment (``body.toml [passive_hip_flexors]
-  end_range_moment``, scaled by 0.01 with the default share and core): the hip extensors
-  resist it at every toe-off, which raises the stride's effort, and the lean's cost is a
-  share of that effort.
+- the taut hip flexors' passive moment (``muscles.toml [passive_hip_flexors]
+  end_range_moment``, scaled by 0.01 with the default share and core). It is the whole of
+  the difference; ``experiments/lean_preference.py`` shows how: the first degree of lean
+  eases the taut flexors most, so the tight runner's posture is stiffer.
 
 Writes ``results/tightness_and_lean/`` (``table.md``, ``rows.json``, manifest).
 Run: ``python experiments/tightness_and_lean.py``.

@@ -206,6 +206,14 @@ SCHEMA: dict[str, dict[str, Key]] = {
                                 "cost of a forward lean: it multiplies the stride's effort by "
                                 "exp(cost x lean^2) (default: calibrated on the lean growth of "
                                 "fatigued runners, sim/data/forward_lean_calibration.json)"),
+        "forward_lean_cost_of": _s("current", ("current", "fresh"),
+                                   "what the forward lean's cost is a share of: the stride's "
+                                   "current effort, or the fresh runner's (assumption; "
+                                   "experiments/lean_cost_form.py)"),
+        "lean_preference": _s("own", ("own", "flexible"),
+                              "whose fresh posture the forward lean's preference keeps: the "
+                              "runner's own (a tight runner starts at the fresh posture), or "
+                              "the same runner's without tight hip flexors (assumption)"),
         "fatigue": _b(True, "muscles tire (false: every muscle stays fresh, to see what "
                       "fatigue adds)"),
         "deep_core_fatigue": _b(True, "the deep lumbar muscles tire (false: they stay fresh)"),

@@ -1,6 +1,6 @@
 """The time loop of one run: load sharing within the stride, fatigue over the run.
 
-Length: about 580 lines. This module holds :func:`run_kernel` only (about 510 lines):
+Length: about 610 lines. This module holds :func:`run_kernel` only (about 540 lines):
 it is one compiled loop
 whose locals (workspaces, warm starts, the reused stride, the adaptive block length, the
 pace-policy stage) live across checkpoints, and it is kept whole because cutting it into
@@ -167,6 +167,7 @@ def run_kernel(tpl, mus, plan, sc, state, out):
     work = np.zeros(64 * (n_col + n_dof + 4) + 8 * (n_dof + 2) * (n_dof + 2))
     Fs = np.zeros((n_ph, n_col))
     Th = np.zeros(n_ph)
+    Th_keep = np.zeros(n_ph)
     Tilt = np.zeros(n_ph)
     Dem = np.zeros((n_ph, n_dof))
     Shear = np.zeros(n_ph)
@@ -215,6 +216,9 @@ def run_kernel(tpl, mus, plan, sc, state, out):
     fwd_on = sc[S.fwd_lean_on] > 0.5
     lean_f = sc[S.lean_home_rad]         # beyond the reference runner's posture [rad]
     lean_anchor = np.nan    # relative effort rate of the first feasible stride [1/rad]
+    lean_E0 = 0.0           # that stride's effort
+    cost_fresh = sc[S.fwd_lean_cost_fresh] > 0.5
+    lean_cost = sc[S.fwd_lean_cost]     # the cost relative to the current stride's effort
     lean_solved = np.nan    # block mode: the lean the last solved stride was solved at
     lean_used = lean_f      # the lean of the stride being run
     lean_step = 0.0         # the last update (lean - new lean) [rad]
@@ -403,9 +407,27 @@ def run_kernel(tpl, mus, plan, sc, state, out):
                         rel = lean_G / lean_E
                         if np.isnan(lean_anchor):
                             lean_anchor = rel      # the fresh posture is the optimum
+                            lean_E0 = lean_E
+                            if sc[S.anchor_flexible] > 0.5 and limit < sc[S.rom_deg]:
+                                # ... of the same runner without tight hip flexors (a probe
+                                # stride, at the capacities now; the stride's lean kept)
+                                if resolved:
+                                    _capacities(state, prm[0], F0, col_muscle, col_rho, cap,
+                                                C, W)
+                                Th_keep[:] = Th
+                                ok, rel_f, n_sol = probe_lean_rate(
+                                    tpl, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_hipext, tpl_stance,
+                                    Ai, Av, C, W, sc, kgain, sc[S.rom_deg], lean_f, Th, m, B, w,
+                                    Lam, f, theta, work, dm)
+                                o_work[0] += n_sol
+                                Th[:] = Th_keep
+                                if ok:
+                                    lean_anchor = rel_f
+                        if cost_fresh:             # a cost of the fresh effort's size
+                            lean_cost = sc[S.fwd_lean_cost] * lean_E0 / lean_E
                         lean_solved = lean_f
                         new, lean_lo, lean_hi = lean_update(
-                            lean_f, rel, lean_anchor, sc[S.fwd_lean_cost],
+                            lean_f, rel, lean_anchor, lean_cost,
                             sc[S.fwd_lean_curvature], sc[S.max_fwd_lean_rad],
                             sc[S.lean_home_rad], lean_step, lean_lo, lean_hi,
                             sc[S.fwd_lean_jump_rad])
@@ -438,16 +460,16 @@ def run_kernel(tpl, mus, plan, sc, state, out):
                     # damped update would move the lean by more than model.lean_settle_deg,
                     # to within that, and the block's stride re-solved at the optimum
                     tol = sc[S.probe_settle_rad] if resolved else settle
-                    cost2 = max(2.0 * sc[S.fwd_lean_cost], 1e-3)
+                    cost2 = max(2.0 * lean_cost, 1e-3)
                     x = lean_used
                     gx = 0.0
                     if fwd_on and not bad and lean_E > 0.0:
-                        gx = lean_G / lean_E - lean_anchor + 2.0 * sc[S.fwd_lean_cost] * (
+                        gx = lean_G / lean_E - lean_anchor + 2.0 * lean_cost * (
                             x - sc[S.lean_home_rad])
                     if (fwd_on and not bad and lean_E > 0.0
                             and (resolved or (not reuse and not searched
                                               and n_settle < max_settle
-                                              and abs(gx) / (2.0 * sc[S.fwd_lean_cost]
+                                              and abs(gx) / (2.0 * lean_cost
                                                              + sc[S.fwd_lean_curvature])
                                               > tol))):
                         if resolved:
@@ -473,7 +495,7 @@ def run_kernel(tpl, mus, plan, sc, state, out):
                                 break
                             prev = x
                             x = nxt
-                            gx = rel - lean_anchor + 2.0 * sc[S.fwd_lean_cost] * (
+                            gx = rel - lean_anchor + 2.0 * lean_cost * (
                                 x - sc[S.lean_home_rad])
                             lean_step = lean_used - x
                             lean_f = x

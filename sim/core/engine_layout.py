@@ -37,7 +37,7 @@ SCALARS = (
     "heavy_power", "cs_glycogen_share",
     "fwd_lean_on", "fwd_lean_cost", "pelvis_share", "grf_z_hip", "grf_z_knee", "grf_z_ankle",
     "max_fwd_lean_rad", "fwd_lean_curvature", "fwd_lean_jump_rad", "probe_settle_rad",
-    "max_probes", "lateral_lean_on",
+    "max_probes", "lateral_lean_on", "fwd_lean_cost_fresh", "anchor_flexible",
     "lean_home_rad",
     "lean_settle_rad", "index_tolerance",
 )

@@ -222,7 +222,12 @@ def lean_update(lean, rel_rate, anchor, cost, curvature, max_lean, home, prev_st
     stride's effort, ``home`` the runner's fresh posture): a lean away from home
     multiplies the effort of the stride by ``exp(cost (lean - home)^2)`` (leaning costs a
     share of what running costs, as measured by Carson et al. 2024), and ``anchor`` (the
-    relative rate at the first stride) makes the fresh posture the optimum. One damped
+    relative rate at the first stride) makes the fresh posture the optimum. Two assumption
+    switches (``experiments/lean_preference.py``) change what the engine passes: with
+    ``model.lean_preference = "flexible"`` the anchor is the rate of the same stride
+    without tight hip flexors, and with ``model.forward_lean_cost_of = "fresh"`` ``cost``
+    is scaled by the first stride's effort over ``E`` (a cost that does not grow as the
+    legs tire). One damped
     Newton step, at most 1 deg, within ``[-max_lean / 2, max_lean]``; a step that reverses
     the previous one (``prev_step``, the last ``lean - new lean``) is halved.
 

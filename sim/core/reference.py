@@ -205,7 +205,7 @@ def reference_run(inp, mode=None, state0=None):
     carry = None                            # resolved mode: a stride left unfinished
     bad_start, exhausted, exh = math.nan, False, math.nan
     lean = dict(lean=p["lean_home_rad"], anchor=math.nan, on=p["fwd_lean_on"] > 0.5, step=0.0,
-                lo=math.nan, hi=math.nan)
+                lo=math.nan, hi=math.nan, E0=math.nan, cost=p["fwd_lean_cost"])
     last_flex = 0.0
     while t < duration - 1e-9 and len(rows) < n_max:
         resting = _in_break(t, inp.brk_start, inp.brk_end) or stage in (2, 4)
@@ -271,7 +271,7 @@ def reference_run(inp, mode=None, state0=None):
                     if not (lean["on"] and not bad and E > 0.0):
                         break
                     rel = _lean_rate(inp, p, tpl, kgain, limit, d, Lam) / E
-                    _lean_step(lean, rel, p)
+                    _lean_step(lean, rel, p, E, (inp, tpl, kgain, limit, C, w))
                     if searched or settle <= 0 or not _search_posture(
                             inp, p, tpl, limit, lean, C, w, kgain, d, rel, p["lean_settle_rad"]):
                         break
@@ -412,9 +412,9 @@ def _resolved_window(inp, p, tpl, limit, lean, state, right_col, w, t, t_next, c
             strides.append(dict(F=carry["F"], theta=carry["theta"], bad=carry["bad"],
                                 comp=comp, shear=shear, demand=demand, lean=d))
             if lean["on"] and not carry["bad"] and carry["E"] > 0.0:
-                _lean_step(lean, carry["G"] / carry["E"], p)
                 _, cap = _capacities(state, inp.prm[0])     # the next stride at the optimum
-                _search_posture(inp, p, tpl, limit, lean, inp.F0[inp.col_muscle]
-                                * cap[inp.col_muscle], w, carry["kgain"], d,
-                                carry["G"] / carry["E"], p["probe_settle_rad"], always=True)
+                C, rel = inp.F0[inp.col_muscle] * cap[inp.col_muscle], carry["G"] / carry["E"]
+                _lean_step(lean, rel, p, carry["E"], (inp, tpl, carry["kgain"], limit, C, w))
+                _search_posture(inp, p, tpl, limit, lean, C, w, carry["kgain"], d, rel,
+                                p["probe_settle_rad"], always=True)
     return strides, state, carry, resid

@@ -288,11 +288,29 @@ def _spine_loads(inp, p, tpl, F, tilt_deg, mp):
     return comp, shear
 
 
-def _lean_step(lean, rel, p):
-    """One posture update after a feasible stride (as :func:`sim.core.engine.lean_update`)."""
+def _lean_step(lean, rel, p, E, ctx):
+    """One posture update after a feasible stride of effort ``E`` and relative effort rate
+    ``rel`` (as :func:`sim.core.engine.lean_update` and the engine around it).
+
+    The first feasible stride sets the posture preference ``lean["anchor"]``: its own
+    ``rel``, or with ``anchor_flexible`` (and tight hip flexors) that of the same stride
+    without them, at ``limit = rom_deg``; ``ctx = (inp, tpl, kgain, limit, C, w)`` is what
+    that stride's solve needs. The lean cost is ``fwd_lean_cost``, or with
+    ``fwd_lean_cost_fresh`` that times the first feasible stride's effort over ``E``.
+    """
     if math.isnan(lean["anchor"]):
-        lean["anchor"] = rel               # the fresh posture is the optimum
-    new, lo, hi = lean_update(lean["lean"], rel, lean["anchor"], p["fwd_lean_cost"],
+        lean["anchor"], lean["E0"] = rel, E     # the fresh posture is the optimum
+        inp, tpl, kgain, limit, C, w = ctx
+        if p["anchor_flexible"] > 0.5 and limit < p["rom_deg"]:
+            M, B, _, _ = _stride_demand(inp, p, tpl, kgain, p["rom_deg"], lean["lean"])
+            _, _, bad, _, E_f, Lam = _solve_stride(inp.A, C, inp.col_rho * C, M, B, w,
+                                                   p["max_lean_rad"])
+            if not bad and E_f > 0.0:
+                lean["anchor"] = _lean_rate(inp, p, tpl, kgain, p["rom_deg"], lean["lean"],
+                                            Lam) / E_f
+    lean["cost"] = p["fwd_lean_cost"] * (lean["E0"] / E if p["fwd_lean_cost_fresh"] > 0.5
+                                         else 1.0)
+    new, lo, hi = lean_update(lean["lean"], rel, lean["anchor"], lean["cost"],
                               p["fwd_lean_curvature"], p["max_fwd_lean_rad"], p["lean_home_rad"],
                               lean["step"], lean["lo"], lean["hi"],
                               p["fwd_lean_jump_rad"])
@@ -308,7 +326,7 @@ def _search_posture(inp, p, tpl, limit, lean, C, w, kgain, d, rel, tol, always=F
     engine); ``d`` is the lean of the stride just solved and ``rel`` its relative effort
     rate. Unless ``always``, only where the damped update would move the lean by more
     than ``tol`` (block mode); returns whether it searched."""
-    cost, home = p["fwd_lean_cost"], p["lean_home_rad"]
+    cost, home = lean["cost"], p["lean_home_rad"]
     x = d
     gx = rel - lean["anchor"] + 2.0 * cost * (x - home)
     if not (always or abs(gx) / (2.0 * cost + p["fwd_lean_curvature"]) > tol):

@@ -260,6 +260,8 @@ def build_inputs(cfg) -> ScenarioInputs:
         "probe_settle_rad": math.radians(fl["probe_settle_deg"]),
         "max_probes": float(fl["max_probes"]),
         "lateral_lean_on": 1.0 if cfg.model.lateral_lean else 0.0,
+        "fwd_lean_cost_fresh": 1.0 if cfg.model.forward_lean_cost_of == "fresh" else 0.0,
+        "anchor_flexible": 1.0 if cfg.model.lean_preference == "flexible" else 0.0,
         "lean_home_rad": math.radians(cfg.scenario.forward_lean_deg),
     }
     assert set(values) == set(SCALARS), set(SCALARS) ^ set(values)

@@ -63,6 +63,10 @@ SCENARIOS = {
     "adaptive_blocks_45min": {"run.duration_min": 45, "run.speed_mps": 3.0,
                               "model.max_block_s": 300.0},
     "tight_weak_core_3p5mps": {"run.duration_min": 8, "run.speed_mps": 3.5, **TIGHT_WEAK},
+    # the lean's two assumption switches: a flexible runner's posture preference (the
+    # tight runner leans from the first stride) and a cost of the fresh effort's size
+    "lean_switches": {"run.duration_min": 20, "run.speed_mps": 3.5, **TIGHT_WEAK,
+                      "model.lean_preference": "flexible", "model.forward_lean_cost_of": "fresh"},
     "segments_break_stretch": {
         "run.duration_min": 10,
         "run.segments": [{"duration_min": 3.5, "speed_mps": 3.8},
@@ -112,6 +116,9 @@ def run_both(name, mode="block"):
                      "model.n_phase": 16, "model.mode": "resolved", **TIGHT_WEAK})
         if name == "resolved_no_knee_gain":
             over["model.knee_tracking_gain"] = 0.0
+        if name == "resolved_lean_switches":
+            over.update({"model.lean_preference": "flexible",
+                         "model.forward_lean_cost_of": "fresh"})
     inp = build_inputs(load_config(None, over))
     if name == "recovery_energy_gate":                # the gate on, stores emptied in minutes
         inp.prm[:, :, P.recovery_energy_share] = 1.0
@@ -180,6 +187,8 @@ def test_scenarios_exercise_the_model():
     assert gate["cap"][-1].min() < eng["fresh_3mps"]["cap"][-1].min() - 0.05
     assert eng["adaptive_blocks_45min"]["dt"].max() > 120.0   # the blocks did grow
     assert np.all(eng["tight_weak_core_3p5mps"]["tilt"] > 5.0)
+    assert eng["tight_weak_core_3p5mps"]["flex"][0] == 0.0          # own posture first
+    assert eng["lean_switches"]["flex"][0] > 0.5       # leans forward from the first block
     seg = eng["segments_break_stretch"]
     assert {3.8, 3.0, 0.0} <= set(seg["speed"].tolist())
     assert np.isnan(seg["shear"][seg["speed"] == 0]).all()
@@ -198,6 +207,12 @@ def test_resolved_mode_without_knee_gain():
 
 def test_resolved_mode_with_knee_gain():
     eng, ref, _, _ = run_both("resolved_knee_gain", "resolved")
+    compare(eng, ref, state_atol=1e-9, force_rtol=1e-7)
+
+
+def test_resolved_mode_with_the_lean_switches():
+    eng, ref, _, _ = run_both("resolved_lean_switches", "resolved")
+    assert eng["flex"][0] > 0.1                       # the flexible runner's preference
     compare(eng, ref, state_atol=1e-9, force_rtol=1e-7)
 
 

@@ -254,9 +254,13 @@ def test_a_higher_step_rate_spikes_later(mid_run_onset):
     "measured against the expected direction: 12 instead of 8 deg of tightness moves the "
     "superficial-load spike later (97 -> 101 min), so stretching 8 deg moves it earlier "
     "(69 min). Tightness raises anterior shear but not the superficial load, and the taut "
-    "hip flexors' passive pull, which the hip extensors resist at every toe-off, holds the "
-    "fatigue lean back (scaled to 1 %: 1.57 against 1.58 deg for a flexible runner; "
-    "experiments/tightness_and_lean.py; README, known limits)"))
+    "hip flexors' passive pull holds the fatigue lean back (scaled to 1 %: 1.57 against "
+    "1.58 deg for a flexible runner; experiments/tightness_and_lean.py): fatigue pushes both "
+    "runners forward alike, but the tight runner's posture is 15 x stiffer, as each degree "
+    "of lean eases the flexors less than the one before. A cost of the fresh effort's size "
+    "keeps the reversal; the flexible runner's posture preference fixes it but spikes every "
+    "tight runner from the first stride (experiments/lean_preference.py; README, known "
+    "limits)"))
 @pytest.mark.parametrize("change,later", [({"scenario__hip_flexor_tightness_deg": 12.0}, False),
                                           ({"intervention__stretch_before_deg": 8.0}, True)])
 def test_tightness_and_stretching_directions(mid_run_onset, change, later):
