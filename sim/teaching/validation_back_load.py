@@ -35,6 +35,15 @@ LEAN_DATA = {
     "raabe_chaudhari_2018": "deep-core weakness in running: compensating muscle force up to "
                             "+45 +- 10 %, peak anterior shear up to +19 % (Raabe & Chaudhari "
                             "2018, J Biomech, doi:10.1016/j.jbiomech.2017.11.037)",
+    "hart_2009": "after fatiguing isometric back-extensor exercise, 25 healthy joggers leaned "
+                 "forward and lost lordosis, 25 with recurrent low back pain leaned less "
+                 "(Hart et al. 2009, J Athl Train 44:475; degrees only in a figure)",
+    "koblbauer_2014_endurance": "the trunk-flexion increase after a fatiguing run correlated "
+                                "positively with trunk-extensor endurance (17 novices; "
+                                "Koblbauer et al. 2014)",
+    "schache_2000": "Thomas-test hip extension did not correlate with anterior pelvic tilt in "
+                    "running (14 elite runners, 20 km/h; Schache, Blanch & Murphy 2000, Br J "
+                    "Sports Med 34:279)",
     "lenhart_2014": "step rate +10 % at preferred speed: peak stance force of gluteus maximus "
                     "15.80 -> 14.57 N/kg, gluteus medius 32.05 -> 28.65 N/kg (Lenhart, Thelen "
                     "& Heiderscheit 2014, J Orthop Sports Phys Ther 44:766, Table 1)",
@@ -118,6 +127,12 @@ def back_load_section(save, disclaimer: str):
     strong = _run(**{"run.duration_min": 1.0, "run.speed_mps": 3.4})
     weak = _run(**{"run.duration_min": 1.0, "run.speed_mps": 3.4, "scenario.core_strength": 0.5})
 
+    def lean_150(**over):        # forward lean after 150 min at 3.0 m/s [deg]
+        r = _run(**{"run.duration_min": 150.0, "run.speed_mps": 3.0, **over})
+        return float(r.trunk_flexion_deg[-1])
+
+    lean_core = {c: lean_150(**{"scenario.core_strength": c}) for c in (0.7, 1.0, 1.3)}
+    lean_tight = {t: lean_150(**{"scenario.hip_flexor_tightness_deg": t}) for t in (0.0, 20.0)}
     steps = step_rate_changes()
     lumbar = steps["erector_spinae_superficial"]
     grf_change = step_rate_peak_force_change(1.073)
@@ -150,6 +165,18 @@ def back_load_section(save, disclaimer: str):
         ["+6.8 deg lean: L5/S1 anterior shear", "reported, not asserted",
          f"{base['shear_bw']:.3f} -> {flexed['shear_bw']:.3f} BW "
          f"({pct(base['shear_bw'], flexed['shear_bw']):+.1f} %)"],
+        ["what drives the fatigue lean: a back that tires", "isolated back-extensor fatigue: "
+         "healthy joggers lean forward, low-back-pain joggers less (Hart 2009); more "
+         "trunk-extensor endurance, more lean after a fatiguing run (Koblbauer 2014)",
+         "the lean grows as the lumbar extensors' share of the effort falls; a weaker core "
+         "leans less, a stronger one about as much: after 150 min at 3.0 m/s " + ", ".join(
+             f"{v:.2f} deg at core {c:g}" for c, v in lean_core.items())
+         + " (Koblbauer's direction below core 1, not Hart's healthy joggers; "
+         "experiments/lean_preference.py)"],
+        ["fatigue lean of a runner with tight hip flexors", "not measured; tightness did not "
+         "correlate with running pelvic tilt (Schache 2000)", f"{lean_tight[20.0]:.2f} deg at "
+         f"20 deg against {lean_tight[0.0]:.2f} at 0 (150 min, 3.0 m/s): each degree of lean "
+         "eases taut flexors less than the one before, so the posture is stiffer"],
         ["deep-core strength 0.5: superficial lumbar force", "up to +45 +- 10 % (Raabe & "
          "Chaudhari 2018)", f"{pct(_sup_peak(strong), _sup_peak(weak)):+.0f} %"],
         ["deep-core strength 0.5: peak anterior shear", "up to +19 %",
