@@ -195,12 +195,18 @@ damps that rise rather than feeding it:
 
 In the model the tight runner leans less as the legs tire ({r20['flexion_end_deg']:.2f} deg
 at the end with {r20['tightness_deg']:g} deg of tightness, {r0['flexion_end_deg']:.2f} deg
-without), so its superficial load rises less. Most of that difference comes from how the
-lean meets the tilt: the pelvis carries the lean (an assumption), and its tilt first takes
-up the tight runner's tilt deficit, so the two paths interact. With the whole lean in the
-lumbar spine instead the gap shrinks to less than half; a stronger core does not close it;
-with the hip flexors' passive pull scaled down to 1 % it closes
-(`experiments/tightness_and_lean.py`). So in the model tightness raises the shear from the
+without), so its superficial load rises less. Fatigue pushes both runners forward alike,
+but the tight runner's posture is stiffer: the taut flexors pull hardest near the end of
+the hip's range, so the first degree of lean (carried by the pelvis, it takes hip extension
+off the stride) eases them most; the runner's fresh posture already balances that, and each
+further degree eases them less, so the lean's effort rate rises about 15 times faster per
+degree than in a flexible runner (`experiments/lean_preference.py`). With the whole lean in
+the lumbar spine instead the gap shrinks to less than half; a stronger core does not close
+it; with the hip flexors' passive pull scaled down to 1 % it closes
+(`experiments/tightness_and_lean.py`). Had the model let a tight runner lean from the first
+stride to ease that pull (the posture preference of the same runner without tightness,
+`model.lean_preference = "flexible"`), tightness would bring the spike to the first stride
+instead. So in the model tightness raises the shear from the
 first stride but does not make the back load tip over *later in* the run (README "known
 limits"). No study has measured how tight runners' trunk posture changes as they tire:
 this is the model's prediction under its assumptions, not a finding.
