@@ -266,3 +266,38 @@ def test_a_higher_step_rate_spikes_later(mid_run_onset):
 def test_tightness_and_stretching_directions(mid_run_onset, change, later):
     v = _onset_running_min(**change)
     assert v >= mid_run_onset if later else v <= mid_run_onset
+
+
+def _lean_rate_rise_per_deg(tightness_deg):
+    """Rise of the lean's relative effort rate ``(dE/dlean) / E`` over the first degree of
+    lean [1/rad per deg], with the capacities of MID_RUN (tightness set) after 150 min."""
+    from sim.core.engine_layout import SCALARS
+    from sim.core.reference_stride import _lean_rate, _solve_stride, _stride_demand
+    from sim.scenario import build_inputs
+
+    cfg = sim.load_config(None, {k.replace("__", "."): v for k, v in MID_RUN.items()}
+                          | {"scenario.hip_flexor_tightness_deg": tightness_deg})
+    cap = sim.simulate(cfg).capacity[-1]
+    inp = build_inputs(cfg)
+    p = {n: float(v) for n, v in zip(SCALARS, inp.sc)}
+    tpl = int(np.argmin(np.abs(inp.tpl_speed - cfg.run.speed_mps)))
+    limit = p["rom_deg"] - tightness_deg
+    kgain = 1.0 + p["knee_gain"] * max(0.0, 1.0 - float(inp.quad_w @ cap))
+    C = inp.F0[inp.col_muscle] * cap[inp.col_muscle]
+
+    def rel(lean):
+        M, B, _, _ = _stride_demand(inp, p, tpl, kgain, limit, lean)
+        _, _, bad, _, E, Lam = _solve_stride(inp.A, C, inp.col_rho * C, M, B,
+                                             np.array([p["lean_cost"]]), p["max_lean_rad"])
+        assert not bad
+        return _lean_rate(inp, p, tpl, kgain, limit, lean, Lam) / E
+
+    return rel(math.radians(1.0)) - rel(0.0)
+
+
+def test_a_tight_runners_posture_is_stiffer():
+    """Why a tight runner's fatigue lean grows less (README, known limits): each degree of
+    lean eases the taut hip flexors less than the one before, so the lean's effort rate
+    rises several times faster with the lean than in a flexible runner."""
+    tight, flexible = _lean_rate_rise_per_deg(8.0), _lean_rate_rise_per_deg(0.0)
+    assert tight > 5.0 * max(flexible, 0.0) and tight > 0.05
