@@ -37,7 +37,7 @@ import numpy as np
 from sim.batch import run_batch
 from sim.config import load_config
 from sim.core.engine_layout import DOF, SCALARS
-from sim.core.reference_stride import _solve_stride, _stride_demand
+from sim.core.reference_stride import _lean_rate_by_joint
 from sim.results import write_table_results
 from sim.scenario import build_inputs
 from sim.simulation import simulate
@@ -62,7 +62,6 @@ CHANGES = {
     "step rate +10 %": ({"scenario.step_rate_scale": 1.1}, "no earlier"),
 }
 FACTORS = (0.9, 1.0, 1.1)
-EPS = 1e-6
 
 
 def lean_rate_by_joint(tightness_deg):
@@ -76,16 +75,9 @@ def lean_rate_by_joint(tightness_deg):
     p = {n: float(v) for n, v in zip(SCALARS, inp.sc)}
     tpl = int(np.argmin(np.abs(inp.tpl_speed - cfg.run.speed_mps)))
     limit = p["rom_deg"] - tightness_deg
-    w = np.array([p["lean_cost"]])
+
     def rate(cap, lean):
-        kgain = 1.0 + p["knee_gain"] * max(0.0, 1.0 - float(inp.quad_w @ cap))
-        C = inp.F0[inp.col_muscle] * cap[inp.col_muscle]
-        M, B, _, _ = _stride_demand(inp, p, tpl, kgain, limit, lean)
-        _, _, bad, _, E, Lam = _solve_stride(inp.A, C, inp.col_rho * C, M, B, w,
-                                             p["max_lean_rad"])
-        dM = (_stride_demand(inp, p, tpl, kgain, limit, lean + EPS)[0]
-              - _stride_demand(inp, p, tpl, kgain, limit, lean - EPS)[0]) / (2.0 * EPS)
-        return E, np.nansum(Lam * dM, axis=0), bad
+        return _lean_rate_by_joint(inp, p, tpl, cap, limit, lean)
 
     rows = []
     for k, when in ((0, "first stride"), (-1, "150 min")):

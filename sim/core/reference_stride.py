@@ -250,6 +250,21 @@ def _lean_rate(inp, p, tpl, kgain, limit, lean, Lam, eps=1e-6):
     return float(np.sum(Lam[ok] * (Mp[ok] - Mm[ok]))) / (2.0 * eps)
 
 
+def _lean_rate_by_joint(inp, p, tpl, cap, limit, lean, eps=1e-6):
+    """The effort ``E`` of a stride at capacities ``cap`` and ``lean`` [rad], the lean's
+    effort rate ``dE/dlean`` [1/rad] by joint (the multipliers times the demand's change)
+    and whether a phase was infeasible: what the posture update weighs, taken apart
+    (``experiments/lean_preference.py``)."""
+    kgain = 1.0 + p["knee_gain"] * max(0.0, 1.0 - float(inp.quad_w @ cap))
+    C = inp.F0[inp.col_muscle] * cap[inp.col_muscle]
+    M, B, _, _ = _stride_demand(inp, p, tpl, kgain, limit, lean)
+    _, _, bad, _, E, Lam = _solve_stride(inp.A, C, inp.col_rho * C, M, B,
+                                         np.array([p["lean_cost"]]), p["max_lean_rad"])
+    dM = (_stride_demand(inp, p, tpl, kgain, limit, lean + eps)[0]
+          - _stride_demand(inp, p, tpl, kgain, limit, lean - eps)[0]) / (2.0 * eps)
+    return E, np.nansum(Lam * dM, axis=0), bad
+
+
 def _tilt(inp, p, tpl, limit, lean):
     """Held extra anterior pelvic tilt [deg]: the pelvis's share of the forward lean plus
     the stride's largest hip-extension deficit left after it."""

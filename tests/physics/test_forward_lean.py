@@ -272,7 +272,7 @@ def _lean_rate_rise_per_deg(tightness_deg):
     """Rise of the lean's relative effort rate ``(dE/dlean) / E`` over the first degree of
     lean [1/rad per deg], with the capacities of MID_RUN (tightness set) after 150 min."""
     from sim.core.engine_layout import SCALARS
-    from sim.core.reference_stride import _lean_rate, _solve_stride, _stride_demand
+    from sim.core.reference_stride import _lean_rate_by_joint
     from sim.scenario import build_inputs
 
     cfg = sim.load_config(None, {k.replace("__", "."): v for k, v in MID_RUN.items()}
@@ -281,18 +281,13 @@ def _lean_rate_rise_per_deg(tightness_deg):
     inp = build_inputs(cfg)
     p = {n: float(v) for n, v in zip(SCALARS, inp.sc)}
     tpl = int(np.argmin(np.abs(inp.tpl_speed - cfg.run.speed_mps)))
-    limit = p["rom_deg"] - tightness_deg
-    kgain = 1.0 + p["knee_gain"] * max(0.0, 1.0 - float(inp.quad_w @ cap))
-    C = inp.F0[inp.col_muscle] * cap[inp.col_muscle]
-
-    def rel(lean):
-        M, B, _, _ = _stride_demand(inp, p, tpl, kgain, limit, lean)
-        _, _, bad, _, E, Lam = _solve_stride(inp.A, C, inp.col_rho * C, M, B,
-                                             np.array([p["lean_cost"]]), p["max_lean_rad"])
+    rel = []
+    for lean in (0.0, math.radians(1.0)):
+        E, by_joint, bad = _lean_rate_by_joint(inp, p, tpl, cap, p["rom_deg"] - tightness_deg,
+                                               lean)
         assert not bad
-        return _lean_rate(inp, p, tpl, kgain, limit, lean, Lam) / E
-
-    return rel(math.radians(1.0)) - rel(0.0)
+        rel.append(by_joint.sum() / E)
+    return rel[1] - rel[0]
 
 
 def test_a_tight_runners_posture_is_stiffer():
