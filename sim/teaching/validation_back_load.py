@@ -10,7 +10,7 @@ the effort criterion's deep-core response (Raabe & Chaudhari 2018). Used by
 Examples
 --------
 >>> sorted(LEAN_DATA)[:2]
-['bazett_jones_2013', 'koblbauer_2014']
+['bazett_jones_2013', 'hart_2009']
 """
 from __future__ import annotations
 
