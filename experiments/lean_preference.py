@@ -25,8 +25,10 @@ pace and step rate, and the main sweep (``configs/hip_flexor_tightness.toml``) a
 default threshold and 10 % either side: scenarios that spike from the first stride, after
 20 minutes, never, and the 15-minute bins the onsets fill.
 
-Writes ``results/lean_preference/`` (``table.md``, ``rows.json``, manifest).
-Run: ``python experiments/lean_preference.py`` (about a minute after compilation).
+Writes ``results/lean_preference/`` (``table.md``, ``rows.json``, ``lean_preference.png``:
+the lean over the run with either preference, and the slope of the posture's objective
+against the lean after 150 min, manifest).
+Run: ``python experiments/lean_preference.py`` (about half a minute after compilation).
 """
 from __future__ import annotations
 
@@ -38,7 +40,7 @@ from sim.batch import run_batch
 from sim.config import load_config
 from sim.core.engine_layout import DOF, SCALARS
 from sim.core.reference_stride import _lean_rate_by_joint
-from sim.results import write_table_results
+from sim.results import save_figure, write_table_results
 from sim.scenario import build_inputs
 from sim.simulation import simulate
 from sim.sweep_spec import load_sweep
@@ -135,6 +137,65 @@ def main_sweep(variant):
     return out
 
 
+def curves():
+    """For the figure: the lean over the run [deg] of a flexible (0 deg) and a tight (8 deg)
+    runner with either posture preference, and the gradient of the posture's objective
+    ``g(lean)`` [1/rad] after 150 min (the optimum where it crosses zero)."""
+    leans = np.radians(np.linspace(-0.5, 3.0, 8))
+    out = {"lean": {}, "slope": {}}
+    for th in (0.0, 8.0):
+        for pref in ("own", "flexible"):
+            cfg = load_config(None, {**RUNNER, "scenario.hip_flexor_tightness_deg": th,
+                                     "model.lean_preference": pref})
+            res = simulate(cfg)
+            out["lean"][(th, pref)] = (res.time_s / 60.0, res.trunk_flexion_deg)
+        cfg = load_config(None, {**RUNNER, "scenario.hip_flexor_tightness_deg": th})
+        res = simulate(cfg)
+        inp = build_inputs(cfg)
+        p = {n: float(v) for n, v in zip(SCALARS, inp.sc)}
+        tpl = int(np.argmin(np.abs(inp.tpl_speed - cfg.run.speed_mps)))
+        limit = p["rom_deg"] - th
+        E0, g0, _ = _lean_rate_by_joint(inp, p, tpl, res.capacity[0], limit, 0.0)
+        rel = []
+        for x in leans:
+            E, g, _ = _lean_rate_by_joint(inp, p, tpl, res.capacity[-1], limit, float(x))
+            rel.append(g.sum() / E - g0.sum() / E0 + 2.0 * p["fwd_lean_cost"] * x)
+        out["slope"][th] = (np.degrees(leans), np.array(rel))
+    return out
+
+
+def figure(c):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from sim.plots import PALETTE, finish_figure
+
+    fig, axes = plt.subplots(1, 2, figsize=(12, 4.6), layout="constrained")
+    colour = {0.0: PALETTE["blue"], 8.0: PALETTE["vermillion"]}
+    for (th, pref), (t, lean) in c["lean"].items():
+        if th == 0.0 and pref == "flexible":
+            continue                    # the same runner: no tight hip flexors to ease
+        axes[0].plot(t, lean, color=colour[th], ls="-" if pref == "own" else "--", lw=2,
+                     label=f"{th:g} deg tight, " + ("own posture preference (shipped)"
+                                                   if pref == "own" else
+                                                   "a flexible runner's posture preference"))
+    axes[0].set_xlabel("time [min]")
+    axes[0].set_ylabel("forward lean beyond the fresh posture [deg]")
+    for th, (x, g) in c["slope"].items():
+        axes[1].plot(x, g, color=colour[th], marker="o", lw=2)
+    axes[1].axhline(0.0, color="0.5", lw=0.8)
+    axes[1].set_xlabel("forward lean beyond the fresh posture [deg]")
+    axes[1].set_ylabel("slope of the objective [1/rad]")
+    axes[1].set_title("after 150 min, own preference: the optimum is where the slope "
+                      "crosses zero;\na steeper line is a stiffer posture", fontsize=9)
+    handles = axes[0].get_legend_handles_labels()[0]
+    return finish_figure(fig, "Why a runner with tight hip flexors leans less as the legs tire",
+                         subtitle="3.0 m/s, core strength 0.8, 150 min", handles=handles,
+                         ncol=2)
+
+
 def run() -> dict:
     return {"by_joint": [r for th in (0.0, 8.0) for r in lean_rate_by_joint(th)],
             "variants": [{"variant": name, "directions": directions(over),
@@ -180,7 +241,8 @@ def as_markdown(out) -> str:
 def main():
     out = run()
     table = as_markdown(out)
-    write_table_results("lean_preference", out, table, "experiments/lean_preference.py")
+    d = write_table_results("lean_preference", out, table, "experiments/lean_preference.py")
+    save_figure(figure(curves()), d / "lean_preference.png")
     print(table)
 
 
