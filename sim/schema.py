@@ -209,11 +209,13 @@ SCHEMA: dict[str, dict[str, Key]] = {
         "forward_lean_cost_of": _s("current", ("current", "fresh"),
                                    "what the forward lean's cost is a share of: the stride's "
                                    "current effort, or the fresh runner's (assumption; "
-                                   "experiments/lean_cost_form.py)"),
+                                   "experiments/lean_preference.py)"),
         "lean_preference": _s("own", ("own", "flexible"),
                               "whose fresh posture the forward lean's preference keeps: the "
                               "runner's own (a tight runner starts at the fresh posture), or "
-                              "the same runner's without tight hip flexors (assumption)"),
+                              "the same runner's without tight hip flexors (a tight runner "
+                              "leans from the first stride; assumption; "
+                              "experiments/lean_preference.py)"),
         "fatigue": _b(True, "muscles tire (false: every muscle stays fresh, to see what "
                       "fatigue adds)"),
         "deep_core_fatigue": _b(True, "the deep lumbar muscles tire (false: they stay fresh)"),
