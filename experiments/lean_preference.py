@@ -66,21 +66,27 @@ CHANGES = {
 FACTORS = (0.9, 1.0, 1.1)
 
 
+def _runner(tightness_deg):
+    """The named runner's run, its lean cost [1/rad^2], and ``rate(cap, lean)``: the
+    effort, the lean's effort rate by joint and infeasibility of its stride at capacities
+    ``cap`` and ``lean`` [rad] (``sim.core.reference_stride._lean_rate_by_joint``)."""
+    cfg = load_config(None, {**RUNNER, "scenario.hip_flexor_tightness_deg": tightness_deg})
+    inp = build_inputs(cfg)
+    p = {n: float(v) for n, v in zip(SCALARS, inp.sc)}
+    tpl = int(np.argmin(np.abs(inp.tpl_speed - cfg.run.speed_mps)))
+
+    def rate(cap, lean):
+        return _lean_rate_by_joint(inp, p, tpl, cap, p["rom_deg"] - tightness_deg, lean)
+
+    return simulate(cfg), p["fwd_lean_cost"], rate
+
+
 def lean_rate_by_joint(tightness_deg):
     """The lean's effort rate at the fresh posture, by joint, first stride and after 150 min.
 
     Returns rows with the stride's effort ``E`` [1], the relative rate ``G/E`` [1/rad] and
     its part from each joint's demand, and the absolute rate ``G`` [1/rad]."""
-    cfg = load_config(None, {**RUNNER, "scenario.hip_flexor_tightness_deg": tightness_deg})
-    res = simulate(cfg)
-    inp = build_inputs(cfg)
-    p = {n: float(v) for n, v in zip(SCALARS, inp.sc)}
-    tpl = int(np.argmin(np.abs(inp.tpl_speed - cfg.run.speed_mps)))
-    limit = p["rom_deg"] - tightness_deg
-
-    def rate(cap, lean):
-        return _lean_rate_by_joint(inp, p, tpl, cap, limit, lean)
-
+    res, _, rate = _runner(tightness_deg)
     rows = []
     for k, when in ((0, "first stride"), (-1, "150 min")):
         E, by_dof, bad = rate(res.capacity[k], 0.0)
@@ -149,17 +155,12 @@ def curves():
                                      "model.lean_preference": pref})
             res = simulate(cfg)
             out["lean"][(th, pref)] = (res.time_s / 60.0, res.trunk_flexion_deg)
-        cfg = load_config(None, {**RUNNER, "scenario.hip_flexor_tightness_deg": th})
-        res = simulate(cfg)
-        inp = build_inputs(cfg)
-        p = {n: float(v) for n, v in zip(SCALARS, inp.sc)}
-        tpl = int(np.argmin(np.abs(inp.tpl_speed - cfg.run.speed_mps)))
-        limit = p["rom_deg"] - th
-        E0, g0, _ = _lean_rate_by_joint(inp, p, tpl, res.capacity[0], limit, 0.0)
+        res, cost, rate = _runner(th)
+        E0, g0, _ = rate(res.capacity[0], 0.0)
         rel = []
         for x in leans:
-            E, g, _ = _lean_rate_by_joint(inp, p, tpl, res.capacity[-1], limit, float(x))
-            rel.append(g.sum() / E - g0.sum() / E0 + 2.0 * p["fwd_lean_cost"] * x)
+            E, g, _ = rate(res.capacity[-1], float(x))
+            rel.append(g.sum() / E - g0.sum() / E0 + 2.0 * cost * x)
         out["slope"][th] = (np.degrees(leans), np.array(rel))
     return out
 
