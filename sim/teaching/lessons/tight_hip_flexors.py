@@ -114,6 +114,21 @@ def _fig_stride(d):
     return fig
 
 
+def _fig_lean(d):
+    """The forward lean over the run for each tightness: a tight runner leans less."""
+    fig, ax = new_figure(1, 1, figsize=(8.0, 4.6))
+    colours = [PALETTE[c] for c in ("blue", "sky", "green", "orange", "vermillion", "black")]
+    for k, th in enumerate(sorted(d["results"])):
+        r = d["results"][th]
+        ax.plot(r.time_s / 60.0, r.trunk_flexion_deg, lw=2, color=colours[k % len(colours)],
+                label=f"{th:g} deg tight")
+    ax.set_xlabel("time [min]")
+    ax.set_ylabel("forward trunk lean beyond the fresh posture [deg]")
+    ax.set_title(f"The fatigue lean at {SPEED} m/s: the tighter the hip flexors, the less")
+    ax.legend(fontsize=8, ncol=2)
+    return fig
+
+
 def build(out_dir) -> list[Path]:
     """Run the lesson, write its figures and ``README.md`` into ``out_dir/tight_hip_flexors``.
 
@@ -127,6 +142,7 @@ def build(out_dir) -> list[Path]:
     written: list[Path] = []
     save(_fig_sweep(d), here / "tightness_sweep.png", written)
     save(_fig_stride(d), here / "shear_within_stride.png", written)
+    save(_fig_lean(d), here / "fatigue_lean.png", written)
     rows = d["rows"]
     r0, r20 = rows[0], rows[-1]
     dur = d["results"][r0["tightness_deg"]].config.run.duration_min
@@ -192,6 +208,8 @@ What grows is the forward lean and, with it, the superficial back load; but tigh
 damps that rise rather than feeding it:
 
 {table_late}
+
+![The forward lean over the run for each tightness](fatigue_lean.png)
 
 In the model the tight runner leans less as the legs tire ({r20['flexion_end_deg']:.2f} deg
 at the end with {r20['tightness_deg']:g} deg of tightness, {r0['flexion_end_deg']:.2f} deg
