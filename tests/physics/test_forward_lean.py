@@ -296,3 +296,12 @@ def test_a_tight_runners_posture_is_stiffer():
     rises several times faster with the lean than in a flexible runner."""
     tight, flexible = _lean_rate_rise_per_deg(8.0), _lean_rate_rise_per_deg(0.0)
     assert tight > 5.0 * max(flexible, 0.0) and tight > 0.05
+
+
+def test_a_cost_of_the_fresh_effort_lets_the_lean_grow_more():
+    """``model.forward_lean_cost_of = "fresh"``: the cost keeps the fresh stride's size while
+    the effort grows with fatigue, so the lean grows more (experiments/lean_preference.py)."""
+    over = {"run__duration_min": 60.0, "run__speed_mps": 3.4}
+    shipped = run(**over).trunk_flexion_deg[-1]
+    fresh = run(**over, model__forward_lean_cost_of="fresh").trunk_flexion_deg[-1]
+    assert shipped > 1.0 and fresh > shipped + 0.3
