@@ -38,7 +38,7 @@ import numpy as np
 
 from sim.batch import run_batch
 from sim.config import load_config
-from sim.core.engine_layout import DOF, SCALARS
+from sim.core.engine_layout import DOF, S
 from sim.core.reference_stride import _lean_rate_by_joint
 from sim.results import save_figure, write_table_results
 from sim.scenario import build_inputs
@@ -72,13 +72,11 @@ def _runner(tightness_deg):
     ``cap`` and ``lean`` [rad] (``sim.core.reference_stride._lean_rate_by_joint``)."""
     cfg = load_config(None, {**RUNNER, "scenario.hip_flexor_tightness_deg": tightness_deg})
     inp = build_inputs(cfg)
-    p = {n: float(v) for n, v in zip(SCALARS, inp.sc)}
-    tpl = int(np.argmin(np.abs(inp.tpl_speed - cfg.run.speed_mps)))
 
     def rate(cap, lean):
-        return _lean_rate_by_joint(inp, p, tpl, cap, p["rom_deg"] - tightness_deg, lean)
+        return _lean_rate_by_joint(inp, cfg.run.speed_mps, cap, lean)
 
-    return simulate(cfg), p["fwd_lean_cost"], rate
+    return simulate(cfg), float(inp.sc[S.fwd_lean_cost]), rate
 
 
 def lean_rate_by_joint(tightness_deg):

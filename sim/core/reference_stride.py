@@ -24,7 +24,7 @@ import numpy as np
 
 from ..physics.sharing import (_ELASTIC_RHO, STATUS_INFEASIBLE, STATUS_MAX_ITER, STATUS_OK,
                                feasibility_lp)
-from .engine_layout import DOF
+from .engine_layout import DOF, SCALARS
 from .engine_stride import lean_update, posture_search
 
 _HIP_FLEX = DOF["hip_flexion"]
@@ -250,11 +250,14 @@ def _lean_rate(inp, p, tpl, kgain, limit, lean, Lam, eps=1e-6):
     return float(np.sum(Lam[ok] * (Mp[ok] - Mm[ok]))) / (2.0 * eps)
 
 
-def _lean_rate_by_joint(inp, p, tpl, cap, limit, lean, eps=1e-6):
-    """The effort ``E`` of a stride at capacities ``cap`` and ``lean`` [rad], the lean's
-    effort rate ``dE/dlean`` [1/rad] by joint (the multipliers times the demand's change)
-    and whether a phase was infeasible: what the posture update weighs, taken apart
-    (``experiments/lean_preference.py``)."""
+def _lean_rate_by_joint(inp, speed, cap, lean, eps=1e-6):
+    """The effort ``E`` of a stride at ``speed`` [m/s], capacities ``cap`` and ``lean``
+    [rad], the lean's effort rate ``dE/dlean`` [1/rad] by joint (the multipliers times the
+    demand's change) and whether a phase was infeasible: what the posture update weighs,
+    taken apart (``experiments/lean_preference.py``); the scenario's own tightness."""
+    p = {name: float(v) for name, v in zip(SCALARS, inp.sc)}
+    tpl = int(np.argmin(np.abs(inp.tpl_speed - speed)))
+    limit = p["rom_deg"] - p["tightness_deg"]
     kgain = 1.0 + p["knee_gain"] * max(0.0, 1.0 - float(inp.quad_w @ cap))
     C = inp.F0[inp.col_muscle] * cap[inp.col_muscle]
     M, B, _, _ = _stride_demand(inp, p, tpl, kgain, limit, lean)

@@ -271,7 +271,6 @@ def test_tightness_and_stretching_directions(mid_run_onset, change, later):
 def _lean_rate_rise_per_deg(tightness_deg):
     """Rise of the lean's relative effort rate ``(dE/dlean) / E`` over the first degree of
     lean [1/rad per deg], with the capacities of MID_RUN (tightness set) after 150 min."""
-    from sim.core.engine_layout import SCALARS
     from sim.core.reference_stride import _lean_rate_by_joint
     from sim.scenario import build_inputs
 
@@ -279,12 +278,9 @@ def _lean_rate_rise_per_deg(tightness_deg):
                           | {"scenario.hip_flexor_tightness_deg": tightness_deg})
     cap = sim.simulate(cfg).capacity[-1]
     inp = build_inputs(cfg)
-    p = {n: float(v) for n, v in zip(SCALARS, inp.sc)}
-    tpl = int(np.argmin(np.abs(inp.tpl_speed - cfg.run.speed_mps)))
     rel = []
     for lean in (0.0, math.radians(1.0)):
-        E, by_joint, bad = _lean_rate_by_joint(inp, p, tpl, cap, p["rom_deg"] - tightness_deg,
-                                               lean)
+        E, by_joint, bad = _lean_rate_by_joint(inp, cfg.run.speed_mps, cap, lean)
         assert not bad
         rel.append(by_joint.sum() / E)
     return rel[1] - rel[0]
