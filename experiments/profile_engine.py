@@ -109,14 +109,15 @@ def _block_parts(reps, which, tpl, mus, sc, state, Fs, Th):
     f_tmp, shear = np.zeros(p), np.zeros(n_ph)
     leg_spine = np.zeros(p, dtype=np.bool_)
     tilt = np.zeros(n_ph)
-    uw, pw = np.zeros(n_ph), np.zeros(n_ph)
+    n_m = s2.shape[0]
+    U, Pw, pwork = np.zeros((n_m, n_ph)), np.zeros((n_m, n_ph)), np.zeros(8 * n_m)
     dtp = tpl.stride_s[0] / n_ph
     acc = 0.0
     for r in range(reps):
         if which == 0:
             s2[:] = state
             E._block_fatigue(s2, mus.prm[0], mus.F0, mus.col_muscle, mus.col_side, Fs, dtp,
-                             60.0, uw, pw)
+                             60.0, U, Pw, pwork)
         else:
             acc += E._stride_metrics(0, Fs, Th, tilt, tpl.grf_tot, tpl.hipext, leg_spine,
                                      mus.col_comp, mus.col_shear, mus.sup_col, mus.sup_F0, sc,

@@ -19,7 +19,8 @@ Two time scales
 ---------------
 Fatigue states change over minutes, loads within a stride. In ``block`` mode (default)
 each checkpoint re-solves one representative stride at the current capacities (a
-load-sharing problem at every phase sample, :mod:`sim.physics.sharing`), turns the forces into
+load-sharing problem at every phase sample, :mod:`sim.physics.sharing`; the phases of
+each half stride together, :mod:`sim.physics.sharing_phases`), turns the forces into
 each fibre pool's stride-mean force target and rest fraction (size-principle
 recruitment, :func:`sim.physics.fatigue.pools.recruit`) and advances the pools over the whole
 block with those stride-averaged rates (:func:`sim.physics.fatigue.pools.pool_block_step`,
@@ -55,11 +56,12 @@ from ..physics.fatigue.pools import (N_STATE, P, X, critical_speed_factor, heavy
                                      pool_capacity, reserve_step)
 from ..physics.pace import in_interval, planned_speed
 from ..physics.sharing import STATUS_OK, column_structure
+from ..physics.sharing_phases import phases_workspace_size, solve_phases_warm
 from .engine_blocks import (_block_fatigue, _capacities, _may_cross, _next_event,  # noqa: F401
                             _rest_fatigue, _step_muscles)
 from .engine_layout import (DOF, S, SCALARS, STAGES, MuscleSet, Outputs, Plan,  # noqa: F401
                             Templates, _HIP_ABD)
-from .engine_stride import (_lean_demand, _lean_gradient, _solve_phase,  # noqa: F401
+from .engine_stride import (_lean_demand, _lean_gradient, _phase_demand,  # noqa: F401
                             _spine_phase, _stride_metrics, _tpl_index, lean_update,
                             posture_search, probe_lean_rate)
 
@@ -161,10 +163,19 @@ def run_kernel(tpl, mus, plan, sc, state, out):
     theta = np.zeros(1)
     Lam = np.zeros((n_ph, n_dof))   # multipliers per phase: warm start of the next stride
     lam_seen = np.zeros(n_ph, dtype=np.bool_)
-    m = np.zeros(n_dof)
-    B = np.zeros((n_dof, 1))
     w = np.array([sc[S.lean_cost]])
     work = np.zeros(64 * (n_col + n_dof + 4) + 8 * (n_dof + 2) * (n_dof + 2))
+    # phases solved together (sim.physics.sharing_phases): demands, lateral-lean columns,
+    # lateral leans, status and residual per phase, the workspace of half a stride
+    Mb = np.zeros((n_ph, n_dof))
+    Bb = np.zeros((n_ph, n_dof, 1))
+    Tb = np.zeros((n_ph, 1))
+    Stb = np.zeros(n_ph, dtype=np.int64)
+    Rb = np.zeros(n_ph)
+    wk = np.zeros(phases_workspace_size(n_dof, n_col, 1, n_ph - n_ph // 2))
+    Fp = np.zeros((n_ph, n_col))            # a probe stride's forces (not run)
+    Lam_keep = np.zeros((n_ph, n_dof))
+    together = False
     Fs = np.zeros((n_ph, n_col))
     Th = np.zeros(n_ph)
     Th_keep = np.zeros(n_ph)
@@ -188,8 +199,9 @@ def run_kernel(tpl, mus, plan, sc, state, out):
                 if c2 != c and col_muscle[c2] == col_muscle[c]:
                     leg_spine[c] = False
     ustate = np.zeros(N_STATE)
-    uw = np.zeros(n_ph)
-    pw = np.zeros(n_ph)
+    U = np.zeros((n_m, n_ph))      # each muscle's targets over the solved stride
+    Pw = np.zeros((n_m, n_ph))     # ... and its periodic perfusion
+    pwork = np.zeros(8 * n_m)
 
     t = 0.0
     k = 0
@@ -355,12 +367,31 @@ def run_kernel(tpl, mus, plan, sc, state, out):
                         lean_E = 0.0
                         lean_G = 0.0
                 if not reuse:
-                    # warm start: this phase in the previous stride, else the previous phase
-                    jw = j if lam_seen[j] else (j - 1) % n_ph
-                    st, resid = _solve_phase(j, tpl, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_hipext,
-                                             tpl_stance, Ai, Av, C, W, sc, kgain, limit, shift,
-                                             sin_d, Th, m, B, w, Lam[jw], Lam[j], f, theta,
-                                             work)
+                    if j == 0:
+                        # block mode, every phase warm-started from the previous stride:
+                        # the stride's phases are solved together (same results)
+                        together = not resolved
+                        for jj in range(n_ph):
+                            together = together and lam_seen[jj]
+                    # each half stride at its first phase (the second reads the first's
+                    # lateral lean), else this phase alone, warm-started from this phase in
+                    # the previous stride, else from the previous phase
+                    if not together or j == 0 or j == n_ph // 2:
+                        hi = (n_ph // 2 if j == 0 else n_ph) if together else j + 1
+                        jw = j if lam_seen[j] else (j - 1) % n_ph
+                        for jj in range(j, hi):
+                            _phase_demand(jj, tpl, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_hipext,
+                                          tpl_stance, sc, kgain, limit, shift, sin_d, Th,
+                                          Mb[jj], Bb[jj])
+                        solve_phases_warm(Ai, Av, C, W, Bb[j:hi], w, Mb[j:hi],
+                                          Lam[jw:jw + hi - j], Fs[j:hi], Tb[j:hi], Lam[j:hi],
+                                          Stb[j:hi], Rb[j:hi], wk, work)
+                        for jj in range(j, hi):
+                            Th[jj] = Tb[jj, 0]
+                    st, resid = Stb[j], Rb[j]
+                    theta[0] = Tb[j, 0]
+                    for c in range(n_col):
+                        f[c] = Fs[j, c]
                     lam_seen[j] = True
                     o_work[0] += 1.0
                     if j == 0:
@@ -417,8 +448,8 @@ def run_kernel(tpl, mus, plan, sc, state, out):
                                 Th_keep[:] = Th
                                 ok, rel_f, n_sol = probe_lean_rate(
                                     tpl, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_hipext, tpl_stance,
-                                    Ai, Av, C, W, sc, kgain, sc[S.rom_deg], lean_f, Th, m, B, w,
-                                    Lam, f, theta, work, dm)
+                                    Ai, Av, C, W, sc, kgain, sc[S.rom_deg], lean_f, Th, w, Lam,
+                                    Mb, Bb, Fp, Tb, Stb, Rb, Lam_keep, wk, work, dm)
                                 o_work[0] += n_sol
                                 Th[:] = Th_keep
                                 if ok:
@@ -487,8 +518,8 @@ def run_kernel(tpl, mus, plan, sc, state, out):
                                 break
                             ok, rel, n_sol = probe_lean_rate(
                                 tpl, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_hipext, tpl_stance, Ai,
-                                Av, C, W, sc, kgain, limit, nxt, Th, m, B, w, Lam, f, theta,
-                                work, dm)
+                                Av, C, W, sc, kgain, limit, nxt, Th, w, Lam, Mb, Bb, Fp, Tb,
+                                Stb, Rb, Lam_keep, wk, work, dm)
                             o_work[0] += n_sol
                             o_work[1] += 1.0
                             if not ok:
@@ -517,7 +548,8 @@ def run_kernel(tpl, mus, plan, sc, state, out):
             if not resolved:
                 for i in range(n_m):
                     cap_prev[i] = cap[i]
-                _block_fatigue(state, prm[tpl], F0, col_muscle, col_side, Fs, dtp, dt, uw, pw)
+                _block_fatigue(state, prm[tpl], F0, col_muscle, col_side, Fs, dtp, dt, U, Pw,
+                               pwork)
                 _capacities(state, prm[0], F0, col_muscle, col_rho, cap, C, W)
                 change = 0.0
                 for i in range(n_m):

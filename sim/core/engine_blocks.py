@@ -22,7 +22,7 @@ import numpy as np
 from ..jit import kernel
 from ..physics.fatigue.pools import (N_STATE, P, X, energy_factor, force_factor, muscle_step,
                                      pool_block_step, pool_capacity, recovery_gate, recruit,
-                                     stride_perfusion, work_update)
+                                     stride_perfusion_muscles, work_update)
 
 
 @kernel
@@ -42,15 +42,28 @@ def _capacities(state, prm, F0, col_muscle, col_rho, cap, C, W):
 
 
 @kernel
-def _block_fatigue(state, prm, F0, col_muscle, col_side, Fs, dtp, dt, uw, pw):
+def _block_fatigue(state, prm, F0, col_muscle, col_side, Fs, dtp, dt, U, Pw, pwork):
     """Advance every pool over ``dt`` with the stride statistics of the solved stride ``Fs``.
 
-    Per muscle: the stride's targets ``uw`` and the periodic perfusion ``pw`` of its
-    ischaemia (:func:`sim.physics.fatigue.pools.stride_perfusion`, phase samples ``dtp`` s long);
-    per pool: the stride-mean force target, the stride-mean perfusion and the
-    activity-weighted fatigue multiplier ``<TL (1 - kappa h(E) P)> / <TL>``."""
+    Per muscle: the stride's targets (row of ``U``, n_m x n_ph) and the periodic perfusion
+    of its ischaemia (row of ``Pw``; every muscle's at once,
+    :func:`sim.physics.fatigue.pools.stride_perfusion_muscles`, phase samples ``dtp`` s long,
+    workspace ``pwork``); per pool: the stride-mean force target, the stride-mean perfusion
+    and the activity-weighted fatigue multiplier ``<TL (1 - kappa h(E) P)> / <TL>``."""
     n_ph = Fs.shape[0]
     for i in range(state.shape[0]):
+        col = -1
+        for c in range(col_muscle.shape[0]):
+            if col_muscle[c] == i and col_side[c] == 0:
+                col = c
+        for j in range(n_ph):
+            U[i, j] = Fs[j, col] / F0[i] if col >= 0 else 0.0
+    stride_perfusion_muscles(U, dtp, state[:, X.isch], prm[:, P.tau_isch_on],
+                             prm[:, P.tau_isch_off], prm[:, P.u_free], prm[:, P.u_occ], Pw,
+                             state[:, X.isch], pwork)
+    for i in range(state.shape[0]):
+        uw = U[i]
+        pw = Pw[i]
         p = prm[i, P.p_st]
         g_min, K, thr = prm[i, P.g_min_st], prm[i, P.K], prm[i, P.rest_threshold]
         cap_st = pool_capacity(state[i, X.MF_st], state[i, X.E_st], state[i, X.S_st], g_min, K)
@@ -61,17 +74,7 @@ def _block_fatigue(state, prm, F0, col_muscle, col_side, Fs, dtp, dt, uw, pw):
         q_st = force_factor(state[i, X.E_st], state[i, X.S_st], g_min, K)
         q_ft = force_factor(state[i, X.E_ft], state[i, X.S_ft], prm[i, P.g_min_ft], K,
                             state[i, X.reserve])
-        col = -1
-        for c in range(col_muscle.shape[0]):
-            if col_muscle[c] == i and col_side[c] == 0:
-                col = c
-        for j in range(n_ph):
-            uw[j] = Fs[j, col] / F0[i] if col >= 0 else 0.0
         perfused = prm[i, P.tau_isch_on] > 0.0
-        if perfused:
-            state[i, X.isch] = stride_perfusion(uw, dtp, state[i, X.isch], prm[i, P.tau_isch_on],
-                                                prm[i, P.tau_isch_off], prm[i, P.u_free],
-                                                prm[i, P.u_occ], pw)
         mean_st = 0.0
         mean_ft = 0.0
         perf_st = 0.0

@@ -1,6 +1,8 @@
 """Kernels of one stride: the demand, the load sharing of a phase, the lean, the spine.
 
-Called by :func:`sim.core.engine.run_kernel` at every phase sample ``j`` of a solved stride.
+Called by :func:`sim.core.engine.run_kernel` for every phase sample ``j`` of a solved stride
+(:func:`_phase_demand` builds its demand; the load sharing of a block-mode stride's phases
+is solved half a stride at a time, :mod:`sim.physics.sharing_phases`).
 
 Within a stride (phase samples ``j = 0 … n-1``, right heel strike at 0)
 -----------------------------------------------------------------------
@@ -41,7 +43,7 @@ import numpy as np
 from ..jit import kernel
 from ..physics.compensation import forward_lean_moments, passive_hip_flexor_moment
 from ..physics.sharing import STATUS_OK
-from ..physics.sharing_warm import solve_sharing_warm
+from ..physics.sharing_phases import solve_phases_warm
 from ..physics.spine import l5s1_loads
 from .engine_layout import _ANKLE_PF, _HIP_ABD, _HIP_FLEX, _KNEE_EXT, _LUMB_BEND, _LUMB_EXT, S
 
@@ -62,14 +64,13 @@ def _lean_demand(j, tpl, tpl_grf_r, tpl_grf_tot, sc, sin_d, m):
 
 
 @kernel
-def _solve_phase(j, tpl, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_hipext, tpl_stance, Ai, Av, C, W,
-                 sc, kgain, limit, shift, sin_d, theta_stride, m, B, w, lam0, lam, f, theta,
-                 work):
-    """Build the demand of phase ``j`` and solve its load sharing.
+def _phase_demand(j, tpl, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_hipext, tpl_stance, sc, kgain,
+                  limit, shift, sin_d, theta_stride, m, B):
+    """The demanded moments ``m`` and the lateral lean's column ``B`` of phase ``j``.
 
     ``shift`` [deg] is the hip extension the forward lean's pelvic tilt takes off the
-    stride, ``sin_d`` the sine of the forward lean. Returns the solver status and the
-    relative moment residual."""
+    stride, ``sin_d`` the sine of the forward lean; ``theta_stride`` the stride's lateral
+    lean, read half a stride back for its mirror."""
     n = tpl_m.shape[1]
     half = n // 2
     mass = sc[S.mass_kg]
@@ -95,8 +96,6 @@ def _solve_phase(j, tpl, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_hipext, tpl_stance, 
         jm = j - half
         m[_LUMB_BEND] += (tpl_grf_r[tpl, jm] * mass * sc[S.upper_fraction] * g
                           * sc[S.trunk_com_above_l5s1_m] * theta_stride[jm] * on)
-    status, _, resid = solve_sharing_warm(Ai, Av, C, W, B, w, m, lam0, f, theta, lam, work)
-    return status, resid
 
 
 @kernel
@@ -131,32 +130,50 @@ def _lean_gradient(j, tpl, tpl_grf_r, tpl_grf_tot, tpl_hipext, sc, limit, shift,
 
 @kernel
 def probe_lean_rate(tpl, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_hipext, tpl_stance, Ai, Av, C, W,
-                    sc, kgain, limit, lean, Th, m, B, w, Lam, f, theta, work, dm):
+                    sc, kgain, limit, lean, Th, w, Lam, M, Bs, Fp, Tp, St, Res, Lam_keep, wk,
+                    work, dm):
     """Relative effort rate ``d ln E / d lean`` [1/rad] of a stride at ``lean``, not run.
 
     Every phase is solved at the capacity forces ``C`` (warm-started from, and writing its
     multipliers into, ``Lam``; the lateral lean into ``Th``); no fatigue state moves. The
-    search of the posture's optimum (:func:`posture_search`) probes leans with it. Returns ``(ok, rate, solves)``: ``ok`` False if a phase is infeasible."""
+    search of the posture's optimum (:func:`posture_search`) probes leans with it. The
+    phases of each half stride are solved together
+    (:func:`~sim.physics.sharing_phases.solve_phases_warm`, with the buffers ``M`` ...
+    ``wk``), with the results of solving them
+    one by one up to the first infeasible phase: the multipliers of the phases after it
+    are put back (``Lam_keep``). Returns ``(ok, rate, solves)``: ``ok`` False if a phase is
+    infeasible, ``solves`` the phases solved up to it."""
     n_ph = tpl_m.shape[1]
+    half = n_ph // 2
+    n_dof = Lam.shape[1]
     sin_d = math.sin(lean)
     cos_d = math.cos(lean)
     shift = sc[S.pelvis_share] * lean * 180.0 / math.pi
     E = 0.0
     G = 0.0
-    for j in range(n_ph):
-        st, _ = _solve_phase(j, tpl, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_hipext, tpl_stance,
-                             Ai, Av, C, W, sc, kgain, limit, shift, sin_d, Th, m, B, w, Lam[j],
-                             Lam[j], f, theta, work)
-        if st != STATUS_OK or abs(theta[0]) > sc[S.max_lean_rad]:
-            return False, 0.0, j + 1
-        Th[j] = theta[0]
-        e = w[0] * theta[0] * theta[0]
-        for c in range(f.shape[0]):
-            if W[c] > 0.0:
-                e += (f[c] / W[c]) ** 2
-        E += e
-        G += _lean_gradient(j, tpl, tpl_grf_r, tpl_grf_tot, tpl_hipext, sc, limit, shift, cos_d,
-                            Lam[j], dm)
+    for lo, hi in ((0, half), (half, n_ph)):
+        for j in range(lo, hi):
+            for d in range(n_dof):
+                Lam_keep[j, d] = Lam[j, d]
+            _phase_demand(j, tpl, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_hipext, tpl_stance, sc,
+                          kgain, limit, shift, sin_d, Th, M[j], Bs[j])
+        solve_phases_warm(Ai, Av, C, W, Bs[lo:hi], w, M[lo:hi], Lam[lo:hi], Fp[lo:hi],
+                          Tp[lo:hi], Lam[lo:hi], St[lo:hi], Res[lo:hi], wk, work)
+        for j in range(lo, hi):
+            theta = Tp[j, 0]
+            if St[j] != STATUS_OK or abs(theta) > sc[S.max_lean_rad]:
+                for jj in range(j + 1, hi):
+                    for d in range(n_dof):
+                        Lam[jj, d] = Lam_keep[jj, d]
+                return False, 0.0, j + 1
+            Th[j] = theta
+            e = w[0] * theta * theta
+            for c in range(Fp.shape[1]):
+                if W[c] > 0.0:
+                    e += (Fp[j, c] / W[c]) ** 2
+            E += e
+            G += _lean_gradient(j, tpl, tpl_grf_r, tpl_grf_tot, tpl_hipext, sc, limit, shift,
+                                cos_d, Lam[j], dm)
     if not (E > 0.0):
         return False, 0.0, n_ph
     return True, G / E, n_ph

@@ -8,7 +8,7 @@ prints a line *before* compiling starts and one with the measured time when it i
 with a filled cache it stays quiet.
 
 Compiling on two cores. numba compiles one function at a time in a process, and the
-load-sharing solve of a phase (:func:`sim.core.engine_stride._solve_phase` and what it
+load-sharing solve (:func:`sim.physics.sharing_phases.solve_phases_warm` and what it
 calls) is about 40 % of the run loop's compile time. With an empty cache and two or
 more cores, :func:`ensure_compiled` therefore starts a second Python process that
 compiles that solve into numba's on-disk cache (:func:`compile_stride_solver`), while
@@ -143,7 +143,8 @@ def kernel_signatures() -> dict:
     from .batch import _Layout, summarise_kernel
     from .engine_blocks import (_block_fatigue, _capacities, _may_cross, _next_event,
                                 _rest_fatigue, _step_muscles)
-    from .engine_stride import (_lean_demand, _lean_gradient, _solve_phase, _stride_metrics,
+    from ..physics.sharing_phases import solve_phases_warm
+    from .engine_stride import (_lean_demand, _lean_gradient, _phase_demand, _stride_metrics,
                                 _tpl_index, lean_update)
 
     inp = build_inputs(_warmup_config())
@@ -158,13 +159,16 @@ def kernel_signatures() -> dict:
     Fs, f, work = z((n_ph, n_col)), z(n_col), z(1)
     lay = _Layout(inp, 1)
     args = {
-        _solve_phase: (i0, i0, tpl.m, tpl.grf_r, tpl.grf_tot, tpl.hipext, tpl.stance, Ai, Av,
-                       z(n_col), z(n_col), sc, x0, x0, x0, x0, z(n_ph), z(n_dof), z((n_dof, 1)),
-                       z(1), z(n_dof), z(n_dof), f, z(1), work),
+        solve_phases_warm: (Ai, Av, z(n_col), z(n_col), z((n_ph, n_dof, 1)), z(1),
+                            z((n_ph, n_dof)), z((n_ph, n_dof)), Fs, z((n_ph, 1)),
+                            z((n_ph, n_dof)), z(n_ph, dtype=np.int64), z(n_ph), work, work,
+                            numba.types.Omitted(1e-10), numba.types.Omitted(100)),
+        _phase_demand: (i0, i0, tpl.m, tpl.grf_r, tpl.grf_tot, tpl.hipext, tpl.stance, sc, x0,
+                        x0, x0, x0, z(n_ph), z(n_dof), z((n_dof, 1))),
         _capacities: (state, prm0, mus.F0, mus.col_muscle, mus.col_rho, z(n_m), f, f),
         _rest_fatigue: (state, prm0, x0),
         _block_fatigue: (state, prm0, mus.F0, mus.col_muscle, mus.col_side, Fs, x0, x0,
-                         z(n_ph), z(n_ph)),
+                         z((n_m, n_ph)), z((n_m, n_ph)), z(8 * n_m)),
         _step_muscles: (state, prm0, mus.F0, mus.col_muscle, mus.col_side, f, x0, z(N_STATE)),
         _stride_metrics: (i0, Fs, z(n_ph), z(n_ph), tpl.grf_tot, tpl.hipext,
                           z(n_col, dtype=np.bool_), mus.col_comp, mus.col_shear, mus.sup_col,
@@ -189,22 +193,24 @@ def kernel_signatures() -> dict:
                            state, prm0, sc, lay.weight[0], lay.group_of, z((1, 1))[0],
                            z(0), z((1, 0, 0))[0]),
     }
-    return {fn: tuple(numba.typeof(a) for a in a_) for fn, a_ in args.items()}
+    return {fn: tuple(a if isinstance(a, numba.types.Type) else numba.typeof(a) for a in a_)
+            for fn, a_ in args.items()}
 
 
 def compile_stride_solver() -> None:
-    """Compile the phase solve (:func:`sim.core.engine_stride._solve_phase`) into the cache."""
-    from .engine_stride import _solve_phase
+    """Compile the load-sharing solve (:func:`sim.physics.sharing_phases.solve_phases_warm`)
+    into the cache."""
+    from ..physics.sharing_phases import solve_phases_warm
 
-    _solve_phase.compile(kernel_signatures()[_solve_phase])
+    solve_phases_warm.compile(kernel_signatures()[solve_phases_warm])
 
 
 def compile_block_kernels() -> None:
-    """Compile every kernel of :func:`kernel_signatures` except the phase solve."""
-    from .engine_stride import _solve_phase
+    """Compile every kernel of :func:`kernel_signatures` except the load-sharing solve."""
+    from ..physics.sharing_phases import solve_phases_warm
 
     for fn, sig in kernel_signatures().items():
-        if fn is not _solve_phase:
+        if fn is not solve_phases_warm:
             fn.compile(sig)
 
 

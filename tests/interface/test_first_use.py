@@ -131,12 +131,12 @@ def test_an_empty_numba_cache_is_announced_before_compiling(tmp_path):
 
 _CHECK_SIGNATURES = """
 from sim.core.warmup import ensure_compiled, kernel_signatures
-from sim.core.engine_stride import _solve_phase
+from sim.physics.sharing_phases import solve_phases_warm
 ensure_compiled()
 for fn, sig in kernel_signatures().items():
     assert fn.signatures == [sig], (fn.__name__, fn.signatures)
-assert sum(_solve_phase.stats.cache_hits.values()) == 1, _solve_phase.stats
-assert not _solve_phase.stats.cache_misses, _solve_phase.stats
+assert sum(solve_phases_warm.stats.cache_hits.values()) == 1, solve_phases_warm.stats
+assert not solve_phases_warm.stats.cache_misses, solve_phases_warm.stats
 print("ok")
 """
 

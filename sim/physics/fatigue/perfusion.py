@@ -6,7 +6,7 @@ follows, ``dI/dt = (occ(u) - I) / tau``, with ``tau = tau_on`` while I rises and
 ``tau_off`` while it falls, and the perfusion ``P = 1 - I`` sets the pools' recovery and
 fatigue rates (:mod:`sim.physics.fatigue.steps`). For the stride-averaged block step,
 :func:`stride_perfusion` finds the periodic perfusion of a steady stream of identical
-strides. The model and its sources: :mod:`sim.physics.fatigue.pools` ("Fast component").
+strides (:func:`stride_perfusion_muscles`: for many muscles at once). The model and its sources: :mod:`sim.physics.fatigue.pools` ("Fast component").
 """
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ import math
 from ...jit import kernel
 from .threecc import phi1
 
-__all__ = ["occlusion", "ischaemia_step", "stride_perfusion"]
+__all__ = ["occlusion", "ischaemia_step", "stride_perfusion", "stride_perfusion_muscles"]
 
 
 @kernel
@@ -122,3 +122,89 @@ def stride_perfusion(u, dt, isch0, tau_on, tau_off, u_free, u_occ, perf_out):
             break
         start = min(max(start + (isch - start) / (1.0 - slope), 0.0), 1.0)
     return isch
+
+
+@kernel
+def stride_perfusion_muscles(U, dt, isch0, tau_on, tau_off, u_free, u_occ, perf_out,
+                             isch_out, work):
+    """:func:`stride_perfusion` for many muscles at once.
+
+    Row ``i`` of ``U`` and ``perf_out`` and entry ``i`` of ``isch0``, the constants and
+    ``isch_out`` belong to muscle ``i``; a muscle without ischaemia (``tau_on <= 0``) is
+    left out (its rows are not written). The phase sample is the outer loop and the
+    muscles the inner one, so that the muscles' recursions, each waiting on its own
+    previous phase, run side by side; each muscle's arithmetic is that of
+    :func:`stride_perfusion`, so the results are the same
+    (``tests/physics/fatigue/test_fatigue_pools.py``). ``isch_out`` may be ``isch0``.
+    ``work``: 8 entries per muscle.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> U = np.array([np.r_[np.full(30, 0.6), np.zeros(50)], np.full(80, 0.05)])
+    >>> P, I = np.zeros((2, 80)), np.zeros(2)
+    >>> one = lambda x: np.full(2, x)
+    >>> stride_perfusion_muscles(U, 0.75 / 80, one(0.0), one(5.0), one(1.0), one(0.1),
+    ...                          one(0.2), P, I, np.zeros(16))
+    >>> np.round(P.mean(axis=1), 2)
+    array([0.89, 1.  ])
+    """
+    n_m, n = U.shape
+    e_on = work[0:n_m]
+    m_on = work[n_m:2 * n_m]
+    e_off = work[2 * n_m:3 * n_m]
+    m_off = work[3 * n_m:4 * n_m]
+    start = work[4 * n_m:5 * n_m]
+    isch = work[5 * n_m:6 * n_m]
+    slope = work[6 * n_m:7 * n_m]
+    live = work[7 * n_m:8 * n_m]          # 1 while the muscle's passes go on
+    n_live = 0
+    for i in range(n_m):
+        live[i] = 0.0
+        if not tau_on[i] > 0.0:
+            continue
+        if not (dt > 0.0 and tau_off[i] > 0.0):
+            for j in range(n):
+                perf_out[i, j] = 1.0 - occlusion(U[i, j], u_free[i], u_occ[i])
+            isch_out[i] = 1.0 - perf_out[i, 0]
+            continue
+        e_on[i] = math.exp(-dt / tau_on[i])
+        m_on[i] = phi1(dt / tau_on[i])
+        e_off[i] = math.exp(-dt / tau_off[i])
+        m_off[i] = phi1(dt / tau_off[i])
+        start[i] = min(max(isch0[i], 0.0), 1.0)
+        live[i] = 1.0
+        n_live += 1
+    for _ in range(50):
+        if n_live == 0:
+            break
+        for i in range(n_m):
+            isch[i] = start[i]
+            slope[i] = 1.0
+        for j in range(n):
+            for i in range(n_m):
+                if live[i] == 0.0:
+                    continue
+                occ = occlusion(U[i, j], u_free[i], u_occ[i])
+                d = isch[i] - occ
+                if occ > isch[i]:
+                    perf_out[i, j] = 1.0 - (occ + d * m_on[i])
+                    isch[i] = occ + d * e_on[i]
+                    slope[i] *= e_on[i]
+                else:
+                    perf_out[i, j] = 1.0 - (occ + d * m_off[i])
+                    isch[i] = occ + d * e_off[i]
+                    slope[i] *= e_off[i]
+        for i in range(n_m):
+            if live[i] == 0.0:
+                continue
+            if abs(isch[i] - start[i]) < 1e-12:
+                live[i] = 0.0
+                n_live -= 1
+                isch_out[i] = isch[i]
+            else:
+                start[i] = min(max(start[i] + (isch[i] - start[i]) / (1.0 - slope[i]), 0.0),
+                               1.0)
+    for i in range(n_m):                  # after 50 passes: the last pass's end
+        if live[i] != 0.0:
+            isch_out[i] = isch[i]

@@ -187,7 +187,7 @@ from __future__ import annotations
 from .energy_store import (energy_factor, energy_step, force_factor, pool_capacity,
                            recovery_gate, slow_step, work_gate, work_step, work_update)
 from .layout import MUSCLE_PARAMS, N_PARAMS, N_STATE, P, STATE, X, fresh_state
-from .perfusion import ischaemia_step, occlusion, stride_perfusion
+from .perfusion import ischaemia_step, occlusion, stride_perfusion, stride_perfusion_muscles
 from .recruitment import critical_speed_factor, heavy_strain, recruit, reserve_step
 from .steps import (_activation_target, endurance_times, muscle_capacity,  # noqa: F401
                     muscle_step, pool_block_step, pool_step, simulate_states)
@@ -196,6 +196,7 @@ __all__ = [
     "MUSCLE_PARAMS", "STATE", "N_STATE", "N_PARAMS", "P", "X", "energy_factor", "energy_step",
     "recovery_gate", "critical_speed_factor",
     "force_factor", "occlusion", "ischaemia_step", "slow_step", "stride_perfusion",
+    "stride_perfusion_muscles",
     "pool_capacity", "pool_step", "pool_block_step", "recruit", "muscle_capacity",
     "muscle_step", "simulate_states", "endurance_times", "fresh_state", "reserve_step",
     "heavy_strain", "work_step", "work_gate", "work_update",

@@ -67,7 +67,9 @@ def recruit(u, p_st, cap_st, cap_ft, onset):
         return u / p_st, 0.0
     rest_st = avail_st - first
     room = rest_st + avail_ft
-    extra = min(u, avail_st + avail_ft) - first
+    # never more than the room left (equal at saturation, where rounding the two sums
+    # differently could otherwise ask a nearly empty FT pool for more than it has)
+    extra = min(min(u, avail_st + avail_ft) - first, room)
     if not (room > 0.0):
         return first / p_st, 0.0
     share_st = first + extra * rest_st / room

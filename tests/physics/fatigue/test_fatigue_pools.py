@@ -10,7 +10,7 @@ from sim.fatigue import pools
 from sim.fatigue.pools import (N_STATE, energy_factor, energy_step, fresh_state,
                                ischaemia_step, muscle_capacity, occlusion, pool_block_step,
                                pool_step, recruit, reserve_step, simulate_states, slow_step,
-                               stride_perfusion)
+                               stride_perfusion, stride_perfusion_muscles)
 
 DT = 0.01
 STRIDE_ON, STRIDE_OFF = 35, 40          # 0.35 s load, 0.40 s rest (a running stride)
@@ -199,6 +199,31 @@ def test_brief_contractions_stay_perfused_and_holds_occlude():
     assert perf.mean() > 0.85 and perf.min() > 0.85
     held = simulate_states(np.full(3000, 0.6), DT, prm, fresh_state())
     assert held[-1, 8] > 0.99                           # 30 s: fully ischaemic
+
+
+def test_many_muscles_perfusion_is_each_muscles_own():
+    """Every muscle's periodic perfusion at once gives exactly each muscle's own, passes
+    ending at different times (a muscle that never occludes, one held, strides of
+    different loads and ischaemia constants); a muscle without ischaemia is left alone."""
+    rng = np.random.default_rng(3)
+    n_m, n = 7, 64
+    U = rng.uniform(0.0, 0.7, (n_m, n)) * (np.arange(n) < rng.integers(10, 50, (n_m, 1)))
+    U[1] = 0.05                                          # never occludes
+    U[2] = 0.6                                           # held
+    tau_on, tau_off = rng.uniform(1.0, 8.0, n_m), rng.uniform(0.5, 3.0, n_m)
+    tau_on[6] = 0.0                                      # no ischaemia
+    u_free, u_occ = np.full(n_m, 0.1), np.full(n_m, 0.2)
+    isch0 = rng.uniform(0.0, 1.0, n_m)
+    P1, I1 = np.full((n_m, n), -1.0), isch0.copy()
+    for i in range(n_m - 1):
+        I1[i] = stride_perfusion(U[i], 0.75 / n, isch0[i], tau_on[i], tau_off[i], u_free[i],
+                                 u_occ[i], P1[i])
+    P2, I2 = np.full((n_m, n), -1.0), isch0.copy()
+    stride_perfusion_muscles(U, 0.75 / n, I2, tau_on, tau_off, u_free, u_occ, P2, I2,
+                             np.zeros(8 * n_m))
+    np.testing.assert_array_equal(P2, P1)
+    np.testing.assert_array_equal(I2, I1)
+    assert I2[6] == isch0[6] and np.all(P2[6] == -1.0)
 
 
 def test_rest_rule_is_continuous_in_activation():
