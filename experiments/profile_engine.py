@@ -91,10 +91,12 @@ def _stride_problem(tpl, mus, sc, C, W, state, work):
     Lam, M_ph, B_ph = np.zeros((n_ph, n)), np.zeros((n_ph, n)), np.zeros((n_ph, n))
     Fs = np.zeros((n_ph, p))
     limit = sc[S.rom_deg] - sc[S.tightness_deg]
+    pas = np.zeros(n_ph)
+    E._passive_stride(0, tpl.hipext, sc, limit, 0.0, pas)
     for j in range(n_ph):      # fresh posture: no forward lean (sin 0), no pelvis shift
-        E._solve_phase(j, 0, tpl.m, tpl.grf_r, tpl.grf_tot, tpl.hipext, tpl.stance, Ai, Av,
-                       C, W, sc, 1.0, limit, 0.0, 0.0, Th, m, B, w, Lam[j], Lam[j], f, th,
-                       work)
+        E._phase_demand(j, 0, tpl.m, tpl.grf_r, tpl.grf_tot, tpl.stance, sc, 1.0, pas, 0.0, Th,
+                        m, B)
+        solve_sharing_warm(Ai, Av, C, W, B, w, m, Lam[j], f, th, Lam[j], work)
         Th[j] = th[0]
         M_ph[j] = m
         B_ph[j] = B[:, 0]
@@ -108,7 +110,7 @@ def _block_parts(reps, which, tpl, mus, sc, state, Fs, Th):
     s2 = state.copy()
     f_tmp, shear = np.zeros(p), np.zeros(n_ph)
     leg_spine = np.zeros(p, dtype=np.bool_)
-    tilt = np.zeros(n_ph)
+    tilt, pas = np.zeros(n_ph), np.zeros(n_ph)
     n_m = s2.shape[0]
     U, Pw, pwork = np.zeros((n_m, n_ph)), np.zeros((n_m, n_ph)), np.zeros(8 * n_m)
     dtp = tpl.stride_s[0] / n_ph
@@ -119,9 +121,10 @@ def _block_parts(reps, which, tpl, mus, sc, state, Fs, Th):
             E._block_fatigue(s2, mus.prm[0], mus.F0, mus.col_muscle, mus.col_side, Fs, dtp,
                              60.0, U, Pw, pwork)
         else:
-            acc += E._stride_metrics(0, Fs, Th, tilt, tpl.grf_tot, tpl.hipext, leg_spine,
-                                     mus.col_comp, mus.col_shear, mus.sup_col, mus.sup_F0, sc,
-                                     sc[S.rom_deg] - sc[S.tightness_deg], 0.0, f_tmp,
+            E._passive_stride(0, tpl.hipext, sc, sc[S.rom_deg] - sc[S.tightness_deg], 0.0,
+                              pas)
+            acc += E._stride_metrics(0, Fs, Th, tilt, tpl.grf_tot, leg_spine, mus.col_comp,
+                                     mus.col_shear, mus.sup_col, mus.sup_F0, sc, pas, f_tmp,
                                      shear)[0]
     return acc
 

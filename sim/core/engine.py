@@ -61,7 +61,8 @@ from .engine_blocks import (_block_fatigue, _capacities, _may_cross, _next_event
                             _rest_fatigue, _step_muscles)
 from .engine_layout import (DOF, S, SCALARS, STAGES, MuscleSet, Outputs, Plan,  # noqa: F401
                             Templates, _HIP_ABD)
-from .engine_stride import (_lean_demand, _lean_gradient, _phase_demand,  # noqa: F401
+from .engine_stride import (_lean_demand, _lean_gradient, _passive_stride,  # noqa: F401
+                            _phase_demand,
                             _spine_phase, _stride_metrics, _tpl_index, lean_update,
                             posture_search, probe_lean_rate)
 
@@ -174,6 +175,8 @@ def run_kernel(tpl, mus, plan, sc, state, out):
     Rb = np.zeros(n_ph)
     wk = np.zeros(phases_workspace_size(n_dof, n_col, 1, n_ph - n_ph // 2))
     Fp = np.zeros((n_ph, n_col))            # a probe stride's forces (not run)
+    Pas = np.zeros(n_ph)        # the stride's passive hip-flexor moments [N m]
+    Pp = np.zeros(n_ph)         # ... a probe stride's
     Lam_keep = np.zeros((n_ph, n_dof))
     together = False
     Fs = np.zeros((n_ph, n_col))
@@ -358,6 +361,7 @@ def run_kernel(tpl, mus, plan, sc, state, out):
                         sin_d = math.sin(lean_f)
                         cos_d = math.cos(lean_f)
                         shift = sc[S.pelvis_share] * lean_f * 180.0 / math.pi
+                        _passive_stride(tpl, tpl_hipext, sc, limit, shift, Pas)
                         tilt = 0.0
                         for jj in range(n_ph):
                             tilt = max(tilt, tilt_deficit_deg(tpl_hipext[tpl, jj] - shift,
@@ -380,9 +384,8 @@ def run_kernel(tpl, mus, plan, sc, state, out):
                         hi = (n_ph // 2 if j == 0 else n_ph) if together else j + 1
                         jw = j if lam_seen[j] else (j - 1) % n_ph
                         for jj in range(j, hi):
-                            _phase_demand(jj, tpl, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_hipext,
-                                          tpl_stance, sc, kgain, limit, shift, sin_d, Th,
-                                          Mb[jj], Bb[jj])
+                            _phase_demand(jj, tpl, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_stance,
+                                          sc, kgain, Pas, sin_d, Th, Mb[jj], Bb[jj])
                         solve_phases_warm(Ai, Av, C, W, Bb[j:hi], w, Mb[j:hi],
                                           Lam[jw:jw + hi - j], Fs[j:hi], Tb[j:hi], Lam[j:hi],
                                           Stb[j:hi], Rb[j:hi], wk, work)
@@ -407,7 +410,7 @@ def run_kernel(tpl, mus, plan, sc, state, out):
                                     e += (f[c] / W[c]) ** 2
                             lean_E += e
                             lean_G += _lean_gradient(j, tpl, tpl_grf_r, tpl_grf_tot,
-                                                     tpl_hipext, sc, limit, shift, cos_d,
+                                                     tpl_hipext, sc, limit, shift, Pas, cos_d,
                                                      Lam[j], dm)
                     Th[j] = theta[0]
                     for c in range(n_col):
@@ -426,8 +429,8 @@ def run_kernel(tpl, mus, plan, sc, state, out):
                 if phase_pos == 0:
                     # a stride is complete
                     pk_c, pk_s, pk_sup, pk_lean = _stride_metrics(
-                        tpl, Fs, Th, Tilt, tpl_grf_tot, tpl_hipext, leg_spine, col_comp,
-                        col_shear, sup_col, sup_F0, sc, limit, shift, f_tmp, Shear)
+                        tpl, Fs, Th, Tilt, tpl_grf_tot, leg_spine, col_comp, col_shear, sup_col,
+                        sup_F0, sc, Pas, f_tmp, Shear)
                     acc_c += pk_c
                     acc_s += pk_s
                     acc_sup += pk_sup
@@ -449,7 +452,7 @@ def run_kernel(tpl, mus, plan, sc, state, out):
                                 ok, rel_f, n_sol = probe_lean_rate(
                                     tpl, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_hipext, tpl_stance,
                                     Ai, Av, C, W, sc, kgain, sc[S.rom_deg], lean_f, Th, w, Lam,
-                                    Mb, Bb, Fp, Tb, Stb, Rb, Lam_keep, wk, work, dm)
+                                    Mb, Bb, Fp, Tb, Stb, Rb, Lam_keep, wk, work, dm, Pp)
                                 o_work[0] += n_sol
                                 Th[:] = Th_keep
                                 if ok:
@@ -519,7 +522,7 @@ def run_kernel(tpl, mus, plan, sc, state, out):
                             ok, rel, n_sol = probe_lean_rate(
                                 tpl, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_hipext, tpl_stance, Ai,
                                 Av, C, W, sc, kgain, limit, nxt, Th, w, Lam, Mb, Bb, Fp, Tb,
-                                Stb, Rb, Lam_keep, wk, work, dm)
+                                Stb, Rb, Lam_keep, wk, work, dm, Pp)
                             o_work[0] += n_sol
                             o_work[1] += 1.0
                             if not ok:

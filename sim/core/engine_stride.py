@@ -64,13 +64,24 @@ def _lean_demand(j, tpl, tpl_grf_r, tpl_grf_tot, sc, sin_d, m):
 
 
 @kernel
-def _phase_demand(j, tpl, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_hipext, tpl_stance, sc, kgain,
-                  limit, shift, sin_d, theta_stride, m, B):
+def _passive_stride(tpl, tpl_hipext, sc, limit, shift, Pas):
+    """The taut right hip flexors' passive moment [N m] at every phase of a stride, into
+    ``Pas`` (the left hip's is the right's half a stride on); ``limit`` [deg] is the hip
+    extension they allow, ``shift`` [deg] the extension the forward lean's pelvic tilt takes
+    off the stride. Computed once a stride for its demand, lean rate and spine loads."""
+    m_end, x0 = sc[S.passive_moment_at_limit_Nm], sc[S.passive_angle_constant_deg]
+    for j in range(tpl_hipext.shape[1]):
+        Pas[j] = passive_hip_flexor_moment(tpl_hipext[tpl, j] - shift, limit, m_end, x0)
+
+
+@kernel
+def _phase_demand(j, tpl, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_stance, sc, kgain, Pas, sin_d,
+                  theta_stride, m, B):
     """The demanded moments ``m`` and the lateral lean's column ``B`` of phase ``j``.
 
-    ``shift`` [deg] is the hip extension the forward lean's pelvic tilt takes off the
-    stride, ``sin_d`` the sine of the forward lean; ``theta_stride`` the stride's lateral
-    lean, read half a stride back for its mirror."""
+    ``Pas`` holds the stride's passive hip-flexor moments (:func:`_passive_stride`),
+    ``sin_d`` the sine of the forward lean; ``theta_stride`` the stride's lateral lean,
+    read half a stride back for its mirror."""
     n = tpl_m.shape[1]
     half = n // 2
     mass = sc[S.mass_kg]
@@ -80,9 +91,8 @@ def _phase_demand(j, tpl, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_hipext, tpl_stance,
     if tpl_stance[tpl, j] > 0.5:
         m[_HIP_ABD] *= kgain
     # taut hip flexors: right hip at j, left hip (= right at j + n/2) for the psoas
-    m_end, x0 = sc[S.passive_moment_at_limit_Nm], sc[S.passive_angle_constant_deg]
-    mp_r = passive_hip_flexor_moment(tpl_hipext[tpl, j] - shift, limit, m_end, x0)
-    mp_l = passive_hip_flexor_moment(tpl_hipext[tpl, (j + half) % n] - shift, limit, m_end, x0)
+    mp_r = Pas[j]
+    mp_l = Pas[(j + half) % n]
     m[_HIP_FLEX] -= mp_r
     m[_LUMB_EXT] += (mp_r + mp_l) * sc[S.psoas_tension_per_Nm] * sc[S.psoas_lumbar_arm_m]
     if sin_d != 0.0:
@@ -99,27 +109,28 @@ def _phase_demand(j, tpl, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_hipext, tpl_stance,
 
 
 @kernel
-def _lean_gradient(j, tpl, tpl_grf_r, tpl_grf_tot, tpl_hipext, sc, limit, shift, cos_d, lam,
-                   dm):
+def _lean_gradient(j, tpl, tpl_grf_r, tpl_grf_tot, tpl_hipext, sc, limit, shift, Pas, cos_d,
+                   lam, dm):
     """Rate of change of phase ``j``'s effort with the forward lean [1/rad].
 
     By the envelope theorem the optimal effort changes with the demand as the multipliers
     ``lam`` [1/(N m)]: the rate is ``lam . dm/d(lean)``, with ``dm`` the lean's moments
     (:func:`sim.physics.compensation.forward_lean_moments`, linear in the sine) and the change of
-    the passive hip-flexor moments as the pelvic tilt takes hip extension off the stride."""
+    the passive hip-flexor moments (``Pas``, :func:`_passive_stride`) as the pelvic tilt
+    takes hip extension off the stride."""
     n = tpl_hipext.shape[1]
     for d in range(dm.shape[0]):
         dm[d] = 0.0
     _lean_demand(j, tpl, tpl_grf_r, tpl_grf_tot, sc, cos_d, dm)
-    m_end, x0 = sc[S.passive_moment_at_limit_Nm], sc[S.passive_angle_constant_deg]
+    x0 = sc[S.passive_angle_constant_deg]
     rate = sc[S.pelvis_share] * 180.0 / math.pi / x0          # d(exponent)/d(lean), below the limit
     d_r = 0.0
     d_l = 0.0
     if tpl_hipext[tpl, j] - shift < limit:
-        d_r = -rate * passive_hip_flexor_moment(tpl_hipext[tpl, j] - shift, limit, m_end, x0)
+        d_r = -rate * Pas[j]
     jl = (j + n // 2) % n
     if tpl_hipext[tpl, jl] - shift < limit:
-        d_l = -rate * passive_hip_flexor_moment(tpl_hipext[tpl, jl] - shift, limit, m_end, x0)
+        d_l = -rate * Pas[jl]
     dm[_HIP_FLEX] -= d_r
     dm[_LUMB_EXT] += (d_r + d_l) * sc[S.psoas_tension_per_Nm] * sc[S.psoas_lumbar_arm_m]
     out = 0.0
@@ -131,7 +142,7 @@ def _lean_gradient(j, tpl, tpl_grf_r, tpl_grf_tot, tpl_hipext, sc, limit, shift,
 @kernel
 def probe_lean_rate(tpl, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_hipext, tpl_stance, Ai, Av, C, W,
                     sc, kgain, limit, lean, Th, w, Lam, M, Bs, Fp, Tp, St, Res, Lam_keep, wk,
-                    work, dm):
+                    work, dm, Pp):
     """Relative effort rate ``d ln E / d lean`` [1/rad] of a stride at ``lean``, not run.
 
     Every phase is solved at the capacity forces ``C`` (warm-started from, and writing its
@@ -141,7 +152,8 @@ def probe_lean_rate(tpl, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_hipext, tpl_stance, 
     (:func:`~sim.physics.sharing_phases.solve_phases_warm`, with the buffers ``M`` ...
     ``wk``), with the results of solving them
     one by one up to the first infeasible phase: the multipliers of the phases after it
-    are put back (``Lam_keep``). Returns ``(ok, rate, solves)``: ``ok`` False if a phase is
+    are put back (``Lam_keep``); ``Pp`` receives the probe's passive hip-flexor moments.
+    Returns ``(ok, rate, solves)``: ``ok`` False if a phase is
     infeasible, ``solves`` the phases solved up to it."""
     n_ph = tpl_m.shape[1]
     half = n_ph // 2
@@ -149,14 +161,15 @@ def probe_lean_rate(tpl, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_hipext, tpl_stance, 
     sin_d = math.sin(lean)
     cos_d = math.cos(lean)
     shift = sc[S.pelvis_share] * lean * 180.0 / math.pi
+    _passive_stride(tpl, tpl_hipext, sc, limit, shift, Pp)
     E = 0.0
     G = 0.0
     for lo, hi in ((0, half), (half, n_ph)):
         for j in range(lo, hi):
             for d in range(n_dof):
                 Lam_keep[j, d] = Lam[j, d]
-            _phase_demand(j, tpl, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_hipext, tpl_stance, sc,
-                          kgain, limit, shift, sin_d, Th, M[j], Bs[j])
+            _phase_demand(j, tpl, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_stance, sc, kgain, Pp,
+                          sin_d, Th, M[j], Bs[j])
         solve_phases_warm(Ai, Av, C, W, Bs[lo:hi], w, M[lo:hi], Lam[lo:hi], Fp[lo:hi],
                           Tp[lo:hi], Lam[lo:hi], St[lo:hi], Res[lo:hi], wk, work)
         for j in range(lo, hi):
@@ -173,7 +186,7 @@ def probe_lean_rate(tpl, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_hipext, tpl_stance, 
                     e += (Fp[j, c] / W[c]) ** 2
             E += e
             G += _lean_gradient(j, tpl, tpl_grf_r, tpl_grf_tot, tpl_hipext, sc, limit, shift,
-                                cos_d, Lam[j], dm)
+                                Pp, cos_d, Lam[j], dm)
     if not (E > 0.0):
         return False, 0.0, n_ph
     return True, G / E, n_ph
@@ -299,12 +312,13 @@ def lean_update(lean, rel_rate, anchor, cost, curvature, max_lean, home, prev_st
 
 
 @kernel
-def _spine_phase(j, tpl, F, tpl_grf_tot, tpl_hipext, leg_spine, col_comp, col_shear, sc,
-                 limit, shift, tilt_deg, f_tmp):
+def _spine_phase(j, tpl, F, tpl_grf_tot, leg_spine, col_comp, col_shear, sc, Pas, tilt_deg,
+                 f_tmp):
     """L5/S1 compression and anterior shear [N] at phase ``j`` of a solved stride ``F``.
 
     ``leg_spine`` marks leg muscles that reach the spine (psoas): the left leg's (the same
-    column half a stride on) pulls on L5/S1 too."""
+    column half a stride on) pulls on L5/S1 too, as does both hip flexors' passive tension
+    (``Pas``, :func:`_passive_stride`)."""
     n = F.shape[0]
     half = n // 2
     j2 = (j + half) % n
@@ -312,10 +326,7 @@ def _spine_phase(j, tpl, F, tpl_grf_tot, tpl_hipext, leg_spine, col_comp, col_sh
         f_tmp[c] = F[j, c]
         if leg_spine[c]:
             f_tmp[c] += F[j2, c]
-    m_end, x0 = sc[S.passive_moment_at_limit_Nm], sc[S.passive_angle_constant_deg]
-    t_ps = (passive_hip_flexor_moment(tpl_hipext[tpl, j] - shift, limit, m_end, x0)
-            + passive_hip_flexor_moment(tpl_hipext[tpl, j2] - shift, limit, m_end, x0)
-            ) * sc[S.psoas_tension_per_Nm]
+    t_ps = (Pas[j] + Pas[j2]) * sc[S.psoas_tension_per_Nm]
     w_ub = sc[S.mass_kg] * sc[S.upper_fraction] * sc[S.g] * tpl_grf_tot[tpl, j]
     incl = sc[S.disc_inclination_rad] + tilt_deg * math.pi / 180.0
     return l5s1_loads(f_tmp, col_comp, col_shear, w_ub, incl, t_ps, sc[S.psoas_compression_per_N],
@@ -333,8 +344,8 @@ def _tpl_index(speed, tpl_speed):
 
 
 @kernel
-def _stride_metrics(tpl, Fs, Th, Tilt, tpl_grf_tot, tpl_hipext, leg_spine, col_comp,
-                    col_shear, sup_col, sup_F0, sc, limit, shift, f_tmp, shear_out):
+def _stride_metrics(tpl, Fs, Th, Tilt, tpl_grf_tot, leg_spine, col_comp, col_shear, sup_col,
+                    sup_F0, sc, Pas, f_tmp, shear_out):
     """Peak compression [N], anterior shear [N], superficial load [1] and lean [rad] of a
     stride (the lean at most the largest compensatory lean, ``S.max_lean_rad``)."""
     n_ph = Fs.shape[0]
@@ -343,8 +354,8 @@ def _stride_metrics(tpl, Fs, Th, Tilt, tpl_grf_tot, tpl_hipext, leg_spine, col_c
     pk_sup = 0.0
     pk_lean = 0.0
     for j in range(n_ph):
-        comp, shear = _spine_phase(j, tpl, Fs, tpl_grf_tot, tpl_hipext, leg_spine, col_comp,
-                                   col_shear, sc, limit, shift, Tilt[j], f_tmp)
+        comp, shear = _spine_phase(j, tpl, Fs, tpl_grf_tot, leg_spine, col_comp, col_shear, sc,
+                                   Pas, Tilt[j], f_tmp)
         shear_out[j] = shear
         pk_c = max(pk_c, comp)
         pk_s = max(pk_s, shear)
