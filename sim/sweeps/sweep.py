@@ -131,12 +131,12 @@ CONFIRM_SCENARIOS = 1_000_000
 
 #: The estimate printed before a sweep starts: a serial cost per scenario (building its
 #: inputs) [s] plus kernel time per simulated minute, shared by the cores [core-s/min].
-#: Measured on 2 cores: 2,000 2-hour scenarios in 12.7-13.6 s (``runfatigue bench``) and
-#: 100,000 2-minute scenarios in 197 s (a Latin-hypercube sweep).
-OVERHEAD_S = 1.9e-3
+#: Fitted to two sweeps on 2 idle cores (2026-12-05): 100,000 2-hour scenarios in 226.5 s
+#: and 20,000 2-minute scenarios in 10.2 s (grids over tightness, pace and core strength).
+OVERHEAD_S = 4.8e-4
 
 
-KERNEL_CORE_S_PER_MIN = 7.8e-5
+KERNEL_CORE_S_PER_MIN = 3.0e-5
 
 
 #: From this many scenarios on, the count and an estimated duration are printed first.
