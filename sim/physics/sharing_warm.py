@@ -4,7 +4,10 @@ In a run, nearly every solve starts from the multipliers of the same phase one s
 stride earlier and meets the moments at once or after one Newton step (98 % of the
 solves of the benchmark's 2-hour runs). :func:`solve_sharing_warm` handles that case in
 two passes over the columns, and sends every other case, from its original warm start,
-to the general solver (:func:`sim.physics.sharing_solver.solve_sharing_columns`):
+to the general solver (:func:`sim.physics.sharing_solver.solve_sharing_columns`). This
+is the one-phase form, written to be read: the run loop calls its many-phase form,
+:func:`sim.physics.sharing_phases.solve_phases_warm`, whose results are tested to be
+these bit for bit (``tests/physics/test_sharing_phases.py``). The two passes:
 
 1. at the warm start: the primal minimisers, the moment residual, the side of its bounds
    each column is on, and the dual's curvature ``H = sum_free (W_i^2 / 2) a_i a_i^T +
