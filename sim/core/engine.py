@@ -1,6 +1,6 @@
 """The time loop of one run: load sharing within the stride, fatigue over the run.
 
-Length: about 610 lines. This module holds :func:`run_kernel` only (about 540 lines):
+Length: about 650 lines. This module holds :func:`run_kernel` only (about 570 lines):
 it is one compiled loop
 whose locals (workspaces, warm starts, the reused stride, the adaptive block length, the
 pace-policy stage) live across checkpoints, and it is kept whole because cutting it into

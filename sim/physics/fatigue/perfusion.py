@@ -6,7 +6,8 @@ follows, ``dI/dt = (occ(u) - I) / tau``, with ``tau = tau_on`` while I rises and
 ``tau_off`` while it falls, and the perfusion ``P = 1 - I`` sets the pools' recovery and
 fatigue rates (:mod:`sim.physics.fatigue.steps`). For the stride-averaged block step,
 :func:`stride_perfusion` finds the periodic perfusion of a steady stream of identical
-strides (:func:`stride_perfusion_muscles`: for many muscles at once). The model and its sources: :mod:`sim.physics.fatigue.pools` ("Fast component").
+strides (:func:`stride_perfusion_muscles`: for many muscles at once). The model and its
+sources: :mod:`sim.physics.fatigue.pools` ("Fast component").
 """
 from __future__ import annotations
 
