@@ -44,7 +44,7 @@ from ..jit import kernel
 from ..physics.compensation import forward_lean_moments, passive_hip_flexor_moment
 from ..physics.sharing import STATUS_OK
 from ..physics.sharing_phases import solve_phases_warm
-from ..physics.spine import l5s1_loads
+from ..physics.spine import l5s1_loads_at
 from .engine_layout import _ANKLE_PF, _HIP_ABD, _HIP_FLEX, _KNEE_EXT, _LUMB_BEND, _LUMB_EXT, S
 
 __all__ = ["lean_update", "posture_search", "probe_lean_rate"]
@@ -312,9 +312,10 @@ def lean_update(lean, rel_rate, anchor, cost, curvature, max_lean, home, prev_st
 
 
 @kernel
-def _spine_phase(j, tpl, F, tpl_grf_tot, leg_spine, col_comp, col_shear, sc, Pas, tilt_deg,
-                 f_tmp):
-    """L5/S1 compression and anterior shear [N] at phase ``j`` of a solved stride ``F``.
+def _spine_phase(j, tpl, F, tpl_grf_tot, leg_spine, col_comp, col_shear, sc, Pas, cos_incl,
+                 sin_incl, f_tmp):
+    """L5/S1 compression and anterior shear [N] at phase ``j`` of a solved stride ``F``, the
+    disc inclined at the angle with cosine ``cos_incl`` and sine ``sin_incl``.
 
     ``leg_spine`` marks leg muscles that reach the spine (psoas): the left leg's (the same
     column half a stride on) pulls on L5/S1 too, as does both hip flexors' passive tension
@@ -328,9 +329,8 @@ def _spine_phase(j, tpl, F, tpl_grf_tot, leg_spine, col_comp, col_shear, sc, Pas
             f_tmp[c] += F[j2, c]
     t_ps = (Pas[j] + Pas[j2]) * sc[S.psoas_tension_per_Nm]
     w_ub = sc[S.mass_kg] * sc[S.upper_fraction] * sc[S.g] * tpl_grf_tot[tpl, j]
-    incl = sc[S.disc_inclination_rad] + tilt_deg * math.pi / 180.0
-    return l5s1_loads(f_tmp, col_comp, col_shear, w_ub, incl, t_ps, sc[S.psoas_compression_per_N],
-                      sc[S.psoas_shear_per_N])
+    return l5s1_loads_at(f_tmp, col_comp, col_shear, w_ub, cos_incl, sin_incl, t_ps,
+                         sc[S.psoas_compression_per_N], sc[S.psoas_shear_per_N])
 
 
 
@@ -353,9 +353,17 @@ def _stride_metrics(tpl, Fs, Th, Tilt, tpl_grf_tot, leg_spine, col_comp, col_she
     pk_s = -np.inf
     pk_sup = 0.0
     pk_lean = 0.0
+    incl = np.nan               # the disc's inclination [rad] whose cosine and sine are at hand
+    ci = 1.0
+    si = 0.0
     for j in range(n_ph):
+        incl_j = sc[S.disc_inclination_rad] + Tilt[j] * math.pi / 180.0
+        if incl_j != incl:
+            incl = incl_j
+            ci = math.cos(incl)
+            si = math.sin(incl)
         comp, shear = _spine_phase(j, tpl, Fs, tpl_grf_tot, leg_spine, col_comp, col_shear, sc,
-                                   Pas, Tilt[j], f_tmp)
+                                   Pas, ci, si, f_tmp)
         shear_out[j] = shear
         pk_c = max(pk_c, comp)
         pk_s = max(pk_s, shear)

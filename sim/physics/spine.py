@@ -35,7 +35,7 @@ import math
 
 from ..jit import kernel
 
-__all__ = ["l5s1_loads", "upper_body_load"]
+__all__ = ["l5s1_loads", "l5s1_loads_at", "upper_body_load"]
 
 
 @kernel
@@ -69,8 +69,28 @@ def l5s1_loads(forces, compression_per_N, shear_per_N, upper_load_N, inclination
     compression_N, shear_N : float
         Disc compression and anterior shear [N].
     """
-    comp = upper_load_N * math.cos(inclination_rad) + psoas_passive_N * psoas_compression_per_N
-    shear = upper_load_N * math.sin(inclination_rad) + psoas_passive_N * psoas_shear_per_N
+    return l5s1_loads_at(forces, compression_per_N, shear_per_N, upper_load_N,
+                         math.cos(inclination_rad), math.sin(inclination_rad), psoas_passive_N,
+                         psoas_compression_per_N, psoas_shear_per_N)
+
+
+@kernel
+def l5s1_loads_at(forces, compression_per_N, shear_per_N, upper_load_N, cos_incl, sin_incl,
+                  psoas_passive_N, psoas_compression_per_N, psoas_shear_per_N):
+    """:func:`l5s1_loads` with the disc inclination given by its cosine and sine (a stride
+    whose phase samples share one inclination computes them once).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> a = np.deg2rad(40.0)
+    >>> f, c, s = np.array([100.0]), np.array([1.0]), np.array([0.0])
+    >>> l5s1_loads_at(f, c, s, 500.0, np.cos(a), np.sin(a), 0.0, 0.9, 0.3) == l5s1_loads(
+    ...     f, c, s, 500.0, a, 0.0, 0.9, 0.3)
+    True
+    """
+    comp = upper_load_N * cos_incl + psoas_passive_N * psoas_compression_per_N
+    shear = upper_load_N * sin_incl + psoas_passive_N * psoas_shear_per_N
     for j in range(forces.shape[0]):
         comp += forces[j] * compression_per_N[j]
         shear += forces[j] * shear_per_N[j]
