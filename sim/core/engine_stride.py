@@ -150,11 +150,10 @@ def probe_lean_rate(tpl, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_hipext, tpl_stance, 
     search of the posture's optimum (:func:`posture_search`) probes leans with it. The
     phases of each half stride are solved together
     (:func:`~sim.physics.sharing_phases.solve_phases_warm`, with the buffers ``M`` ...
-    ``wk``), with the results of solving them
-    one by one up to the first infeasible phase: the multipliers of the phases after it
-    are put back (``Lam_keep``); ``Pp`` receives the probe's passive hip-flexor moments.
-    Returns ``(ok, rate, solves)``: ``ok`` False if a phase is
-    infeasible, ``solves`` the phases solved up to it."""
+    ``wk``), with the results of solving them one by one up to the first infeasible
+    phase: the multipliers of the phases after it are put back (``Lam_keep``); ``Pp``
+    receives the probe's passive hip-flexor moments. Returns ``(ok, rate, solves)``: ``ok``
+    False if a phase is infeasible, ``solves`` the phases solved up to it."""
     n_ph = tpl_m.shape[1]
     half = n_ph // 2
     n_dof = Lam.shape[1]
@@ -318,8 +317,8 @@ def _spine_phase(j, tpl, F, tpl_grf_tot, leg_spine, col_comp, col_shear, sc, Pas
     disc inclined at the angle with cosine ``cos_incl`` and sine ``sin_incl``.
 
     ``leg_spine`` marks leg muscles that reach the spine (psoas): the left leg's (the same
-    column half a stride on) pulls on L5/S1 too, as does both hip flexors' passive tension
-    (``Pas``, :func:`_passive_stride`)."""
+    column half a stride on) pulls on L5/S1 too, as does the passive tension of both hip
+    flexors (``Pas``, :func:`_passive_stride`)."""
     n = F.shape[0]
     half = n // 2
     j2 = (j + half) % n
