@@ -12,7 +12,9 @@ Measured, on one thread, after compilation:
 - ``solve_us``: one load-sharing solve by the general solver, warm-started from its own
   solution (no Newton step: the fixed cost) and from the solution for capacities 0.2 %
   higher (about one Newton step, as between blocks); ``warm_solve_us_after_0.2pct``: the
-  same step by the two-pass solve a run uses (:mod:`sim.physics.sharing_warm`);
+  same step by the two-pass one-phase solve (:mod:`sim.physics.sharing_warm`);
+  ``phases_solve_us_after_0.2pct``: the same by the solve a run uses, half a stride's
+  phases at a time (:mod:`sim.physics.sharing_phases`), per phase sample;
 - ``block_fatigue_us`` and ``stride_metrics_us``: the rest of a block.
 
 With ``--compare-refcount`` the script runs itself a second time with
@@ -42,6 +44,7 @@ from sim.jit import NO_REFCOUNT
 from sim.results import results_dir, write_json, write_manifest
 from sim.scenario import build_inputs
 from sim.sharing import column_structure, solve_sharing_columns, workspace_size
+from sim.physics.sharing_phases import phases_workspace, solve_phases_warm
 from sim.physics.sharing_warm import solve_sharing_warm
 from sim.simulation import run_inputs
 
@@ -76,6 +79,33 @@ def _solves(reps, drift, Ai, Av, C, W, B_ph, M_ph, w, Lam0, work, warm=False):
                 its += solve_sharing_columns(Ai, Av, Cc, Wc, B, w, M_ph[j], Lam[j], f, th,
                                              Lam[j], work)[1]
     return its
+
+
+@njit
+def _phase_solves(reps, drift, Ai, Av, C, W, B3, M_ph, w, Lam0, wk, work):
+    """As :func:`_solves`, each stride's phases solved half a stride at a time."""
+    n_ph, n = M_ph.shape
+    p = C.shape[0]
+    F, T = np.zeros((n_ph, p)), np.zeros((n_ph, 1))
+    st, res = np.zeros(n_ph, np.int64), np.zeros(n_ph)
+    Lam = Lam0.copy()
+    Cc, Wc = C.copy(), W.copy()
+    ok = 0
+    for r in range(reps):
+        if r % 50 == 0:
+            Cc[:] = C
+            Wc[:] = W
+            Lam[:] = Lam0
+        else:
+            for i in range(p):
+                Cc[i] *= 1.0 - drift
+                Wc[i] *= 1.0 - drift
+        for lo, hi in ((0, n_ph // 2), (n_ph // 2, n_ph)):
+            solve_phases_warm(Ai, Av, Cc, Wc, B3[lo:hi], w, M_ph[lo:hi], Lam[lo:hi], F[lo:hi],
+                              T[lo:hi], Lam[lo:hi], st[lo:hi], res[lo:hi], wk, work)
+        for j in range(n_ph):
+            ok += st[j] == 0
+    return ok
 
 
 @njit
@@ -166,6 +196,11 @@ def profile() -> dict:
             _solves(REPS, drift, Ai, Av, C, W, B_ph, M_ph, w, Lam, work) / REPS / n_ph)
     out["warm_solve_us_after_0.2pct"] = _per(
         lambda: _solves(REPS, 0.002, Ai, Av, C, W, B_ph, M_ph, w, Lam, work, True), REPS, n_ph)
+    B3 = np.ascontiguousarray(B_ph.reshape(n_ph, B_ph.shape[1], 1))
+    wk = phases_workspace(B_ph.shape[1], p, 1, n_ph - n_ph // 2)
+    out["phases_solve_us_after_0.2pct"] = _per(
+        lambda: _phase_solves(REPS, 0.002, Ai, Av, C, W, B3, M_ph, w, Lam, wk, work), REPS,
+        n_ph)
     out["block_fatigue_us"] = _per(lambda: _block_parts(REPS, 0, tpl, mus, sc, state, Fs, Th), REPS, 1)
     out["stride_metrics_us"] = _per(lambda: _block_parts(REPS, 1, tpl, mus, sc, state, Fs, Th), REPS, 1)
     out["phase_samples"] = n_ph
