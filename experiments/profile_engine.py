@@ -52,45 +52,18 @@ REPS = 2000
 
 
 @njit
-def _solves(reps, drift, Ai, Av, C, W, B_ph, M_ph, w, Lam0, work, warm=False):
-    """``reps`` strides of solves; capacities drop by ``drift`` between strides."""
-    n_ph, n = M_ph.shape
-    p = C.shape[0]
-    B = np.zeros((n, 1))
-    f, th = np.zeros(p), np.zeros(1)
-    Lam = Lam0.copy()
-    Cc, Wc = C.copy(), W.copy()
-    its = 0
-    for r in range(reps):
-        if r % 50 == 0:
-            Cc[:] = C
-            Wc[:] = W
-            Lam[:] = Lam0
-        else:
-            for i in range(p):
-                Cc[i] *= 1.0 - drift
-                Wc[i] *= 1.0 - drift
-        for j in range(n_ph):
-            B[:, 0] = B_ph[j]
-            if warm:
-                its += solve_sharing_warm(Ai, Av, Cc, Wc, B, w, M_ph[j], Lam[j], f, th,
-                                          Lam[j], work)[1]
-            else:
-                its += solve_sharing_columns(Ai, Av, Cc, Wc, B, w, M_ph[j], Lam[j], f, th,
-                                             Lam[j], work)[1]
-    return its
-
-
-@njit
-def _phase_solves(reps, drift, Ai, Av, C, W, B3, M_ph, w, Lam0, wk, work):
-    """As :func:`_solves`, each stride's phases solved half a stride at a time."""
+def _solves(reps, drift, Ai, Av, C, W, B3, M_ph, w, Lam0, wk, work, how=0):
+    """``reps`` strides of solves; capacities drop by ``drift`` between strides. ``how``:
+    0 the general solver, 1 the one-phase warm solve, both phase by phase; 2 the run's
+    solve, half a stride's phases at a time. Returns the Newton steps taken (``how`` < 2)
+    or the phases solved."""
     n_ph, n = M_ph.shape
     p = C.shape[0]
     F, T = np.zeros((n_ph, p)), np.zeros((n_ph, 1))
     st, res = np.zeros(n_ph, np.int64), np.zeros(n_ph)
     Lam = Lam0.copy()
     Cc, Wc = C.copy(), W.copy()
-    ok = 0
+    out = 0
     for r in range(reps):
         if r % 50 == 0:
             Cc[:] = C
@@ -100,12 +73,21 @@ def _phase_solves(reps, drift, Ai, Av, C, W, B3, M_ph, w, Lam0, wk, work):
             for i in range(p):
                 Cc[i] *= 1.0 - drift
                 Wc[i] *= 1.0 - drift
-        for lo, hi in ((0, n_ph // 2), (n_ph // 2, n_ph)):
-            solve_phases_warm(Ai, Av, Cc, Wc, B3[lo:hi], w, M_ph[lo:hi], Lam[lo:hi], F[lo:hi],
-                              T[lo:hi], Lam[lo:hi], st[lo:hi], res[lo:hi], wk, work)
+        if how == 2:
+            for lo, hi in ((0, n_ph // 2), (n_ph // 2, n_ph)):
+                solve_phases_warm(Ai, Av, Cc, Wc, B3[lo:hi], w, M_ph[lo:hi], Lam[lo:hi],
+                                  F[lo:hi], T[lo:hi], Lam[lo:hi], st[lo:hi], res[lo:hi], wk,
+                                  work)
+            out += n_ph
+            continue
         for j in range(n_ph):
-            ok += st[j] == 0
-    return ok
+            if how == 1:
+                out += solve_sharing_warm(Ai, Av, Cc, Wc, B3[j], w, M_ph[j], Lam[j], F[j], T[j],
+                                          Lam[j], work)[1]
+            else:
+                out += solve_sharing_columns(Ai, Av, Cc, Wc, B3[j], w, M_ph[j], Lam[j], F[j],
+                                             T[j], Lam[j], work)[1]
+    return out
 
 
 @njit
@@ -190,17 +172,17 @@ def profile() -> dict:
     n_ph = M_ph.shape[0]
     out = {"refcounting_runtime": not NO_REFCOUNT, "compile_s": compile_s,
            "run_ms": float(np.median(times) * 1e3), "checkpoints": float(np.mean(cks))}
-    for name, drift in (("solve_us_warm_no_step", 0.0), ("solve_us_after_0.2pct", 0.002)):
-        out[name] = _per(lambda: _solves(REPS, drift, Ai, Av, C, W, B_ph, M_ph, w, Lam, work), REPS, n_ph)
-        out[name.replace("solve_us", "newton_steps")] = (
-            _solves(REPS, drift, Ai, Av, C, W, B_ph, M_ph, w, Lam, work) / REPS / n_ph)
-    out["warm_solve_us_after_0.2pct"] = _per(
-        lambda: _solves(REPS, 0.002, Ai, Av, C, W, B_ph, M_ph, w, Lam, work, True), REPS, n_ph)
     B3 = np.ascontiguousarray(B_ph.reshape(n_ph, B_ph.shape[1], 1))
     wk = phases_workspace(B_ph.shape[1], p, 1, n_ph - n_ph // 2)
-    out["phases_solve_us_after_0.2pct"] = _per(
-        lambda: _phase_solves(REPS, 0.002, Ai, Av, C, W, B3, M_ph, w, Lam, wk, work), REPS,
-        n_ph)
+    args = (Ai, Av, C, W, B3, M_ph, w, Lam, wk, work)
+    for name, drift in (("solve_us_warm_no_step", 0.0), ("solve_us_after_0.2pct", 0.002)):
+        out[name] = _per(lambda: _solves(REPS, drift, *args), REPS, n_ph)
+        out[name.replace("solve_us", "newton_steps")] = (
+            _solves(REPS, drift, *args) / REPS / n_ph)
+    out["warm_solve_us_after_0.2pct"] = _per(lambda: _solves(REPS, 0.002, *args, 1), REPS,
+                                             n_ph)
+    out["phases_solve_us_after_0.2pct"] = _per(lambda: _solves(REPS, 0.002, *args, 2), REPS,
+                                               n_ph)
     out["block_fatigue_us"] = _per(lambda: _block_parts(REPS, 0, tpl, mus, sc, state, Fs, Th), REPS, 1)
     out["stride_metrics_us"] = _per(lambda: _block_parts(REPS, 1, tpl, mus, sc, state, Fs, Th), REPS, 1)
     out["phase_samples"] = n_ph

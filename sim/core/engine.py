@@ -160,8 +160,6 @@ def run_kernel(tpl, mus, plan, sc, state, out):
     C = np.zeros(n_col)
     W = np.zeros(n_col)
     cap = np.zeros(n_m)
-    f = np.zeros(n_col)
-    theta = np.zeros(1)
     Lam = np.zeros((n_ph, n_dof))   # multipliers per phase: warm start of the next stride
     lam_seen = np.zeros(n_ph, dtype=np.bool_)
     w = np.array([sc[S.lean_cost]])
@@ -391,30 +389,25 @@ def run_kernel(tpl, mus, plan, sc, state, out):
                                           Stb[j:hi], Rb[j:hi], wk, work)
                         for jj in range(j, hi):
                             Th[jj] = Tb[jj, 0]
-                    st, resid = Stb[j], Rb[j]
-                    theta[0] = Tb[j, 0]
-                    for c in range(n_col):
-                        f[c] = Fs[j, c]
+                    # the phase's status, residual and lateral lean (its forces are Fs[j])
+                    st, resid, th_j = Stb[j], Rb[j], Tb[j, 0]
                     lam_seen[j] = True
                     o_work[0] += 1.0
                     if j == 0:
                         o_work[1] += 1.0
-                    if st != STATUS_OK or abs(theta[0]) > sc[S.max_lean_rad]:
+                    if st != STATUS_OK or abs(th_j) > sc[S.max_lean_rad]:
                         bad = True
                     else:
                         worst = max(worst, resid)
                         if fwd_on:
-                            e = w[0] * theta[0] * theta[0]
+                            e = w[0] * th_j * th_j
                             for c in range(n_col):
                                 if W[c] > 0.0:
-                                    e += (f[c] / W[c]) ** 2
+                                    e += (Fs[j, c] / W[c]) ** 2
                             lean_E += e
                             lean_G += _lean_gradient(j, tpl, tpl_grf_r, tpl_grf_tot,
                                                      tpl_hipext, sc, limit, shift, Pas, cos_d,
                                                      Lam[j], dm)
-                    Th[j] = theta[0]
-                    for c in range(n_col):
-                        Fs[j, c] = f[c]
                 if keep_strides:            # the demand is only read to store a stride
                     for d in range(n_dof):
                         Dem[j, d] = tpl_m[tpl, j, d]
@@ -423,7 +416,7 @@ def run_kernel(tpl, mus, plan, sc, state, out):
                     if sin_d != 0.0:
                         _lean_demand(j, tpl, tpl_grf_r, tpl_grf_tot, sc, sin_d, Dem[j])
                 if resolved:
-                    _step_muscles(state, prm[tpl], F0, col_muscle, col_side, f, dtp, ustate)
+                    _step_muscles(state, prm[tpl], F0, col_muscle, col_side, Fs[j], dtp, ustate)
                     t_loc += dtp
                 phase_pos = (j + 1) % n_ph
                 if phase_pos == 0:
