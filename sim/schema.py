@@ -186,6 +186,12 @@ SCHEMA: dict[str, dict[str, Key]] = {
                               "after a block's stride would move the forward lean by more "
                               "than this, search the lean's optimum to within this and "
                               "re-solve the stride there (numerical tolerance)", lo_open=True),
+        "failed_stride_posture": _s("hold", ("hold", "search"),
+                                    "when the muscles cannot make a stride at the forward lean "
+                                    "held: hold that lean (default; exhaustion is reached "
+                                    "at the posture the runner holds), or search other leans "
+                                    "for one at which they can (assumption, off by default; "
+                                    "experiments/posture_stranding.py)"),
         "exhaustion_hold_s": _f(60.0, 0.0, 3600.0, "s", "exhaustion: the muscles cannot make "
                                 "the stride for this long in a row (assumption: a minute of "
                                 "failing strides forces a runner to slow down or stop)",

@@ -317,6 +317,7 @@ def run_kernel(tpl, mus, plan, sc, state, out):
             t_loc = t
             n_settle = 0
             searched = False
+            rescued = False
             max_settle = int(dt / stride_s) - 1     # the block's further strides
             # block mode: the last solved stride still holds if nothing it depends on moved
             # by more than the reuse tolerance (capacities, speed template, tightness)
@@ -531,6 +532,46 @@ def run_kernel(tpl, mus, plan, sc, state, out):
                             searched = True
                             n_settle += 1
                             restart = True
+                            continue
+                    # a stride the muscles cannot make at its posture, with
+                    # model.failed_stride_posture = "search": look for a lean at which they
+                    # can, nearest first, on the side the lean last moved to first (block
+                    # mode: once a block, and the block's stride re-solved there; resolved
+                    # mode: the next stride runs there)
+                    if (sc[S.rescue_on] > 0.5 and fwd_on and bad and not rescued and not reuse
+                            and (resolved or n_settle < max_settle)
+                            and np.isfinite(lean_anchor)):
+                        rescued = not resolved
+                        if resolved:
+                            _capacities(state, prm[0], F0, col_muscle, col_rho, cap, C, W)
+                        side = -1.0 if lean_step > 0.0 else 1.0
+                        if lean_step == 0.0 and lean_used > sc[S.lean_home_rad]:
+                            side = -1.0
+                        lo_b = -0.5 * sc[S.max_fwd_lean_rad]
+                        hi_b = sc[S.max_fwd_lean_rad]
+                        for q in range(int(sc[S.max_probes])):
+                            off = sc[S.rescue_step_rad] * 2.0 ** (q // 2)
+                            nxt = lean_used + (side if q % 2 == 0 else -side) * off
+                            if nxt < lo_b or nxt > hi_b:
+                                if lean_used - off < lo_b and lean_used + off > hi_b:
+                                    break
+                                continue
+                            ok, rel, n_sol = probe_lean_rate(
+                                tpl, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_hipext, tpl_stance, Ai,
+                                Av, C, W, sc, kgain, limit, nxt, Th, w, Lam, Mb, Bb, Fp, Tb,
+                                Stb, Rb, Lam_keep, wk, work, dm, Pp)
+                            o_work[0] += n_sol
+                            o_work[1] += 1.0
+                            if ok:
+                                lean_step = lean_used - nxt
+                                lean_f = nxt
+                                lean_lo = np.nan
+                                lean_hi = np.nan
+                                if not resolved:
+                                    n_settle += 1
+                                    restart = True
+                                break
+                        if restart:
                             continue
                     if not resolved:
                         break

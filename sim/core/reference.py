@@ -180,6 +180,9 @@ def reference_run(inp, mode=None, state0=None):
         mode = "resolved" if p["mode"] > 0.5 else "block"
     if mode not in ("block", "resolved"):
         raise ValueError(f"mode={mode!r}; allowed: 'block', 'resolved'")
+    if p["rescue_on"] > 0.5:
+        raise ValueError("model.failed_stride_posture = 'search' is not in the reference "
+                         "path; allowed: 'hold'")
     resolved = mode == "resolved"
     n_m = inp.F0.size
     n_ph, n_dof = inp.tpl_m.shape[1:]

@@ -259,6 +259,8 @@ def build_inputs(cfg) -> ScenarioInputs:
         "fwd_lean_jump_rad": math.radians(fl["bracket_jump_deg"]),
         "probe_settle_rad": math.radians(fl["probe_settle_deg"]),
         "max_probes": float(fl["max_probes"]),
+        "rescue_step_rad": math.radians(fl["rescue_step_deg"]),
+        "rescue_on": 1.0 if cfg.model.failed_stride_posture == "search" else 0.0,
         "lateral_lean_on": 1.0 if cfg.model.lateral_lean else 0.0,
         "fwd_lean_cost_fresh": 1.0 if cfg.model.forward_lean_cost_of == "fresh" else 0.0,
         "anchor_flexible": 1.0 if cfg.model.lean_preference == "flexible" else 0.0,

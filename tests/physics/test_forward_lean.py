@@ -301,3 +301,24 @@ def test_a_cost_of_the_fresh_effort_lets_the_lean_grow_more():
     shipped = run(**over).trunk_flexion_deg[-1]
     fresh = run(**over, model__forward_lean_cost_of="fresh").trunk_flexion_deg[-1]
     assert shipped > 1.0 and fresh > shipped + 0.3
+
+
+@pytest.mark.parametrize("mode", ["block", "resolved"])
+def test_a_failed_stride_can_search_another_posture(mode):
+    """``model.failed_stride_posture = "search"``: above critical speed the stride that fails
+    at the lean held can still be made at another lean, so the run ends later (README,
+    known limits; experiments/posture_stranding.py); the default holds the lean."""
+    over = {"run__duration_min": 20.0, "run__speed_mps": 3.8, "model__mode": mode}
+    held = run(**over)
+    searched = run(**over, model__failed_stride_posture="search")
+    assert np.isfinite(held.exhaustion_s) and held.exhaustion_s < 700.0
+    assert not searched.exhaustion_s <= held.exhaustion_s + 120.0
+
+
+def test_the_reference_path_refuses_the_posture_search():
+    from sim.core.reference import reference_run
+    from sim.core.scenario import build_inputs
+    cfg = sim.load_config(None, {"run.duration_min": 1.0,
+                                 "model.failed_stride_posture": "search"})
+    with pytest.raises(ValueError, match="failed_stride_posture"):
+        reference_run(build_inputs(cfg))
