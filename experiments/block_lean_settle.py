@@ -17,8 +17,9 @@ still. This experiment measures that trade-off across ``lean_settle_deg``:
 
 Writes ``results/block_lean_settle/`` (``table.md``, ``rows.json``, manifest).
 Run: ``python experiments/block_lean_settle.py [--settle 0.25 0.1 0.05 0.02]
-[--scenarios 400] [--repeats 3] [--block-s 30] [--index-tolerance 0.003]`` (a few minutes
-a setting on 2 cores).
+[--scenarios 400] [--repeats 3] [--block-s 30] [--index-tolerance 0.003]
+[--block-tolerance 0.003 0.006 0.012]`` (a few minutes a setting on 2 cores; with
+``--block-tolerance`` the same trade-off across the capacity change a block aims for).
 """
 from __future__ import annotations
 
@@ -49,14 +50,17 @@ def _cost(cfgs, repeats):
     return statistics.median(times), float(np.mean(work_done(cfgs[:100])[0]))
 
 
-def run(settles, n_scen=400, repeats=3, block_s=None, index_tolerance=None):
+def run(settles, n_scen=400, repeats=3, block_s=None, index_tolerance=None,
+        block_tolerances=(None,)):
     scen = tolerance_set()
     resolved = {name: simulate(cfg.with_overrides({"model.mode": "resolved"}))
                 for name, cfg in scen}
     sweep = standard_configs(n_scen)
     rows = []
-    for deg in settles:
+    for deg, b_tol in [(d, b) for b in block_tolerances for d in settles]:
         over = {"model.lean_settle_deg": deg}
+        if b_tol is not None:
+            over["model.block_tolerance"] = b_tol
         if block_s is not None:
             over["model.block_s"] = block_s
         if index_tolerance is not None:
@@ -66,6 +70,7 @@ def run(settles, n_scen=400, repeats=3, block_s=None, index_tolerance=None):
         n_over = sum(any(d[k] > TOLERANCE for k in KEYS) for d in diffs.values())
         secs, solved = _cost([c.with_overrides(over) for c in sweep], repeats)
         row = {"lean_settle_deg": deg, "block_s": block_s, "index_tolerance": index_tolerance,
+               "block_tolerance": b_tol,
                "scenarios_over_tolerance": n_over,
                "of": len(scen), "sweep_s": secs, "scenarios_per_s": len(sweep) / secs,
                "solved_phase_samples_per_run": solved}
@@ -82,7 +87,9 @@ def run(settles, n_scen=400, repeats=3, block_s=None, index_tolerance=None):
 
 def _index(row) -> str:
     tol = row.get("index_tolerance")
-    return f" (index tolerance {tol:g})" if tol else ""
+    b_tol = row.get("block_tolerance")
+    return ((f" (index tolerance {tol:g})" if tol else "")
+            + (f" (block tolerance {b_tol:g})" if b_tol else ""))
 
 
 def as_markdown(rows) -> str:
@@ -109,8 +116,12 @@ def main():
                     help="model.block_s of the default stepping (the shortest block) [s]")
     ap.add_argument("--index-tolerance", type=float, default=None,
                     help="model.index_tolerance (blocks follow the back-load indices; 0: off)")
+    ap.add_argument("--block-tolerance", type=float, nargs="+", default=[None],
+                    help="model.block_tolerance values (the capacity change a block aims "
+                         "for), each with every --settle")
     a = ap.parse_args()
-    rows = run(a.settle, a.scenarios, a.repeats, a.block_s, a.index_tolerance)
+    rows = run(a.settle, a.scenarios, a.repeats, a.block_s, a.index_tolerance,
+               a.block_tolerance)
     table = as_markdown(rows)
     write_table_results("block_lean_settle", rows, table, "experiments/block_lean_settle.py")
     print(table)
