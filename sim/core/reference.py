@@ -1,18 +1,18 @@
 """Reference engine: the running model in plain NumPy/SciPy, slow and easy to read.
 
 :func:`reference_run` advances one scenario from the same
-:class:`~sim.core.scenario.ScenarioInputs` as the numba engine (:func:`sim.core.engine.run_kernel`)
-and returns the same per-checkpoint quantities as :func:`sim.core.simulation.run_inputs`. It
-implements the model equations of DESIGN §2 independently of the kernels: the demand
-of each phase sample is built with array operations over the stride, every load-sharing
-problem is solved with SciPy (bounded least squares, an exact active-set polish and a
-HiGHS feasibility LP, as :func:`sim.physics.sharing.share_load_scipy` does, here with effort
-weights apart from the bounds), and the fibre pools are stepped with the NumPy fatigue
-equations of :mod:`sim.physics.fatigue.reference` (matrix exponentials). One stride's
-mechanics are in :mod:`sim.core.reference_stride`, the fatigue stepping in
-:mod:`sim.core.reference_fatigue`; this module runs the loop. It is used by
-``tests/core/test_reference.py`` to check the engine and is the baseline of the speed
-benchmark; it takes seconds where the engine takes milliseconds.
+:class:`~sim.core.scenario.ScenarioInputs` as the numba engine
+(:func:`sim.core.engine.run_kernel`) and returns the same per-checkpoint quantities as
+:func:`sim.core.simulation.run_inputs`, implementing the model equations of DESIGN §2
+independently of the kernels: each phase sample's demand is built with array operations over
+the stride, every load-sharing problem is solved with SciPy (bounded least squares, an exact
+active-set polish and a HiGHS feasibility LP, as
+:func:`sim.physics.sharing.share_load_scipy` does, here with effort weights apart from the
+bounds), and the fibre pools are stepped with the NumPy fatigue equations of
+:mod:`sim.physics.fatigue.reference` (matrix exponentials). One stride's mechanics are in
+:mod:`sim.core.reference_stride`, the fatigue stepping in :mod:`sim.core.reference_fatigue`;
+this module runs the loop. ``tests/core/test_reference.py`` checks the engine with it and
+the speed benchmark times it (seconds where the engine takes milliseconds).
 
 One checkpoint (block mode)
 ---------------------------
@@ -74,11 +74,11 @@ sample of every stride is solved at the current capacities and every muscle is s
 by one phase interval (:func:`sim.physics.fatigue.reference.simulate_muscle_states`).
 After each stride the posture moves to its optimum (probe strides, as in the engine).
 
-Timing: almost all the time goes to the SciPy solves (about 1.5 ms per phase sample: a
-HiGHS LP and a bounded least-squares problem); a 2-hour run with 30 s blocks and 64
-phase samples takes about 20-25 s, several hundred times the numba engine. The matrices
-are tiny, so a multithreaded BLAS only adds thread overhead (several-fold on a busy
-machine): time it with ``OPENBLAS_NUM_THREADS=1`` set before NumPy is imported.
+Timing: almost all of it goes to the SciPy solves (about 1.5 ms a phase sample: a HiGHS LP
+and a bounded least-squares problem); a 2-hour run with 30-s blocks and 64 phase samples
+takes 20-25 s, thousands of times the engine's (``runfatigue bench``). The matrices are
+tiny, so a multithreaded BLAS only adds overhead: time it with ``OPENBLAS_NUM_THREADS=1``
+set before NumPy is imported.
 
 Examples
 --------
@@ -107,8 +107,8 @@ from .reference_fatigue import (_activation, _block_step, _capacities,  # noqa: 
                                 _cs_now, _force_factors, _heavy_strain, _pool_block,
                                 _recruit_stride, _reserve_step, _rest_step, _stride_perfusion)
 from .reference_stride import (_LUMB_BEND, _lean_rate, _lean_step, _search_posture,  # noqa: F401
-                               _passive_moment, _phase_effort, _polish, _share, _solve_stride,
-                               _spine_loads, _stride_demand, _tilt)
+                               _checked_mode, _passive_moment, _phase_effort, _polish, _share,
+                               _solve_stride, _spine_loads, _stride_demand, _tilt)
 from .scenario import n_checkpoints_max
 from ..physics.sharing import STATUS_OK
 
@@ -176,13 +176,7 @@ def reference_run(inp, mode=None, state0=None):
         the final pool states.
     """
     p = {name: float(v) for name, v in zip(SCALARS, inp.sc)}
-    if mode is None:
-        mode = "resolved" if p["mode"] > 0.5 else "block"
-    if mode not in ("block", "resolved"):
-        raise ValueError(f"mode={mode!r}; allowed: 'block', 'resolved'")
-    if p["rescue_on"] > 0.5:
-        raise ValueError("model.failed_stride_posture = 'search' is not in the reference "
-                         "path; allowed: 'hold'")
+    mode = _checked_mode(p, mode)
     resolved = mode == "resolved"
     n_m = inp.F0.size
     n_ph, n_dof = inp.tpl_m.shape[1:]

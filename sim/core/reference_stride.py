@@ -35,6 +35,18 @@ _ANKLE_PF = DOF["ankle_plantarflexion"]
 _LUMB_BEND = DOF["lumbar_bending"]
 
 
+def _checked_mode(p, mode):
+    """The stepping mode (the scenario's when ``mode`` is None); a ValueError for a mode or
+    an assumption switch the reference path does not have."""
+    mode = mode or ("resolved" if p["mode"] > 0.5 else "block")
+    if mode not in ("block", "resolved"):
+        raise ValueError(f"mode={mode!r}; allowed: 'block', 'resolved'")
+    if p["rescue_on"] > 0.5:
+        raise ValueError("model.failed_stride_posture = 'search' is not in the reference "
+                         "path; allowed: 'hold'")
+    return mode
+
+
 def _passive_moment(hip_ext_deg, limit_deg, moment_at_limit, angle_constant_deg):
     """Passive hip flexion moment of taut hip flexors [N·m] (array in, array out)."""
     reached = np.minimum(hip_ext_deg, limit_deg)
