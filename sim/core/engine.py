@@ -1,6 +1,6 @@
 """The time loop of one run: load sharing within the stride, fatigue over the run.
 
-Length: about 650 lines. This module holds :func:`run_kernel` only (about 570 lines):
+Length: about 680 lines. This module holds :func:`run_kernel` only (about 610 lines):
 it is one compiled loop
 whose locals (workspaces, warm starts, the reused stride, the adaptive block length, the
 pace-policy stage) live across checkpoints, and it is kept whole because cutting it into
@@ -29,8 +29,11 @@ solved and every pool stepped (:func:`sim.physics.fatigue.pools.muscle_step`), a
 starts at the forward lean's optimum (probe strides,
 :func:`sim.core.engine_stride.posture_search`); it is the check of the block mode, which
 searches that optimum only where a damped posture update would move the lean by more
-than ``model.lean_settle_deg``. What happens within a stride (demand, tightness, leans,
-paired trunk muscles, infeasible phases) is described in :mod:`sim.core.engine_stride`.
+than ``model.lean_settle_deg``. A stride the muscles cannot make moves no posture, unless
+``model.failed_stride_posture = "search"`` (an assumption switch, off by default) has it
+probe other leans for one they can make (``experiments/posture_stranding.py``). What
+happens within a stride (demand, tightness, leans, paired trunk muscles, infeasible
+phases) is described in :mod:`sim.core.engine_stride`.
 
 Pace policies
 -------------
