@@ -37,7 +37,7 @@ from pathlib import Path
 import numpy as np
 
 __all__ = ["standard_configs", "TOLERANCE", "ONSET_MARGIN", "tolerance_set", "compare",
-           "compare_all", "worst_case"]
+           "compare_all", "worst_case", "over_tolerance"]
 
 #: The promise of the default stepping: capacity (fraction of fresh) and back-load index
 #: curves (fraction of capacity; BW for shear) within this of the resolved mode.
@@ -167,6 +167,22 @@ def worst_case(rows: dict) -> dict:
     out["within_tolerance"] = all(out[k]["value"] <= TOLERANCE for k in out
                                   if k.startswith("max_"))
     return out
+
+
+def over_tolerance(rows: dict) -> list:
+    """The scenarios of ``{name: compare(...)}`` with a curve difference over
+    :data:`TOLERANCE`, largest first: ``{"scenario", "worst", "curve", "exhausted"}``
+    (``curve`` the ``max_*_difference`` key of the largest, ``exhausted`` whether either
+    stepping's run ended in exhaustion)."""
+    out = []
+    for name, v in rows.items():
+        curves = {k: v[k] for k in v if k.startswith("max_") and k.endswith("_difference")}
+        k = max(curves, key=curves.get)
+        if curves[k] > TOLERANCE:
+            ends = (v.get("exhaustion_default_s"), v.get("exhaustion_resolved_s"))
+            out.append({"scenario": name, "worst": curves[k], "curve": k,
+                        "exhausted": any(e is not None and np.isfinite(e) for e in ends)})
+    return sorted(out, key=lambda r: -r["worst"])
 
 
 def compare_all(scenarios, threads=None, progress=None) -> dict:

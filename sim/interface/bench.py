@@ -93,7 +93,7 @@ def run_bench(n=2000, minutes=120.0, n_reference=2, n_resolved=None, progress=No
     from ..core.scenario import build_inputs
     from ..core.simulation import run_inputs, simulate
     from ..core.warmup import ensure_compiled
-    from .accuracy import TOLERANCE, compare_all, tolerance_set, worst_case
+    from .accuracy import TOLERANCE, compare_all, over_tolerance, tolerance_set, worst_case
 
     say = progress or (lambda msg: None)
     cfgs = standard_configs(n, minutes)
@@ -158,6 +158,7 @@ def run_bench(n=2000, minutes=120.0, n_reference=2, n_resolved=None, progress=No
         rows = compare_all(chosen, progress=say)
         out["default_vs_resolved"] = [dict(scenario=name, **v) for name, v in rows.items()]
         out["default_vs_resolved_worst"] = worst_case(rows)
+        out["default_vs_resolved_over"] = over_tolerance(rows)
         out["tolerance"] = TOLERANCE
     out["projected_10000_s"] = 10000 / out["scenarios_per_s"]
     return out
@@ -194,4 +195,11 @@ def format_report(r: dict) -> str:
         for k, v in w.items():
             if k != "within_tolerance":
                 lines.append(f"    {k}: {v['value']:.4g} ({v['scenario']})")
+        over = r.get("default_vs_resolved_over", [])
+        if over:
+            ended = sum(o["exhausted"] for o in over)
+            lines.append(f"    over the tolerance: {len(over)} of "
+                         f"{len(r['default_vs_resolved'])} scenarios, {ended} of them ending "
+                         f"in exhaustion: " + ", ".join(f"{o['scenario']} {o['worst']:.3f}"
+                                                         for o in over))
     return "\n".join(lines)

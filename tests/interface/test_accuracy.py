@@ -5,8 +5,8 @@ import numpy as np
 
 from sim.config import load_config
 from sim.core.simulation import simulate
-from sim.interface.accuracy import (TOLERANCE, compare, configs_dir, standard_configs,
-                                    tolerance_set, worst_case)
+from sim.interface.accuracy import (TOLERANCE, compare, configs_dir, over_tolerance,
+                                    standard_configs, tolerance_set, worst_case)
 
 
 def test_the_tolerance_set_spans_what_it_promises():
@@ -58,3 +58,16 @@ def test_worst_case_names_the_scenario_and_the_verdict():
     rows["b"]["max_capacity_difference"] = 0.001
     assert worst_case(rows)["within_tolerance"] is True
     assert not math.isnan(TOLERANCE)
+
+
+def test_over_tolerance_lists_the_scenarios_over_it_largest_first():
+    rows = {"a": {"max_capacity_difference": 0.002, "max_shear_bw_difference": 0.003,
+                  "exhaustion_default_s": None, "exhaustion_resolved_s": None},
+            "b": {"max_capacity_difference": 0.02, "max_shear_bw_difference": 0.03,
+                  "exhaustion_default_s": 900.0, "exhaustion_resolved_s": None},
+            "c": {"max_capacity_difference": 0.011, "max_shear_bw_difference": 0.0,
+                  "exhaustion_default_s": None, "exhaustion_resolved_s": float("nan")}}
+    assert over_tolerance(rows) == [
+        {"scenario": "b", "worst": 0.03, "curve": "max_shear_bw_difference", "exhausted": True},
+        {"scenario": "c", "worst": 0.011, "curve": "max_capacity_difference",
+         "exhausted": False}]

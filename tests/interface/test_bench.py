@@ -30,8 +30,13 @@ def test_tiny_bench_reports_every_figure():
     assert first["scenario"] == "bench_0" and first["max_capacity_difference"] < 0.01
     worst = r["default_vs_resolved_worst"]
     assert worst["max_capacity_difference"]["value"] == first["max_capacity_difference"]
+    assert r["default_vs_resolved_over"] == []          # bench_0 is within the tolerance
     text = format_report(r)
     assert "reference path" in text and "default vs resolved" in text
+    r["default_vs_resolved_over"] = [{"scenario": "x", "worst": 0.05, "exhausted": True,
+                                      "curve": "max_superficial_load_difference"}]
+    assert "over the tolerance: 1 of 1 scenarios, 1 of them ending in exhaustion: x 0.050" \
+        in format_report(r)
 
 
 def test_cli_bench_json(tmp_path):
