@@ -305,9 +305,9 @@ def test_a_cost_of_the_fresh_effort_lets_the_lean_grow_more():
 
 @pytest.mark.parametrize("mode", ["block", "resolved"])
 def test_a_failed_stride_can_search_another_posture(mode):
-    """``model.failed_stride_posture = "search"``: above critical speed the stride that fails
-    at the lean held can still be made at another lean, so the run ends later (README,
-    known limits; experiments/posture_stranding.py); the default holds the lean."""
+    """``model.failed_stride_posture = "search"``: the default runner's stride that fails at
+    3.8 m/s at the lean held can still be made at another lean, so the run ends later
+    (README, known limits; experiments/posture_stranding.py); the default holds the lean."""
     over = {"run__duration_min": 20.0, "run__speed_mps": 3.8, "model__mode": mode}
     held = run(**over)
     searched = run(**over, model__failed_stride_posture="search")
