@@ -350,7 +350,10 @@ failure above critical power cyclists still had about half their fresh maximal p
 (Swisher et al. 2019, Med Sci Sports Exerc 51:1720) and 81 % of their quadriceps MVC
 (Felippe et al. 2020, table above). A run above critical speed then ends about when the
 reserve is spent (1.1 x marathon pace: {_t_at(1.1)} vs Riegel 41 min; 1.2 x:
-{_t_at(1.2)} vs 9 min). Between marathon pace and critical speed
+{_t_at(1.2)} vs 9 min), at the forward lean the runner holds: where a failed stride may
+search other leans instead (`model.failed_stride_posture = "search"`, not the default),
+the default runner at 3.6 and 3.8 m/s goes on at another lean for 40-80 % longer (README,
+known limits; `experiments/posture_stranding.py`). Between marathon pace and critical speed
 (the heavy domain) glycogen drain and slow fatigue grow with the strain
 H = 1 + A x^n, x = (v - v_T)/(CS - v_T), v_T = marathon pace (A = {cal['heavy_gain']:.3g},
 n = {cal['heavy_power']:.3g}). Both are fitted together, on the Riegel race times of 30 to
