@@ -98,7 +98,7 @@ def _stride_problem(tpl, mus, sc, C, W, state, work):
     Ai, Av = column_structure(mus.A)
     E._capacities(state, mus.prm[0], mus.F0, mus.col_muscle, mus.col_rho,
                   np.zeros(mus.F0.shape[0]), C, W)
-    m, B, w = np.zeros(n), np.zeros((n, 1)), np.array([sc[S.lean_cost]])
+    M1, B1, w = np.zeros((n_ph, n)), np.zeros((n_ph, n, 1)), np.array([sc[S.lean_cost]])
     f, th, Th = np.zeros(p), np.zeros(1), np.zeros(n_ph)
     Lam, M_ph, B_ph = np.zeros((n_ph, n)), np.zeros((n_ph, n)), np.zeros((n_ph, n))
     Fs = np.zeros((n_ph, p))
@@ -106,8 +106,9 @@ def _stride_problem(tpl, mus, sc, C, W, state, work):
     pas = np.zeros(n_ph)
     E._passive_stride(0, tpl.hipext, sc, limit, 0.0, pas)
     for j in range(n_ph):      # fresh posture: no forward lean (sin 0), no pelvis shift
-        E._phase_demand(j, 0, tpl.m, tpl.grf_r, tpl.grf_tot, tpl.stance, sc, 1.0, pas, 0.0, Th,
-                        m, B)
+        E._stride_demand(j, j + 1, 0, tpl.m, tpl.grf_r, tpl.grf_tot, tpl.stance, sc, 1.0, pas,
+                         0.0, Th, M1, B1)
+        m, B = M1[j], B1[j]
         solve_sharing_warm(Ai, Av, C, W, B, w, m, Lam[j], f, th, Lam[j], work)
         Th[j] = th[0]
         M_ph[j] = m

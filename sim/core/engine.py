@@ -64,8 +64,8 @@ from .engine_blocks import (_block_fatigue, _capacities, _may_cross, _next_event
                             _rest_fatigue, _step_muscles)
 from .engine_layout import (DOF, S, SCALARS, STAGES, MuscleSet, Outputs, Plan,  # noqa: F401
                             Templates, _HIP_ABD)
-from .engine_stride import (_lean_demand, _lean_gradient, _passive_stride,  # noqa: F401
-                            _phase_demand,
+from .engine_stride import (_lean_demand, _lean_rates, _passive_stride,  # noqa: F401
+                            _stride_demand,
                             _spine_phase, _stride_metrics, _tpl_index, lean_update,
                             posture_search, probe_lean_rate)
 
@@ -179,6 +179,8 @@ def run_kernel(tpl, mus, plan, sc, state, out):
     Pas = np.zeros(n_ph)        # the stride's passive hip-flexor moments [N m]
     Pp = np.zeros(n_ph)         # ... a probe stride's
     Lam_keep = np.zeros((n_ph, n_dof))
+    Gph = np.zeros(n_ph)        # each phase's effort rate with the lean [1/rad]
+    Gp = np.zeros(n_ph)         # ... a probe stride's
     together = False
     Fs = np.zeros((n_ph, n_col))
     Th = np.zeros(n_ph)
@@ -246,7 +248,6 @@ def run_kernel(tpl, mus, plan, sc, state, out):
     shift = 0.0
     sin_d = 0.0
     cos_d = 1.0
-    dm = np.zeros(n_dof)
     o_exh[0] = np.nan
     o_work[0] = 0.0
     o_work[1] = 0.0
@@ -385,14 +386,16 @@ def run_kernel(tpl, mus, plan, sc, state, out):
                     if not together or j == 0 or j == n_ph // 2:
                         hi = (n_ph // 2 if j == 0 else n_ph) if together else j + 1
                         jw = j if lam_seen[j] else (j - 1) % n_ph
-                        for jj in range(j, hi):
-                            _phase_demand(jj, tpl, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_stance,
-                                          sc, kgain, Pas, sin_d, Th, Mb[jj], Bb[jj])
+                        _stride_demand(j, hi, tpl, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_stance,
+                                       sc, kgain, Pas, sin_d, Th, Mb, Bb)
                         solve_phases_warm(Ai, Av, C, W, Bb[j:hi], w, Mb[j:hi],
                                           Lam[jw:jw + hi - j], Fs[j:hi], Tb[j:hi], Lam[j:hi],
                                           Stb[j:hi], Rb[j:hi], wk, work)
                         for jj in range(j, hi):
                             Th[jj] = Tb[jj, 0]
+                        if fwd_on:
+                            _lean_rates(j, hi, tpl, tpl_grf_r, tpl_grf_tot, tpl_hipext, sc,
+                                        limit, shift, Pas, cos_d, Lam, Gph)
                     # the phase's status, residual and lateral lean (its forces are Fs[j])
                     st, resid, th_j = Stb[j], Rb[j], Tb[j, 0]
                     lam_seen[j] = True
@@ -409,9 +412,7 @@ def run_kernel(tpl, mus, plan, sc, state, out):
                                 if W[c] > 0.0:
                                     e += (Fs[j, c] / W[c]) ** 2
                             lean_E += e
-                            lean_G += _lean_gradient(j, tpl, tpl_grf_r, tpl_grf_tot,
-                                                     tpl_hipext, sc, limit, shift, Pas, cos_d,
-                                                     Lam[j], dm)
+                            lean_G += Gph[j]
                 if keep_strides:            # the demand is only read to store a stride
                     for d in range(n_dof):
                         Dem[j, d] = tpl_m[tpl, j, d]
@@ -449,7 +450,7 @@ def run_kernel(tpl, mus, plan, sc, state, out):
                                 ok, rel_f, n_sol = probe_lean_rate(
                                     tpl, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_hipext, tpl_stance,
                                     Ai, Av, C, W, sc, kgain, sc[S.rom_deg], lean_f, Th, w, Lam,
-                                    Mb, Bb, Fp, Tb, Stb, Rb, Lam_keep, wk, work, dm, Pp)
+                                    Mb, Bb, Fp, Tb, Stb, Rb, Lam_keep, wk, work, Gp, Pp)
                                 o_work[0] += n_sol
                                 Th[:] = Th_keep
                                 if ok:
@@ -519,7 +520,7 @@ def run_kernel(tpl, mus, plan, sc, state, out):
                             ok, rel, n_sol = probe_lean_rate(
                                 tpl, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_hipext, tpl_stance, Ai,
                                 Av, C, W, sc, kgain, limit, nxt, Th, w, Lam, Mb, Bb, Fp, Tb,
-                                Stb, Rb, Lam_keep, wk, work, dm, Pp)
+                                Stb, Rb, Lam_keep, wk, work, Gp, Pp)
                             o_work[0] += n_sol
                             o_work[1] += 1.0
                             if not ok:
@@ -562,7 +563,7 @@ def run_kernel(tpl, mus, plan, sc, state, out):
                             ok, rel, n_sol = probe_lean_rate(
                                 tpl, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_hipext, tpl_stance, Ai,
                                 Av, C, W, sc, kgain, limit, nxt, Th, w, Lam, Mb, Bb, Fp, Tb,
-                                Stb, Rb, Lam_keep, wk, work, dm, Pp)
+                                Stb, Rb, Lam_keep, wk, work, Gp, Pp)
                             o_work[0] += n_sol
                             o_work[1] += 1.0
                             if ok:

@@ -1,8 +1,9 @@
 """Kernels of one stride: the demand, the load sharing of a phase, the lean, the spine.
 
 Called by :func:`sim.core.engine.run_kernel` for every phase sample ``j`` of a solved stride
-(:func:`_phase_demand` builds its demand; the load sharing of a block-mode stride's phases
-is solved half a stride at a time, :mod:`sim.physics.sharing_phases`).
+(:func:`_stride_demand` builds the demand of a run of phases; the load sharing of a
+block-mode stride's phases is solved half a stride at a time,
+:mod:`sim.physics.sharing_phases`).
 
 Within a stride (phase samples ``j = 0 … n-1``, right heel strike at 0)
 -----------------------------------------------------------------------
@@ -15,7 +16,7 @@ Within a stride (phase samples ``j = 0 … n-1``, right heel strike at 0)
   on L5/S1 and adds a small lumbar flexion moment the extensors must resist;
 * forward trunk lean: one posture per solved stride (:func:`lean_update`), moved by a
   damped Newton step on ``ln(effort) + cost (lean - home)^2`` whose slope comes from the
-  phases' multipliers (:func:`_lean_gradient`), kept within the optimum's bracket where
+  phases' multipliers (:func:`_lean_rates`), kept within the optimum's bracket where
   the effort has a kink; where the posture may lie further from its optimum than a
   tolerance, the optimum is searched with probe strides (:func:`posture_search`,
   :func:`probe_lean_rate`: after every stride in resolved mode, once per block in block
@@ -75,74 +76,101 @@ def _passive_stride(tpl, tpl_hipext, sc, limit, shift, Pas):
 
 
 @kernel
-def _phase_demand(j, tpl, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_stance, sc, kgain, Pas, sin_d,
-                  theta_stride, m, B):
-    """The demanded moments ``m`` and the lateral lean's column ``B`` of phase ``j``.
+def _stride_demand(lo, hi, tpl, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_stance, sc, kgain, Pas,
+                   sin_d, theta_stride, M, B):
+    """The demanded moments ``M[j]`` and the lateral lean's column ``B[j]`` of the phases
+    ``lo <= j < hi`` of a stride.
 
     ``Pas`` holds the stride's passive hip-flexor moments (:func:`_passive_stride`),
     ``sin_d`` the sine of the forward lean; ``theta_stride`` the stride's lateral lean,
-    read half a stride back for its mirror."""
+    read half a stride back for its mirror (so the second half's demand is built after the
+    first half is solved). One call per run of phases, not per phase: a compiled call that
+    passes a dozen arrays costs more than one phase's arithmetic."""
     n = tpl_m.shape[1]
     half = n // 2
     mass = sc[S.mass_kg]
     g = sc[S.g]
-    for d in range(m.shape[0]):
-        m[d] = tpl_m[tpl, j, d]
-    if tpl_stance[tpl, j] > 0.5:
-        m[_HIP_ABD] *= kgain
-    # taut hip flexors: right hip at j, left hip (= right at j + n/2) for the psoas
-    mp_r = Pas[j]
-    mp_l = Pas[(j + half) % n]
-    m[_HIP_FLEX] -= mp_r
-    m[_LUMB_EXT] += (mp_r + mp_l) * sc[S.psoas_tension_per_Nm] * sc[S.psoas_lumbar_arm_m]
-    if sin_d != 0.0:
-        _lean_demand(j, tpl, tpl_grf_r, tpl_grf_tot, sc, sin_d, m)
-    # trunk lateral lean in right stance; its mirror loads the right benders in left stance
-    grf = tpl_grf_r[tpl, j]
+    weight, lever = sc[S.mass_kg] * sc[S.g], sc[S.lean_lever_hip_m]
+    z_hip, z_knee, z_ankle = sc[S.grf_z_hip], sc[S.grf_z_knee], sc[S.grf_z_ankle]
+    upper, trunk = sc[S.upper_fraction], sc[S.trunk_com_above_l5s1_m]
+    psoas = sc[S.psoas_tension_per_Nm]
+    psoas_arm = sc[S.psoas_lumbar_arm_m]
     on = sc[S.lateral_lean_on]
-    B[_HIP_ABD, 0] = grf * mass * g * sc[S.lean_lever_hip_m] * on
-    B[_LUMB_BEND, 0] = grf * mass * sc[S.upper_fraction] * g * sc[S.trunk_com_above_l5s1_m] * on
-    if j >= half:
-        jm = j - half
-        m[_LUMB_BEND] += (tpl_grf_r[tpl, jm] * mass * sc[S.upper_fraction] * g
-                          * sc[S.trunk_com_above_l5s1_m] * theta_stride[jm] * on)
+    for j in range(lo, hi):
+        m = M[j]
+        for d in range(m.shape[0]):
+            m[d] = tpl_m[tpl, j, d]
+        if tpl_stance[tpl, j] > 0.5:
+            m[_HIP_ABD] *= kgain
+        # taut hip flexors: right hip at j, left hip (= right at j + n/2) for the psoas
+        mp_r = Pas[j]
+        mp_l = Pas[(j + half) % n]
+        m[_HIP_FLEX] -= mp_r
+        m[_LUMB_EXT] += (mp_r + mp_l) * psoas * psoas_arm
+        if sin_d != 0.0:
+            dh, dk, da, dl = forward_lean_moments(sin_d, tpl_grf_r[tpl, j], tpl_grf_tot[tpl, j],
+                                                  weight, lever, z_hip, z_knee, z_ankle, upper,
+                                                  trunk)
+            m[_HIP_FLEX] += dh
+            m[_KNEE_EXT] += dk
+            m[_ANKLE_PF] += da
+            m[_LUMB_EXT] += dl
+        # trunk lateral lean in right stance; its mirror loads the right benders in left
+        # stance
+        grf = tpl_grf_r[tpl, j]
+        B[j, _HIP_ABD, 0] = grf * mass * g * lever * on
+        B[j, _LUMB_BEND, 0] = grf * mass * upper * g * trunk * on
+        if j >= half:
+            jm = j - half
+            m[_LUMB_BEND] += (tpl_grf_r[tpl, jm] * mass * upper * g * trunk * theta_stride[jm]
+                              * on)
 
 
 @kernel
-def _lean_gradient(j, tpl, tpl_grf_r, tpl_grf_tot, tpl_hipext, sc, limit, shift, Pas, cos_d,
-                   lam, dm):
-    """Rate of change of phase ``j``'s effort with the forward lean [1/rad].
+def _lean_rates(lo, hi, tpl, tpl_grf_r, tpl_grf_tot, tpl_hipext, sc, limit, shift, Pas, cos_d,
+                Lam, G):
+    """Rate of change of each phase's effort with the forward lean [1/rad], into ``G[j]``
+    for ``lo <= j < hi``.
 
     By the envelope theorem the optimal effort changes with the demand as the multipliers
-    ``lam`` [1/(N m)]: the rate is ``lam . dm/d(lean)``, with ``dm`` the lean's moments
-    (:func:`sim.physics.compensation.forward_lean_moments`, linear in the sine) and the change of
-    the passive hip-flexor moments (``Pas``, :func:`_passive_stride`) as the pelvic tilt
-    takes hip extension off the stride."""
+    ``Lam[j]`` [1/(N m)]: the rate is ``Lam[j] . dm/d(lean)``, with ``dm`` the lean's
+    moments (:func:`sim.physics.compensation.forward_lean_moments`, linear in the sine) and
+    the change of the passive hip-flexor moments (``Pas``, :func:`_passive_stride`) as the
+    pelvic tilt takes hip extension off the stride. A phase's value means something only
+    where its load sharing was solved."""
     n = tpl_hipext.shape[1]
-    for d in range(dm.shape[0]):
-        dm[d] = 0.0
-    _lean_demand(j, tpl, tpl_grf_r, tpl_grf_tot, sc, cos_d, dm)
+    weight, lever = sc[S.mass_kg] * sc[S.g], sc[S.lean_lever_hip_m]
+    z_hip, z_knee, z_ankle = sc[S.grf_z_hip], sc[S.grf_z_knee], sc[S.grf_z_ankle]
+    upper, trunk = sc[S.upper_fraction], sc[S.trunk_com_above_l5s1_m]
+    psoas = sc[S.psoas_tension_per_Nm]
+    psoas_arm = sc[S.psoas_lumbar_arm_m]
     x0 = sc[S.passive_angle_constant_deg]
     rate = sc[S.pelvis_share] * 180.0 / math.pi / x0          # d(exponent)/d(lean), below the limit
-    d_r = 0.0
-    d_l = 0.0
-    if tpl_hipext[tpl, j] - shift < limit:
-        d_r = -rate * Pas[j]
-    jl = (j + n // 2) % n
-    if tpl_hipext[tpl, jl] - shift < limit:
-        d_l = -rate * Pas[jl]
-    dm[_HIP_FLEX] -= d_r
-    dm[_LUMB_EXT] += (d_r + d_l) * sc[S.psoas_tension_per_Nm] * sc[S.psoas_lumbar_arm_m]
-    out = 0.0
-    for d in range(dm.shape[0]):
-        out += lam[d] * dm[d]
-    return out
+    for j in range(lo, hi):
+        dh, dk, da, dl = forward_lean_moments(cos_d, tpl_grf_r[tpl, j], tpl_grf_tot[tpl, j],
+                                              weight, lever, z_hip, z_knee, z_ankle, upper,
+                                              trunk)
+        d_r = 0.0
+        d_l = 0.0
+        if tpl_hipext[tpl, j] - shift < limit:
+            d_r = -rate * Pas[j]
+        jl = (j + n // 2) % n
+        if tpl_hipext[tpl, jl] - shift < limit:
+            d_l = -rate * Pas[jl]
+        lam = Lam[j]
+        # lam . dm in the order of the DOFs (the others' dm is 0)
+        out = 0.0
+        out += lam[_HIP_FLEX] * (dh - d_r)
+        out += lam[_KNEE_EXT] * dk
+        out += lam[_ANKLE_PF] * da
+        out += lam[_LUMB_EXT] * (dl + (d_r + d_l) * psoas * psoas_arm)
+        G[j] = out
 
 
 @kernel
 def probe_lean_rate(tpl, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_hipext, tpl_stance, Ai, Av, C, W,
                     sc, kgain, limit, lean, Th, w, Lam, M, Bs, Fp, Tp, St, Res, Lam_keep, wk,
-                    work, dm, Pp):
+                    work, Gr, Pp):
     """Relative effort rate ``d ln E / d lean`` [1/rad] of a stride at ``lean``, not run.
 
     Every phase is solved at the capacity forces ``C`` (warm-started from, and writing its
@@ -151,8 +179,9 @@ def probe_lean_rate(tpl, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_hipext, tpl_stance, 
     phases of each half stride are solved together
     (:func:`~sim.physics.sharing_phases.solve_phases_warm`, with the buffers ``M`` ...
     ``wk``), with the results of solving them one by one up to the first infeasible
-    phase: the multipliers of the phases after it are put back (``Lam_keep``); ``Pp``
-    receives the probe's passive hip-flexor moments. Returns ``(ok, rate, solves)``: ``ok``
+    phase: the multipliers of the phases after it are put back (``Lam_keep``); ``Gr``
+    receives each phase's effort rate (:func:`_lean_rates`), ``Pp`` the probe's passive
+    hip-flexor moments. Returns ``(ok, rate, solves)``: ``ok``
     False if a phase is infeasible, ``solves`` the phases solved up to it."""
     n_ph = tpl_m.shape[1]
     half = n_ph // 2
@@ -167,10 +196,12 @@ def probe_lean_rate(tpl, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_hipext, tpl_stance, 
         for j in range(lo, hi):
             for d in range(n_dof):
                 Lam_keep[j, d] = Lam[j, d]
-            _phase_demand(j, tpl, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_stance, sc, kgain, Pp,
-                          sin_d, Th, M[j], Bs[j])
+        _stride_demand(lo, hi, tpl, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_stance, sc, kgain, Pp,
+                       sin_d, Th, M, Bs)
         solve_phases_warm(Ai, Av, C, W, Bs[lo:hi], w, M[lo:hi], Lam[lo:hi], Fp[lo:hi],
                           Tp[lo:hi], Lam[lo:hi], St[lo:hi], Res[lo:hi], wk, work)
+        _lean_rates(lo, hi, tpl, tpl_grf_r, tpl_grf_tot, tpl_hipext, sc, limit, shift, Pp,
+                    cos_d, Lam, Gr)
         for j in range(lo, hi):
             theta = Tp[j, 0]
             if St[j] != STATUS_OK or abs(theta) > sc[S.max_lean_rad]:
@@ -184,8 +215,7 @@ def probe_lean_rate(tpl, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_hipext, tpl_stance, 
                 if W[c] > 0.0:
                     e += (Fp[j, c] / W[c]) ** 2
             E += e
-            G += _lean_gradient(j, tpl, tpl_grf_r, tpl_grf_tot, tpl_hipext, sc, limit, shift,
-                                Pp, cos_d, Lam[j], dm)
+            G += Gr[j]
     if not (E > 0.0):
         return False, 0.0, n_ph
     return True, G / E, n_ph

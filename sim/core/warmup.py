@@ -144,7 +144,7 @@ def kernel_signatures() -> dict:
     from .engine_blocks import (_block_fatigue, _capacities, _may_cross, _next_event,
                                 _rest_fatigue, _step_muscles)
     from ..physics.sharing_phases import solve_phases_warm
-    from .engine_stride import (_lean_demand, _lean_gradient, _passive_stride, _phase_demand,
+    from .engine_stride import (_lean_demand, _lean_rates, _passive_stride, _stride_demand,
                                 _stride_metrics, _tpl_index, lean_update)
 
     inp = build_inputs(_warmup_config())
@@ -163,8 +163,8 @@ def kernel_signatures() -> dict:
                             z((n_ph, n_dof)), z((n_ph, n_dof)), Fs, z((n_ph, 1)),
                             z((n_ph, n_dof)), z(n_ph, dtype=np.int64), z(n_ph), work, work,
                             numba.types.Omitted(1e-10), numba.types.Omitted(100)),
-        _phase_demand: (i0, i0, tpl.m, tpl.grf_r, tpl.grf_tot, tpl.stance, sc, x0, z(n_ph), x0,
-                        z(n_ph), z(n_dof), z((n_dof, 1))),
+        _stride_demand: (i0, i0, i0, tpl.m, tpl.grf_r, tpl.grf_tot, tpl.stance, sc, x0, z(n_ph),
+                         x0, z(n_ph), z((n_ph, n_dof)), z((n_ph, n_dof, 1))),
         _passive_stride: (i0, tpl.hipext, sc, x0, x0, z(n_ph)),
         _capacities: (state, prm0, mus.F0, mus.col_muscle, mus.col_rho, z(n_m), f, f),
         _rest_fatigue: (state, prm0, x0),
@@ -174,8 +174,8 @@ def kernel_signatures() -> dict:
         _stride_metrics: (i0, Fs, z(n_ph), z(n_ph), tpl.grf_tot, z(n_col, dtype=np.bool_),
                           mus.col_comp, mus.col_shear, mus.sup_col, mus.sup_F0, sc, z(n_ph), f,
                           z(n_ph)),
-        _lean_gradient: (i0, i0, tpl.grf_r, tpl.grf_tot, tpl.hipext, sc, x0, x0, z(n_ph), x0,
-                         z(n_dof), z(n_dof)),
+        _lean_rates: (i0, i0, i0, tpl.grf_r, tpl.grf_tot, tpl.hipext, sc, x0, x0, z(n_ph), x0,
+                      z((n_ph, n_dof)), z(n_ph)),
         _lean_demand: (i0, i0, tpl.grf_r, tpl.grf_tot, sc, x0, z(n_dof)),
         column_structure: (mus.A,),
         _tpl_index: (x0, tpl.speed),
