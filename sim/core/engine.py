@@ -66,7 +66,7 @@ from .engine_layout import (DOF, S, SCALARS, STAGES, MuscleSet, Outputs, Plan,  
                             Templates, _HIP_ABD)
 from .engine_stride import (_lean_demand, _lean_rates, _passive_stride,  # noqa: F401
                             _stride_demand,
-                            _spine_phase, _stride_metrics, _tpl_index, lean_update,
+                            _stride_metrics, _tpl_index, lean_update,
                             posture_search, probe_lean_rate)
 
 __all__ = ["SCALARS", "S", "DOF", "STAGES", "Templates", "MuscleSet", "Plan", "Outputs",

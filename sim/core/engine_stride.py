@@ -341,29 +341,6 @@ def lean_update(lean, rel_rate, anchor, cost, curvature, max_lean, home, prev_st
 
 
 @kernel
-def _spine_phase(j, tpl, F, tpl_grf_tot, leg_spine, col_comp, col_shear, sc, Pas, cos_incl,
-                 sin_incl, f_tmp):
-    """L5/S1 compression and anterior shear [N] at phase ``j`` of a solved stride ``F``, the
-    disc inclined at the angle with cosine ``cos_incl`` and sine ``sin_incl``.
-
-    ``leg_spine`` marks leg muscles that reach the spine (psoas): the left leg's (the same
-    column half a stride on) pulls on L5/S1 too, as does the passive tension of both hip
-    flexors (``Pas``, :func:`_passive_stride`)."""
-    n = F.shape[0]
-    half = n // 2
-    j2 = (j + half) % n
-    for c in range(F.shape[1]):
-        f_tmp[c] = F[j, c]
-        if leg_spine[c]:
-            f_tmp[c] += F[j2, c]
-    t_ps = (Pas[j] + Pas[j2]) * sc[S.psoas_tension_per_Nm]
-    w_ub = sc[S.mass_kg] * sc[S.upper_fraction] * sc[S.g] * tpl_grf_tot[tpl, j]
-    return l5s1_loads_at(f_tmp, col_comp, col_shear, w_ub, cos_incl, sin_incl, t_ps,
-                         sc[S.psoas_compression_per_N], sc[S.psoas_shear_per_N])
-
-
-
-@kernel
 def _tpl_index(speed, tpl_speed):
     best = 0
     for k in range(tpl_speed.shape[0]):
@@ -376,8 +353,19 @@ def _tpl_index(speed, tpl_speed):
 def _stride_metrics(tpl, Fs, Th, Tilt, tpl_grf_tot, leg_spine, col_comp, col_shear, sup_col,
                     sup_F0, sc, Pas, f_tmp, shear_out):
     """Peak compression [N], anterior shear [N], superficial load [1] and lean [rad] of a
-    stride (the lean at most the largest compensatory lean, ``S.max_lean_rad``)."""
+    stride (the lean at most the largest compensatory lean, ``S.max_lean_rad``); each
+    phase's anterior shear [N] into ``shear_out``.
+
+    The L5/S1 loads of each phase (:func:`sim.physics.spine.l5s1_loads_at`) with the disc
+    inclined by the phase's pelvic tilt ``Tilt`` [deg]: ``leg_spine`` marks leg muscles
+    that reach the spine (psoas), so the left leg's (the same column half a stride on)
+    pulls on L5/S1 too, as does the passive tension of both hip flexors (``Pas``,
+    :func:`_passive_stride`); ``f_tmp`` is a workspace of one phase's forces."""
     n_ph = Fs.shape[0]
+    half = n_ph // 2
+    w_ub_per_bw = sc[S.mass_kg] * sc[S.upper_fraction] * sc[S.g]
+    psoas = sc[S.psoas_tension_per_Nm]
+    psoas_c, psoas_s = sc[S.psoas_compression_per_N], sc[S.psoas_shear_per_N]
     pk_c = -np.inf
     pk_s = -np.inf
     pk_sup = 0.0
@@ -391,8 +379,14 @@ def _stride_metrics(tpl, Fs, Th, Tilt, tpl_grf_tot, leg_spine, col_comp, col_she
             incl = incl_j
             ci = math.cos(incl)
             si = math.sin(incl)
-        comp, shear = _spine_phase(j, tpl, Fs, tpl_grf_tot, leg_spine, col_comp, col_shear, sc,
-                                   Pas, ci, si, f_tmp)
+        j2 = (j + half) % n_ph
+        for c in range(Fs.shape[1]):
+            f_tmp[c] = Fs[j, c]
+            if leg_spine[c]:
+                f_tmp[c] += Fs[j2, c]
+        comp, shear = l5s1_loads_at(f_tmp, col_comp, col_shear,
+                                    w_ub_per_bw * tpl_grf_tot[tpl, j], ci, si,
+                                    (Pas[j] + Pas[j2]) * psoas, psoas_c, psoas_s)
         shear_out[j] = shear
         pk_c = max(pk_c, comp)
         pk_s = max(pk_s, shear)
