@@ -446,13 +446,17 @@ def run_kernel(tpl, mus, plan, sc, state, out):
                                 if resolved:
                                     _capacities(state, prm[0], F0, col_muscle, col_rho, cap,
                                                 C, W)
-                                Th_keep[:] = Th
+                                # (element by element: a slice assignment compiles
+                                # numba's shape-mismatch message, 1.4 s of a cold compile)
+                                for jj in range(n_ph):
+                                    Th_keep[jj] = Th[jj]
                                 ok, rel_f, n_sol = probe_lean_rate(
                                     tpl, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_hipext, tpl_stance,
                                     Ai, Av, C, W, sc, kgain, sc[S.rom_deg], lean_f, Th, w, Lam,
                                     Mb, Bb, Fp, Tb, Stb, Rb, Lam_keep, wk, work, Gp, Pp)
                                 o_work[0] += n_sol
-                                Th[:] = Th_keep
+                                for jj in range(n_ph):
+                                    Th[jj] = Th_keep[jj]
                                 if ok:
                                     lean_anchor = rel_f
                         if cost_fresh:             # a cost of the fresh effort's size
