@@ -136,8 +136,10 @@ def _lean_rates(lo, hi, tpl, tpl_grf_r, tpl_grf_tot, tpl_hipext, sc, limit, shif
     ``Lam[j]`` [1/(N m)]: the rate is ``Lam[j] . dm/d(lean)``, with ``dm`` the lean's
     moments (:func:`sim.physics.compensation.forward_lean_moments`, linear in the sine) and
     the change of the passive hip-flexor moments (``Pas``, :func:`_passive_stride`) as the
-    pelvic tilt takes hip extension off the stride. A phase's value means something only
-    where its load sharing was solved."""
+    pelvic tilt takes hip extension off the stride: ``limit`` [deg] is the hip extension
+    the taut flexors allow and ``shift`` [deg] the extension the lean's pelvic tilt takes
+    off (as for :func:`_passive_stride`), ``cos_d`` the cosine of the lean (the slope of
+    its sine). A phase's value means something only where its load sharing was solved."""
     n = tpl_hipext.shape[1]
     weight, lever = sc[S.mass_kg] * sc[S.g], sc[S.lean_lever_hip_m]
     z_hip, z_knee, z_ankle = sc[S.grf_z_hip], sc[S.grf_z_knee], sc[S.grf_z_ankle]
