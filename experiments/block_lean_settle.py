@@ -18,8 +18,9 @@ still. This experiment measures that trade-off across ``lean_settle_deg``:
 Writes ``results/block_lean_settle/`` (``table.md``, ``rows.json``, manifest).
 Run: ``python experiments/block_lean_settle.py [--settle 0.25 0.1 0.05 0.02]
 [--scenarios 400] [--repeats 3] [--block-s 30] [--index-tolerance 0.003]
-[--block-tolerance 0.003 0.006 0.012]`` (a few minutes a setting on 2 cores; with
-``--block-tolerance`` the same trade-off across the capacity change a block aims for).
+[--block-tolerance 0.003 0.006 0.012] [--max-block-s 240 60]`` (a few minutes a setting on
+2 cores; with ``--block-tolerance`` the same trade-off across the capacity change a block
+aims for, with ``--max-block-s`` across the longest block).
 """
 from __future__ import annotations
 
@@ -51,16 +52,19 @@ def _cost(cfgs, repeats):
 
 
 def run(settles, n_scen=400, repeats=3, block_s=None, index_tolerance=None,
-        block_tolerances=(None,)):
+        block_tolerances=(None,), max_blocks=(None,)):
     scen = tolerance_set()
     resolved = {name: simulate(cfg.with_overrides({"model.mode": "resolved"}))
                 for name, cfg in scen}
     sweep = standard_configs(n_scen)
     rows = []
-    for deg, b_tol in [(d, b) for b in block_tolerances for d in settles]:
+    for deg, b_tol, b_max in [(d, b, m) for m in max_blocks for b in block_tolerances
+                              for d in settles]:
         over = {"model.lean_settle_deg": deg}
         if b_tol is not None:
             over["model.block_tolerance"] = b_tol
+        if b_max is not None:
+            over["model.max_block_s"] = b_max
         if block_s is not None:
             over["model.block_s"] = block_s
         if index_tolerance is not None:
@@ -70,7 +74,7 @@ def run(settles, n_scen=400, repeats=3, block_s=None, index_tolerance=None,
         n_over = sum(any(d[k] > TOLERANCE for k in KEYS) for d in diffs.values())
         secs, solved = _cost([c.with_overrides(over) for c in sweep], repeats)
         row = {"lean_settle_deg": deg, "block_s": block_s, "index_tolerance": index_tolerance,
-               "block_tolerance": b_tol,
+               "block_tolerance": b_tol, "max_block_s": b_max,
                "scenarios_over_tolerance": n_over,
                "of": len(scen), "sweep_s": secs, "scenarios_per_s": len(sweep) / secs,
                "solved_phase_samples_per_run": solved}
@@ -88,8 +92,10 @@ def run(settles, n_scen=400, repeats=3, block_s=None, index_tolerance=None,
 def _index(row) -> str:
     tol = row.get("index_tolerance")
     b_tol = row.get("block_tolerance")
+    b_max = row.get("max_block_s")
     return ((f" (index tolerance {tol:g})" if tol else "")
-            + (f" (block tolerance {b_tol:g})" if b_tol else ""))
+            + (f" (block tolerance {b_tol:g})" if b_tol else "")
+            + (f" (longest block {b_max:g} s)" if b_max else ""))
 
 
 def as_markdown(rows) -> str:
@@ -119,9 +125,12 @@ def main():
     ap.add_argument("--block-tolerance", type=float, nargs="+", default=[None],
                     help="model.block_tolerance values (the capacity change a block aims "
                          "for), each with every --settle")
+    ap.add_argument("--max-block-s", type=float, nargs="+", default=[None],
+                    help="model.max_block_s values (the longest block) [s], each with every "
+                         "--block-tolerance and --settle")
     a = ap.parse_args()
     rows = run(a.settle, a.scenarios, a.repeats, a.block_s, a.index_tolerance,
-               a.block_tolerance)
+               a.block_tolerance, a.max_block_s)
     table = as_markdown(rows)
     write_table_results("block_lean_settle", rows, table, "experiments/block_lean_settle.py")
     print(table)
