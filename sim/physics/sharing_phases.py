@@ -141,20 +141,27 @@ def solve_phases_warm(Ai, Av, C, W, B, w, M, Lam0, F, Th, Lam, status, resid, wk
                 va = Av[i, e]
                 for j in range(nj):
                     acc[j] += va * X[a, j]
-            for j in range(nj):
-                sv = acc[j]
-                u = h * sv
-                if u <= 0.0:
-                    u = 0.0
-                elif u > ci:
-                    u = ci
-                Fk[i, j] = u
-                sd = 1.0 if (h > 0.0 and sv >= 0.0 and u < ci) else (0.0 if sv < 0.0 else 2.0)
-                if first:
+            # the column's force within its bounds and the side it is on (no branch
+            # within the loop over the phase samples)
+            if first:
+                for j in range(nj):
+                    sv = acc[j]
+                    u = h * sv
+                    u = 0.0 if u <= 0.0 else (ci if u > ci else u)
+                    Fk[i, j] = u
+                    sd = (1.0 if (h > 0.0 and sv >= 0.0 and u < ci)
+                          else (0.0 if sv < 0.0 else 2.0))
                     Sd[i, j] = sd
                     hf[j] = h if sd == 1.0 else 0.0
-                elif h > 0.0 and sd != Sd[i, j]:
-                    hf[j] = 0.0
+            else:
+                for j in range(nj):
+                    sv = acc[j]
+                    u = h * sv
+                    u = 0.0 if u <= 0.0 else (ci if u > ci else u)
+                    Fk[i, j] = u
+                    sd = (1.0 if (h > 0.0 and sv >= 0.0 and u < ci)
+                          else (0.0 if sv < 0.0 else 2.0))
+                    hf[j] = 0.0 if (h > 0.0 and sd != Sd[i, j]) else hf[j]
             for e in range(kw):
                 a = Ai[i, e]
                 va = Av[i, e]
@@ -181,51 +188,54 @@ def solve_phases_warm(Ai, Av, C, W, B, w, M, Lam0, F, Th, Lam, status, resid, wk
         if first:
             n_step = 0
             for j in range(nj):
-                if math.sqrt(rr[j]) <= rtol * den[j]:
-                    go[j] = 2.0
-                else:
-                    go[j] = 1.0
-                    n_step += 1
+                done = math.sqrt(rr[j]) <= rtol * den[j]
+                go[j] = 2.0 if done else 1.0
+                n_step += 0 if done else 1
             if n_step == 0:
                 break
             for k in range(n):
                 for j in range(nj):
-                    if not G[k, j] > 0.0:
-                        G[k, j] = 1.0
+                    G[k, j] = G[k, j] if G[k, j] > 0.0 else 1.0
             # Newton step H d = r by Cholesky (the factor in the lower triangle); a pivot
-            # the general solver would lift leaves the phase to it
+            # the general solver would lift leaves the phase to it. Every sum is taken in
+            # the one-phase solve's order, with the phase sample as the innermost loop
+            # and no branch within it, so that the compiler vectorises it
             for j0 in range(n):
                 for j in range(nj):
-                    v = H[j0, j0, j]
-                    for k in range(j0):
-                        v -= H[j0, k, j] * H[j0, k, j]
-                    if v <= _PIVOT_RTOL * G[j0, j]:
-                        if go[j] == 1.0:
-                            go[j] = 0.0
-                        v = 1.0
-                    H[j0, j0, j] = math.sqrt(v)
+                    acc[j] = H[j0, j0, j]
+                for k in range(j0):
+                    for j in range(nj):
+                        acc[j] -= H[j0, k, j] * H[j0, k, j]
+                for j in range(nj):
+                    v = acc[j]
+                    lift = v <= _PIVOT_RTOL * G[j0, j]
+                    go[j] = 0.0 if lift and go[j] == 1.0 else go[j]
+                    H[j0, j0, j] = math.sqrt(1.0 if lift else v)
                 for i in range(j0 + 1, n):
                     for j in range(nj):
-                        a_ = H[j0, i, j]
-                        for k in range(j0):
-                            a_ -= H[i, k, j] * H[j0, k, j]
-                        H[i, j0, j] = a_ / H[j0, j0, j]
+                        H[i, j0, j] = H[j0, i, j]
+                    for k in range(j0):
+                        for j in range(nj):
+                            H[i, j0, j] -= H[i, k, j] * H[j0, k, j]
+                    for j in range(nj):
+                        H[i, j0, j] = H[i, j0, j] / H[j0, j0, j]
             for i in range(n):
                 for j in range(nj):
-                    a_ = R[i, j]
-                    for k in range(i):
-                        a_ -= H[i, k, j] * D[k, j]
-                    D[i, j] = a_ / H[i, i, j]
-            for i in range(n - 1, -1, -1):
+                    D[i, j] = R[i, j]
+                for k in range(i):
+                    for j in range(nj):
+                        D[i, j] -= H[i, k, j] * D[k, j]
                 for j in range(nj):
-                    a_ = D[i, j]
-                    for k in range(i + 1, n):
-                        a_ -= H[k, i, j] * D[k, j]
-                    D[i, j] = a_ / H[i, i, j]
+                    D[i, j] = D[i, j] / H[i, i, j]
+            for i in range(n - 1, -1, -1):
+                for k in range(i + 1, n):
+                    for j in range(nj):
+                        D[i, j] -= H[k, i, j] * D[k, j]
+                for j in range(nj):
+                    D[i, j] = D[i, j] / H[i, i, j]
             for k in range(n):
                 for j in range(nj):
-                    if go[j] == 1.0:
-                        X[k, j] += D[k, j]
+                    X[k, j] = X[k, j] + D[k, j] if go[j] == 1.0 else X[k, j]
     for j in range(nj):
         if go[j] == 2.0 or (go[j] == 1.0 and hf[j] == 1.0
                             and math.sqrt(rr[j]) <= rtol * den[j]):
@@ -251,10 +261,12 @@ def _lean_pass(B, w, X, R, T, H, G, nj, c, first):
     n = X.shape[0]
     iwc = 0.5 / w[c]
     for j in range(nj):
-        a = 0.0
-        for k in range(n):
-            a += B[j, k, c] * X[k, j]
-        T[c, j] = iwc * a
+        T[c, j] = 0.0
+    for k in range(n):
+        for j in range(nj):
+            T[c, j] += B[j, k, c] * X[k, j]
+    for j in range(nj):
+        T[c, j] = iwc * T[c, j]
     for k in range(n):
         for j in range(nj):
             bk = B[j, k, c]
