@@ -91,7 +91,7 @@ def solve_phases_warm(Ai, Av, C, W, B, w, M, Lam0, F, Th, Lam, status, resid, wk
     o += n * nj
     R = wk[o:o + n * nj].reshape((n, nj))             # moment residual
     o += n * nj
-    D = wk[o:o + n * nj].reshape((n, nj))             # Newton step
+    D = wk[o:o + n * nj].reshape((n, nj))             # Newton step (before it, _lean_pass)
     o += n * nj
     G = wk[o:o + n * nj].reshape((n, nj))             # full curvature's diagonal
     o += n * nj
@@ -130,7 +130,7 @@ def solve_phases_warm(Ai, Av, C, W, B, w, M, Lam0, F, Th, Lam, status, resid, wk
             for j in range(nj):
                 hf[j] = 1.0         # no column has changed side along the step
         for c in range(q if first else 0):
-            _lean_pass(B, w, X, R, T, H, G, nj, c, first)
+            _lean_pass(B, w, X, R, T, H, G, D, nj, c, first)
         for i in range(p):
             h = 0.5 * W[i] * W[i] if C[i] > 0.0 else 0.0
             ci = C[i]
@@ -179,7 +179,7 @@ def solve_phases_warm(Ai, Av, C, W, B, w, M, Lam0, F, Th, Lam, status, resid, wk
                         for j in range(nj):
                             H[lo, up, j] += (hf[j] * va) * vb
         for c in range(0 if first else q):
-            _lean_pass(B, w, X, R, T, H, G, nj, c, first)
+            _lean_pass(B, w, X, R, T, H, G, D, nj, c, first)
         for j in range(nj):
             rr[j] = 0.0
         for k in range(n):
@@ -255,25 +255,29 @@ def solve_phases_warm(Ai, Av, C, W, B, w, M, Lam0, F, Th, Lam, status, resid, wk
 
 
 @kernel
-def _lean_pass(B, w, X, R, T, H, G, nj, c, first):
+def _lean_pass(B, w, X, R, T, H, G, Bt, nj, c, first):
     """Compensation variable ``c`` at multipliers ``X``; its residual and (first pass)
-    curvature and curvature diagonal."""
+    curvature and curvature diagonal. ``Bt`` (n_dof x nj) receives the variable's column
+    of every phase sample, phase sample last, so that every loop reads contiguous
+    memory."""
     n = X.shape[0]
     iwc = 0.5 / w[c]
+    for k in range(n):
+        for j in range(nj):
+            Bt[k, j] = B[j, k, c]
     for j in range(nj):
         T[c, j] = 0.0
     for k in range(n):
         for j in range(nj):
-            T[c, j] += B[j, k, c] * X[k, j]
+            T[c, j] += Bt[k, j] * X[k, j]
     for j in range(nj):
         T[c, j] = iwc * T[c, j]
     for k in range(n):
         for j in range(nj):
-            bk = B[j, k, c]
-            R[k, j] -= bk * T[c, j]
-            if first:
-                G[k, j] += iwc * bk * bk
+            R[k, j] -= Bt[k, j] * T[c, j]
         if first:
+            for j in range(nj):
+                G[k, j] += iwc * Bt[k, j] * Bt[k, j]
             for b in range(k, n):
                 for j in range(nj):
-                    H[k, b, j] += iwc * B[j, k, c] * B[j, b, c]
+                    H[k, b, j] += iwc * Bt[k, j] * Bt[b, j]
