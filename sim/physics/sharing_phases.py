@@ -145,22 +145,14 @@ def solve_phases_warm(Ai, Av, C, W, B, w, M, Lam0, F, Th, Lam, status, resid, wk
             # within the loop over the phase samples)
             if first:
                 for j in range(nj):
-                    sv = acc[j]
-                    u = h * sv
-                    u = 0.0 if u <= 0.0 else (ci if u > ci else u)
+                    u, sd = _column_force(acc[j], h, ci)
                     Fk[i, j] = u
-                    sd = (1.0 if (h > 0.0 and sv >= 0.0 and u < ci)
-                          else (0.0 if sv < 0.0 else 2.0))
                     Sd[i, j] = sd
                     hf[j] = h if sd == 1.0 else 0.0
             else:
                 for j in range(nj):
-                    sv = acc[j]
-                    u = h * sv
-                    u = 0.0 if u <= 0.0 else (ci if u > ci else u)
+                    u, sd = _column_force(acc[j], h, ci)
                     Fk[i, j] = u
-                    sd = (1.0 if (h > 0.0 and sv >= 0.0 and u < ci)
-                          else (0.0 if sv < 0.0 else 2.0))
                     hf[j] = 0.0 if (h > 0.0 and sd != Sd[i, j]) else hf[j]
             for e in range(kw):
                 a = Ai[i, e]
@@ -252,6 +244,16 @@ def solve_phases_warm(Ai, Av, C, W, B, w, M, Lam0, F, Th, Lam, status, resid, wk
                                                Th[j], Lam[j], work, rtol, max_iter)
             status[j] = st
             resid[j] = res
+
+
+@kernel
+def _column_force(sv, h, ci):
+    """A column's force ``h sv`` within its bounds ``[0, ci]`` and the side it is on (0 at
+    the lower bound, 1 free, 2 at the upper), without a branch."""
+    u = h * sv
+    u = 0.0 if u <= 0.0 else (ci if u > ci else u)
+    sd = 1.0 if (h > 0.0 and sv >= 0.0 and u < ci) else (0.0 if sv < 0.0 else 2.0)
+    return u, sd
 
 
 @kernel
