@@ -434,3 +434,29 @@ def test_block_step_tracks_resolved_stepping(joint, p_st, u, block_s):
     block = _block_run(prm, u, block_s, 60)
     assert resolved[-1] < 0.97                          # the task does fatigue
     assert np.abs(block - resolved[:len(block)]).max() < 0.01
+
+
+@settings(max_examples=60, deadline=None)
+@given(seed=st.integers(0, 2**31 - 1), n=st.sampled_from([16, 64, 80]),
+       tau_on=st.floats(0.2, 5.0), tau_off=st.floats(0.2, 5.0), isch0=st.floats(0.0, 1.0))
+def test_stride_perfusion_is_the_periodic_solution(seed, n, tau_on, tau_off, isch0):
+    """The periodic perfusion is periodic and is the filter's own mean: stepping the
+    ischaemia filter (:func:`ischaemia_step`) over the stride from the returned I comes
+    back to it, each sample's mean is ``1 - perf``, and the plain fixed-point iteration of
+    the reference (:func:`sim.core.reference_fatigue._stride_perfusion`) agrees."""
+    from sim.core.reference_fatigue import _stride_perfusion
+
+    rng = np.random.default_rng(seed)
+    stance = rng.integers(1, n)
+    u = rng.uniform(0.0, 0.7, n) * (np.arange(n) < stance)
+    dt = 0.75 / n
+    perf = np.zeros(n)
+    i_star = stride_perfusion(u, dt, isch0, tau_on, tau_off, 0.1, 0.2, perf)
+    isch = i_star
+    for j in range(n):
+        isch, mean = ischaemia_step(isch, occlusion(u[j], 0.1, 0.2), tau_on, tau_off, dt)
+        assert abs((1.0 - mean) - perf[j]) < 1e-11
+    assert abs(isch - i_star) < 1e-11
+    p_ref, i_ref = _stride_perfusion(u, dt, isch0, tau_on, tau_off, 0.1, 0.2)
+    np.testing.assert_allclose(perf, p_ref, rtol=0.0, atol=1e-9)
+    assert abs(i_ref - i_star) < 1e-9
