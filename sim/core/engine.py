@@ -60,6 +60,7 @@ from ..physics.fatigue.pools import (N_STATE, P, X, critical_speed_factor, heavy
 from ..physics.pace import in_interval, planned_speed
 from ..physics.sharing import STATUS_OK, column_structure
 from ..physics.sharing_phases import phases_workspace_size, solve_phases_warm
+from ..physics.sharing_solver import solve_sharing_columns
 from .engine_blocks import (_block_fatigue, _capacities, _may_cross, _next_event,  # noqa: F401
                             _rest_fatigue, _step_muscles)
 from .engine_layout import (DOF, S, SCALARS, STAGES, MuscleSet, Outputs, Plan,  # noqa: F401
@@ -388,9 +389,18 @@ def run_kernel(tpl, mus, plan, sc, state, out):
                         jw = j if lam_seen[j] else (j - 1) % n_ph
                         _stride_demand(j, hi, tpl, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_stance,
                                        sc, kgain, Pas, sin_d, Th, Mb, Bb)
-                        solve_phases_warm(Ai, Av, C, W, Bb[j:hi], w, Mb[j:hi],
-                                          Lam[jw:jw + hi - j], Fs[j:hi], Tb[j:hi], Lam[j:hi],
-                                          Stb[j:hi], Rb[j:hi], wk, work)
+                        if together or lam_seen[j]:
+                            solve_phases_warm(Ai, Av, C, W, Bb[j:hi], w, Mb[j:hi],
+                                              Lam[jw:jw + hi - j], Fs[j:hi], Tb[j:hi],
+                                              Lam[j:hi], Stb[j:hi], Rb[j:hi], wk, work)
+                        else:
+                            # a run's first stride, each phase warm-started from the one
+                            # before: the general solver at once (the one-step path seldom
+                            # finishes from another phase, and its loops over phase samples
+                            # cost more than a whole solve for one phase)
+                            Stb[j], _, Rb[j] = solve_sharing_columns(
+                                Ai, Av, C, W, Bb[j], w, Mb[j], Lam[jw], Fs[j], Tb[j], Lam[j],
+                                work, 1e-10, 100)
                         for jj in range(j, hi):
                             Th[jj] = Tb[jj, 0]
                         if fwd_on:
