@@ -21,8 +21,9 @@ import numpy as np
 
 from ..jit import kernel
 from ..physics.fatigue.pools import (N_STATE, P, X, energy_factor, force_factor, muscle_step,
-                                     pool_block_step, pool_capacity, recovery_gate, recruit,
+                                     pool_block_step, pool_capacity, recovery_gate,
                                      stride_perfusion_muscles, work_update)
+from ..physics.fatigue.recruitment import recruit_constants, recruit_with
 
 
 @kernel
@@ -83,9 +84,10 @@ def _block_fatigue(state, prm, F0, col_muscle, col_side, Fs, dtp, dt, U, Pw, pwo
         fw_ft = 0.0
         u_mean = 0.0
         wgt = 1.0 / n_ph
+        k1, k2, k3, k4, k5, k6, k7 = recruit_constants(p, cap_st, cap_ft, prm[i, P.ft_onset])
         for j in range(n_ph):
             u_mean += min(max(uw[j], 0.0), 1.0) * wgt
-            tl_st, tl_ft = recruit(uw[j], p, cap_st, cap_ft, prm[i, P.ft_onset])
+            tl_st, tl_ft = recruit_with(uw[j], k1, k2, k3, k4, k5, k6, k7)
             mean_st += tl_st * wgt
             mean_ft += tl_ft * wgt
             if perfused:

@@ -17,7 +17,8 @@ from ...jit import kernel
 from .energy_store import energy_factor
 from .layout import P, X
 
-__all__ = ["recruit", "reserve_step", "heavy_strain", "critical_speed_factor"]
+__all__ = ["recruit", "recruit_constants", "recruit_with", "reserve_step", "heavy_strain",
+           "critical_speed_factor"]
 
 
 @kernel
@@ -55,26 +56,53 @@ def recruit(u, p_st, cap_st, cap_ft, onset):
     >>> [round(x, 6) for x in recruit(0.6, 0.5, 1.0, 1.0, 0.5)]   # FT joins above 0.25
     [0.733333, 0.466667]
     """
+    return recruit_with(u, *recruit_constants(p_st, cap_st, cap_ft, onset))
+
+
+@kernel
+def recruit_constants(p_st, cap_st, cap_ft, onset):
+    """What :func:`recruit_with` needs of one muscle's pools, for many targets at once.
+
+    Returns ``(first, top, room, share_st, share_ft, inv_st, inv_ft)``: the target the
+    ST pool carries alone, the largest target the pools can carry, the room left above
+    ``first``, the shares of that room each pool takes, and the reciprocals of the
+    pools' fractions (0 for a missing FT pool): the divisions of :func:`recruit`, taken
+    once for all the targets of a stride (:func:`sim.core.engine_blocks._block_fatigue`).
+    """
+    avail_st = p_st * cap_st
+    if p_st >= 1.0:
+        return 0.0, avail_st, -1.0, 0.0, 0.0, 1.0 / p_st, 0.0
+    avail_ft = (1.0 - p_st) * cap_ft
+    first = min(max(onset, 0.0), 1.0) * avail_st
+    rest_st = avail_st - first
+    room = rest_st + avail_ft
+    if not (room > 0.0):
+        return first, avail_st + avail_ft, room, 0.0, 0.0, 1.0 / p_st, 1.0 / (1.0 - p_st)
+    return (first, avail_st + avail_ft, room, rest_st / room, avail_ft / room, 1.0 / p_st,
+            1.0 / (1.0 - p_st))
+
+
+@kernel
+def recruit_with(u, first, top, room, share_st, share_ft, inv_st, inv_ft):
+    """:func:`recruit` of target ``u`` [1] with one muscle's :func:`recruit_constants`.
+
+    Examples
+    --------
+    >>> k = recruit_constants(0.5, 1.0, 1.0, 0.5)
+    >>> [round(x, 6) for x in recruit_with(0.6, *k)]
+    [0.733333, 0.466667]
+    """
     if not (u > 0.0):
         return 0.0, 0.0
     u = min(u, 1.0)
-    avail_st = p_st * cap_st
-    if p_st >= 1.0:
-        return min(u, avail_st) / p_st, 0.0
-    avail_ft = (1.0 - p_st) * cap_ft
-    first = min(max(onset, 0.0), 1.0) * avail_st
+    if inv_ft == 0.0:                    # a single pool
+        return min(u, top) * inv_st, 0.0
     if u <= first:
-        return u / p_st, 0.0
-    rest_st = avail_st - first
-    room = rest_st + avail_ft
-    # never more than the room left (equal at saturation, where rounding the two sums
-    # differently could otherwise ask a nearly empty FT pool for more than it has)
-    extra = min(min(u, avail_st + avail_ft) - first, room)
+        return u * inv_st, 0.0
     if not (room > 0.0):
-        return first / p_st, 0.0
-    share_st = first + extra * rest_st / room
-    share_ft = extra * avail_ft / room
-    return share_st / p_st, max(share_ft, 0.0) / (1.0 - p_st)
+        return first * inv_st, 0.0
+    extra = min(min(u, top) - first, room)
+    return (first + extra * share_st) * inv_st, max(extra * share_ft, 0.0) * inv_ft
 
 
 @kernel
