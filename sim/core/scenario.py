@@ -31,6 +31,7 @@ import numpy as np
 from ..physics import gait, params
 from ..physics.energy import (LOCOMOTOR_MUSCLES, drain_scale, intensity_factor, slow_rate,
                               training_factors)
+from ..physics.energy import calibration as energy_calibration
 from .engine import SCALARS, MuscleSet, Plan, Templates
 from ..physics.fatigue import muscle_parameters
 from ..physics.fatigue.pools import MUSCLE_PARAMS
@@ -150,50 +151,97 @@ def _templates(speeds, step_rate_scale, n_phase, mass_kg):
     return tuple(np.ascontiguousarray(np.array(a, dtype=np.float64)) for a in (tm, gr, gt, he, st, ss))
 
 
-def build_inputs(cfg) -> ScenarioInputs:
-    """Arrays of one scenario from a :class:`~sim.config.Config`.
+@dataclass(frozen=True, eq=False)
+class _Runner:
+    """What the scenarios of one runner share (read-only arrays): the muscles each
+    strength key multiplies, the drain scales, the pool parameters before the intensity
+    of each speed, and the muscle indices the engine reads."""
 
-    Raises
-    ------
-    ValueError
-        If the model layers reject a value (e.g. a speed outside the gait data).
-    """
-    mass = cfg.runner.mass_kg
+    strength_of: tuple        # per STRENGTH_TARGETS key: the muscles it multiplies
+    scale: np.ndarray
+    prm: np.ndarray           # (n_muscle, N_PARAMS)
+    frozen: tuple
+    quad_w: np.ndarray
+    sup_col: np.ndarray
+    col_rho: np.ndarray
+    reserve: dict             # the runner's critical speed, reserve and heavy domain
+    calibration: dict         # the energy calibration these were built from
+
+
+@lru_cache(maxsize=256)
+def _runner(mass, marathon_pace, gain, fatigue_on, deep_on, size_power, cal_id):
+    # cal_id: id of the energy calibration in use (a new object after
+    # energy.clear_cache()); the entry keeps that object, so the id is not reused while
+    # the entry lives
     ms, cols = _muscles(mass)
     names = ms.names
-    strength = np.ones(len(names))
-    for key, targets in STRENGTH_TARGETS.items():
-        mult = getattr(cfg.scenario, key)
-        for t in targets:
-            members = ms.groups.get(t, (t,))
-            for name in members:
-                strength[names.index(name)] *= mult
-    F0 = np.ascontiguousarray(ms.F0 * strength)
-    scale = drain_scale(cfg.runner.marathon_pace_mps, names)
-    gain = cfg.model.activation_gain_per_s
-    prm = _base_prm(gain)
+    strength_of = tuple(tuple(names.index(name) for t in targets
+                              for name in ms.groups.get(t, (t,)))
+                        for targets in STRENGTH_TARGETS.values())
+    scale = drain_scale(marathon_pace, names)
+    prm = np.array(_base_prm(gain))
+    prm[:, MUSCLE_PARAMS.index("slow_rate")] = slow_rate() * training_factors(scale, names,
+                                                                             ms.F0)
+    loco = [names.index(n) for n in LOCOMOTOR_MUSCLES]
+    prm[loco, MUSCLE_PARAMS.index("wall_weight")] = ms.F0[loco] / ms.F0[loco].sum()
+    deep = set(ms.groups["lumbar_deep"])
+    frozen = tuple(i for i, n in enumerate(names) if not fatigue_on or (not deep_on and n in deep))
     quad = [names.index(n) for n in ms.groups["knee_extensors"]]
     quad_w = np.zeros(len(names))
     quad_w[quad] = ms.F0[quad] / ms.F0[quad].sum()
     sup = names.index("erector_spinae_superficial")
     sup_col = np.array([c for c in range(cols.n_columns) if cols.column_muscle[c] == sup],
                        dtype=np.int64)
+    out = _Runner(strength_of=strength_of, scale=scale, prm=prm, frozen=frozen, quad_w=quad_w,
+                  sup_col=sup_col,
+                  col_rho=np.ascontiguousarray(effort_scale(cols, ms, size_power)),
+                  reserve={"critical_speed_mps": critical_speed(marathon_pace),
+                           "d_prime_m": d_prime_m(), "reserve_floor": reserve_floor(),
+                           "cs_glycogen_share": cs_glycogen_share(),
+                           **heavy_domain(marathon_pace)},
+                  calibration=energy_calibration())
+    for a in (out.scale, out.prm, out.quad_w, out.sup_col, out.col_rho):
+        a.setflags(write=False)
+    return out
+
+
+def build_inputs(cfg) -> ScenarioInputs:
+    """Arrays of one scenario from a :class:`~sim.config.Config`.
+
+    What depends only on the runner (mass, marathon pace, the model switches) and on the
+    energy calibration is built once and kept (``_runner``; a new calibration after
+    :func:`sim.physics.energy.clear_cache` is a new key); each scenario gets its own
+    copies. A sweep's scenarios then cost about 0.25 ms each here, most of it the gait
+    templates of a new speed (:func:`sim.physics.gait.demand`).
+
+    Raises
+    ------
+    ValueError
+        If the model layers reject a value (e.g. a speed outside the gait data).
+    """
+    runner, scn, model, spike = cfg.runner, cfg.scenario, cfg.model, cfg.spike
+    mass = runner.mass_kg
+    ms, cols = _muscles(mass)
+    names = ms.names
+    mp = runner.marathon_pace_mps
+    rn = _runner(mass, mp, model.activation_gain_per_s, model.fatigue,
+                 model.deep_core_fatigue, model.trunk_size_power, id(energy_calibration()))
+    strength = np.ones(len(names))
+    for key, members in zip(STRENGTH_TARGETS, rn.strength_of):
+        mult = getattr(scn, key)
+        for i in members:
+            strength[i] *= mult
+    sup = names.index("erector_spinae_superficial")
 
     plan = pace_plan(cfg)
     speeds = plan.speeds()
-    tpl = _templates(speeds, cfg.scenario.step_rate_scale, cfg.model.n_phase, mass)
+    tpl = _templates(speeds, scn.step_rate_scale, model.n_phase, mass)
     # energy drains per template speed: runner scale x intensity relative to marathon pace
-    prm = np.repeat(prm[None], len(speeds), axis=0)
+    prm = np.repeat(rn.prm[None], len(speeds), axis=0)
     for k, v in enumerate(speeds):
-        prm[k, :, 8:10] *= (scale * intensity_factor(v, cfg.runner.marathon_pace_mps))[:, None]
-    prm[:, :, MUSCLE_PARAMS.index("slow_rate")] = slow_rate() * training_factors(scale, names,
-                                                                                ms.F0)
-    loco = [names.index(n) for n in LOCOMOTOR_MUSCLES]
-    prm[:, loco, MUSCLE_PARAMS.index("wall_weight")] = ms.F0[loco] / ms.F0[loco].sum()
-    fatigue_on, deep_on = cfg.model.fatigue, cfg.model.deep_core_fatigue
-    deep = set(ms.groups["lumbar_deep"])
-    frozen = [i for i, n in enumerate(names) if not fatigue_on or (not deep_on and n in deep)]
-    if frozen:
+        prm[k, :, 8:10] *= (rn.scale * intensity_factor(v, mp))[:, None]
+    if rn.frozen:
+        frozen = list(rn.frozen)
         prm[:, frozen, :] = freeze_fatigue(prm[:, frozen, :])
 
     body = _params("body")
@@ -206,10 +254,10 @@ def build_inputs(cfg) -> ScenarioInputs:
     values = {
         "mass_kg": mass,
         "duration_s": plan.duration_s,
-        "block_s": cfg.model.block_s,
-        "mode": 1.0 if cfg.model.mode == "resolved" else 0.0,
-        "rom_deg": cfg.runner.hip_extension_rom_deg,
-        "tightness_deg": cfg.scenario.hip_flexor_tightness_deg,
+        "block_s": model.block_s,
+        "mode": 1.0 if model.mode == "resolved" else 0.0,
+        "rom_deg": runner.hip_extension_rom_deg,
+        "tightness_deg": scn.hip_flexor_tightness_deg,
         "stretch_deg": plan.stretch_deg,
         "stretch_fade_s": plan.stretch_fade_s,
         "in_run_stretch_deg": plan.in_run_stretch_deg,
@@ -218,12 +266,12 @@ def build_inputs(cfg) -> ScenarioInputs:
         "wait_s": plan.wait_s,
         "stretch_s": plan.stretch_s,
         "rest_s": plan.rest_s,
-        "lean_cost": cfg.model.lean_cost,
-        "knee_gain": cfg.model.knee_tracking_gain,
-        "shear_threshold_bw": cfg.spike.shear_threshold_bw,
-        "superficial_threshold": cfg.spike.superficial_threshold,
-        "hold_s": cfg.spike.hold_s,
-        "spike_index": 1.0 if cfg.spike.index == "superficial_load" else 0.0,
+        "lean_cost": model.lean_cost,
+        "knee_gain": model.knee_tracking_gain,
+        "shear_threshold_bw": spike.shear_threshold_bw,
+        "superficial_threshold": spike.superficial_threshold,
+        "hold_s": spike.hold_s,
+        "spike_index": 1.0 if spike.index == "superficial_load" else 0.0,
         "upper_fraction": seg["upper_body_mass_fraction"],
         "g": seg["g"],
         "lean_lever_hip_m": seg["hat_mass_fraction"] * seg["hat_com_above_hip"],
@@ -236,20 +284,16 @@ def build_inputs(cfg) -> ScenarioInputs:
         "psoas_shear_per_N": pf["psoas_shear_per_N"],
         "psoas_lumbar_arm_m": body["psoas"]["lumbar_flexion_moment_arm"],
         "max_lean_rad": math.radians(body["lean"]["max_lean_deg"]),
-        "max_block_s": max(cfg.model.max_block_s, cfg.model.block_s),
-        "block_tolerance": cfg.model.block_tolerance,
-        "reuse_tolerance": cfg.model.reuse_tolerance,
-        "lean_settle_rad": math.radians(cfg.model.lean_settle_deg),
-        "index_tolerance": cfg.model.index_tolerance,
-        "exhaustion_hold_s": cfg.model.exhaustion_hold_s,
-        "critical_speed_mps": critical_speed(cfg.runner.marathon_pace_mps),
-        "d_prime_m": d_prime_m(),
-        "reserve_floor": reserve_floor(),
-        "cs_glycogen_share": cs_glycogen_share(),
-        **heavy_domain(cfg.runner.marathon_pace_mps),
-        "fwd_lean_on": 1.0 if cfg.model.forward_lean else 0.0,
-        "fwd_lean_cost": (forward_lean_cost() if cfg.model.forward_lean_cost is None
-                          else cfg.model.forward_lean_cost),
+        "max_block_s": max(model.max_block_s, model.block_s),
+        "block_tolerance": model.block_tolerance,
+        "reuse_tolerance": model.reuse_tolerance,
+        "lean_settle_rad": math.radians(model.lean_settle_deg),
+        "index_tolerance": model.index_tolerance,
+        "exhaustion_hold_s": model.exhaustion_hold_s,
+        **rn.reserve,
+        "fwd_lean_on": 1.0 if model.forward_lean else 0.0,
+        "fwd_lean_cost": (forward_lean_cost() if model.forward_lean_cost is None
+                          else model.forward_lean_cost),
         "pelvis_share": fl["pelvis_share"],
         "grf_z_hip": fl["grf_height_ratio_hip"],
         "grf_z_knee": fl["grf_height_ratio_knee"],
@@ -260,27 +304,29 @@ def build_inputs(cfg) -> ScenarioInputs:
         "probe_settle_rad": math.radians(fl["probe_settle_deg"]),
         "max_probes": float(fl["max_probes"]),
         "rescue_step_rad": math.radians(fl["rescue_step_deg"]),
-        "rescue_on": 1.0 if cfg.model.failed_stride_posture == "search" else 0.0,
-        "lateral_lean_on": 1.0 if cfg.model.lateral_lean else 0.0,
-        "fwd_lean_cost_fresh": 1.0 if cfg.model.forward_lean_cost_of == "fresh" else 0.0,
-        "anchor_flexible": 1.0 if cfg.model.lean_preference == "flexible" else 0.0,
-        "lean_home_rad": math.radians(cfg.scenario.forward_lean_deg),
+        "rescue_on": 1.0 if model.failed_stride_posture == "search" else 0.0,
+        "lateral_lean_on": 1.0 if model.lateral_lean else 0.0,
+        "fwd_lean_cost_fresh": 1.0 if model.forward_lean_cost_of == "fresh" else 0.0,
+        "anchor_flexible": 1.0 if model.lean_preference == "flexible" else 0.0,
+        "lean_home_rad": math.radians(scn.forward_lean_deg),
     }
     assert set(values) == set(SCALARS), set(SCALARS) ^ set(values)
     sc = np.array([values[n] for n in SCALARS], dtype=np.float64)
     return ScenarioInputs(
         tpl_speed=speeds, tpl_m=tpl[0], tpl_grf_r=tpl[1], tpl_grf_tot=tpl[2], tpl_hipext=tpl[3],
-        tpl_stance=tpl[4], tpl_stride_s=tpl[5], F0=F0, prm=np.ascontiguousarray(prm),
-        quad_w=quad_w, sup_col=sup_col, sup_F0=float(ms.F0[sup]),
+        tpl_stance=tpl[4], tpl_stride_s=tpl[5], F0=np.ascontiguousarray(ms.F0 * strength),
+        prm=np.ascontiguousarray(prm),
+        quad_w=rn.quad_w.copy(), sup_col=rn.sup_col.copy(), sup_F0=float(ms.F0[sup]),
         A=np.ascontiguousarray(cols.A), col_muscle=np.ascontiguousarray(cols.column_muscle),
         col_side=np.ascontiguousarray(cols.column_side),
         col_comp=np.ascontiguousarray(cols.compression_per_N),
         col_shear=np.ascontiguousarray(cols.shear_per_N),
-        col_rho=np.ascontiguousarray(effort_scale(cols, ms, cfg.model.trunk_size_power)),
+        col_rho=rn.col_rho.copy(),
         seg_end=plan.segment_end_s, seg_speed=plan.segment_speed_mps,
         brk_start=plan.break_start_s, brk_end=plan.break_end_s, sc=sc,
         muscles=names, groups={k: tuple(v) for k, v in ms.groups.items()}, dofs=DOFS,
-        meta={"drain_scale": scale, "strength": strength, "column_names": cols.names},
+        meta={"drain_scale": rn.scale.copy(), "strength": strength,
+              "column_names": cols.names},
     )
 
 
