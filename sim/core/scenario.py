@@ -40,7 +40,8 @@ from ..physics.pace import pace_plan
 from ..physics.reserve import (critical_speed, cs_glycogen_share, d_prime_m, heavy_domain,
                                reserve_floor)
 
-__all__ = ["ScenarioInputs", "build_inputs", "STRENGTH_TARGETS", "n_checkpoints_max"]
+__all__ = ["ScenarioInputs", "build_inputs", "STRENGTH_TARGETS", "n_checkpoints_max",
+           "clear_template_cache"]
 
 #: Scenario strength keys and the muscles (or groups) they multiply.
 STRENGTH_TARGETS = {
@@ -115,6 +116,12 @@ def n_checkpoints_max(inp: ScenarioInputs) -> int:
 @lru_cache(maxsize=4096)
 def _demand(speed, step_rate_scale, n_phase):
     return gait.demand(speed, step_rate_scale, n_phase)
+
+
+def clear_template_cache() -> None:
+    """Forget the gait templates computed so far (kept per speed and step rate; for a
+    benchmark that times new scenarios)."""
+    _demand.cache_clear()
 
 
 @lru_cache(maxsize=256)
