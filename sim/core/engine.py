@@ -395,9 +395,9 @@ def run_kernel(tpl, mus, plan, sc, state, out):
                                               Lam[j:hi], Stb[j:hi], Rb[j:hi], wk, work)
                         else:
                             # a run's first stride, each phase warm-started from the one
-                            # before: the general solver at once (the one-step path seldom
-                            # finishes from another phase, and its loops over phase samples
-                            # cost more than a whole solve for one phase)
+                            # before: the general solver at once (for one phase sample the
+                            # half-stride solve's loops cost more than the general solve;
+                            # experiments/first_stride.py)
                             Stb[j], _, Rb[j] = solve_sharing_columns(
                                 Ai, Av, C, W, Bb[j], w, Mb[j], Lam[jw], Fs[j], Tb[j], Lam[j],
                                 work, 1e-10, 100)

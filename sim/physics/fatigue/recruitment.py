@@ -101,6 +101,8 @@ def recruit_with(u, first, top, room, share_st, share_ft, inv_st, inv_ft):
         return u * inv_st, 0.0
     if not (room > 0.0):
         return first * inv_st, 0.0
+    # never more than the room left (equal at saturation, where rounding the two sums
+    # differently could otherwise ask a nearly empty FT pool for more than it has)
     extra = min(min(u, top) - first, room)
     return (first + extra * share_st) * inv_st, max(extra * share_ft, 0.0) * inv_ft
 
