@@ -86,6 +86,11 @@ def _block_fatigue(state, prm, F0, col_muscle, col_side, Fs, dtp, dt, U, Pw, pwo
         wgt = 1.0 / n_ph
         k1, k2, k3, k4, k5, k6, k7 = recruit_constants(p, cap_st, cap_ft, prm[i, P.ft_onset])
         for j in range(n_ph):
+            if perfused and uw[j] <= 0.0:
+                # an idle phase adds only its perfusion (the other sums would add zeros)
+                perf_st += pw[j] * wgt
+                perf_ft += pw[j] * wgt
+                continue
             u_mean += min(max(uw[j], 0.0), 1.0) * wgt
             tl_st, tl_ft = recruit_with(uw[j], k1, k2, k3, k4, k5, k6, k7)
             mean_st += tl_st * wgt
