@@ -482,10 +482,11 @@ def run_kernel(tpl, mus, plan, sc, state, out):
                     n_str += 1.0
                     if bad:
                         n_bad += 1.0
-                    for c in range(n_col):
-                        if col_side[c] == 0:
-                            i = col_muscle[c]
-                            for jj in range(n_ph):
+                    # (phase sample outer: each muscle's sums in phase order, side by side)
+                    for jj in range(n_ph):
+                        for c in range(n_col):
+                            if col_side[c] == 0:
+                                i = col_muscle[c]
                                 o_fpeak[k, i] = max(o_fpeak[k, i], Fs[jj, c])
                                 o_fmean[k, i] += Fs[jj, c] / n_ph
                     if not stored and store_at[k] >= 0:
