@@ -121,7 +121,7 @@ def _stride_problem(tpl, mus, sc, C, W, state, work):
 def _block_parts(reps, which, tpl, mus, sc, state, Fs, Th):
     n_ph, p = Fs.shape
     s2 = state.copy()
-    f_tmp, shear = np.zeros(p), np.zeros(n_ph)
+    f_tmp, shear = np.zeros(5 * n_ph), np.zeros(n_ph)
     leg_spine = np.zeros(p, dtype=np.bool_)
     tilt, pas = np.zeros(n_ph), np.zeros(n_ph)
     n_m = s2.shape[0]

@@ -196,7 +196,7 @@ def run_kernel(tpl, mus, plan, sc, state, out):
     last_flex = 0.0
     kgain = 1.0
     bad = False
-    f_tmp = np.zeros(n_col)
+    f_tmp = np.zeros(5 * n_ph)     # _stride_metrics' workspace
     # leg muscles (one column, no left twin) that reach the spine: the psoas
     leg_spine = np.zeros(n_col, dtype=np.bool_)
     for c in range(n_col):

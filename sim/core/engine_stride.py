@@ -45,7 +45,7 @@ from ..jit import kernel
 from ..physics.compensation import forward_lean_moments, passive_hip_flexor_moment
 from ..physics.sharing import STATUS_OK
 from ..physics.sharing_phases import solve_phases_warm
-from ..physics.spine import l5s1_loads_at
+from ..physics.spine import l5s1_loads_stride
 from .engine_layout import _ANKLE_PF, _HIP_ABD, _HIP_FLEX, _KNEE_EXT, _LUMB_BEND, _LUMB_EXT, S
 
 __all__ = ["lean_update", "posture_search", "probe_lean_rate"]
@@ -353,25 +353,25 @@ def _tpl_index(speed, tpl_speed):
 
 @kernel
 def _stride_metrics(tpl, Fs, Th, Tilt, tpl_grf_tot, leg_spine, col_comp, col_shear, sup_col,
-                    sup_F0, sc, Pas, f_tmp, shear_out):
+                    sup_F0, sc, Pas, wk, shear_out):
     """Peak compression [N], anterior shear [N], superficial load [1] and lean [rad] of a
     stride (the lean at most the largest compensatory lean, ``S.max_lean_rad``); each
     phase's anterior shear [N] into ``shear_out``.
 
-    The L5/S1 loads of each phase (:func:`sim.physics.spine.l5s1_loads_at`) with the disc
-    inclined by the phase's pelvic tilt ``Tilt`` [deg]: ``leg_spine`` marks leg muscles
-    that reach the spine (psoas), so the left leg's (the same column half a stride on)
-    pulls on L5/S1 too, as does the passive tension of both hip flexors (``Pas``,
-    :func:`_passive_stride`); ``f_tmp`` is a workspace of one phase's forces."""
+    The L5/S1 loads of each phase (:func:`sim.physics.spine.l5s1_loads_stride`) with the
+    disc inclined by the phase's pelvic tilt ``Tilt`` [deg]: ``leg_spine`` marks leg
+    muscles that reach the spine (psoas), so the left leg's (the same column half a stride
+    on) pulls on L5/S1 too, as does the passive tension of both hip flexors (``Pas``,
+    :func:`_passive_stride`); ``wk`` is a workspace of 5 entries per phase sample."""
     n_ph = Fs.shape[0]
     half = n_ph // 2
+    upper = wk[0:n_ph]
+    cos_i = wk[n_ph:2 * n_ph]
+    sin_i = wk[2 * n_ph:3 * n_ph]
+    passive = wk[3 * n_ph:4 * n_ph]
+    comp = wk[4 * n_ph:5 * n_ph]
     w_ub_per_bw = sc[S.mass_kg] * sc[S.upper_fraction] * sc[S.g]
     psoas = sc[S.psoas_tension_per_Nm]
-    psoas_c, psoas_s = sc[S.psoas_compression_per_N], sc[S.psoas_shear_per_N]
-    pk_c = -np.inf
-    pk_s = -np.inf
-    pk_sup = 0.0
-    pk_lean = 0.0
     incl = np.nan               # the disc's inclination [rad] whose cosine and sine are at hand
     ci = 1.0
     si = 0.0
@@ -381,17 +381,19 @@ def _stride_metrics(tpl, Fs, Th, Tilt, tpl_grf_tot, leg_spine, col_comp, col_she
             incl = incl_j
             ci = math.cos(incl)
             si = math.sin(incl)
-        j2 = (j + half) % n_ph
-        for c in range(Fs.shape[1]):
-            f_tmp[c] = Fs[j, c]
-            if leg_spine[c]:
-                f_tmp[c] += Fs[j2, c]
-        comp, shear = l5s1_loads_at(f_tmp, col_comp, col_shear,
-                                    w_ub_per_bw * tpl_grf_tot[tpl, j], ci, si,
-                                    (Pas[j] + Pas[j2]) * psoas, psoas_c, psoas_s)
-        shear_out[j] = shear
-        pk_c = max(pk_c, comp)
-        pk_s = max(pk_s, shear)
+        upper[j] = w_ub_per_bw * tpl_grf_tot[tpl, j]
+        cos_i[j] = ci
+        sin_i[j] = si
+        passive[j] = (Pas[j] + Pas[(j + half) % n_ph]) * psoas
+    l5s1_loads_stride(Fs, leg_spine, col_comp, col_shear, upper, cos_i, sin_i, passive,
+                      sc[S.psoas_compression_per_N], sc[S.psoas_shear_per_N], comp, shear_out)
+    pk_c = -np.inf
+    pk_s = -np.inf
+    pk_sup = 0.0
+    pk_lean = 0.0
+    for j in range(n_ph):
+        pk_c = max(pk_c, comp[j])
+        pk_s = max(pk_s, shear_out[j])
         for s_ in range(sup_col.shape[0]):
             pk_sup = max(pk_sup, Fs[j, sup_col[s_]] / sup_F0)
         # a best-effort lean beyond the largest one makes the stride infeasible; the lean

@@ -35,7 +35,7 @@ import math
 
 from ..jit import kernel
 
-__all__ = ["l5s1_loads", "l5s1_loads_at", "upper_body_load"]
+__all__ = ["l5s1_loads", "l5s1_loads_at", "l5s1_loads_stride", "upper_body_load"]
 
 
 @kernel
@@ -95,3 +95,49 @@ def l5s1_loads_at(forces, compression_per_N, shear_per_N, upper_load_N, cos_incl
         comp += forces[j] * compression_per_N[j]
         shear += forces[j] * shear_per_N[j]
     return comp, shear
+
+
+@kernel
+def l5s1_loads_stride(F, twin, compression_per_N, shear_per_N, upper_load_N, cos_incl,
+                      sin_incl, psoas_passive_N, psoas_compression_per_N, psoas_shear_per_N,
+                      comp_out, shear_out):
+    """:func:`l5s1_loads_at` at every phase sample of a stride at once.
+
+    Phase ``j``'s forces are the row ``F[j]`` (phase samples x columns), plus, for the
+    columns marked in ``twin``, the row half a stride later (the left leg's muscle, which
+    the right column's force half a stride on stands for, e.g. the psoas). ``upper_load_N``,
+    ``cos_incl``, ``sin_incl`` and ``psoas_passive_N`` are per phase (n_phase,); the
+    compression and shear of each phase [N] go into ``comp_out`` and ``shear_out``. Each
+    phase's sums are those of :func:`l5s1_loads_at`, term by term in the same order (the
+    results are equal to the last bit); the phases are summed side by side, so that the
+    additions do not wait on one another.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> F = np.array([[100.0, 10.0], [200.0, 20.0]])      # 2 phase samples x 2 columns
+    >>> c, s, one = np.array([1.0, 0.9]), np.array([0.0, -0.4]), np.ones(2)
+    >>> comp, shear = np.zeros(2), np.zeros(2)
+    >>> l5s1_loads_stride(F, np.array([False, True]), c, s, 500.0 * one, 0.8 * one,
+    ...                   0.6 * one, 0.0 * one, 0.9, 0.3, comp, shear)
+    >>> comp[0] == l5s1_loads_at(np.array([100.0, 30.0]), c, s, 500.0, 0.8, 0.6, 0.0, 0.9, 0.3)[0]
+    True
+    """
+    n_ph, n_col = F.shape
+    half = n_ph // 2
+    for j in range(n_ph):
+        comp_out[j] = upper_load_N[j] * cos_incl[j] + psoas_passive_N[j] * psoas_compression_per_N
+        shear_out[j] = upper_load_N[j] * sin_incl[j] + psoas_passive_N[j] * psoas_shear_per_N
+    for c in range(n_col):
+        kc = compression_per_N[c]
+        ks = shear_per_N[c]
+        if twin[c]:
+            for j in range(n_ph):
+                f = F[j, c] + F[(j + half) % n_ph, c]
+                comp_out[j] += f * kc
+                shear_out[j] += f * ks
+        else:
+            for j in range(n_ph):
+                f = F[j, c]
+                comp_out[j] += f * kc
+                shear_out[j] += f * ks
