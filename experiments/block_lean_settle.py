@@ -3,7 +3,7 @@
 The default (block) mode solves one stride per block. Where the posture's damped update
 after that stride would move the lean by more than ``model.lean_settle_deg``, it searches
 the lean's optimum to within that tolerance with probe strides and re-solves the stride
-there (:func:`sim.core.engine_stride.posture_search`); the resolved mode puts every
+there (:func:`sim.core.engine_posture.posture_search`); the resolved mode puts every
 stride at the optimum. Blocks that do not search hold a lean up to about the settle
 away from the optimum, and where the optimum moves within a block the block holds it
 still. This experiment measures that trade-off across ``lean_settle_deg``:

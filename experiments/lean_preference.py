@@ -1,7 +1,7 @@
 """What makes the model's runner lean forward as it tires, and why a tight runner leans less?
 
 The forward lean is the posture that minimises ``ln E(lean) - anchor lean + cost lean^2``
-(``sim/core/engine_stride.py`` ``lean_update``): ``E`` the stride's effort, ``anchor`` the
+(``sim/core/engine_posture.py`` ``lean_update``): ``E`` the stride's effort, ``anchor`` the
 first stride's relative effort rate ``(dE/dlean)/E``, so that the runner's fresh posture is
 its optimum (the *posture preference*), and ``cost`` the calibrated lean cost. Two of its
 parts are assumptions that no measurement fixes, and each has a switch:

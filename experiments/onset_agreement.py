@@ -6,7 +6,7 @@ bound), the posture update could swing across the kink block after block, and th
 superficial load with it, by a few thousandths: on a runner whose index sits that close
 to its threshold for an hour, the onset then depends on the swing. The posture update
 keeps a bracket of the optimum to close in on such a kink
-(:func:`sim.core.engine_stride.lean_update`).
+(:func:`sim.core.engine_posture.lean_update`).
 
 Measured here on the first ``--scenarios`` of the benchmark's standard sweep
 (:func:`sim.interface.accuracy.standard_configs`, 2-hour runs): the configured index's

@@ -7,7 +7,7 @@ size is set by a numerical constant (``body.toml [forward_lean] newton_curvature
 Where the optimum posture moves quickly (runs above critical speed, near exhaustion),
 one such step per stride trails the optimum, by an amount the constant sets. Since
 2026-12-04 every stride starts at the optimum instead, found by probe strides at the
-current capacities (:func:`sim.core.engine_stride.posture_search`).
+current capacities (:func:`sim.core.engine_posture.posture_search`).
 
 Measured here on the tolerance set's worst scenario (``bench_5``, 3.77 m/s, exhausted
 at 15 min): the resolved run's window-mean forward lean and superficial load for the

@@ -195,7 +195,8 @@ def test_kernels_read_parameters_by_name():
                 if m.group(0) != "prm[0]"]        # prm[0]: the first speed template
 
     files = {"core/engine.py": vectors, "core/engine_layout.py": vectors,
-             "core/engine_stride.py": vectors, "core/engine_blocks.py": vectors,
+             "core/engine_stride.py": vectors, "core/engine_posture.py": vectors,
+             "core/engine_blocks.py": vectors,
              "core/batch.py": vectors, "physics/fatigue/pools.py": vectors,
              "core/reference.py": with_rows, "core/reference_stride.py": with_rows,
              "core/reference_fatigue.py": with_rows}

@@ -27,7 +27,7 @@ block with those stride-averaged rates (:func:`sim.physics.fatigue.pools.pool_bl
 exact over any block length). In ``resolved`` mode every phase sample of every stride is
 solved and every pool stepped (:func:`sim.physics.fatigue.pools.muscle_step`), and each stride
 starts at the forward lean's optimum (probe strides,
-:func:`sim.core.engine_stride.posture_search`); it is the check of the block mode, which
+:func:`sim.core.engine_posture.posture_search`); it is the check of the block mode, which
 searches that optimum only where a damped posture update would move the lean by more
 than ``model.lean_settle_deg``. A stride the muscles cannot make moves no posture, unless
 ``model.failed_stride_posture = "search"`` (an assumption switch, off by default) has it
@@ -65,10 +65,9 @@ from .engine_blocks import (_block_fatigue, _capacities, _may_cross, _next_event
                             _rest_fatigue, _step_muscles)
 from .engine_layout import (DOF, S, SCALARS, STAGES, MuscleSet, Outputs, Plan,  # noqa: F401
                             Templates, _HIP_ABD)
+from .engine_posture import bracket_curvature, lean_update, posture_search  # noqa: F401
 from .engine_stride import (_lean_demand, _lean_rates, _passive_stride,  # noqa: F401
-                            _stride_demand,
-                            _stride_metrics, _tpl_index, lean_update,
-                            posture_search, probe_lean_rate)
+                            _stride_demand, _stride_metrics, _tpl_index, probe_lean_rate)
 
 __all__ = ["SCALARS", "S", "DOF", "STAGES", "Templates", "MuscleSet", "Plan", "Outputs",
            "run_kernel"]
@@ -241,6 +240,7 @@ def run_kernel(tpl, mus, plan, sc, state, out):
     lean_solved = np.nan    # block mode: the lean the last solved stride was solved at
     lean_used = lean_f      # the lean of the stride being run
     lean_step = 0.0         # the last update (lean - new lean) [rad]
+    lean_curv = np.nan      # the curvature the last posture search measured [1/rad^2]
     lean_lo = np.nan        # latest leans with the optimum above / below [rad]
     lean_hi = np.nan
     settle = sc[S.lean_settle_rad]
@@ -526,9 +526,13 @@ def run_kernel(tpl, mus, plan, sc, state, out):
                         for _ in range(int(sc[S.max_probes])):
                             s_lo, g_lo, s_hi, g_hi, nxt, done = posture_search(
                                 x, gx, prev, s_lo, g_lo, s_hi, g_hi, cost2, tol,
-                                -0.5 * sc[S.max_fwd_lean_rad], sc[S.max_fwd_lean_rad])
+                                -0.5 * sc[S.max_fwd_lean_rad], sc[S.max_fwd_lean_rad],
+                                lean_curv if sc[S.search_guess_on] > 0.5 else np.nan)
                             lean_lo, lean_hi = s_lo, s_hi
                             if done:
+                                c_meas = bracket_curvature(s_lo, g_lo, s_hi, g_hi)
+                                if np.isfinite(c_meas):
+                                    lean_curv = c_meas
                                 lean_step = lean_used - nxt
                                 lean_f = nxt
                                 break

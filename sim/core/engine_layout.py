@@ -39,7 +39,7 @@ SCALARS = (
     "max_fwd_lean_rad", "fwd_lean_curvature", "fwd_lean_jump_rad", "probe_settle_rad",
     "max_probes", "lateral_lean_on", "fwd_lean_cost_fresh", "anchor_flexible",
     "lean_home_rad",
-    "lean_settle_rad", "index_tolerance", "rescue_step_rad", "rescue_on",
+    "lean_settle_rad", "index_tolerance", "rescue_step_rad", "rescue_on", "search_guess_on",
 )
 
 #: The run kernel's inputs and outputs travel as named bundles (numba types them as named

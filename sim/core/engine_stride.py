@@ -14,13 +14,11 @@ Within a stride (phase samples ``j = 0 … n-1``, right heel strike at 0)
   L5/S1 disc by as much; the taut right hip flexors' passive moment
   supplies part of the hip flexion moment; the passive psoas tension of both sides pulls
   on L5/S1 and adds a small lumbar flexion moment the extensors must resist;
-* forward trunk lean: one posture per solved stride (:func:`lean_update`), moved by a
-  damped Newton step on ``ln(effort) + cost (lean - home)^2`` whose slope comes from the
-  phases' multipliers (:func:`_lean_rates`), kept within the optimum's bracket where
-  the effort has a kink; where the posture may lie further from its optimum than a
-  tolerance, the optimum is searched with probe strides (:func:`posture_search`,
-  :func:`probe_lean_rate`: after every stride in resolved mode, once per block in block
-  mode); it changes the demand
+* forward trunk lean: one posture per solved stride (:mod:`sim.core.engine_posture`),
+  moved by a damped Newton step on ``ln(effort) + cost (lean - home)^2`` whose slope
+  comes from the phases' multipliers (:func:`_lean_rates`); where the posture may lie
+  further from its optimum than a tolerance, the optimum is searched with probe strides
+  (:func:`probe_lean_rate`); it changes the demand
   (:func:`sim.physics.compensation.forward_lean_moments`) and, through the pelvis's share, the
   pelvic tilt and the hip extension the stride needs;
 * trunk lateral lean: one compensation column in right stance (:mod:`sim.physics.compensation`);
@@ -48,7 +46,7 @@ from ..physics.sharing_phases import solve_phases_warm
 from ..physics.spine import l5s1_loads_stride
 from .engine_layout import _ANKLE_PF, _HIP_ABD, _HIP_FLEX, _KNEE_EXT, _LUMB_BEND, _LUMB_EXT, S
 
-__all__ = ["lean_update", "posture_search", "probe_lean_rate"]
+__all__ = ["probe_lean_rate"]
 
 
 @kernel
@@ -177,7 +175,8 @@ def probe_lean_rate(tpl, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_hipext, tpl_stance, 
 
     Every phase is solved at the capacity forces ``C`` (warm-started from, and writing its
     multipliers into, ``Lam``; the lateral lean into ``Th``); no fatigue state moves. The
-    search of the posture's optimum (:func:`posture_search`) probes leans with it. The
+    search of the posture's optimum (:func:`sim.core.engine_posture.posture_search`)
+    probes leans with it. The
     phases of each half stride are solved together
     (:func:`~sim.physics.sharing_phases.solve_phases_warm`, with the buffers ``M`` ...
     ``wk``), with the results of solving them one by one up to the first infeasible
@@ -221,125 +220,6 @@ def probe_lean_rate(tpl, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_hipext, tpl_stance, 
     if not (E > 0.0):
         return False, 0.0, n_ph
     return True, G / E, n_ph
-
-
-@kernel
-def posture_search(x, gx, prev, lo, g_lo, hi, g_hi, curvature, tol, lean_min, lean_max):
-    """One step of the search for the posture's optimum, where ``g(lean) = 0``.
-
-    ``g`` is the slope of ``ln E(lean) - anchor lean + cost (lean - home)^2`` (see
-    :func:`lean_update`), increasing in the lean. ``x`` is the lean just probed, ``gx`` its
-    slope and ``prev`` the lean probed before it; ``lo`` and ``hi`` (NaN when unknown) the
-    nearest leans probed with ``g < 0`` and ``g > 0``, ``g_lo`` and ``g_hi`` their slopes.
-    ``curvature`` is a lower bound of the objective's curvature, the lean cost's own
-    ``2 cost`` (``ln E`` taken as convex), so that ``|g| / curvature`` bounds the distance
-    to the optimum and the answer does not depend on a step size. Until the optimum is
-    bracketed the search walks downhill by that bound and at least twice its last move;
-    once bracketed it takes the secant point, or the middle where the secant point falls
-    in an outer tenth. It is done when the bound, or the bracket, is shorter than ``tol``,
-    or at a bound of the lean.
-
-    Returns
-    -------
-    lo, g_lo, hi, g_hi, next_lean : float
-    done : bool
-        ``next_lean`` is the answer (no further probe).
-
-    Examples
-    --------
-    >>> out = posture_search(0.0, -0.4, 0.0, math.nan, 0.0, math.nan, 0.0, 8.0, 1e-4, -1.0, 1.0)
-    >>> round(out[4], 6), out[5]                   # downhill, by |g| / curvature
-    (0.05, False)
-    >>> out = posture_search(0.05, 0.1, 0.0, 0.0, -0.4, math.nan, 0.0, 8.0, 1e-4, -1.0, 1.0)
-    >>> round(out[4], 6), out[5]                   # bracketed: the secant point
-    (0.04, False)
-    """
-    if gx < 0.0:
-        lo, g_lo = x, gx
-    else:
-        hi, g_hi = x, gx
-    if np.isfinite(lo) and np.isfinite(hi):
-        if hi - lo < tol:
-            return lo, g_lo, hi, g_hi, lo - g_lo * (hi - lo) / (g_hi - g_lo), True
-        nxt = lo - g_lo * (hi - lo) / (g_hi - g_lo)
-        if not (lo + 0.1 * (hi - lo) < nxt < hi - 0.1 * (hi - lo)):
-            nxt = 0.5 * (lo + hi)
-        return lo, g_lo, hi, g_hi, nxt, False
-    newton = gx / curvature
-    if abs(newton) < tol:
-        return lo, g_lo, hi, g_hi, x, True
-    move = max(abs(newton), 2.0 * abs(x - prev))
-    nxt = x - move if gx > 0.0 else x + move
-    nxt = min(max(nxt, lean_min), lean_max)
-    return lo, g_lo, hi, g_hi, nxt, abs(nxt - x) < 0.5 * tol
-
-
-@kernel
-def lean_update(lean, rel_rate, anchor, cost, curvature, max_lean, home, prev_step, lo, hi,
-                jump):
-    """Next forward lean [rad] after a stride solved at ``lean``, and the optimum's bracket.
-
-    The posture minimises ``ln E(lean) - anchor lean + cost (lean - home)^2`` (E the
-    stride's effort, ``home`` the runner's fresh posture): a lean away from home
-    multiplies the effort of the stride by ``exp(cost (lean - home)^2)`` (leaning costs a
-    share of what running costs, as measured by Carson et al. 2024), and ``anchor`` (the
-    relative rate at the first stride) makes the fresh posture the optimum. Two assumption
-    switches (``experiments/lean_preference.py``) change what the engine passes: with
-    ``model.lean_preference = "flexible"`` the anchor is the rate of the same stride
-    without tight hip flexors, and with ``model.forward_lean_cost_of = "fresh"`` ``cost``
-    is scaled by the first stride's effort over ``E`` (a cost that does not grow as the
-    legs tire). One damped
-    Newton step, at most 1 deg, within ``[-max_lean / 2, max_lean]``; a step that reverses
-    the previous one (``prev_step``, the last ``lean - new lean``) is halved.
-
-    ``lo`` and ``hi`` [rad] (NaN when unknown) are the latest leans at which the optimum
-    lay above and below: once both are known the optimum lies between them, and a step
-    that would leave that bracket goes to its middle instead, so that where the effort
-    has a kink (a muscle reaching its bound) the posture closes in on it instead of
-    swinging across it update after update. Once the bracket is narrower than 0.01 deg (a
-    numerical floor), a step may leave it by that much: if the optimum has moved out, the
-    end it crossed is dropped (the two ends cross), so the posture still follows an
-    optimum that moves. A Newton step longer than ``jump`` [rad] that leaves the bracket
-    drops it at once: the optimum has jumped (a second valley of the effort).
-
-    Returns
-    -------
-    new_lean, lo, hi : float
-        [rad]
-
-    Examples
-    --------
-    >>> new, lo, hi = lean_update(0.0, -0.05, 0.0, 0.0, 8.0, 0.35, 0.0, 0.0, math.nan, math.nan,
-    ...                           1.0)
-    >>> round(new, 5), lo                      # the effort falls with lean: lean more
-    (0.00625, 0.0)
-    >>> new, lo, hi = lean_update(0.01, 0.5, 0.0, 0.0, 8.0, 0.35, 0.0, 0.0, 0.0, math.nan,
-    ...                           1.0)
-    >>> round(new, 6), hi                      # the step would leave [0, 0.01]: middle
-    (0.005, 0.01)
-    """
-    step = (rel_rate - anchor + 2.0 * cost * (lean - home)) / (2.0 * cost + curvature)
-    if step * prev_step < 0.0:
-        step *= 0.5
-    lim = math.pi / 180.0
-    if abs(step) > jump and not (lo < lean - step < hi):
-        lo = np.nan                     # far outside the bracket: the optimum moved
-        hi = np.nan
-    if step > 0.0:                      # the optimum lies below this lean
-        hi = lean
-        if lo >= hi:
-            lo = np.nan
-    elif step < 0.0:
-        lo = lean
-        if hi <= lo:
-            hi = np.nan
-    target = lean - min(max(step, -lim), lim)
-    if np.isfinite(lo) and np.isfinite(hi):
-        if hi - lo < 0.01 * lim:        # closed in: look just outside, in case it moved
-            target = min(max(target, lo - 0.01 * lim), hi + 0.01 * lim)
-        elif not (lo < target < hi):
-            target = 0.5 * (lo + hi)
-    return min(max(target, -0.5 * max_lean), max_lean), lo, hi
 
 
 @kernel

@@ -202,7 +202,7 @@ def reference_run(inp, mode=None, state0=None):
     carry = None                            # resolved mode: a stride left unfinished
     bad_start, exhausted, exh = math.nan, False, math.nan
     lean = dict(lean=p["lean_home_rad"], anchor=math.nan, on=p["fwd_lean_on"] > 0.5, step=0.0,
-                lo=math.nan, hi=math.nan, E0=math.nan, cost=p["fwd_lean_cost"])
+                lo=math.nan, hi=math.nan, E0=math.nan, cost=p["fwd_lean_cost"], curv=math.nan)
     last_flex = 0.0
     while t < duration - 1e-9 and len(rows) < n_max:
         resting = _in_break(t, inp.brk_start, inp.brk_end) or stage in (2, 4)

@@ -25,7 +25,7 @@ import numpy as np
 from ..physics.sharing import (_ELASTIC_RHO, STATUS_INFEASIBLE, STATUS_MAX_ITER, STATUS_OK,
                                feasibility_lp)
 from .engine_layout import DOF, SCALARS
-from .engine_stride import lean_update, posture_search
+from .engine_posture import bracket_curvature, lean_update, posture_search
 
 _HIP_FLEX = DOF["hip_flexion"]
 _HIP_ABD = DOF["hip_abduction"]
@@ -252,14 +252,37 @@ def _phase_effort(f, W, theta, w):
     return float(np.sum((f[use] / W[use]) ** 2) + w[0] * theta * theta)
 
 
-def _lean_rate(inp, p, tpl, kgain, limit, lean, Lam, eps=1e-6):
-    """Rate of the stride's effort with the forward lean [1/rad]: the multipliers times a
-    central difference of the demand (the mirrored lateral lean is the same on both sides,
-    so it cancels)."""
-    Mp = _stride_demand(inp, p, tpl, kgain, limit, lean + eps)[0]
-    Mm = _stride_demand(inp, p, tpl, kgain, limit, lean - eps)[0]
+def _demand_rate(inp, p, tpl, kgain, limit, lean, eps=1e-6):
+    """Rate of each phase's demand with the forward lean [N m/rad], by central differences.
+
+    The demand has kinks in the lean (where a phase's hip extension reaches the taut
+    flexors' limit); a phase whose forward and backward differences disagree has one
+    within the step and is differenced again with a step ten times shorter (down to
+    ``eps / 1000``), so that a lean just off a kink gets the rate of its own side, as the
+    engine's derivative does."""
+    M0 = _stride_demand(inp, p, tpl, kgain, limit, lean)[0]
+    dM = np.zeros_like(M0)
+    todo = np.ones(M0.shape[0], dtype=bool)
+    h = eps
+    while True:
+        Mp = _stride_demand(inp, p, tpl, kgain, limit, lean + h)[0]
+        Mm = _stride_demand(inp, p, tpl, kgain, limit, lean - h)[0]
+        d = (Mp - Mm) / (2.0 * h)
+        dM[todo] = d[todo]
+        kink = todo & np.any(np.abs((Mp - M0) - (M0 - Mm)) > 1e-3 * h * (1.0 + np.abs(d)),
+                             axis=1)
+        if not kink.any() or h <= 1e-3 * eps:
+            return dM
+        todo, h = kink, 0.1 * h
+
+
+def _lean_rate(inp, p, tpl, kgain, limit, lean, Lam):
+    """Rate of the stride's effort with the forward lean [1/rad]: the multipliers times
+    the demand's rate (:func:`_demand_rate`; the mirrored lateral lean is the same on both
+    sides, so it cancels)."""
+    dM = _demand_rate(inp, p, tpl, kgain, limit, lean)
     ok = np.all(np.isfinite(Lam), axis=1)
-    return float(np.sum(Lam[ok] * (Mp[ok] - Mm[ok]))) / (2.0 * eps)
+    return float(np.sum(Lam[ok] * dM[ok]))
 
 
 def _lean_rate_by_joint(inp, speed, cap, lean, eps=1e-6):
@@ -275,8 +298,7 @@ def _lean_rate_by_joint(inp, speed, cap, lean, eps=1e-6):
     M, B, _, _ = _stride_demand(inp, p, tpl, kgain, limit, lean)
     _, _, bad, _, E, Lam = _solve_stride(inp.A, C, inp.col_rho * C, M, B,
                                          np.array([p["lean_cost"]]), p["max_lean_rad"])
-    dM = (_stride_demand(inp, p, tpl, kgain, limit, lean + eps)[0]
-          - _stride_demand(inp, p, tpl, kgain, limit, lean - eps)[0]) / (2.0 * eps)
+    dM = _demand_rate(inp, p, tpl, kgain, limit, lean, eps)
     return E, np.nansum(Lam * dM, axis=0), bad
 
 
@@ -352,7 +374,7 @@ def _lean_step(lean, rel, p, E, ctx):
 
 def _search_posture(inp, p, tpl, limit, lean, C, w, kgain, d, rel, tol, always=False):
     """Move ``lean`` to within ``tol`` [rad] of the posture's optimum by probe strides at the
-    capacity forces ``C`` (:func:`sim.core.engine_stride.posture_search`, as in the
+    capacity forces ``C`` (:func:`sim.core.engine_posture.posture_search`, as in the
     engine); ``d`` is the lean of the stride just solved and ``rel`` its relative effort
     rate. Unless ``always``, only where the damped update would move the lean by more
     than ``tol`` (block mode); returns whether it searched."""
@@ -365,9 +387,13 @@ def _search_posture(inp, p, tpl, limit, lean, C, w, kgain, d, rel, tol, always=F
     for _ in range(int(p["max_probes"])):
         lo, g_lo, hi, g_hi, nxt, done = posture_search(
             x, gx, prev, lo, g_lo, hi, g_hi, max(2.0 * cost, 1e-3),
-            tol, -0.5 * p["max_fwd_lean_rad"], p["max_fwd_lean_rad"])
+            tol, -0.5 * p["max_fwd_lean_rad"], p["max_fwd_lean_rad"],
+            lean["curv"] if p["search_guess_on"] > 0.5 else math.nan)
         lean["lo"], lean["hi"] = float(lo), float(hi)
         if done:
+            c_meas = float(bracket_curvature(lo, g_lo, hi, g_hi))
+            if math.isfinite(c_meas):
+                lean["curv"] = c_meas
             lean["step"], lean["lean"] = d - float(nxt), float(nxt)
             break
         M, B, _, _ = _stride_demand(inp, p, tpl, kgain, limit, nxt)

@@ -144,8 +144,9 @@ def kernel_signatures() -> dict:
     from .engine_blocks import (_block_fatigue, _capacities, _may_cross, _next_event,
                                 _rest_fatigue, _step_muscles)
     from ..physics.sharing_phases import solve_phases_warm
+    from .engine_posture import lean_update
     from .engine_stride import (_lean_demand, _lean_rates, _passive_stride, _stride_demand,
-                                _stride_metrics, _tpl_index, lean_update)
+                                _stride_metrics, _tpl_index)
 
     inp = build_inputs(_warmup_config())
     tpl, mus, plan, sc = inp.kernel_bundles()
