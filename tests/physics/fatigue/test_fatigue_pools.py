@@ -203,8 +203,9 @@ def test_brief_contractions_stay_perfused_and_holds_occlude():
 
 def test_many_muscles_perfusion_is_each_muscles_own():
     """Every muscle's periodic perfusion at once gives exactly each muscle's own, passes
-    ending at different times (a muscle that never occludes, one held, strides of
-    different loads and ischaemia constants); a muscle without ischaemia is left alone."""
+    ending at different times (a muscle that never occludes, one held, one that starts
+    periodic already, strides of different loads and ischaemia constants); a muscle
+    without ischaemia is left alone."""
     rng = np.random.default_rng(3)
     n_m, n = 7, 64
     U = rng.uniform(0.0, 0.7, (n_m, n)) * (np.arange(n) < rng.integers(10, 50, (n_m, 1)))
@@ -214,6 +215,8 @@ def test_many_muscles_perfusion_is_each_muscles_own():
     tau_on[6] = 0.0                                      # no ischaemia
     u_free, u_occ = np.full(n_m, 0.1), np.full(n_m, 0.2)
     isch0 = rng.uniform(0.0, 1.0, n_m)
+    isch0[4] = stride_perfusion(U[4], 0.75 / n, isch0[4], tau_on[4], tau_off[4], u_free[4],
+                                u_occ[4], np.zeros(n))           # its periodic start
     P1, I1 = np.full((n_m, n), -1.0), isch0.copy()
     for i in range(n_m - 1):
         I1[i] = stride_perfusion(U[i], 0.75 / n, isch0[i], tau_on[i], tau_off[i], u_free[i],
