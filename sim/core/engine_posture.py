@@ -168,10 +168,11 @@ def bracket_curvature(lo, g_lo, hi, g_hi):
 
     The next search's first probe walks by ``|g|`` over it (its ``guess``). Near its
     optimum the posture's objective curves far more than the ``2 cost`` (2.9 /rad^2) that
-    bounds the distance: 5-66 /rad^2 (5th to 95th percentile, median 29) in the 374
-    searches of the benchmark's first 300 runs, where muscles reach their bounds as the
-    lean moves. A walk by the bound overshoots the optimum several times over, and
-    closing the bracket takes more probes (``experiments/posture_search_steps.py``).
+    bounds the distance, where muscles reach their bounds as the lean moves: the slope of
+    ``g`` from a search's start to the optimum it found was 5-60 /rad^2 (5th to 95th
+    percentile, median 28) over the 955 searches of the benchmark's first 300 runs with
+    the walk by the bound, which overshot the optimum several times over and took 3.4
+    probes a search; walking by this guess, 1.9 (``experiments/posture_search_steps.py``).
 
     Examples
     --------

@@ -173,10 +173,11 @@ def test_the_posture_search_finds_the_optimum_across_a_flat_stretch_and_a_kink(s
 @pytest.mark.parametrize("tol_deg", [0.25, 0.01])
 def test_a_search_that_guesses_the_curvature_probes_less_and_ends_as_close(tol_deg):
     """Near its optimum the objective curves ten times more than the lean cost's bound
-    (29 /rad^2 within half a degree, the median the benchmark's searches measure; 3
-    beyond, where other muscles take over): a first walk by the bound overshoots far
-    into the flatter stretch, one by a guess of the curvature lands near the optimum;
-    both end within the tolerance (block mode's, resolved mode's)."""
+    (29 /rad^2 within half a degree, about the median slope from a search's start to its
+    optimum in the benchmark's runs; 3 beyond, where other muscles take over): a first
+    walk by the bound overshoots far into the flatter stretch, one by a guess of the
+    curvature lands near the optimum; both end within the tolerance (block mode's,
+    resolved mode's)."""
     opt, d0, tol = math.radians(0.45), math.radians(0.5), math.radians(tol_deg)
 
     def slope(x):
