@@ -185,7 +185,9 @@ def stride_perfusion_muscles(U, dt, isch0, tau_on, tau_off, u_free, u_occ, perf_
         for i in range(n_m):
             isch[i] = start[i]
             slope[i] = 1.0
-        if it == 0:         # the first pass only finds the stride's map (no perfusion)
+        # the first pass only finds the stride's map (no perfusion); the two loops are
+        # kept apart, as one loop testing a flag measured about 1 % slower a run
+        if it == 0:
             for j in range(n):
                 for i in range(n_m):
                     if live[i] == 0.0:
