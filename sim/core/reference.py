@@ -252,7 +252,8 @@ def reference_run(inp, mode=None, state0=None):
                         rel = np.where(solved["C"] > 0, np.abs(C / solved["C"] - 1.0),
                                        np.where(C > 0, np.inf, 0.0))
                     reuse = float(rel.max()) <= p["reuse_tolerance"]
-                # the posture's optimum searched and the stride re-solved there, once (engine)
+                # the posture's optimum searched and the stride re-solved there, once (engine;
+                # where it adopts the last probe, the lean is that probe's)
                 settle, searched = int(dt / stride_s) - 1, False
                 while not reuse:
                     kgain = 1.0 + p["knee_gain"] * max(0.0, 1.0 - float(inp.quad_w @ cap))

@@ -394,6 +394,8 @@ def _search_posture(inp, p, tpl, limit, lean, C, w, kgain, d, rel, tol, always=F
             c_meas = float(bracket_curvature(lo, g_lo, hi, g_hi))
             if math.isfinite(c_meas):
                 lean["curv"] = c_meas
+            if not always and x != d and abs(x - nxt) <= 0.25 * tol:
+                nxt = x         # block mode: the last probe is the block's stride
             lean["step"], lean["lean"] = d - float(nxt), float(nxt)
             break
         M, B, _, _ = _stride_demand(inp, p, tpl, kgain, limit, nxt)
