@@ -10,7 +10,9 @@ The strides are fixed (a seeded set of stance-like force curves, 5-50 % of the f
 maximum force); the best of ``--repeats`` timings of ``--calls`` calls is reported, after
 compilation (at the package's compile level). To compare two versions, run this script
 in each checkout, alternating (these machines are noisy); it reads either layout of the
-stride (muscle first, before 2026-12-05, or phase sample first).
+stride: muscle first (the shipped one) or phase sample first (the vectorised passes of
+commit 00509b6, measured and not kept: README, "The periodic perfusion, muscles side by
+side").
 
 Writes ``results/perfusion_call/perfusion_call.json`` and a manifest.
 
