@@ -185,7 +185,9 @@ SCHEMA: dict[str, dict[str, Key]] = {
         "lean_settle_deg": _f(0.25, 0.0, 5.0, "deg", "block mode: where the posture update "
                               "after a block's stride would move the forward lean by more "
                               "than this, search the lean's optimum to within this and "
-                              "re-solve the stride there (numerical tolerance)", lo_open=True),
+                              "run the stride there (solved again, or the search's last "
+                              "probe where that lies within a quarter of this of the "
+                              "optimum; numerical tolerance)", lo_open=True),
         "failed_stride_posture": _s("hold", ("hold", "search"),
                                     "when the muscles cannot make a stride at the forward lean "
                                     "held: hold that lean (default; exhaustion is reached "
