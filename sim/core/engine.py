@@ -385,37 +385,38 @@ def run_kernel(tpl, mus, plan, sc, state, out):
                     # each half stride at its first phase (the second reads the first's
                     # lateral lean), else this phase alone, warm-started from this phase in
                     # the previous stride, else from the previous phase
-                    if adopt and (not together or j == 0 or j == n_ph // 2):
-                        # the search's last probe was solved at this lean and capacities:
-                        # its forces and effort rates are the stride's (its lateral leans,
-                        # statuses, residuals and multipliers are already in place)
+                    if not together or j == 0 or j == n_ph // 2:
                         hi = (n_ph // 2 if j == 0 else n_ph) if together else j + 1
-                        for jj in range(j, hi):
-                            for c in range(n_col):
-                                Fs[jj, c] = Fp[jj, c]
-                            Gph[jj] = Gp[jj]
-                    elif not together or j == 0 or j == n_ph // 2:
-                        hi = (n_ph // 2 if j == 0 else n_ph) if together else j + 1
-                        jw = j if lam_seen[j] else (j - 1) % n_ph
-                        _stride_demand(j, hi, tpl, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_stance,
-                                       sc, kgain, Pas, sin_d, Th, Mb, Bb)
-                        if together or lam_seen[j]:
-                            solve_phases_warm(Ai, Av, C, W, Bb[j:hi], w, Mb[j:hi],
-                                              Lam[jw:jw + hi - j], Fs[j:hi], Tb[j:hi],
-                                              Lam[j:hi], Stb[j:hi], Rb[j:hi], wk, work)
+                        if adopt:
+                            # the search's last probe was solved at this lean and
+                            # capacities: its forces and effort rates are the stride's (its
+                            # lateral leans, statuses, residuals and multipliers are
+                            # already in place)
+                            for jj in range(j, hi):
+                                for c in range(n_col):
+                                    Fs[jj, c] = Fp[jj, c]
+                                Gph[jj] = Gp[jj]
                         else:
-                            # a run's first stride, each phase warm-started from the one
-                            # before: the general solver at once (for one phase sample the
-                            # half-stride solve's loops cost more than the general solve;
-                            # experiments/first_stride.py)
-                            Stb[j], _, Rb[j] = solve_sharing_columns(
-                                Ai, Av, C, W, Bb[j], w, Mb[j], Lam[jw], Fs[j], Tb[j], Lam[j],
-                                work, 1e-10, 100)
-                        for jj in range(j, hi):
-                            Th[jj] = Tb[jj, 0]
-                        if fwd_on:
-                            _lean_rates(j, hi, tpl, tpl_grf_r, tpl_grf_tot, tpl_hipext, sc,
-                                        limit, shift, Pas, cos_d, Lam, Gph)
+                            jw = j if lam_seen[j] else (j - 1) % n_ph
+                            _stride_demand(j, hi, tpl, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_stance,
+                                           sc, kgain, Pas, sin_d, Th, Mb, Bb)
+                            if together or lam_seen[j]:
+                                solve_phases_warm(Ai, Av, C, W, Bb[j:hi], w, Mb[j:hi],
+                                                  Lam[jw:jw + hi - j], Fs[j:hi], Tb[j:hi],
+                                                  Lam[j:hi], Stb[j:hi], Rb[j:hi], wk, work)
+                            else:
+                                # a run's first stride, each phase warm-started from the one
+                                # before: the general solver at once (for one phase sample the
+                                # half-stride solve's loops cost more than the general solve;
+                                # experiments/first_stride.py)
+                                Stb[j], _, Rb[j] = solve_sharing_columns(
+                                    Ai, Av, C, W, Bb[j], w, Mb[j], Lam[jw], Fs[j], Tb[j], Lam[j],
+                                    work, 1e-10, 100)
+                            for jj in range(j, hi):
+                                Th[jj] = Tb[jj, 0]
+                            if fwd_on:
+                                _lean_rates(j, hi, tpl, tpl_grf_r, tpl_grf_tot, tpl_hipext, sc,
+                                            limit, shift, Pas, cos_d, Lam, Gph)
                     # the phase's status, residual and lateral lean (its forces are Fs[j])
                     st, resid, th_j = Stb[j], Rb[j], Tb[j, 0]
                     lam_seen[j] = True
