@@ -274,11 +274,13 @@ def _cross_check(sections: dict, source: str):
         run["speed_mps"] = 3.0
     duration_min = run["duration_min"]
     block_s = sections["model"]["block_s"]
-    n_ck = math.ceil(60.0 * duration_min / block_s)
-    if n_ck > MAX_CHECKPOINTS:
+    ratio = 60.0 * duration_min / block_s          # inf for a block_s near 0
+    if ratio > MAX_CHECKPOINTS:
+        many = (f"{math.ceil(ratio):,} checkpoints (about {ratio * 1.2e-6:.1f} GB)"
+                if math.isfinite(ratio) else "more checkpoints than memory holds")
         raise ConfigError(
             f"{source}: model.block_s = {block_s:g}: a {duration_min:g}-min run would keep "
-            f"{n_ck:,} checkpoints (about {n_ck * 1.2e-6:.1f} GB); allowed: at most "
+            f"{many}; allowed: at most "
             f"{MAX_CHECKPOINTS:,} checkpoints, i.e. block_s >= "
             f"{60.0 * duration_min / MAX_CHECKPOINTS:.3g} s for this run")
     name = sections["output"]["name"]
