@@ -67,7 +67,8 @@ from .engine_layout import (DOF, S, SCALARS, STAGES, MuscleSet, Outputs, Plan,  
                             Templates, _HIP_ABD)
 from .engine_posture import bracket_curvature, lean_update, posture_search  # noqa: F401
 from .engine_stride import (_lean_demand, _lean_rates, _passive_stride,  # noqa: F401
-                            _stride_demand, _stride_metrics, _tpl_index, probe_lean_rate)
+                            _stride_demand, _stride_metrics, _tpl_index,
+                            probe_half_demand, probe_half_rates, probe_outcome)
 
 __all__ = ["SCALARS", "S", "DOF", "STAGES", "Templates", "MuscleSet", "Plan", "Outputs",
            "run_kernel"]
@@ -181,6 +182,7 @@ def run_kernel(tpl, mus, plan, sc, state, out):
     Lam_keep = np.zeros((n_ph, n_dof))
     Gph = np.zeros(n_ph)        # each phase's effort rate with the lean [1/rad]
     Gp = np.zeros(n_ph)         # ... a probe stride's
+    acc_p = np.zeros(2)         # ... and its effort and effort rate
     together = False
     Fs = np.zeros((n_ph, n_col))
     Th = np.zeros(n_ph)
@@ -473,10 +475,23 @@ def run_kernel(tpl, mus, plan, sc, state, out):
                                 # numba's shape-mismatch message, 1.4 s of a cold compile)
                                 for jj in range(n_ph):
                                     Th_keep[jj] = Th[jj]
-                                ok, rel_f, n_sol = probe_lean_rate(
-                                    tpl, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_hipext, tpl_stance,
-                                    Ai, Av, C, W, sc, kgain, sc[S.rom_deg], lean_f, Th, w, Lam,
-                                    Mb, Bb, Fp, Tb, Stb, Rb, Lam_keep, wk, work, Gp, Pp)
+                                # a probe stride, solved half a stride at a time (not run)
+                                fail = 0
+                                for h0, h1 in ((0, n_ph // 2), (n_ph // 2, n_ph)):
+                                    probe_half_demand(h0, h1, tpl, tpl_m, tpl_grf_r, tpl_grf_tot,
+                                                      tpl_hipext, tpl_stance, sc, kgain,
+                                                      sc[S.rom_deg], lean_f, Th, Lam, Mb, Bb,
+                                                      Lam_keep, Pp, acc_p)
+                                    solve_phases_warm(Ai, Av, C, W, Bb[h0:h1], w, Mb[h0:h1],
+                                                      Lam[h0:h1], Fp[h0:h1], Tb[h0:h1], Lam[h0:h1],
+                                                      Stb[h0:h1], Rb[h0:h1], wk, work)
+                                    fail = probe_half_rates(h0, h1, tpl, tpl_grf_r, tpl_grf_tot,
+                                                            tpl_hipext, sc, sc[S.rom_deg], lean_f,
+                                                            Th, w, W, Lam, Fp, Tb, Stb, Lam_keep,
+                                                            Gp, Pp, acc_p)
+                                    if fail > 0:
+                                        break
+                                ok, rel_f, n_sol = probe_outcome(acc_p, fail, n_ph)
                                 o_work[0] += n_sol
                                 for jj in range(n_ph):
                                     Th[jj] = Th_keep[jj]
@@ -558,10 +573,21 @@ def run_kernel(tpl, mus, plan, sc, state, out):
                                 lean_step = lean_used - nxt
                                 lean_f = nxt
                                 break
-                            ok, rel, n_sol = probe_lean_rate(
-                                tpl, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_hipext, tpl_stance, Ai,
-                                Av, C, W, sc, kgain, limit, nxt, Th, w, Lam, Mb, Bb, Fp, Tb,
-                                Stb, Rb, Lam_keep, wk, work, Gp, Pp)
+                            # a probe stride, solved half a stride at a time (not run)
+                            fail = 0
+                            for h0, h1 in ((0, n_ph // 2), (n_ph // 2, n_ph)):
+                                probe_half_demand(h0, h1, tpl, tpl_m, tpl_grf_r, tpl_grf_tot,
+                                                  tpl_hipext, tpl_stance, sc, kgain, limit, nxt,
+                                                  Th, Lam, Mb, Bb, Lam_keep, Pp, acc_p)
+                                solve_phases_warm(Ai, Av, C, W, Bb[h0:h1], w, Mb[h0:h1],
+                                                  Lam[h0:h1], Fp[h0:h1], Tb[h0:h1], Lam[h0:h1],
+                                                  Stb[h0:h1], Rb[h0:h1], wk, work)
+                                fail = probe_half_rates(h0, h1, tpl, tpl_grf_r, tpl_grf_tot,
+                                                        tpl_hipext, sc, limit, nxt, Th, w, W, Lam,
+                                                        Fp, Tb, Stb, Lam_keep, Gp, Pp, acc_p)
+                                if fail > 0:
+                                    break
+                            ok, rel, n_sol = probe_outcome(acc_p, fail, n_ph)
                             o_work[0] += n_sol
                             o_work[1] += 1.0
                             if not ok:
@@ -602,10 +628,21 @@ def run_kernel(tpl, mus, plan, sc, state, out):
                                 if lean_used - off < lo_b and lean_used + off > hi_b:
                                     break
                                 continue
-                            ok, rel, n_sol = probe_lean_rate(
-                                tpl, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_hipext, tpl_stance, Ai,
-                                Av, C, W, sc, kgain, limit, nxt, Th, w, Lam, Mb, Bb, Fp, Tb,
-                                Stb, Rb, Lam_keep, wk, work, Gp, Pp)
+                            # a probe stride, solved half a stride at a time (not run)
+                            fail = 0
+                            for h0, h1 in ((0, n_ph // 2), (n_ph // 2, n_ph)):
+                                probe_half_demand(h0, h1, tpl, tpl_m, tpl_grf_r, tpl_grf_tot,
+                                                  tpl_hipext, tpl_stance, sc, kgain, limit, nxt,
+                                                  Th, Lam, Mb, Bb, Lam_keep, Pp, acc_p)
+                                solve_phases_warm(Ai, Av, C, W, Bb[h0:h1], w, Mb[h0:h1],
+                                                  Lam[h0:h1], Fp[h0:h1], Tb[h0:h1], Lam[h0:h1],
+                                                  Stb[h0:h1], Rb[h0:h1], wk, work)
+                                fail = probe_half_rates(h0, h1, tpl, tpl_grf_r, tpl_grf_tot,
+                                                        tpl_hipext, sc, limit, nxt, Th, w, W, Lam,
+                                                        Fp, Tb, Stb, Lam_keep, Gp, Pp, acc_p)
+                                if fail > 0:
+                                    break
+                            ok, rel, n_sol = probe_outcome(acc_p, fail, n_ph)
                             o_work[0] += n_sol
                             o_work[1] += 1.0
                             if ok:

@@ -8,7 +8,7 @@ phases' multipliers (:func:`sim.core.engine_stride._lean_rates`). Called by
 * :func:`lean_update`: one damped Newton step, kept within the optimum's bracket where
   the effort has a kink;
 * :func:`posture_search`: one step of the search of the optimum with probe strides
-  (:func:`sim.core.engine_stride.probe_lean_rate`), where the posture may lie further
+  (:func:`sim.core.engine_stride.probe_half_demand`), where the posture may lie further
   from it than a tolerance (after every stride in resolved mode, once per block in block
   mode);
 * :func:`bracket_curvature`: the curvature a search measured, where the next one starts.

@@ -18,7 +18,8 @@ Within a stride (phase samples ``j = 0 … n-1``, right heel strike at 0)
   moved by a damped Newton step on ``ln(effort) + cost (lean - home)^2`` whose slope
   comes from the phases' multipliers (:func:`_lean_rates`); where the posture may lie
   further from its optimum than a tolerance, the optimum is searched with probe strides
-  (:func:`probe_lean_rate`); it changes the demand
+  (:func:`probe_half_demand`, :func:`probe_half_rates`, :func:`probe_outcome`; the run
+  loop solves each half between the first two); it changes the demand
   (:func:`sim.physics.compensation.forward_lean_moments`) and, through the pelvis's share, the
   pelvic tilt and the hip extension the stride needs;
 * trunk lateral lean: one compensation column in right stance (:mod:`sim.physics.compensation`);
@@ -42,11 +43,10 @@ import numpy as np
 from ..jit import kernel
 from ..physics.compensation import forward_lean_moments, passive_hip_flexor_moment
 from ..physics.sharing import STATUS_OK
-from ..physics.sharing_phases import solve_phases_warm
 from ..physics.spine import l5s1_loads_stride
 from .engine_layout import _ANKLE_PF, _HIP_ABD, _HIP_FLEX, _KNEE_EXT, _LUMB_BEND, _LUMB_EXT, S
 
-__all__ = ["probe_lean_rate"]
+__all__ = ["probe_half_demand", "probe_half_rates", "probe_outcome"]
 
 
 @kernel
@@ -168,58 +168,75 @@ def _lean_rates(lo, hi, tpl, tpl_grf_r, tpl_grf_tot, tpl_hipext, sc, limit, shif
 
 
 @kernel
-def probe_lean_rate(tpl, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_hipext, tpl_stance, Ai, Av, C, W,
-                    sc, kgain, limit, lean, Th, w, Lam, M, Bs, Fp, Tp, St, Res, Lam_keep, wk,
-                    work, Gr, Pp):
-    """Relative effort rate ``d ln E / d lean`` [1/rad] of a stride at ``lean``, not run.
+def probe_half_demand(lo, hi, tpl, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_hipext, tpl_stance, sc,
+                      kgain, limit, lean, Th, Lam, M, Bs, Lam_keep, Pp, acc):
+    """Prepare the phases ``lo <= j < hi`` of a probe stride at ``lean`` for their solve.
 
-    Every phase is solved at the capacity forces ``C`` (warm-started from, and writing its
-    multipliers into, ``Lam``; the lateral lean into ``Th``); no fatigue state moves. The
-    search of the posture's optimum (:func:`sim.core.engine_posture.posture_search`)
-    probes leans with it. The
-    phases of each half stride are solved together
-    (:func:`~sim.physics.sharing_phases.solve_phases_warm`, with the buffers ``M`` ...
-    ``wk``), with the results of solving them one by one up to the first infeasible
-    phase: the multipliers of the phases after it are put back (``Lam_keep``); ``Gr``
-    receives each phase's effort rate (:func:`_lean_rates`), ``Pp`` the probe's passive
-    hip-flexor moments. Returns ``(ok, rate, solves)``: ``ok``
-    False if a phase is infeasible, ``solves`` the phases solved up to it."""
-    n_ph = tpl_m.shape[1]
-    half = n_ph // 2
+    A probe stride (the search of the posture's optimum,
+    :func:`sim.core.engine_posture.posture_search`) is solved half a stride at a time at
+    the capacity forces, and not run (no fatigue state moves): this call keeps the half's
+    multipliers (``Lam_keep``, put back by :func:`probe_half_rates` after an infeasible
+    phase) and builds its demand (``M``, ``Bs``; at ``lo == 0`` first the probe's passive
+    hip-flexor moments, ``Pp``, and the effort sums ``acc`` set to 0). The run loop then solves the half
+    (:func:`~sim.physics.sharing_phases.solve_phases_warm`, warm-started from and writing
+    into ``Lam``) and calls :func:`probe_half_rates`. (The solve is called from the run
+    loop, not from here, so that this kernel compiles without the solver.)"""
+    if lo == 0:
+        acc[0] = 0.0
+        acc[1] = 0.0
+        _passive_stride(tpl, tpl_hipext, sc, limit, sc[S.pelvis_share] * lean * 180.0 / math.pi,
+                        Pp)
+    for j in range(lo, hi):
+        for d in range(Lam.shape[1]):
+            Lam_keep[j, d] = Lam[j, d]
+    _stride_demand(lo, hi, tpl, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_stance, sc, kgain, Pp,
+                   math.sin(lean), Th, M, Bs)
+
+
+@kernel
+def probe_half_rates(lo, hi, tpl, tpl_grf_r, tpl_grf_tot, tpl_hipext, sc, limit, lean, Th, w,
+                     W, Lam, Fp, Tp, St, Lam_keep, Gr, Pp, acc):
+    """After the solve of a probe's half stride: its effort and effort rate.
+
+    Adds the half's effort to ``acc[0]`` and its rate ``d E / d lean`` to ``acc[1]``
+    (:func:`_lean_rates`, each phase's into ``Gr``) and its lateral leans to ``Th``, phase
+    by phase up to the first infeasible phase (a status other than OK, or a lean beyond
+    the largest plausible one); there, the multipliers of the phases after it are put
+    back (``Lam_keep``), as if the phases had been solved one by one. Returns 0 if every
+    phase was feasible, else the number of phases solved up to the failed one
+    (``j + 1``)."""
     n_dof = Lam.shape[1]
-    sin_d = math.sin(lean)
-    cos_d = math.cos(lean)
-    shift = sc[S.pelvis_share] * lean * 180.0 / math.pi
-    _passive_stride(tpl, tpl_hipext, sc, limit, shift, Pp)
-    E = 0.0
-    G = 0.0
-    for lo, hi in ((0, half), (half, n_ph)):
-        for j in range(lo, hi):
-            for d in range(n_dof):
-                Lam_keep[j, d] = Lam[j, d]
-        _stride_demand(lo, hi, tpl, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_stance, sc, kgain, Pp,
-                       sin_d, Th, M, Bs)
-        solve_phases_warm(Ai, Av, C, W, Bs[lo:hi], w, M[lo:hi], Lam[lo:hi], Fp[lo:hi],
-                          Tp[lo:hi], Lam[lo:hi], St[lo:hi], Res[lo:hi], wk, work)
-        _lean_rates(lo, hi, tpl, tpl_grf_r, tpl_grf_tot, tpl_hipext, sc, limit, shift, Pp,
-                    cos_d, Lam, Gr)
-        for j in range(lo, hi):
-            theta = Tp[j, 0]
-            if St[j] != STATUS_OK or abs(theta) > sc[S.max_lean_rad]:
-                for jj in range(j + 1, hi):
-                    for d in range(n_dof):
-                        Lam[jj, d] = Lam_keep[jj, d]
-                return False, 0.0, j + 1
-            Th[j] = theta
-            e = w[0] * theta * theta
-            for c in range(Fp.shape[1]):
-                if W[c] > 0.0:
-                    e += (Fp[j, c] / W[c]) ** 2
-            E += e
-            G += Gr[j]
-    if not (E > 0.0):
+    _lean_rates(lo, hi, tpl, tpl_grf_r, tpl_grf_tot, tpl_hipext, sc, limit,
+                sc[S.pelvis_share] * lean * 180.0 / math.pi, Pp, math.cos(lean), Lam, Gr)
+    for j in range(lo, hi):
+        theta = Tp[j, 0]
+        if St[j] != STATUS_OK or abs(theta) > sc[S.max_lean_rad]:
+            for jj in range(j + 1, hi):
+                for d in range(n_dof):
+                    Lam[jj, d] = Lam_keep[jj, d]
+            return j + 1
+        Th[j] = theta
+        e = w[0] * theta * theta
+        for c in range(Fp.shape[1]):
+            if W[c] > 0.0:
+                e += (Fp[j, c] / W[c]) ** 2
+        acc[0] += e
+        acc[1] += Gr[j]
+    return 0
+
+
+@kernel
+def probe_outcome(acc, fail, n_ph):
+    """A probe stride's ``(ok, rate, solves)`` after its halves (:func:`probe_half_rates`).
+
+    ``rate`` is the relative effort rate ``d ln E / d lean`` [1/rad]; ``ok`` is False where
+    a phase was infeasible (``fail``, the phases solved up to it, > 0) or the effort is not
+    positive; ``solves`` counts the phases solved."""
+    if fail > 0:
+        return False, 0.0, fail
+    if not (acc[0] > 0.0):
         return False, 0.0, n_ph
-    return True, G / E, n_ph
+    return True, acc[1] / acc[0], n_ph
 
 
 @kernel

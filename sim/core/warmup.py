@@ -143,10 +143,11 @@ def kernel_signatures() -> dict:
     from .batch import _Layout, summarise_kernel
     from .engine_blocks import (_block_fatigue, _capacities, _may_cross, _next_event,
                                 _rest_fatigue, _step_muscles)
-    from ..physics.sharing_phases import solve_phases_warm
-    from .engine_posture import lean_update
+    from ..physics.sharing_phases import phases_workspace_size, solve_phases_warm
+    from .engine_posture import bracket_curvature, lean_update, posture_search
     from .engine_stride import (_lean_demand, _lean_rates, _passive_stride, _stride_demand,
-                                _stride_metrics, _tpl_index)
+                                _stride_metrics, _tpl_index, probe_half_demand,
+                                probe_half_rates, probe_outcome)
 
     inp = build_inputs(_warmup_config())
     tpl, mus, plan, sc = inp.kernel_bundles()
@@ -178,6 +179,13 @@ def kernel_signatures() -> dict:
         _lean_rates: (i0, i0, i0, tpl.grf_r, tpl.grf_tot, tpl.hipext, sc, x0, x0, z(n_ph), x0,
                       z((n_ph, n_dof)), z(n_ph)),
         _lean_demand: (i0, i0, tpl.grf_r, tpl.grf_tot, sc, x0, z(n_dof)),
+        probe_half_demand: (i0, i0, i0, tpl.m, tpl.grf_r, tpl.grf_tot, tpl.hipext, tpl.stance,
+                            sc, x0, x0, x0, z(n_ph), z((n_ph, n_dof)), z((n_ph, n_dof)),
+                            z((n_ph, n_dof, 1)), z((n_ph, n_dof)), z(n_ph), z(2)),
+        probe_outcome: (z(2), i0, i0),
+        probe_half_rates: (i0, i0, i0, tpl.grf_r, tpl.grf_tot, tpl.hipext, sc, x0, x0, z(n_ph),
+                           z(1), z(n_col), z((n_ph, n_dof)), Fs, z((n_ph, 1)),
+                           z(n_ph, dtype=np.int64), z((n_ph, n_dof)), z(n_ph), z(n_ph), z(2)),
         column_structure: (mus.A,),
         _tpl_index: (x0, tpl.speed),
         _next_event: (x0, x0, plan.seg_end),
@@ -188,6 +196,9 @@ def kernel_signatures() -> dict:
         knee_tracking_gain: (x0,) * 2,
         tilt_deficit_deg: (x0,) * 3,
         lean_update: (x0,) * 11,
+        posture_search: (x0,) * 12,
+        bracket_curvature: (x0,) * 4,
+        phases_workspace_size: (i0, i0, numba.types.literal(1), i0),   # (n_dof, n_col, 1, half)
         _may_cross: (x0,) * 5,
         reserve_step: (x0,) * 6,
         critical_speed_factor: (state, prm0, x0),
