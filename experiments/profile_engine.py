@@ -125,14 +125,15 @@ def _block_parts(reps, which, tpl, mus, sc, state, Fs, Th):
     leg_spine = np.zeros(p, dtype=np.bool_)
     tilt, pas = np.zeros(n_ph), np.zeros(n_ph)
     n_m = s2.shape[0]
-    U, Pw, pwork = np.zeros((n_m, n_ph)), np.zeros((n_m, n_ph)), np.zeros(8 * n_m)
+    U, Pw, pwork = np.zeros((n_ph, n_m)), np.zeros((n_ph, n_m)), np.zeros(8 * n_m)
+    Occ = np.zeros((n_ph, n_m))
     dtp = tpl.stride_s[0] / n_ph
     acc = 0.0
     for r in range(reps):
         if which == 0:
             s2[:] = state
             E._block_fatigue(s2, mus.prm[0], mus.F0, mus.col_muscle, mus.col_side, Fs, dtp,
-                             60.0, U, Pw, pwork)
+                             60.0, U, Pw, pwork, Occ)
         else:
             E._passive_stride(0, tpl.hipext, sc, sc[S.rom_deg] - sc[S.tightness_deg], 0.0,
                               pas)

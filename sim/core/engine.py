@@ -207,8 +207,9 @@ def run_kernel(tpl, mus, plan, sc, state, out):
                 if c2 != c and col_muscle[c2] == col_muscle[c]:
                     leg_spine[c] = False
     ustate = np.zeros(N_STATE)
-    U = np.zeros((n_m, n_ph))      # each muscle's targets over the solved stride
-    Pw = np.zeros((n_m, n_ph))     # ... and its periodic perfusion
+    U = np.zeros((n_ph, n_m))      # each muscle's targets over the solved stride
+    Pw = np.zeros((n_ph, n_m))     # ... its periodic perfusion
+    Occ = np.zeros((n_ph, n_m))    # ... and its occlusion
     pwork = np.zeros(8 * n_m)
 
     t = 0.0
@@ -669,7 +670,7 @@ def run_kernel(tpl, mus, plan, sc, state, out):
                 for i in range(n_m):
                     cap_prev[i] = cap[i]
                 _block_fatigue(state, prm[tpl], F0, col_muscle, col_side, Fs, dtp, dt, U, Pw,
-                               pwork)
+                               pwork, Occ)
                 _capacities(state, prm[0], F0, col_muscle, col_rho, cap, C, W)
                 change = 0.0
                 for i in range(n_m):

@@ -43,14 +43,15 @@ def _capacities(state, prm, F0, col_muscle, col_rho, cap, C, W):
 
 
 @kernel
-def _block_fatigue(state, prm, F0, col_muscle, col_side, Fs, dtp, dt, U, Pw, pwork):
+def _block_fatigue(state, prm, F0, col_muscle, col_side, Fs, dtp, dt, U, Pw, pwork, Occ):
     """Advance every pool over ``dt`` with the stride statistics of the solved stride ``Fs``.
 
-    Per muscle: the stride's targets (row of ``U``, n_m x n_ph) and the periodic perfusion
-    of its ischaemia (row of ``Pw``; every muscle's at once,
+    Per muscle: the stride's targets (column of ``U``, n_ph x n_m) and the periodic
+    perfusion of its ischaemia (column of ``Pw``; every muscle's at once,
     :func:`sim.physics.fatigue.pools.stride_perfusion_muscles`, phase samples ``dtp`` s long,
-    workspace ``pwork``); per pool: the stride-mean force target, the stride-mean perfusion
-    and the activity-weighted fatigue multiplier ``<TL (1 - kappa h(E) P)> / <TL>``."""
+    workspaces ``pwork`` and ``Occ``); per pool: the stride-mean force target, the
+    stride-mean perfusion and the activity-weighted fatigue multiplier
+    ``<TL (1 - kappa h(E) P)> / <TL>``."""
     n_ph = Fs.shape[0]
     for i in range(state.shape[0]):
         col = -1
@@ -58,13 +59,13 @@ def _block_fatigue(state, prm, F0, col_muscle, col_side, Fs, dtp, dt, U, Pw, pwo
             if col_muscle[c] == i and col_side[c] == 0:
                 col = c
         for j in range(n_ph):
-            U[i, j] = Fs[j, col] / F0[i] if col >= 0 else 0.0
+            U[j, i] = Fs[j, col] / F0[i] if col >= 0 else 0.0
     stride_perfusion_muscles(U, dtp, state[:, X.isch], prm[:, P.tau_isch_on],
                              prm[:, P.tau_isch_off], prm[:, P.u_free], prm[:, P.u_occ], Pw,
-                             state[:, X.isch], pwork)
+                             state[:, X.isch], pwork, Occ)
     for i in range(state.shape[0]):
-        uw = U[i]
-        pw = Pw[i]
+        uw = U[:, i]
+        pw = Pw[:, i]
         p = prm[i, P.p_st]
         g_min, K, thr = prm[i, P.g_min_st], prm[i, P.K], prm[i, P.rest_threshold]
         cap_st = pool_capacity(state[i, X.MF_st], state[i, X.E_st], state[i, X.S_st], g_min, K)

@@ -171,7 +171,7 @@ def kernel_signatures() -> dict:
         _capacities: (state, prm0, mus.F0, mus.col_muscle, mus.col_rho, z(n_m), f, f),
         _rest_fatigue: (state, prm0, x0),
         _block_fatigue: (state, prm0, mus.F0, mus.col_muscle, mus.col_side, Fs, x0, x0,
-                         z((n_m, n_ph)), z((n_m, n_ph)), z(8 * n_m)),
+                         z((n_ph, n_m)), z((n_ph, n_m)), z(8 * n_m), z((n_ph, n_m))),
         _step_muscles: (state, prm0, mus.F0, mus.col_muscle, mus.col_side, f, x0, z(N_STATE)),
         _stride_metrics: (i0, Fs, z(n_ph), z(n_ph), tpl.grf_tot, z(n_col, dtype=np.bool_),
                           mus.col_comp, mus.col_shear, mus.sup_col, mus.sup_F0, sc, z(n_ph),

@@ -126,34 +126,36 @@ def stride_perfusion(u, dt, isch0, tau_on, tau_off, u_free, u_occ, perf_out):
 
 
 @kernel
-def stride_perfusion_muscles(U, dt, isch0, tau_on, tau_off, u_free, u_occ, perf_out,
-                             isch_out, work):
-    """:func:`stride_perfusion` for many muscles at once.
+def stride_perfusion_muscles(UT, dt, isch0, tau_on, tau_off, u_free, u_occ, perf_out,
+                             isch_out, work, occ):
+    """:func:`stride_perfusion` for many muscles at once, the phase sample first.
 
-    Row ``i`` of ``U`` and ``perf_out`` and entry ``i`` of ``isch0``, the constants and
-    ``isch_out`` belong to muscle ``i``; a muscle without ischaemia (``tau_on <= 0``) is
-    left out (its rows are not written). The phase sample is the outer loop and the
-    muscles the inner one, so that the muscles' recursions, each waiting on its own
-    previous phase, run side by side; each muscle's arithmetic is that of
-    :func:`stride_perfusion`, so the results are the same
-    (``tests/physics/fatigue/test_fatigue_pools.py``). Its first pass only finds each
-    muscle's stride map (the perfusion it would write is always written again, after the
-    stride's start is corrected or, where the start was periodic already, by one more pass
-    from it; about 2.5 % of a block-mode run). ``isch_out`` may be ``isch0``.
-    ``work``: 8 entries per muscle.
+    Row ``j`` of ``UT`` and ``perf_out`` (``n x n_m``) holds phase sample ``j`` of every
+    muscle; entry ``i`` of ``isch0``, the constants and ``isch_out`` belongs to muscle
+    ``i``. Each muscle's arithmetic is that of :func:`stride_perfusion`, so the results
+    are the same to the last bit (``tests/physics/fatigue/test_fatigue_pools.py``); a
+    muscle without ischaemia (``tau_on <= 0``) is written as fully perfused, its
+    ``isch_out`` left as it was. The occlusions are taken once (into ``occ``,
+    ``n x n_m``); each pass over the stride then has the muscles innermost, contiguous
+    and without branches, so that one vector instruction steps several muscles' recursions
+    (each waits on its own previous phase); a muscle whose passes have ended is stepped on
+    from its final start, which writes the same values again. The first pass only finds
+    each muscle's stride map (the perfusion it would write is always written again, after
+    the stride's start is corrected or, where the start was periodic already, by one more
+    pass from it). ``isch_out`` may be ``isch0``. ``work``: 8 entries per muscle.
 
     Examples
     --------
     >>> import numpy as np
     >>> U = np.array([np.r_[np.full(30, 0.6), np.zeros(50)], np.full(80, 0.05)])
-    >>> P, I = np.zeros((2, 80)), np.zeros(2)
+    >>> P, I = np.zeros((80, 2)), np.zeros(2)
     >>> one = lambda x: np.full(2, x)
-    >>> stride_perfusion_muscles(U, 0.75 / 80, one(0.0), one(5.0), one(1.0), one(0.1),
-    ...                          one(0.2), P, I, np.zeros(16))
-    >>> np.round(P.mean(axis=1), 2)
+    >>> stride_perfusion_muscles(U.T.copy(), 0.75 / 80, one(0.0), one(5.0), one(1.0),
+    ...                          one(0.1), one(0.2), P, I, np.zeros(16), np.zeros((80, 2)))
+    >>> np.round(P.mean(axis=0), 2)
     array([0.89, 1.  ])
     """
-    n_m, n = U.shape
+    n, n_m = UT.shape
     e_on = work[0:n_m]
     m_on = work[n_m:2 * n_m]
     e_off = work[2 * n_m:3 * n_m]
@@ -161,16 +163,19 @@ def stride_perfusion_muscles(U, dt, isch0, tau_on, tau_off, u_free, u_occ, perf_
     start = work[4 * n_m:5 * n_m]
     isch = work[5 * n_m:6 * n_m]
     slope = work[6 * n_m:7 * n_m]
-    live = work[7 * n_m:8 * n_m]          # 1 while the muscle's passes go on
+    live = work[7 * n_m:8 * n_m]   # 1 while the passes go on, -1 no filter, else 0
     n_live = 0
     for i in range(n_m):
-        live[i] = 0.0
+        live[i] = 0.0               # no ischaemia: a pass keeps I = 0, P = 1
+        e_on[i] = 1.0
+        m_on[i] = 1.0
+        e_off[i] = 1.0
+        m_off[i] = 1.0
+        start[i] = 0.0
         if not tau_on[i] > 0.0:
             continue
         if not (dt > 0.0 and tau_off[i] > 0.0):
-            for j in range(n):
-                perf_out[i, j] = 1.0 - occlusion(U[i, j], u_free[i], u_occ[i])
-            isch_out[i] = 1.0 - perf_out[i, 0]
+            live[i] = -1.0          # I follows the occlusion at once (written below)
             continue
         e_on[i] = math.exp(-dt / tau_on[i])
         m_on[i] = phi1(dt / tau_on[i])
@@ -179,44 +184,46 @@ def stride_perfusion_muscles(U, dt, isch0, tau_on, tau_off, u_free, u_occ, perf_
         start[i] = min(max(isch0[i], 0.0), 1.0)
         live[i] = 1.0
         n_live += 1
+    for j in range(n):
+        for i in range(n_m):
+            occ[j, i] = occlusion(UT[j, i], u_free[i], u_occ[i])
     for it in range(50):
         if n_live == 0:
             break
         for i in range(n_m):
             isch[i] = start[i]
             slope[i] = 1.0
-        # the first pass only finds the stride's map (no perfusion); the two loops are
-        # kept apart, as one loop testing a flag measured about 1 % slower a run
+        # (every value loaded before the selects: a load inside a branch keeps the
+        # compiler from vectorising; the two passes' loops are kept apart, as one loop
+        # testing a flag measured about 1 % slower a run)
         if it == 0:
             for j in range(n):
                 for i in range(n_m):
-                    if live[i] == 0.0:
-                        continue
-                    occ = occlusion(U[i, j], u_free[i], u_occ[i])
-                    d = isch[i] - occ
-                    if occ > isch[i]:
-                        isch[i] = occ + d * e_on[i]
-                        slope[i] *= e_on[i]
-                    else:
-                        isch[i] = occ + d * e_off[i]
-                        slope[i] *= e_off[i]
+                    o = occ[j, i]
+                    x = isch[i]
+                    eo = e_on[i]
+                    ef = e_off[i]
+                    e = eo if o > x else ef
+                    isch[i] = o + (x - o) * e
+                    slope[i] *= e
         else:
             for j in range(n):
                 for i in range(n_m):
-                    if live[i] == 0.0:
-                        continue
-                    occ = occlusion(U[i, j], u_free[i], u_occ[i])
-                    d = isch[i] - occ
-                    if occ > isch[i]:
-                        perf_out[i, j] = 1.0 - (occ + d * m_on[i])
-                        isch[i] = occ + d * e_on[i]
-                        slope[i] *= e_on[i]
-                    else:
-                        perf_out[i, j] = 1.0 - (occ + d * m_off[i])
-                        isch[i] = occ + d * e_off[i]
-                        slope[i] *= e_off[i]
+                    o = occ[j, i]
+                    x = isch[i]
+                    eo = e_on[i]
+                    ef = e_off[i]
+                    mo = m_on[i]
+                    mf = m_off[i]
+                    d = x - o
+                    rising = o > x
+                    e = eo if rising else ef
+                    m = mo if rising else mf
+                    perf_out[j, i] = 1.0 - (o + d * m)
+                    isch[i] = o + d * e
+                    slope[i] *= e
         for i in range(n_m):
-            if live[i] == 0.0:
+            if live[i] != 1.0:
                 continue
             if abs(isch[i] - start[i]) < 1e-12:
                 if it == 0:     # periodic already: one more pass from the same start
@@ -227,6 +234,13 @@ def stride_perfusion_muscles(U, dt, isch0, tau_on, tau_off, u_free, u_occ, perf_
             else:
                 start[i] = min(max(start[i] + (isch[i] - start[i]) / (1.0 - slope[i]), 0.0),
                                1.0)
-    for i in range(n_m):                  # after 50 passes: the last pass's end
-        if live[i] != 0.0:
+    for i in range(n_m):
+        if live[i] == 1.0:        # after 50 passes: the last pass's end
             isch_out[i] = isch[i]
+        elif live[i] == -1.0:
+            for j in range(n):
+                perf_out[j, i] = 1.0 - occ[j, i]
+            isch_out[i] = 1.0 - perf_out[0, i]
+        elif not tau_on[i] > 0.0:
+            for j in range(n):
+                perf_out[j, i] = 1.0
