@@ -53,7 +53,7 @@ def _problem(tpl, mus, sc, state):
     p = mus.A.shape[1]
     C, W = np.zeros(p), np.zeros(p)
     E._capacities(state, mus.prm[0], mus.F0, mus.col_muscle, mus.col_rho,
-                  np.zeros(mus.F0.shape[0]), C, W)
+                  np.zeros(mus.F0.shape[0]), C, W, np.zeros(p))
     M, B = np.zeros((n_ph, n)), np.zeros((n_ph, n, 1))
     pas, th = np.zeros(n_ph), np.zeros(n_ph)
     E._passive_stride(0, tpl.hipext, sc, sc[S.rom_deg] - sc[S.tightness_deg], 0.0, pas)

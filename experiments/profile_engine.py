@@ -97,7 +97,7 @@ def _stride_problem(tpl, mus, sc, C, W, state, work):
     p = mus.A.shape[1]
     Ai, Av = column_structure(mus.A)
     E._capacities(state, mus.prm[0], mus.F0, mus.col_muscle, mus.col_rho,
-                  np.zeros(mus.F0.shape[0]), C, W)
+                  np.zeros(mus.F0.shape[0]), C, W, np.zeros(p))
     M1, B1, w = np.zeros((n_ph, n)), np.zeros((n_ph, n, 1)), np.array([sc[S.lean_cost]])
     f, th, Th = np.zeros(p), np.zeros(1), np.zeros(n_ph)
     Lam, M_ph, B_ph = np.zeros((n_ph, n)), np.zeros((n_ph, n)), np.zeros((n_ph, n))

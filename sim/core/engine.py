@@ -163,6 +163,7 @@ def run_kernel(tpl, mus, plan, sc, state, out):
     Ai, Av = column_structure(A)
     C = np.zeros(n_col)
     W = np.zeros(n_col)
+    IW = np.zeros(n_col)        # 1 / W (0 where W is 0): a phase's effort multiplies by it
     cap = np.zeros(n_m)
     Lam = np.zeros((n_ph, n_dof))   # multipliers per phase: warm start of the next stride
     lam_seen = np.zeros(n_ph, dtype=np.bool_)
@@ -271,7 +272,7 @@ def run_kernel(tpl, mus, plan, sc, state, out):
         speed = planned_speed(t, seg_end, seg_speed)
         if stage >= 1:
             speed = min(speed, jog)
-        _capacities(state, prm[0], F0, col_muscle, col_rho, cap, C, W)
+        _capacities(state, prm[0], F0, col_muscle, col_rho, cap, C, W, IW)
         o_time[k] = t
         o_dt[k] = dt
         o_stage[k] = stage
@@ -357,7 +358,7 @@ def run_kernel(tpl, mus, plan, sc, state, out):
                     restart = False
                 j = phase_pos
                 if resolved:
-                    _capacities(state, prm[0], F0, col_muscle, col_rho, cap, C, W)
+                    _capacities(state, prm[0], F0, col_muscle, col_rho, cap, C, W, IW)
                 if j == 0:
                     if not reuse:
                         kq = 0.0
@@ -434,8 +435,8 @@ def run_kernel(tpl, mus, plan, sc, state, out):
                         if fwd_on:
                             e = w[0] * th_j * th_j
                             for c in range(n_col):
-                                if W[c] > 0.0:
-                                    e += (Fs[j, c] / W[c]) ** 2
+                                x = Fs[j, c] * IW[c]
+                                e += x * x
                             lean_E += e
                             lean_G += Gph[j]
                 if keep_strides:            # the demand is only read to store a stride
@@ -471,7 +472,7 @@ def run_kernel(tpl, mus, plan, sc, state, out):
                                 # stride, at the capacities now; the stride's lean kept)
                                 if resolved:
                                     _capacities(state, prm[0], F0, col_muscle, col_rho, cap,
-                                                C, W)
+                                                C, W, IW)
                                 # (element by element: a slice assignment compiles
                                 # numba's shape-mismatch message, 1.4 s of a cold compile)
                                 for jj in range(n_ph):
@@ -488,7 +489,7 @@ def run_kernel(tpl, mus, plan, sc, state, out):
                                                       Stb[h0:h1], Rb[h0:h1], wk, work)
                                     fail = probe_half_rates(h0, h1, tpl, tpl_grf_r, tpl_grf_tot,
                                                             tpl_hipext, sc, sc[S.rom_deg], lean_f,
-                                                            Th, w, W, Lam, Fp, Tb, Stb, Lam_keep,
+                                                            Th, w, IW, Lam, Fp, Tb, Stb, Lam_keep,
                                                             Gp, Pp, acc_p)
                                     if fail > 0:
                                         break
@@ -551,7 +552,7 @@ def run_kernel(tpl, mus, plan, sc, state, out):
                                                              + sc[S.fwd_lean_curvature])
                                               > tol))):
                         if resolved:
-                            _capacities(state, prm[0], F0, col_muscle, col_rho, cap, C, W)
+                            _capacities(state, prm[0], F0, col_muscle, col_rho, cap, C, W, IW)
                         prev = x
                         s_lo, g_lo, s_hi, g_hi = np.nan, 0.0, np.nan, 0.0
                         for _ in range(int(sc[S.max_probes])):
@@ -584,7 +585,7 @@ def run_kernel(tpl, mus, plan, sc, state, out):
                                                   Lam[h0:h1], Fp[h0:h1], Tb[h0:h1], Lam[h0:h1],
                                                   Stb[h0:h1], Rb[h0:h1], wk, work)
                                 fail = probe_half_rates(h0, h1, tpl, tpl_grf_r, tpl_grf_tot,
-                                                        tpl_hipext, sc, limit, nxt, Th, w, W, Lam,
+                                                        tpl_hipext, sc, limit, nxt, Th, w, IW, Lam,
                                                         Fp, Tb, Stb, Lam_keep, Gp, Pp, acc_p)
                                 if fail > 0:
                                     break
@@ -616,7 +617,7 @@ def run_kernel(tpl, mus, plan, sc, state, out):
                             and np.isfinite(lean_anchor)):
                         rescued = not resolved
                         if resolved:
-                            _capacities(state, prm[0], F0, col_muscle, col_rho, cap, C, W)
+                            _capacities(state, prm[0], F0, col_muscle, col_rho, cap, C, W, IW)
                         side = -1.0 if lean_step > 0.0 else 1.0
                         if lean_step == 0.0 and lean_used > sc[S.lean_home_rad]:
                             side = -1.0
@@ -639,7 +640,7 @@ def run_kernel(tpl, mus, plan, sc, state, out):
                                                   Lam[h0:h1], Fp[h0:h1], Tb[h0:h1], Lam[h0:h1],
                                                   Stb[h0:h1], Rb[h0:h1], wk, work)
                                 fail = probe_half_rates(h0, h1, tpl, tpl_grf_r, tpl_grf_tot,
-                                                        tpl_hipext, sc, limit, nxt, Th, w, W, Lam,
+                                                        tpl_hipext, sc, limit, nxt, Th, w, IW, Lam,
                                                         Fp, Tb, Stb, Lam_keep, Gp, Pp, acc_p)
                                 if fail > 0:
                                     break
@@ -671,7 +672,7 @@ def run_kernel(tpl, mus, plan, sc, state, out):
                     cap_prev[i] = cap[i]
                 _block_fatigue(state, prm[tpl], F0, col_muscle, col_side, Fs, dtp, dt, U, Pw,
                                pwork, Occ)
-                _capacities(state, prm[0], F0, col_muscle, col_rho, cap, C, W)
+                _capacities(state, prm[0], F0, col_muscle, col_rho, cap, C, W, IW)
                 change = 0.0
                 for i in range(n_m):
                     change = max(change, abs(cap[i] - cap_prev[i]))

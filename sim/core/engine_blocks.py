@@ -27,8 +27,12 @@ from ..physics.fatigue.recruitment import recruit_constants, recruit_with
 
 
 @kernel
-def _capacities(state, prm, F0, col_muscle, col_rho, cap, C, W):
-    """Muscle capacities (fraction of fresh), column capacity forces and effort weights [N]."""
+def _capacities(state, prm, F0, col_muscle, col_rho, cap, C, W, IW):
+    """Muscle capacities (fraction of fresh), column capacity forces and effort weights [N].
+
+    ``IW`` receives ``1 / W`` [1/N] (0 where ``W`` is 0): a phase's effort
+    ``sum (F / W)^2`` is summed as ``sum (F IW)^2``, one division a column and block
+    instead of one a column and phase sample."""
     for i in range(state.shape[0]):
         p = prm[i, P.p_st]
         c = p * pool_capacity(state[i, X.MF_st], state[i, X.E_st], state[i, X.S_st],
@@ -40,6 +44,7 @@ def _capacities(state, prm, F0, col_muscle, col_rho, cap, C, W):
     for k in range(col_muscle.shape[0]):
         C[k] = F0[col_muscle[k]] * cap[col_muscle[k]]
         W[k] = col_rho[k] * C[k]
+        IW[k] = 1.0 / W[k] if W[k] > 0.0 else 0.0
 
 
 @kernel

@@ -195,7 +195,7 @@ def probe_half_demand(lo, hi, tpl, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_hipext, tp
 
 @kernel
 def probe_half_rates(lo, hi, tpl, tpl_grf_r, tpl_grf_tot, tpl_hipext, sc, limit, lean, Th, w,
-                     W, Lam, Fp, Tp, St, Lam_keep, Gr, Pp, acc):
+                     IW, Lam, Fp, Tp, St, Lam_keep, Gr, Pp, acc):
     """After the solve of a probe's half stride: its effort and effort rate.
 
     Adds the half's effort to ``acc[0]`` and its rate ``d E / d lean`` to ``acc[1]``
@@ -218,8 +218,8 @@ def probe_half_rates(lo, hi, tpl, tpl_grf_r, tpl_grf_tot, tpl_hipext, sc, limit,
         Th[j] = theta
         e = w[0] * theta * theta
         for c in range(Fp.shape[1]):
-            if W[c] > 0.0:
-                e += (Fp[j, c] / W[c]) ** 2
+            x = Fp[j, c] * IW[c]
+            e += x * x
         acc[0] += e
         acc[1] += Gr[j]
     return 0

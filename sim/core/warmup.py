@@ -168,7 +168,7 @@ def kernel_signatures() -> dict:
         _stride_demand: (i0, i0, i0, tpl.m, tpl.grf_r, tpl.grf_tot, tpl.stance, sc, x0, z(n_ph),
                          x0, z(n_ph), z((n_ph, n_dof)), z((n_ph, n_dof, 1))),
         _passive_stride: (i0, tpl.hipext, sc, x0, x0, z(n_ph)),
-        _capacities: (state, prm0, mus.F0, mus.col_muscle, mus.col_rho, z(n_m), f, f),
+        _capacities: (state, prm0, mus.F0, mus.col_muscle, mus.col_rho, z(n_m), f, f, f),
         _rest_fatigue: (state, prm0, x0),
         _block_fatigue: (state, prm0, mus.F0, mus.col_muscle, mus.col_side, Fs, x0, x0,
                          z((n_ph, n_m)), z((n_ph, n_m)), z(8 * n_m), z((n_ph, n_m))),

@@ -37,7 +37,7 @@ from pathlib import Path
 import numpy as np
 
 __all__ = ["standard_configs", "TOLERANCE", "ONSET_MARGIN", "tolerance_set", "compare",
-           "compare_all", "worst_case", "over_tolerance"]
+           "curve_differences", "compare_all", "worst_case", "over_tolerance"]
 
 #: The promise of the default stepping: capacity (fraction of fresh) and back-load index
 #: curves (fraction of capacity; BW for shear) within this of the resolved mode.
@@ -118,6 +118,38 @@ def _running_curve(res, attr):
     return ok, x
 
 
+def curve_differences(ref, other) -> dict:
+    """The largest differences of run ``other`` from run ``ref``, as :func:`compare` takes them.
+
+    ``ref`` stands where :func:`compare` puts the resolved run: its checkpoints are the
+    windows, ``other``'s capacities are interpolated at their starts and ``other``'s
+    back-load indices read at their middles (the value of ``other``'s checkpoint holding
+    that moment), while both are running and up to the earlier of the two ends.
+
+    Returns
+    -------
+    dict
+        ``max_capacity_difference`` and ``max_<index>_difference`` for each back-load
+        index of :data:`sim.core.simulation.INDICES`.
+    """
+    from ..core.simulation import INDICES
+
+    t_end = min(other.time_s[-1] + other.duration_s[-1], ref.time_s[-1] + ref.duration_s[-1])
+    keep = ref.time_s + ref.duration_s <= t_end + 1e-9
+    cap_o = np.array([np.interp(ref.time_s[keep], other.time_s, other.capacity[:, j])
+                      for j in range(other.capacity.shape[1])]).T
+    out = {"max_capacity_difference": float(np.abs(cap_o - ref.capacity[keep]).max())}
+    mid = ref.time_s + 0.5 * ref.duration_s
+    for name, (attr, _, _) in INDICES.items():
+        oko, xo = _running_curve(other, attr)
+        okr, xr = _running_curve(ref, attr)
+        sel = okr & keep & (mid >= other.time_s[oko][0]) & (mid <= other.time_s[oko][-1])
+        to = other.time_s[oko]
+        xo_at = xo[oko][np.searchsorted(to, mid[sel], side="right") - 1]
+        out[f"max_{name}_difference"] = float(np.abs(xo_at - xr[sel]).max()) if sel.any() else 0.0
+    return out
+
+
 def compare(cfg, resolved=None) -> dict:
     """Run ``cfg`` in both modes; the differences described in the module docstring.
 
@@ -128,21 +160,14 @@ def compare(cfg, resolved=None) -> dict:
     b = simulate(cfg.with_overrides({"model.mode": "block"}))
     r = resolved if resolved is not None else simulate(cfg.with_overrides({"model.mode":
                                                                          "resolved"}))
-    t_end = min(b.time_s[-1] + b.duration_s[-1], r.time_s[-1] + r.duration_s[-1])
-    keep = r.time_s + r.duration_s <= t_end + 1e-9
-    cap_b = np.array([np.interp(r.time_s[keep], b.time_s, b.capacity[:, j])
-                      for j in range(b.capacity.shape[1])]).T
-    out = {"max_capacity_difference": float(np.abs(cap_b - r.capacity[keep]).max()),
+    diff = curve_differences(r, b)
+    out = {"max_capacity_difference": diff["max_capacity_difference"],
            "exhaustion_default_s": b.exhaustion_s, "exhaustion_resolved_s": r.exhaustion_s,
            "checkpoints_default": int(b.time_s.size), "checkpoints_resolved": int(r.time_s.size)}
-    mid = r.time_s + 0.5 * r.duration_s
     for name, (attr, thr_key, _) in INDICES.items():
         okb, xb = _running_curve(b, attr)
         okr, xr = _running_curve(r, attr)
-        sel = okr & keep & (mid >= b.time_s[okb][0]) & (mid <= b.time_s[okb][-1])
-        tb = b.time_s[okb]
-        xb_at = xb[okb][np.searchsorted(tb, mid[sel], side="right") - 1]
-        out[f"max_{name}_difference"] = float(np.abs(xb_at - xr[sel]).max()) if sel.any() else 0.0
+        out[f"max_{name}_difference"] = diff[f"max_{name}_difference"]
         thr = getattr(cfg.spike, thr_key)
         clear = (np.nanmax(np.where(okb, xb, np.nan)) >= thr + ONSET_MARGIN
                  and np.nanmax(np.where(okr, xr, np.nan)) >= thr + ONSET_MARGIN)

@@ -206,23 +206,25 @@ def test_the_resolved_posture_does_not_depend_on_the_update_step_size():
     """Resolved mode holds each stride at the lean's optimum: the update's numerical step
     size (body.toml newton_curvature) no longer sets how far the lean trails a moving
     optimum (it did by up to 0.5 deg in a run above critical speed before;
-    experiments/resolved_posture.py)."""
+    experiments/resolved_posture.py). The default runner at 3.8 m/s: the optimum rises by
+    about 4 deg within 10 min, with the runner's mass 1e-12 heavier too (the benchmark
+    scenario used before, whose lean rose 2.2 deg, did so only on one side of a rounding
+    change: experiments/resolved_rounding.py)."""
     import dataclasses
 
     from sim.core.engine import S
     from sim.core.scenario import build_inputs
     from sim.core.simulation import simulate_inputs
 
-    cfg = sim.load_config(None, {"run.duration_min": 10.0, "run.speed_mps": 3.774988,
-                                 "scenario.hip_flexor_tightness_deg": 1.294645,
-                                 "scenario.core_strength": 0.749339, "model.mode": "resolved"})
+    cfg = sim.load_config(None, {"run.duration_min": 10.0, "run.speed_mps": 3.8,
+                                 "model.mode": "resolved"})
     inp = build_inputs(cfg)
     leans = []
     for curvature in (2.0, 32.0):
         sc = inp.sc.copy()
         sc[S.fwd_lean_curvature] = curvature
         leans.append(simulate_inputs(cfg, dataclasses.replace(inp, sc=sc)).trunk_flexion_deg)
-    assert np.nanmax(leans[0]) > 1.0                 # the optimum moves by a degree here
+    assert np.nanmax(leans[0]) > 2.0                 # the optimum moves by degrees here
     assert np.nanmax(np.abs(leans[0] - leans[1])) < 0.05
 
 
