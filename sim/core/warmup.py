@@ -38,8 +38,9 @@ __all__ = ["COMPILE_ESTIMATE_S", "kernels_cached", "ensure_compiled", "compile_s
            "kernel_signatures", "compile_stride_solver", "compile_block_kernels"]
 
 #: Compile time of a fresh install on 2 cores [s], measured with ``NUMBA_CACHE_DIR``
-#: pointing at an empty directory (README "Quick start"); quoted in the progress line.
-COMPILE_ESTIMATE_S = 30
+#: pointing at an empty directory (README "Quick start": 22-23 s on 2026-12-06, rounded
+#: up); quoted in the progress line.
+COMPILE_ESTIMATE_S = 25
 
 _DONE = {"compiled": False, "seconds": 0.0}
 
