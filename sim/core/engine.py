@@ -25,7 +25,8 @@ each fibre pool's stride-mean force target and rest fraction (size-principle
 recruitment, :func:`sim.physics.fatigue.pools.recruit`) and advances the pools over the whole
 block with those stride-averaged rates (:func:`sim.physics.fatigue.pools.pool_block_step`,
 exact over any block length). In ``resolved`` mode every phase sample of every stride is
-solved and every pool stepped (:func:`sim.physics.fatigue.pools.muscle_step`), and each stride
+solved and every pool stepped (:func:`sim.physics.fatigue.pools.muscle_step`), the whole-body
+reserve above critical speed with them (block mode steps it once a block), and each stride
 starts at the forward lean's optimum (probe strides,
 :func:`sim.core.engine_posture.posture_search`); it is the check of the block mode, which
 searches that optimum only where a damped posture update would move the lean by more
@@ -214,6 +215,7 @@ def run_kernel(tpl, mus, plan, sc, state, out):
     pwork = np.zeros(8 * n_m)
 
     t = 0.0
+    cs_str = sc[S.critical_speed_mps]     # resolved mode: the stride's critical speed [m/s]
     k = 0
     stage = 0
     stage_end = np.inf
@@ -448,6 +450,17 @@ def run_kernel(tpl, mus, plan, sc, state, out):
                         _lean_demand(j, tpl, tpl_grf_r, tpl_grf_tot, sc, sin_d, Dem[j])
                 if resolved:
                     _step_muscles(state, prm[tpl], F0, col_muscle, col_side, Fs[j], dtp, ustate)
+                    # the reserve too, phase sample by phase sample (at the critical speed of
+                    # the stride's start): stepped once a checkpoint, it would drop the
+                    # fast-twitch capacity at each checkpoint's end, and the run would
+                    # depend on the checkpoint spacing (experiments/reference_windows.py)
+                    if j == 0:
+                        cs_str = sc[S.critical_speed_mps] * critical_speed_factor(
+                            state, prm[0], sc[S.cs_glycogen_share])
+                    d_res = reserve_step(state[0, X.reserve], speed, cs_str, sc[S.d_prime_m],
+                                         dtp, sc[S.reserve_floor])
+                    for i in range(n_m):
+                        state[i, X.reserve] = d_res
                     t_loc += dtp
                 phase_pos = (j + 1) % n_ph
                 if phase_pos == 0:
@@ -746,13 +759,15 @@ def run_kernel(tpl, mus, plan, sc, state, out):
                     run_start = np.nan
             else:
                 run_start = np.nan
-        # whole-body reserve above critical speed, shared by every FT pool
-        cs = sc[S.critical_speed_mps] * critical_speed_factor(state, prm[0],
-                                                              sc[S.cs_glycogen_share])
-        d_res = reserve_step(state[0, X.reserve], o_speed[k], cs, sc[S.d_prime_m], dt,
-                             sc[S.reserve_floor])
-        for i in range(n_m):
-            state[i, X.reserve] = d_res
+        # whole-body reserve above critical speed, shared by every FT pool (resolved mode
+        # steps it with the muscles while running)
+        if resting or not resolved:
+            cs = sc[S.critical_speed_mps] * critical_speed_factor(state, prm[0],
+                                                                  sc[S.cs_glycogen_share])
+            d_res = reserve_step(state[0, X.reserve], o_speed[k], cs, sc[S.d_prime_m], dt,
+                                 sc[S.reserve_floor])
+            for i in range(n_m):
+                state[i, X.reserve] = d_res
         if (stage == 2 or stage == 4) and t_next >= stage_end - 1e-9 and resting:
             if stage == 2:
                 applied_stretch = sc[S.in_run_stretch_deg]

@@ -69,10 +69,9 @@ slowest template (only the decaying activation drains it, a negligible amount). 
 policies then compare the configured back-load index with its threshold and change stage
 once it has stayed above it for the hold (or wait) time.
 
-Resolved mode (``model.mode = "resolved"``, for runs of a minute or less): every phase
-sample of every stride is solved at the current capacities and every muscle is stepped
-by one phase interval (:func:`sim.physics.fatigue.reference.simulate_muscle_states`).
-After each stride the posture moves to its optimum (probe strides, as in the engine).
+Resolved mode (``model.mode = "resolved"``, runs of a minute or less): every phase sample
+solved, every muscle (:mod:`sim.physics.fatigue.reference`) and the reserve stepped by one
+phase interval, the posture at its optimum after each stride (probe strides).
 
 Timing: almost all of it goes to the SciPy solves (about 1.5 ms a phase sample: a HiGHS LP
 and a bounded least-squares problem); a 2-hour run with 30-s blocks and 64 phase samples
@@ -166,14 +165,13 @@ def reference_run(inp, mode=None, state0=None):
     Returns
     -------
     dict
-        The keys of :func:`sim.core.simulation.run_inputs`'s output, each with one row per
-        checkpoint: ``time``, ``dt`` [s], ``speed`` [m/s], ``stage``, ``cap``,
-        ``pcap``, ``energy`` (at the checkpoint's start), ``fpeak``, ``fmean`` [N]
-        (right columns), ``comp``, ``shear`` [N], ``sup``, ``lean``, ``tilt`` [deg],
-        ``infeas``, ``strides``, ``resid`` (largest relative moment residual of the
-        feasible phases), and the stride curves ``sforce`` [N], ``sdemand``
-        [N·m], ``slean`` [deg], ``sshear`` [N] (zeros while resting); plus ``state``,
-        the final pool states.
+        The keys of :func:`sim.core.simulation.run_inputs`'s output, a row per checkpoint:
+        ``time``, ``dt`` [s], ``speed`` [m/s], ``stage``, ``cap``, ``pcap``, ``energy``
+        (at the checkpoint's start), ``fpeak``, ``fmean`` [N] (right columns), ``comp``,
+        ``shear`` [N], ``sup``, ``lean``, ``tilt`` [deg], ``infeas``, ``strides``,
+        ``resid`` (largest relative moment residual of the feasible phases), the stride
+        curves ``sforce`` [N], ``sdemand`` [N·m], ``slean`` [deg], ``sshear`` [N] (zeros
+        while resting); plus ``state``, the final pool states.
     """
     p = {name: float(v) for name, v in zip(SCALARS, inp.sc)}
     mode = _checked_mode(p, mode)
@@ -238,7 +236,7 @@ def reference_run(inp, mode=None, state0=None):
             limit = p["rom_deg"] - tight
             if resolved:
                 strides, state, carry, resid = _resolved_window(
-                    inp, p, tpl, limit, lean, state, right_col, w, t, t_next, carry)
+                    inp, p, tpl, limit, lean, state, right_col, w, t, t_next, carry, speed)
                 tilt = carry["tilt"]
             else:
                 C = inp.F0[inp.col_muscle] * cap[inp.col_muscle]
@@ -338,9 +336,9 @@ def reference_run(inp, mode=None, state0=None):
             else:
                 run_start = math.nan
         rows.append(row)
-        d_res = _reserve_step(state[0, X.reserve], row["speed"], _cs_now(state, inp.prm[0], p),
-                              p["d_prime_m"], dt, p["reserve_floor"])
-        state[:, X.reserve] = d_res
+        if resting or not resolved:     # (resolved mode steps it with the muscles)
+            state[:, X.reserve] = _reserve_step(state[0, X.reserve], row["speed"], _cs_now(
+                state, inp.prm[0], p), p["d_prime_m"], dt, p["reserve_floor"])
         if stage in (2, 4) and resting and t_next >= stage_end - 1e-9:
             if stage == 2:
                 applied_stretch = p["in_run_stretch_deg"]
@@ -356,8 +354,9 @@ def reference_run(inp, mode=None, state0=None):
     return out
 
 
-def _resolved_window(inp, p, tpl, limit, lean, state, right_col, w, t, t_next, carry):
-    """Resolved mode: every phase sample of a window, each muscle stepped per phase.
+def _resolved_window(inp, p, tpl, limit, lean, state, right_col, w, t, t_next, carry, speed):
+    """Resolved mode: every phase sample of a window, each muscle and the reserve (at
+    ``speed`` [m/s] and the critical speed of the stride's start) stepped per phase.
 
     Capacities are re-evaluated at every phase; the knee-tracking gain once per stride.
     A stride that the window's end cuts is carried into the next window (``carry``).
@@ -404,6 +403,9 @@ def _resolved_window(inp, p, tpl, limit, lean, state, right_col, w, t, t_next, c
         for i in range(state.shape[0]):
             u = f[right_col[i]] / inp.F0[i]
             state[i] = simulate_muscle_states([u], dtp, inp.prm[tpl, i], state[i])[-1]
+        carry["cs"] = _cs_now(state, inp.prm[0], p) if j == 0 else carry["cs"]
+        state[:, X.reserve] = _reserve_step(state[0, X.reserve], speed, carry["cs"],
+                                            p["d_prime_m"], dtp, p["reserve_floor"])
         carry["j"] = (j + 1) % n_ph
         if carry["j"] == 0:
             comp, shear = _spine_loads(inp, p, tpl, carry["F"], carry["tilt"], mp)
