@@ -19,7 +19,9 @@ its base scenario, left out where that repeats another shipped config);
   the next block, as :mod:`sim.physics.metrics` reads checkpoints);
 * the spike onset of each index, compared only where both modes cross its threshold by a
   clear margin (:data:`ONSET_MARGIN`): near a knife edge an onset can move by a whole
-  hour for a change of 0.001 in the index, which says nothing about the stepping.
+  hour for a change of 0.001 in the index, which says nothing about the stepping;
+* the time to exhaustion, where both runs end in exhaustion (the curves are compared only
+  up to the earlier end, so this is where a run that ends minutes early shows).
 
 Both curves are compared up to the earlier of the two ends (exhaustion can come a block
 apart). ``runfatigue bench`` reports the set's worst case.
@@ -163,7 +165,9 @@ def compare(cfg, resolved=None) -> dict:
     diff = curve_differences(r, b)
     out = {"max_capacity_difference": diff["max_capacity_difference"],
            "exhaustion_default_s": b.exhaustion_s, "exhaustion_resolved_s": r.exhaustion_s,
-           "checkpoints_default": int(b.time_s.size), "checkpoints_resolved": int(r.time_s.size)}
+           "checkpoints_default": int(b.time_s.size), "checkpoints_resolved": int(r.time_s.size),
+           "exhaustion_difference_s": float(abs(b.exhaustion_s - r.exhaustion_s))
+           if np.isfinite(b.exhaustion_s) and np.isfinite(r.exhaustion_s) else None}
     for name, (attr, thr_key, _) in INDICES.items():
         okb, xb = _running_curve(b, attr)
         okr, xr = _running_curve(r, attr)
@@ -181,7 +185,7 @@ def compare(cfg, resolved=None) -> dict:
 
 def worst_case(rows: dict) -> dict:
     """The largest of each difference over ``{name: compare(...)}``, with its scenario."""
-    keys = [k for k in next(iter(rows.values())) if k.startswith(("max_", "onset_"))
+    keys = [k for k in next(iter(rows.values())) if k.startswith(("max_", "onset_", "exhaustion_"))
             and k.endswith(("_difference", "_difference_s"))]
     out = {}
     for k in keys:

@@ -49,11 +49,14 @@ def test_a_pace_change_is_followed_within_tolerance():
 
 
 def test_worst_case_names_the_scenario_and_the_verdict():
-    rows = {"a": {"max_capacity_difference": 0.002, "onset_x_difference_s": None},
-            "b": {"max_capacity_difference": 0.02, "onset_x_difference_s": 30.0}}
+    rows = {"a": {"max_capacity_difference": 0.002, "onset_x_difference_s": None,
+                  "exhaustion_difference_s": 393.0},
+            "b": {"max_capacity_difference": 0.02, "onset_x_difference_s": 30.0,
+                  "exhaustion_difference_s": None}}
     w = worst_case(rows)
     assert w["max_capacity_difference"] == {"value": 0.02, "scenario": "b"}
     assert w["onset_x_difference_s"] == {"value": 30.0, "scenario": "b"}
+    assert w["exhaustion_difference_s"] == {"value": 393.0, "scenario": "a"}
     assert w["within_tolerance"] is False
     rows["b"]["max_capacity_difference"] = 0.001
     assert worst_case(rows)["within_tolerance"] is True
