@@ -89,6 +89,16 @@ def test_block_mode_tracks_resolved_mode(minutes, over):
         assert abs(other - onset) <= max(0.02 * onset, 60.0), (other, onset)
 
 
+def test_the_resolved_stepping_does_not_depend_on_its_windows():
+    """The resolved stepping steps the reserve with the muscles: its checkpoints are only
+    windows. Stepped once a window, the reserve dropped the fast-twitch capacity at each
+    window's end, and at 3.8 m/s the run ended at 540 s with 30-s windows and at 955 s with
+    5-s ones (experiments/reference_windows.py)."""
+    ends = [run(17, run__speed_mps=3.8, model__mode="resolved", model__block_s=w).exhaustion_s
+            for w in (30.0, 5.0)]
+    assert np.isfinite(ends).all() and abs(ends[0] - ends[1]) <= 15.0, ends
+
+
 def test_blocks_stay_short_while_a_back_load_index_moves():
     """With model.index_tolerance a block grows only as long as neither index moved by more
     than it per block: after window k, the next block is at most tolerance / (index change
