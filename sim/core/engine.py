@@ -24,7 +24,9 @@ each half stride together, :mod:`sim.physics.sharing_phases`), turns the forces 
 each fibre pool's stride-mean force target and rest fraction (size-principle
 recruitment, :func:`sim.physics.fatigue.pools.recruit`) and advances the pools over the whole
 block with those stride-averaged rates (:func:`sim.physics.fatigue.pools.pool_block_step`,
-exact over any block length). In ``resolved`` mode every phase sample of every stride is
+exact over any block length); after the run each block's values become its mean, the
+trapezoid of its stride and the next block's (:func:`sim.core.engine_blocks._block_means`).
+In ``resolved`` mode every phase sample of every stride is
 solved and every pool stepped (:func:`sim.physics.fatigue.pools.muscle_step`), the whole-body
 reserve above critical speed with them (block mode steps it once a block), and each stride
 starts at the forward lean's optimum (probe strides,
@@ -62,8 +64,8 @@ from ..physics.pace import in_interval, planned_speed
 from ..physics.sharing import STATUS_OK, column_structure
 from ..physics.sharing_phases import phases_workspace_size, solve_phases_warm
 from ..physics.sharing_solver import solve_sharing_columns
-from .engine_blocks import (_block_fatigue, _capacities, _may_cross, _next_event,  # noqa: F401
-                            _rest_fatigue, _step_muscles)
+from .engine_blocks import (_block_fatigue, _block_means, _capacities, _may_cross,  # noqa: F401
+                            _next_event, _rest_fatigue, _step_muscles)
 from .engine_layout import (DOF, S, SCALARS, STAGES, MuscleSet, Outputs, Plan,  # noqa: F401
                             Templates, _HIP_ABD)
 from .engine_posture import bracket_curvature, lean_update, posture_search  # noqa: F401
@@ -777,4 +779,7 @@ def run_kernel(tpl, mus, plan, sc, state, out):
         k += 1
         if exhausted:
             break
+    if not resolved:
+        _block_means(k, o_time, o_dt, o_speed, o_fpeak, o_fmean, o_comp, o_shear, o_sup, o_lean,
+                     o_flex)
     return k

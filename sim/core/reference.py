@@ -62,6 +62,9 @@ cut at pace-segment ends, rest-break edges and policy stops), or a rest interval
    ``f_rest`` the fraction of the stride it rests (activation below the rest
    threshold), exactly (:func:`sim.physics.fatigue.reference.step_3ccr`), and its energy store
    with the block's mean activation (:func:`sim.physics.fatigue.reference.energy_step`).
+6. After the run, a block's stride values become the block's mean: the trapezoid of its
+   stride and the next block's, where that block runs on at the same speed (the peak
+   force per muscle: the larger; :func:`sim.core.reference_blocks._block_means`).
 
 A rest interval (planned break, or the stretch and lie-down stops of the in-run sequence)
 steps every pool with zero target and recovery ``r R``; its energy drain is that of the
@@ -108,42 +111,12 @@ from .reference_fatigue import (_activation, _block_step, _capacities,  # noqa: 
 from .reference_stride import (_LUMB_BEND, _lean_rate, _lean_step, _search_posture,  # noqa: F401
                                _checked_mode, _passive_moment, _phase_effort, _polish, _share,
                                _solve_stride, _spine_loads, _stride_demand, _tilt)
+from .reference_blocks import (_block_means, _in_break, _may_cross, _next_event,  # noqa: F401
+                               _planned_speed, _tightness)
 from .scenario import n_checkpoints_max
 from ..physics.sharing import STATUS_OK
 
 __all__ = ["reference_run"]
-
-
-# ----------------------------------------------------------------------------------------
-# small pieces of the run loop (NumPy versions of sim.compensation / sim.pace)
-# ----------------------------------------------------------------------------------------
-def _tightness(t, p, applied_stretch):
-    """Tightness left at run time ``t`` after the pre-run and in-run stretches [deg]."""
-    remaining = max(0.0, 1.0 - t / p["stretch_fade_s"]) if p["stretch_fade_s"] > 0 else 1.0
-    tight = max(0.0, p["tightness_deg"] - p["stretch_deg"] * remaining)
-    return max(0.0, tight - applied_stretch)
-
-
-def _planned_speed(t, seg_end, seg_speed):
-    k = int(np.searchsorted(seg_end, t, side="right"))
-    return float(seg_speed[min(k, seg_speed.size - 1)])
-
-
-def _may_cross(value, previous, threshold, dt_prev, dt_next):
-    """Could an index cross its threshold within the next block (linear extrapolation)?"""
-    if not (math.isfinite(value) and math.isfinite(previous)):
-        return True
-    rate = abs(value - previous) / dt_prev
-    return abs(value - threshold) <= 2.0 * rate * dt_next + 1e-3 * threshold
-
-
-def _in_break(t, starts, ends):
-    return bool(np.any((starts <= t) & (t < ends)))
-
-
-def _next_event(t, t_end, times):
-    later = times[(times > t + 1e-9) & (times < t_end)]
-    return float(later.min()) if later.size else t_end
 
 
 # ----------------------------------------------------------------------------------------
@@ -347,6 +320,8 @@ def reference_run(inp, mode=None, state0=None):
         if exhausted:
             break
 
+    if not resolved:
+        _block_means(rows)
     out = {key: np.array([r[key] for r in rows]) for key in rows[0]} if rows else {}
     out["stage"] = out["stage"].astype(np.int64)
     out["state"] = state

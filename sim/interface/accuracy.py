@@ -15,8 +15,8 @@ its base scenario, left out where that repeats another shipped config);
 * the largest difference of each back-load index curve (superficial load: fraction of
   capacity; shear: body weights) while both are running. A resolved checkpoint's value is
   the mean over its window, so it is compared at the window's middle with the default
-  block that holds that moment (a block's value, that of its first stride, holds until
-  the next block, as :mod:`sim.physics.metrics` reads checkpoints);
+  block that holds that moment (a block's value, the mean of its stride and the next
+  block's, holds until the next block, as :mod:`sim.physics.metrics` reads checkpoints);
 * the spike onset of each index, compared only where both modes cross its threshold by a
   clear margin (:data:`ONSET_MARGIN`): near a knife edge an onset can move by a whole
   hour for a change of 0.001 in the index, which says nothing about the stepping;
