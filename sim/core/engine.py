@@ -781,5 +781,5 @@ def run_kernel(tpl, mus, plan, sc, state, out):
             break
     if not resolved:
         _block_means(k, o_time, o_dt, o_speed, o_fpeak, o_fmean, o_comp, o_shear, o_sup, o_lean,
-                     o_flex)
+                     o_flex, o_tilt)
     return k

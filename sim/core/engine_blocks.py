@@ -217,7 +217,7 @@ def _next_event(t, t_end, arr):
 
 @kernel
 def _block_means(n, o_time, o_dt, o_speed, o_fpeak, o_fmean, o_comp, o_shear, o_sup, o_lean,
-                 o_flex):
+                 o_flex, o_tilt):
     """Block mode: each block's stride values made the block's mean, in place.
 
     A block solves its first stride only; the resolved stepping reports a window's mean
@@ -226,7 +226,7 @@ def _block_means(n, o_time, o_dt, o_speed, o_fpeak, o_fmean, o_comp, o_shear, o_
     block's first one, so a block's mean is taken as the trapezoid of the two (the first
     ``n - 1`` checkpoints, in order, each from the next one's stride values): the mean
     peak compression, peak shear, superficial load, lateral and forward lean and mean
-    force per muscle; the peak force per muscle is the larger of the two. A block before a
+    force per muscle, pelvic tilt; the peak force per muscle is the larger of the two. A block before a
     rest, a speed change or the run's end keeps its first stride's values. Held values
     trail a curve that moves by half a block (the back-load indices near exhaustion by up
     to 0.02 of capacity in 30-s blocks, ``experiments/block_means.py``); the trapezoid's
@@ -236,7 +236,7 @@ def _block_means(n, o_time, o_dt, o_speed, o_fpeak, o_fmean, o_comp, o_shear, o_
     --------
     >>> t, dt, v = np.array([0.0, 30.0, 60.0]), np.full(3, 30.0), np.full(3, 3.0)
     >>> x = np.array([0.1, 0.3, 0.5]); z = np.zeros((3, 1))
-    >>> _block_means(3, t, dt, v, z, z.copy(), x, x.copy(), x.copy(), x.copy(), x.copy())
+    >>> _block_means(3, t, dt, v, z, z.copy(), x, *[x.copy() for _ in range(5)])
     >>> x.round(6)
     array([0.2, 0.4, 0.5])
     """
@@ -244,7 +244,7 @@ def _block_means(n, o_time, o_dt, o_speed, o_fpeak, o_fmean, o_comp, o_shear, o_
         if not (o_speed[k] > 0.0 and o_speed[k + 1] == o_speed[k]
                 and abs(o_time[k] + o_dt[k] - o_time[k + 1]) < 1e-6):
             continue
-        for x in (o_comp, o_shear, o_sup, o_lean, o_flex):
+        for x in (o_comp, o_shear, o_sup, o_lean, o_flex, o_tilt):
             if np.isfinite(x[k]) and np.isfinite(x[k + 1]):
                 x[k] = 0.5 * (x[k] + x[k + 1])
         for i in range(o_fmean.shape[1]):

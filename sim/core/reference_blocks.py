@@ -7,9 +7,9 @@ NumPy versions of what the engine's run loop takes from :mod:`sim.physics.compen
 Examples
 --------
 >>> rows = [dict(time=0.0, dt=30.0, speed=3.0, sup=0.1, comp=1.0, shear=0.5, lean=1.0,
-...              flex=0.0, fmean=np.zeros(2), fpeak=np.ones(2)),
+...              flex=0.0, tilt=0.0, fmean=np.zeros(2), fpeak=np.ones(2)),
 ...         dict(time=30.0, dt=30.0, speed=3.0, sup=0.3, comp=1.0, shear=0.5, lean=1.0,
-...              flex=0.0, fmean=np.ones(2), fpeak=np.zeros(2))]
+...              flex=0.0, tilt=0.0, fmean=np.ones(2), fpeak=np.zeros(2))]
 >>> _block_means(rows)
 >>> rows[0]["sup"], rows[1]["sup"], rows[0]["fmean"].tolist()
 (0.2, 0.3, [0.5, 0.5])
@@ -60,7 +60,7 @@ def _block_means(rows):
         if not (r["speed"] > 0 and nxt["speed"] == r["speed"]
                 and abs(r["time"] + r["dt"] - nxt["time"]) < 1e-6):
             continue
-        for key in ("comp", "shear", "sup", "lean", "flex"):
+        for key in ("comp", "shear", "sup", "lean", "flex", "tilt"):
             if math.isfinite(r[key]) and math.isfinite(nxt[key]):
                 r[key] = 0.5 * (r[key] + nxt[key])
         r["fmean"] = 0.5 * (r["fmean"] + nxt["fmean"])
