@@ -19,7 +19,9 @@ block averaged, stride-weighted. Each is compared with the 30-s resolved run as
 :func:`sim.interface.accuracy.curve_differences` compares the default run (the largest
 difference while both run); so is the default run itself (which reports the trapezoid
 since 2026-12-06). The held curve's difference is a floor that no stepping of the state
-can go below while a block reports its first stride.
+can go below while a block reports its first stride. (Where a pace policy changes the
+speed, ``slow_down`` and ``in_run_sequence``, the 5-s run's stops need not fall on the
+default run's blocks: there the three curves also differ by the policy's timing.)
 
 Writes ``results/block_means/`` (``table.md``, ``rows.json``, manifest).
 Run: ``python experiments/block_means.py`` (about 6 minutes on 2 cores).
@@ -56,8 +58,9 @@ def on_blocks(fine, blocks, how):
         x = getattr(fine, attr)
         if how == "held":
             y = x[start]
-        elif how == "trapezoid":
-            y = np.where(blocks.speed_mps > 0, 0.5 * (x[start] + x[end]), x[start])
+        elif how == "trapezoid":    # (within a stretch of running at one speed)
+            same = (blocks.speed_mps > 0) & (fine.speed_mps[end] == fine.speed_mps[start])
+            y = np.where(same, 0.5 * (x[start] + x[end]), x[start])
         else:
             y = x[start].copy()
             for q, (t0, d) in enumerate(zip(blocks.time_s, blocks.duration_s)):
