@@ -224,13 +224,13 @@ def _block_means(n, o_time, o_dt, o_speed, o_fpeak, o_fmean, o_comp, o_shear, o_
     over all its strides (its peak force per muscle: the largest). Where the next
     checkpoint is a block run at the same speed, the stride that ends a block is the next
     block's first one, so a block's mean is taken as the trapezoid of the two (the first
-    ``n - 1`` checkpoints, in order, each from the next one's stride values): the mean
-    peak compression, peak shear, superficial load, lateral and forward lean and mean
-    force per muscle, pelvic tilt; the peak force per muscle is the larger of the two. A block before a
-    rest, a speed change or the run's end keeps its first stride's values. Held values
-    trail a curve that moves by half a block (the back-load indices near exhaustion by up
-    to 0.02 of capacity in 30-s blocks, ``experiments/block_means.py``); the trapezoid's
-    error is second order in the block length.
+    ``n - 1`` checkpoints, in order, each from the next one's stride values): peak
+    compression, peak shear, superficial load, lateral and forward lean, pelvic tilt and
+    mean force per muscle; the peak force per muscle is the larger of the two. A block
+    before a rest, a speed change or the run's end keeps its first stride's values. Held
+    values trail a curve that moves by half a block (the superficial load near exhaustion
+    by up to 0.04 of capacity in 30-s blocks, ``experiments/block_means.py``); the
+    trapezoid's error is second order in the block length.
 
     Examples
     --------
