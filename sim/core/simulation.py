@@ -37,8 +37,10 @@ class RunResult:
 
     A checkpoint is a block of strides (or a rest interval) starting at ``time_s`` and
     lasting ``duration_s``. States (capacity, energy) are at its start; per-stride
-    quantities (forces, loads) are those of its representative stride (block mode) or
-    the mean over its strides (resolved mode). Rest intervals have NaN back-load values.
+    quantities (forces, loads, leans) are the mean over its strides: in resolved mode of
+    every stride, in block mode of its representative stride and the next block's (the
+    trapezoid, where the next block runs on at the same speed; peak forces the larger;
+    :func:`sim.core.engine_blocks._block_means`). Rest intervals have NaN back-load values.
 
     Attributes
     ----------

@@ -1,7 +1,7 @@
 """Back-load indices and spike onset.
 
-A back-load index is sampled once per stride (or per block of strides) and holds its
-value until the next sample. The *spike onset* of an index is the start of the first
+A back-load index is sampled once per stride (or per block of strides: the block's mean,
+:class:`sim.core.simulation.RunResult`) and holds its value until the next sample. The *spike onset* of an index is the start of the first
 interval in which the index stays above an **absolute** threshold for at least a hold
 time; NaN when that never happens. An absolute threshold is used on purpose: a
 baseline relative to the run's own first minutes would hide hip-flexor tightness (which
