@@ -28,14 +28,12 @@ Run: ``python experiments/block_means.py`` (about 6 minutes on 2 cores).
 """
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
 from types import SimpleNamespace
 
-import numba
 import numpy as np
 
 from sim.core.simulation import simulate
-from sim.interface.accuracy import TOLERANCE, curve_differences, tolerance_set
+from sim.interface.accuracy import TOLERANCE, curve_differences, map_scenarios, tolerance_set
 from sim.results import write_table_results
 
 #: The two resolved window lengths [s]: the fine trajectory and the standard reference.
@@ -89,9 +87,7 @@ def _row(name, cfg):
 
 
 def run(threads=None):
-    scen = tolerance_set()
-    with ThreadPoolExecutor(max_workers=threads or numba.get_num_threads()) as pool:
-        return list(pool.map(lambda nc: _row(*nc), scen))
+    return map_scenarios(_row, tolerance_set(), threads)
 
 
 def as_markdown(rows) -> str:

@@ -28,12 +28,10 @@ Run: ``python experiments/posture_stranding.py`` (about 5 minutes on 2 cores).
 from __future__ import annotations
 
 import math
-from concurrent.futures import ThreadPoolExecutor
 
-import numba
 import numpy as np
 
-from sim.interface.accuracy import TOLERANCE, compare, tolerance_set
+from sim.interface.accuracy import TOLERANCE, compare, map_scenarios, tolerance_set
 from sim.physics.reserve import critical_speed, d_prime_m
 from sim.results import write_table_results
 
@@ -65,12 +63,10 @@ def _row(name, cfg):
 
 def run(threads=None):
     scen = tolerance_set()
-    with ThreadPoolExecutor(max_workers=threads or numba.get_num_threads()) as pool:
-        probe = list(pool.map(lambda nc: compare(nc[1])["exhaustion_resolved_s"], scen))
+    probe = map_scenarios(lambda n, c: compare(c)["exhaustion_resolved_s"], scen, threads)
     # every scenario whose resolved run (hold) ends in exhaustion; compare() runs both
     chosen = [(n, c) for (n, c), e in zip(scen, probe) if np.isfinite(e)]
-    with ThreadPoolExecutor(max_workers=threads or numba.get_num_threads()) as pool:
-        rows = list(pool.map(lambda nc: _row(*nc), chosen))
+    rows = map_scenarios(_row, chosen, threads)
     for r in rows:
         print(r, flush=True)
     return rows

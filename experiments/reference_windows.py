@@ -20,13 +20,10 @@ Run: ``python experiments/reference_windows.py`` (about 5 minutes on 2 cores).
 """
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
-
-import numba
 import numpy as np
 
 from sim.core.simulation import simulate
-from sim.interface.accuracy import tolerance_set
+from sim.interface.accuracy import map_scenarios, tolerance_set
 from sim.results import write_table_results
 
 #: The two window lengths compared [s].
@@ -67,9 +64,7 @@ def _row(name, cfg):
 
 
 def run(threads=None):
-    scen = tolerance_set()
-    with ThreadPoolExecutor(max_workers=threads or numba.get_num_threads()) as pool:
-        return list(pool.map(lambda nc: _row(*nc), scen))
+    return map_scenarios(_row, tolerance_set(), threads)
 
 
 def as_markdown(rows) -> str:

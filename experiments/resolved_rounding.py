@@ -24,12 +24,8 @@ Run: ``python experiments/resolved_rounding.py`` (about 5 minutes on 2 cores).
 """
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
-
-import numba
-
 from sim.core.simulation import simulate
-from sim.interface.accuracy import TOLERANCE, curve_differences, tolerance_set
+from sim.interface.accuracy import TOLERANCE, curve_differences, map_scenarios, tolerance_set
 from sim.results import write_table_results
 
 #: Relative change of the runner's mass: about the rounding of a run's sums.
@@ -70,9 +66,7 @@ def _row(name, cfg):
 
 
 def run(threads=None):
-    scen = tolerance_set()
-    with ThreadPoolExecutor(max_workers=threads or numba.get_num_threads()) as pool:
-        rows = list(pool.map(lambda nc: _row(*nc), scen))
+    rows = map_scenarios(_row, tolerance_set(), threads)
     return rows
 
 

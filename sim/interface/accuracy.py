@@ -39,7 +39,7 @@ from pathlib import Path
 import numpy as np
 
 __all__ = ["standard_configs", "TOLERANCE", "ONSET_MARGIN", "tolerance_set", "compare",
-           "curve_differences", "compare_all", "worst_case", "over_tolerance"]
+           "curve_differences", "map_scenarios", "compare_all", "worst_case", "over_tolerance"]
 
 #: The promise of the default stepping: capacity (fraction of fresh) and back-load index
 #: curves (fraction of capacity; BW for shear) within this of the resolved mode.
@@ -214,18 +214,35 @@ def over_tolerance(rows: dict) -> list:
     return sorted(out, key=lambda r: -r["worst"])
 
 
-def compare_all(scenarios, threads=None, progress=None) -> dict:
-    """:func:`compare` for every ``(name, Config)`` on a pool of threads (the kernels
-    release the GIL); ``{name: differences}`` in the order given."""
+def map_scenarios(fn, scenarios, threads=None, progress=None) -> list:
+    """``[fn(name, cfg) for name, cfg in scenarios]`` on a pool of threads (the kernels
+    release the GIL), in the order given; ``progress(i, n, name)`` after each in order.
+
+    Examples
+    --------
+    >>> map_scenarios(lambda name, cfg: name.upper(), [("a", None), ("b", None)])
+    ['A', 'B']
+    """
     from concurrent.futures import ThreadPoolExecutor
 
     import numba
 
-    say = progress or (lambda msg: None)
-    done = {}
+    scenarios = list(scenarios)
+    out = []
     with ThreadPoolExecutor(max_workers=threads or numba.get_num_threads()) as pool:
-        futures = {name: pool.submit(compare, cfg) for name, cfg in scenarios}
-        for name, fut in futures.items():
-            done[name] = fut.result()
-            say(f"default vs resolved: {len(done)}/{len(futures)} ({name})")
-    return done
+        futures = [pool.submit(fn, name, cfg) for name, cfg in scenarios]
+        for (name, _), fut in zip(scenarios, futures):
+            out.append(fut.result())
+            if progress is not None:
+                progress(len(out), len(futures), name)
+    return out
+
+
+def compare_all(scenarios, threads=None, progress=None) -> dict:
+    """:func:`compare` for every ``(name, Config)`` (:func:`map_scenarios`);
+    ``{name: differences}`` in the order given."""
+    say = progress or (lambda msg: None)
+    scenarios = list(scenarios)
+    rows = map_scenarios(lambda name, cfg: compare(cfg), scenarios, threads,
+                         lambda i, n, name: say(f"default vs resolved: {i}/{n} ({name})"))
+    return {name: row for (name, _), row in zip(scenarios, rows)}
