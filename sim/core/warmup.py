@@ -142,8 +142,8 @@ def kernel_signatures() -> dict:
     from ..physics.pace import in_interval, planned_speed
     from ..physics.sharing import column_structure
     from .batch import _Layout, summarise_kernel
-    from .engine_blocks import (_block_fatigue, _capacities, _may_cross, _next_event,
-                                _rest_fatigue, _step_muscles)
+    from .engine_blocks import (_block_fatigue, _block_means, _capacities, _may_cross,
+                                _next_event, _rest_fatigue, _step_muscles)
     from ..physics.sharing_phases import phases_workspace_size, solve_phases_warm
     from .engine_posture import bracket_curvature, lean_update, posture_search
     from .engine_stride import (_lean_demand, _lean_rates, _passive_stride, _stride_demand,
@@ -201,6 +201,7 @@ def kernel_signatures() -> dict:
         bracket_curvature: (x0,) * 4,
         phases_workspace_size: (i0, i0, numba.types.literal(1), i0),   # (n_dof, n_col, 1, half)
         _may_cross: (x0,) * 5,
+        _block_means: (i0, z(4), z(4), z(4), z((4, n_m)), z((4, n_m)), *(z(4) for _ in range(6))),
         reserve_step: (x0,) * 6,
         critical_speed_factor: (state, prm0, x0),
         summarise_kernel: (0, z(4), z(4), z(4), z((4, n_m)), *(z(4) for _ in range(8)), z(1),

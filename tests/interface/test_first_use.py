@@ -130,13 +130,34 @@ def test_an_empty_numba_cache_is_announced_before_compiling(tmp_path):
 
 
 _CHECK_SIGNATURES = """
+import sys
+from numba.core.registry import CPUDispatcher
+import sim.core.warmup as W
 from sim.core.warmup import ensure_compiled, kernel_signatures
 from sim.physics.sharing_phases import solve_phases_warm
+from sim.physics.sharing_solver import solve_sharing_columns
+
+def compiled():
+    return {(v.py_func.__module__, v.__name__): len(v.signatures)
+            for name, mod in list(sys.modules.items()) if name.startswith("sim")
+            for v in list(vars(mod).values()) if isinstance(v, CPUDispatcher)}
+
+before_run_loop = {}
+compile_block_kernels = W.compile_block_kernels
+def block_kernels_then_look():
+    compile_block_kernels()
+    before_run_loop.update(compiled())
+W.compile_block_kernels = block_kernels_then_look
 ensure_compiled()
+assert before_run_loop, "the second process did not run"
+late = {k[1] for k, n in compiled().items() if n != before_run_loop.get(k, 0)}
+# the two solves come from the cache the second process filled
+assert late == {"run_kernel", "solve_phases_warm", "solve_sharing_columns"}, late
 for fn, sig in kernel_signatures().items():
     assert fn.signatures == [sig], (fn.__name__, fn.signatures)
 assert sum(solve_phases_warm.stats.cache_hits.values()) == 1, solve_phases_warm.stats
 assert not solve_phases_warm.stats.cache_misses, solve_phases_warm.stats
+assert not solve_sharing_columns.stats.cache_misses, solve_sharing_columns.stats
 print("ok")
 """
 
@@ -144,7 +165,9 @@ print("ok")
 @pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="the second process needs two cores")
 def test_the_phase_solve_compiled_by_the_second_process_is_the_one_the_run_loop_uses(tmp_path):
     """Empty cache: every kernel is compiled once, for the types the run loop passes, and
-    the phase solve is loaded from the cache the second process filled, not recompiled."""
+    the phase solve is loaded from the cache the second process filled, not recompiled;
+    the run loop's own compile, which comes last, compiles nothing else of the package
+    (what it calls was compiled beside the second process)."""
     env = {**os.environ, "NUMBA_CACHE_DIR": str(tmp_path / "cache")}
     out = subprocess.run([sys.executable, "-c", _CHECK_SIGNATURES], cwd=ROOT, env=env,
                          capture_output=True, text=True)
