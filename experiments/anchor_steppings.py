@@ -26,7 +26,7 @@ from sim.config import load_config
 from sim.core.simulation import simulate
 from sim.interface.accuracy import map_scenarios
 from sim.physics import params
-from sim.results import write_table_results
+from sim.results import markdown_table, write_table_results
 
 
 def anchor_rows() -> list:
@@ -54,8 +54,6 @@ def anchor_rows() -> list:
 if __name__ == "__main__":
     rows = anchor_rows()
     keys = list(rows[0])
-    lines = ["| " + " | ".join(keys) + " |", "|" + "---|" * len(keys)]
-    lines += ["| " + " | ".join(str(r[k]) for k in keys) + " |" for r in rows]
-    table = "\n".join(lines)
+    table = markdown_table(keys, [[r[k] for k in keys] for r in rows])
     write_table_results("anchor_steppings", rows, table, "experiments/anchor_steppings.py")
     print(table)

@@ -48,6 +48,7 @@ __all__ = [
     "atomic_write_text",
     "write_json",
     "write_table_results",
+    "markdown_table",
     "save_figure",
     "save_npz",
     "results_dir",
@@ -283,6 +284,21 @@ def results_dir(name: str, root="results") -> Path:
     d = Path(root) / name
     d.mkdir(parents=True, exist_ok=True)
     return d
+
+
+def markdown_table(head, rows) -> str:
+    """A markdown table from a header and rows of cells (each written with ``str``).
+
+    Examples
+    --------
+    >>> print(markdown_table(["a", "b"], [[1, 2.5]]))
+    | a | b |
+    |---|---|
+    | 1 | 2.5 |
+    """
+    lines = ["| " + " | ".join(str(h) for h in head) + " |", "|" + "---|" * len(head)]
+    lines += ["| " + " | ".join(str(c) for c in r) + " |" for r in rows]
+    return "\n".join(lines)
 
 
 def write_table_results(name: str, rows, table: str, script: str) -> Path:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..results import markdown_table as _table  # noqa: F401  (the reports' name)
 from ..results import save_figure
 
 
@@ -64,12 +65,6 @@ def _pyplot():
     plt.rcParams.update({"axes.grid": True, "grid.alpha": 0.3, "font.size": 10,
                          "axes.spines.top": False, "axes.spines.right": False})
     return plt
-
-
-def _table(header, rows) -> str:
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    lines += ["| " + " | ".join(str(c) for c in r) + " |" for r in rows]
-    return "\n".join(lines)
 
 
 def _stride_targets(hours, load=STRIDE_LOAD):

@@ -28,6 +28,7 @@ import numpy as np
 from ...config import load_config
 from ...figures.plots import DISCLAIMER, PALETTE
 from ...results import atomic_write_text, save_figure
+from ...results import markdown_table as md_table  # noqa: F401  (the lessons' name)
 
 __all__ = ["DISCLAIMER_LINE", "LIMITS", "config", "fmt_onset", "md_table", "minutes",
            "new_figure", "blank_figure", "legend_below", "save", "write_page", "lumbar_force_N", "time_above_min",
@@ -108,14 +109,6 @@ def fmt_onset(onset_s: float, duration_min: float) -> str:
         return "0 min (above the threshold from the start)"
     m = onset_s / 60.0
     return f"{m:.1f} min" if m < 1.0 else f"{m:.0f} min"
-
-
-def md_table(head, rows) -> str:
-    """A markdown table from a header and rows of cells (already formatted or plain)."""
-    lines = ["| " + " | ".join(str(h) for h in head) + " |",
-             "|" + "---|" * len(head)]
-    lines += ["| " + " | ".join(str(c) for c in r) + " |" for r in rows]
-    return "\n".join(lines)
 
 
 def minutes(res) -> np.ndarray:
