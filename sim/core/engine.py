@@ -59,7 +59,7 @@ from numba import njit
 
 from ..physics.compensation import effective_tightness_deg, knee_tracking_gain, tilt_deficit_deg
 from ..physics.fatigue.pools import (N_STATE, P, X, critical_speed_factor, heavy_strain,
-                                     pool_capacity, reserve_step)
+                                     pool_capacity, reserve_spent_at, reserve_step)
 from ..physics.pace import in_interval, planned_speed
 from ..physics.sharing import STATUS_OK, column_structure
 from ..physics.sharing_phases import phases_workspace_size, solve_phases_warm
@@ -141,8 +141,9 @@ def run_kernel(tpl, mus, plan, sc, state, out):
     -------
     int
         Number of checkpoints written. The run ends early at exhaustion: the first time
-        the muscles cannot make the stride for ``exhaustion_hold_s`` of running in a row;
-        the exhaustion time is the start of that stretch.
+        the muscles cannot make the stride for ``exhaustion_hold_s`` of running in a row
+        (the exhaustion time is the start of that stretch), or, above critical speed, when
+        the reserve is spent (:func:`sim.physics.fatigue.pools.reserve_spent_at`).
     """
     tpl_speed, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_hipext, tpl_stance, tpl_stride_s = tpl
     (F0, prm, quad_w, sup_col, sup_F0, A, col_muscle, col_side, col_comp, col_shear,
@@ -277,6 +278,7 @@ def run_kernel(tpl, mus, plan, sc, state, out):
         if stage >= 1:
             speed = min(speed, jog)
         _capacities(state, prm[0], F0, col_muscle, col_rho, cap, C, W, IW)
+        d_start = state[0, X.reserve]       # the reserve at the checkpoint's start
         o_time[k] = t
         o_dt[k] = dt
         o_stage[k] = stage
@@ -770,6 +772,17 @@ def run_kernel(tpl, mus, plan, sc, state, out):
                                  sc[S.reserve_floor])
             for i in range(n_m):
                 state[i, X.reserve] = d_res
+        # above critical speed the run ends when the reserve is spent (unless the muscles
+        # could not make the stride before): at its linear fall's end from the checkpoint's
+        # start, with the critical speed at its end (resolved mode: as it was last stepped)
+        if not resting and not exhausted:
+            cs_end = sc[S.critical_speed_mps] * critical_speed_factor(state, prm[0],
+                                                                      sc[S.cs_glycogen_share])
+            t_spent = reserve_spent_at(d_start, state[0, X.reserve], o_speed[k], cs_end,
+                                       sc[S.d_prime_m], sc[S.reserve_floor], t, t_next)
+            if not np.isnan(t_spent):
+                exhausted = True
+                o_exh[0] = t_spent
         if (stage == 2 or stage == 4) and t_next >= stage_end - 1e-9 and resting:
             if stage == 2:
                 applied_stretch = sc[S.in_run_stretch_deg]

@@ -138,7 +138,7 @@ def kernel_signatures() -> dict:
     from ..physics.compensation import (effective_tightness_deg, knee_tracking_gain,
                                         tilt_deficit_deg)
     from ..physics.fatigue.pools import (N_STATE, critical_speed_factor, fresh_state,
-                                         heavy_strain, reserve_step)
+                                         heavy_strain, reserve_spent_at, reserve_step)
     from ..physics.pace import in_interval, planned_speed
     from ..physics.sharing import column_structure
     from .batch import _Layout, summarise_kernel
@@ -203,6 +203,7 @@ def kernel_signatures() -> dict:
         _may_cross: (x0,) * 5,
         _block_means: (i0, z(4), z(4), z(4), z((4, n_m)), z((4, n_m)), *(z(4) for _ in range(6))),
         reserve_step: (x0,) * 6,
+        reserve_spent_at: (x0,) * 8,
         critical_speed_factor: (state, prm0, x0),
         summarise_kernel: (0, z(4), z(4), z(4), z((4, n_m)), *(z(4) for _ in range(8)), z(1),
                            state, prm0, sc, lay.weight[0], lay.group_of, z((1, 1))[0],

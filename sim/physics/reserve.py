@@ -1,8 +1,10 @@
 """A runner's intensity domains, from the marathon pace: critical speed, the anaerobic
 reserve D' and the heavy domain below critical speed.
 
-Above critical speed (CS) a runner spends a finite reserve D' and must stop within
-roughly ``D' / (v - CS)`` [1]; below it, fatigue and glycogen set the limit. The model
+Above critical speed (CS) a runner spends a finite reserve D' and stops when it is
+spent, after ``D' / (v - CS)`` at constant speed [1] (the run kernel ends the run then,
+:func:`sim.physics.fatigue.pools.reserve_spent_at`); below it, fatigue and glycogen set
+the limit. The model
 takes CS as the pace of a race of ``cs_race_min`` minutes, found from the runner's
 marathon pace with Riegel's law ``T2 = T1 (d2/d1)^b`` [2], and D' as a fixed distance;
 both in ``sim/data/fatigue.toml`` (``[reserve]``). The reserve itself lives in the
@@ -98,8 +100,8 @@ def reserve_floor() -> float:
     As D' is spent the fast-twitch pools lose force linearly, down to this floor, not to
     zero: the maximal power a runner can still produce falls linearly with the reserve
     expended and equals critical power, not zero, when it is gone (Morton 1996 [3]).
-    Fitted on Riegel race times above critical speed
-    (:func:`sim.calibration.running.fit_reserve_floor`, stored in
+    Fitted with the heavy domain on the speed-duration anchors
+    (:func:`sim.calibration.running.fit_race_times`, stored in
     ``sim/data/energy_calibration.json``); a calibration file without it gives 0.
     """
     from .energy import calibration

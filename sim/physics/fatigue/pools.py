@@ -82,9 +82,10 @@ Anaerobic reserve (critical speed)
     The floor is not zero: the maximal power a runner can still produce falls with the
     reserve spent to critical power (Morton 1996, Ergonomics 39:611), and at task failure
     above critical power about half the fresh maximal power remains (Swisher et al. 2019,
-    Med Sci Sports Exerc 51:1720). It is fitted so that a run above critical speed ends
-    about when the reserve is spent (:func:`sim.physics.reserve.reserve_floor`): then the
-    slow-twitch fibres and the floor cannot carry the stride's peaks.
+    Med Sci Sports Exerc 51:1720); it is fitted with the heavy domain on the
+    speed-duration anchors (:mod:`sim.calibration.running`). Above critical speed task
+    failure coincides with the reserve's depletion [12]: a run ends when D' is spent
+    (:func:`reserve_spent_at`), unless the muscles could not make the stride before.
 
 Heavy-domain strain (speed between the lactate threshold and critical speed)
     Between the lactate threshold and critical speed a runner's metabolism does not
@@ -188,7 +189,8 @@ from .energy_store import (energy_factor, energy_step, force_factor, pool_capaci
                            recovery_gate, slow_step, work_gate, work_step, work_update)
 from .layout import MUSCLE_PARAMS, N_PARAMS, N_STATE, P, STATE, X, fresh_state
 from .perfusion import ischaemia_step, occlusion, stride_perfusion, stride_perfusion_muscles
-from .recruitment import critical_speed_factor, heavy_strain, recruit, reserve_step
+from .recruitment import (critical_speed_factor, heavy_strain, recruit, reserve_spent_at,
+                          reserve_step)
 from .steps import (_activation_target, endurance_times, muscle_capacity,  # noqa: F401
                     muscle_step, pool_block_step, pool_step, simulate_states)
 
@@ -199,5 +201,6 @@ __all__ = [
     "stride_perfusion_muscles",
     "pool_capacity", "pool_step", "pool_block_step", "recruit", "muscle_capacity",
     "muscle_step", "simulate_states", "endurance_times", "fresh_state", "reserve_step",
+    "reserve_spent_at",
     "heavy_strain", "work_step", "work_gate", "work_update",
 ]

@@ -3,7 +3,8 @@
 :func:`recruit` splits a muscle's target between its slow- and fast-twitch pools by the
 size principle: the ST pool alone up to the fraction ``ft_onset`` of its available force,
 then both pools in proportion to the force each has left. :func:`reserve_step` advances
-the runner's anaerobic reserve D (spent above critical speed, refilled below it) and
+the runner's anaerobic reserve D (spent above critical speed, refilled below it),
+:func:`reserve_spent_at` the moment a run above critical speed has spent it, and
 :func:`heavy_strain` gives the heavy-domain strain H between the lactate threshold and
 critical speed; the run kernel copies both into every muscle's state. The model and its
 sources: :mod:`sim.physics.fatigue.pools` ("Recruitment", "Anaerobic reserve",
@@ -145,6 +146,31 @@ def reserve_step(d, speed, cs, d_prime, dt, floor=0.0):
     if speed > cs:
         return max(d - (1.0 - floor) * (speed - cs) * dt / d_prime, floor)
     return 1.0 - (1.0 - d) * math.exp(-(cs - speed) * dt / d_prime)
+
+
+@kernel
+def reserve_spent_at(d_start, d_end, speed, cs, d_prime, floor, t, t_next):
+    """When, within ``[t, t_next]`` [s], a run above critical speed spends its reserve.
+
+    A run ends when the reserve is spent above critical speed: task failure coincides
+    with the depletion of D' (Jones & Vanhatalo 2017; :mod:`sim.physics.fatigue.pools`
+    [12]). D falls
+    linearly while the speed ``speed`` stays above ``cs`` (:func:`reserve_step`), so the
+    time it reached ``floor`` follows from the step's start value ``d_start``; NaN unless
+    the step ended with the reserve spent (``d_end`` at ``floor``) above critical speed.
+
+    Examples
+    --------
+    >>> reserve_spent_at(0.6, 0.5, 4.0, 3.5, 200.0, 0.5, 100.0, 200.0)  # 80 s into the step
+    180.0
+    >>> import math
+    >>> math.isnan(reserve_spent_at(0.9, 0.8, 4.0, 3.5, 200.0, 0.5, 100.0, 200.0))
+    True
+    """
+    if not (d_prime > 0.0) or not (speed > cs) or d_end > floor + 1e-12:
+        return math.nan
+    rate = (1.0 - floor) * (speed - cs) / d_prime
+    return min(max(t + (d_start - floor) / rate, t), t_next)
 
 
 @kernel

@@ -106,6 +106,21 @@ def test_faster_paces_are_held_for_less_time():
     assert critical_speed(MP) < 1.1 * MP
 
 
+@pytest.mark.parametrize("mode", ["block", "resolved"])
+def test_a_run_above_critical_speed_ends_when_the_reserve_is_spent(mode):
+    """Task failure above critical speed comes when the reserve D' is spent, D'/(v - CS)
+    (Jones & Vanhatalo 2017), in both steppings: the run no longer goes on, or ends
+    earlier, by the posture the runner holds (before: 567 s in the default stepping and
+    960 s in the resolved one at 3.8 m/s, with the reserve spent at 562 s)."""
+    from sim.reserve import d_prime_m
+
+    v = 3.8
+    spent = d_prime_m() / (v - critical_speed(MP))
+    r = run(20, run__speed_mps=v, model__mode=mode)
+    assert r.exhausted
+    assert abs(r.exhaustion_s - spent) < 15.0        # CS falls a little as glycogen goes
+
+
 @pytest.mark.parametrize("factor", [1.02, 1.04, 1.06])
 def test_paces_between_marathon_pace_and_critical_speed_last_about_a_race(factor):
     """Heavy domain: between marathon pace and critical speed the pace is held for about
