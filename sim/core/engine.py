@@ -695,7 +695,10 @@ def run_kernel(tpl, mus, plan, sc, state, out):
                     change = max(change, abs(cap[i] - cap_prev[i]))
                 # next block: as long as capacities change by at most the tolerance
                 grow = sc[S.block_tolerance] * dt / change if change > 0.0 else sc[S.max_block_s]
-                next_block = min(max(grow, block_s), sc[S.max_block_s], 2.0 * dt)
+                # (at most twice the last block, or twice the shortest after a block an
+                # event cut short: a rest or pace change must not set a rest's blocks)
+                next_block = min(max(grow, block_s), sc[S.max_block_s],
+                                 2.0 * max(dt, block_s))
             had_strides = n_str > 0.0
             if n_str == 0.0:
                 # window shorter than a stride: report the last complete stride

@@ -253,7 +253,8 @@ def reference_run(inp, mode=None, state0=None):
                 # next block: as long as capacities change by at most the tolerance
                 change = float(np.max(np.abs(_capacities(state, inp.prm[0])[1] - cap)))
                 grow = p["block_tolerance"] * dt / change if change > 0 else p["max_block_s"]
-                next_block = min(max(grow, p["block_s"]), p["max_block_s"], 2.0 * dt)
+                next_block = min(max(grow, p["block_s"]), p["max_block_s"],
+                                 2.0 * max(dt, p["block_s"]))
             if strides:
                 s0 = strides[0]
                 row.update(sforce=s0["F"][:, right_col], sdemand=s0["demand"],

@@ -61,4 +61,8 @@ def run_inputs(inp, store=True):
     store_at = np.arange(n_ck, dtype=np.int64) if store else np.full(n_ck, -1, dtype=np.int64)
     state = np.tile(fresh_state(), (n_m, 1))
     n = run_kernel(*inp.kernel_bundles(), state, Outputs(store_at=store_at, **out))
+    end = out["time"][n - 1] + out["dt"][n - 1] if n else 0.0
+    if np.isnan(out["exh"][0]) and end < inp.scalar("duration_s") - 1e-6:
+        raise RuntimeError(f"the run stopped at {end:.1f} s of {inp.scalar('duration_s'):.1f} s "
+                           f"with all {n_ck} checkpoints used (n_checkpoints_max too small)")
     return n, out, state

@@ -1,5 +1,6 @@
 """The run loop counts the load-sharing work it does."""
 import numpy as np
+import pytest
 
 from sim.config import load_config
 from sim.core.run_loop import run_inputs
@@ -40,3 +41,21 @@ def test_a_block_reports_the_mean_of_its_stride_and_the_next_blocks():
     change = np.flatnonzero(np.diff(o["speed"][:n]) != 0.0)
     assert change.size > 0
     np.testing.assert_array_equal(o["shear"][change], own[change])
+
+
+def test_a_block_cut_short_by_a_rest_does_not_set_the_rests_blocks():
+    """A marathon at 3.2 m/s, then 2 h of rest: the rest begins 1.2 s into a block, and the
+    blocks after it were capped at twice that, 2.3 s, through the whole rest, until the
+    checkpoints ran out and the run stopped 100 min early without a word. Blocks are at
+    least ``model.block_s`` long (but for those events cut), and a run that stops before
+    its end without being exhausted is an error."""
+    minutes = 42195.0 / 3.2 / 60.0
+    cfg = load_config(None, {"run.speed_mps": 3.2, "run.duration_min": minutes + 120.5,
+                             "intervention.rest_breaks": [{"at_min": minutes,
+                                                           "duration_min": 120.0}]})
+    inp = build_inputs(cfg)
+    k, o, _ = run_inputs(inp, store=False)
+    assert np.isnan(o["exh"][0])
+    assert o["time"][k - 1] + o["dt"][k - 1] == pytest.approx(inp.scalar("duration_s"))
+    resting = o["speed"][:k] == 0.0
+    assert np.all(o["dt"][:k][resting][:-1] >= cfg.model.block_s - 1e-9)
