@@ -154,10 +154,10 @@ def reserve_spent_at(d_start, d_end, speed, cs, d_prime, floor, t, t_next):
 
     A run ends when the reserve is spent above critical speed: task failure coincides
     with the depletion of D' (Jones & Vanhatalo 2017; :mod:`sim.physics.fatigue.pools`
-    [12]). D falls
-    linearly while the speed ``speed`` stays above ``cs`` (:func:`reserve_step`), so the
-    time it reached ``floor`` follows from the step's start value ``d_start``; NaN unless
-    the step ended with the reserve spent (``d_end`` at ``floor``) above critical speed.
+    [12]). D falls linearly while the speed ``speed`` stays above ``cs``
+    (:func:`reserve_step`), so the time it reached ``floor`` follows from the step's start
+    value ``d_start``; NaN unless the step ended with the reserve spent (``d_end`` at
+    ``floor``) above critical speed.
 
     Examples
     --------
