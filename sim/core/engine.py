@@ -778,7 +778,8 @@ def run_kernel(tpl, mus, plan, sc, state, out):
         # above critical speed the run ends when the reserve is spent (unless the muscles
         # could not make the stride before): at its linear fall's end from the checkpoint's
         # start, with the critical speed at its end (resolved mode: as it was last stepped)
-        if not resting and not exhausted:
+        if (not resting and not exhausted
+                and state[0, X.reserve] <= sc[S.reserve_floor] + 1e-12):
             cs_end = sc[S.critical_speed_mps] * critical_speed_factor(state, prm[0],
                                                                       sc[S.cs_glycogen_share])
             t_spent = reserve_spent_at(d_start, state[0, X.reserve], o_speed[k], cs_end,

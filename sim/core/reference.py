@@ -316,12 +316,13 @@ def reference_run(inp, mode=None, state0=None):
                 state, inp.prm[0], p), p["d_prime_m"], dt, p["reserve_floor"])
         # above critical speed the run ends when the reserve is spent, at its linear fall's
         # end (as in the engine: the critical speed at the window's end)
-        cs_end = _cs_now(state, inp.prm[0], p)
         floor = p["reserve_floor"]
-        if (not resting and not exhausted and p["d_prime_m"] > 0 and row["speed"] > cs_end
+        if (not resting and not exhausted and p["d_prime_m"] > 0
                 and state[0, X.reserve] <= floor + 1e-12):
-            rate = (1.0 - floor) * (row["speed"] - cs_end) / p["d_prime_m"]
-            exhausted, exh = True, min(max(t + (d_start - floor) / rate, t), t_next)
+            cs_end = _cs_now(state, inp.prm[0], p)
+            if row["speed"] > cs_end:
+                rate = (1.0 - floor) * (row["speed"] - cs_end) / p["d_prime_m"]
+                exhausted, exh = True, min(max(t + (d_start - floor) / rate, t), t_next)
         if stage in (2, 4) and resting and t_next >= stage_end - 1e-9:
             if stage == 2:
                 applied_stretch = p["in_run_stretch_deg"]
