@@ -107,7 +107,8 @@ from ..physics.fatigue.pools import X, fresh_state
 from ..physics.fatigue.reference import simulate_muscle_states
 from .reference_fatigue import (_activation, _block_step, _capacities,  # noqa: F401
                                 _cs_now, _force_factors, _heavy_strain, _pool_block,
-                                _recruit_stride, _reserve_step, _rest_step, _stride_perfusion)
+                                _recruit_stride, _reserve_spent_at, _reserve_step, _rest_step,
+                                _stride_perfusion)
 from .reference_stride import (_LUMB_BEND, _lean_rate, _lean_step, _search_posture,  # noqa: F401
                                _checked_mode, _passive_moment, _phase_effort, _polish, _share,
                                _solve_stride, _spine_loads, _stride_demand, _tilt)
@@ -316,13 +317,11 @@ def reference_run(inp, mode=None, state0=None):
                 state, inp.prm[0], p), p["d_prime_m"], dt, p["reserve_floor"])
         # above critical speed the run ends when the reserve is spent, at its linear fall's
         # end (as in the engine: the critical speed at the window's end)
-        floor = p["reserve_floor"]
-        if (not resting and not exhausted and p["d_prime_m"] > 0
-                and state[0, X.reserve] <= floor + 1e-12):
-            cs_end = _cs_now(state, inp.prm[0], p)
-            if row["speed"] > cs_end:
-                rate = (1.0 - floor) * (row["speed"] - cs_end) / p["d_prime_m"]
-                exhausted, exh = True, min(max(t + (d_start - floor) / rate, t), t_next)
+        if not resting and not exhausted and state[0, X.reserve] <= p["reserve_floor"] + 1e-12:
+            t_spent = _reserve_spent_at(d_start, row["speed"], _cs_now(state, inp.prm[0], p),
+                                        p["d_prime_m"], p["reserve_floor"], t, t_next)
+            if not math.isnan(t_spent):
+                exhausted, exh = True, t_spent
         if stage in (2, 4) and resting and t_next >= stage_end - 1e-9:
             if stage == 2:
                 applied_stretch = p["in_run_stretch_deg"]

@@ -9,7 +9,7 @@ activity-weighted fatigue multiplier, exactly (:func:`_pool_block`, with
 :func:`sim.physics.fatigue.reference.step_3ccr`, ``energy_step`` and ``slow_step``).
 :func:`_rest_step` steps every pool at rest, :func:`_capacities` gives pool and muscle
 capacities, :func:`_reserve_step` and :func:`_heavy_strain` the whole-body reserve and
-heavy-domain strain. Parameters and states are read by name
+heavy-domain strain, :func:`_reserve_spent_at` when a run above critical speed spent it. Parameters and states are read by name
 (:data:`sim.physics.fatigue.pools.P`, :data:`~sim.physics.fatigue.pools.X`).
 """
 from __future__ import annotations
@@ -201,6 +201,16 @@ def _reserve_step(d, speed, cs, d_prime, dt, floor):
     if speed > cs:
         return max(d - (1.0 - floor) * (speed - cs) * dt / d_prime, floor)
     return 1.0 - (1.0 - d) * math.exp(-(cs - speed) * dt / d_prime)
+
+
+def _reserve_spent_at(d_start, speed, cs, d_prime, floor, t, t_next):
+    """When within ``[t, t_next]`` a run above critical speed spent its reserve, from the
+    step's start value (as :func:`sim.physics.fatigue.pools.reserve_spent_at`; NaN at or
+    below critical speed)."""
+    if not d_prime > 0 or not speed > cs:
+        return math.nan
+    rate = (1.0 - floor) * (speed - cs) / d_prime
+    return min(max(t + (d_start - floor) / rate, t), t_next)
 
 
 def _cs_now(state, prm, p):
