@@ -173,6 +173,7 @@ def reference_run(inp, mode=None, state0=None):
     carry = None                            # resolved mode: a stride left unfinished
     bad_start, exhausted, exh = math.nan, False, math.nan
     lean = dict(lean=p["lean_home_rad"], anchor=math.nan, on=p["fwd_lean_on"] > 0.5, step=0.0,
+                drift=0.0,
                 lo=math.nan, hi=math.nan, E0=math.nan, cost=p["fwd_lean_cost"], curv=math.nan)
     last_flex = 0.0
     while t < duration - 1e-9 and len(rows) < n_max:
@@ -203,6 +204,7 @@ def reference_run(inp, mode=None, state0=None):
             run_start = math.nan
             bad_start = math.nan
             carry = None
+            lean["drift"] = 0.0
         else:
             tpl = int(np.argmin(np.abs(inp.tpl_speed - speed)))
             stride_s = inp.tpl_stride_s[tpl]
@@ -227,6 +229,7 @@ def reference_run(inp, mode=None, state0=None):
                 # the posture's optimum searched and the stride re-solved there, once (engine;
                 # where it adopts the last probe, the lean is that probe's)
                 settle, searched = int(dt / stride_s) - 1, False
+                lean_start = lean["lean"]
                 while not reuse:
                     kgain = 1.0 + p["knee_gain"] * max(0.0, 1.0 - float(inp.quad_w @ cap))
                     d = lean["lean"]
@@ -246,6 +249,19 @@ def reference_run(inp, mode=None, state0=None):
                             inp, p, tpl, limit, lean, C, w, kgain, d, rel, p["lean_settle_rad"]):
                         break
                     searched, settle = True, settle - 1
+                # the optimum's drift carries the lean on into the next block (engine)
+                if lean["on"] and p["lean_drift_gain"] > 0.0:
+                    if solved["stride"]["bad"]:
+                        lean["drift"] = 0.0
+                    elif not reuse and not math.isnan(lean["anchor"]):
+                        lean["drift"] += p["lean_drift_gain"] * (lean["lean"] - lean_start)
+                        lean["lean"] = min(max(lean["lean"] + lean["drift"],
+                                               -0.5 * p["max_fwd_lean_rad"]),
+                                           p["max_fwd_lean_rad"])
+                        if lean["lean"] < lean["lo"]:
+                            lean["lo"] = math.nan
+                        if lean["lean"] > lean["hi"]:
+                            lean["hi"] = math.nan
                 F, resid = solved["stride"]["F"], solved["resid"]
                 tilt = solved["tilt"]
                 strides = [solved["stride"]]
