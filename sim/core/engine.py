@@ -32,7 +32,11 @@ reserve above critical speed with them (block mode steps it once a block), and e
 starts at the forward lean's optimum (probe strides,
 :func:`sim.core.engine_posture.posture_search`); it is the check of the block mode, which
 searches that optimum only where a damped posture update would move the lean by more
-than ``model.lean_settle_deg``. A stride the muscles cannot make moves no posture, unless
+than ``model.lean_settle_deg``, or where its estimate of how far the optimum moves in a
+block (each block's whole lean correction feeds it; ``forward_lean.drift_gain`` in
+``sim/data/body.toml``) is more than ``drift_search`` times that, and carries the lean on
+by that estimate into the next block, so that it follows an optimum that moves for
+minutes instead of trailing it. A stride the muscles cannot make moves no posture, unless
 ``model.failed_stride_posture = "search"`` (an assumption switch, off by default) has it
 probe other leans for one they can make (``experiments/posture_stranding.py``). What
 happens within a stride (demand, tightness, leans, paired trunk muscles, infeasible
