@@ -111,8 +111,8 @@ from .reference_fatigue import (_activation, _block_step, _capacities,  # noqa: 
 from .reference_stride import (_LUMB_BEND, _lean_rate, _lean_step, _search_posture,  # noqa: F401
                                _checked_mode, _passive_moment, _phase_effort, _polish, _share,
                                _solve_stride, _spine_loads, _stride_demand, _tilt)
-from .reference_blocks import (_block_means, _in_break, _may_cross, _next_event,  # noqa: F401
-                               _planned_speed, _tightness)
+from .reference_blocks import (_block_means, _carry_drift, _in_break,  # noqa: F401
+                               _may_cross, _next_event, _planned_speed, _tightness)
 from .scenario import n_checkpoints_max
 from ..physics.sharing import STATUS_OK
 
@@ -249,19 +249,7 @@ def reference_run(inp, mode=None, state0=None):
                             inp, p, tpl, limit, lean, C, w, kgain, d, rel, p["lean_settle_rad"]):
                         break
                     searched, settle = True, settle - 1
-                # the optimum's drift carries the lean on into the next block (engine)
-                if lean["on"] and p["lean_drift_gain"] > 0.0:
-                    if solved["stride"]["bad"]:
-                        lean["drift"] = 0.0
-                    elif not reuse and not math.isnan(lean["anchor"]):
-                        lean["drift"] += p["lean_drift_gain"] * (lean["lean"] - lean_start)
-                        lean["lean"] = min(max(lean["lean"] + lean["drift"],
-                                               -0.5 * p["max_fwd_lean_rad"]),
-                                           p["max_fwd_lean_rad"])
-                        if lean["lean"] < lean["lo"]:
-                            lean["lo"] = math.nan
-                        if lean["lean"] > lean["hi"]:
-                            lean["hi"] = math.nan
+                _carry_drift(lean, p, lean_start, solved["stride"]["bad"], reuse)
                 F, resid = solved["stride"]["F"], solved["resid"]
                 tilt = solved["tilt"]
                 strides = [solved["stride"]]
