@@ -32,7 +32,11 @@ reserve above critical speed with them (block mode steps it once a block), and e
 starts at the forward lean's optimum (probe strides,
 :func:`sim.core.engine_posture.posture_search`); it is the check of the block mode, which
 searches that optimum only where a damped posture update would move the lean by more
-than ``model.lean_settle_deg``. A stride the muscles cannot make moves no posture, unless
+than ``model.lean_settle_deg``, or where its estimate of how far the optimum moves in a
+block (each block's whole lean correction feeds it; ``forward_lean.drift_gain`` in
+``sim/data/body.toml``) is more than ``drift_search`` times that, and carries the lean on
+by that estimate into the next block, so that it follows an optimum that moves for
+minutes instead of trailing it. A stride the muscles cannot make moves no posture, unless
 ``model.failed_stride_posture = "search"`` (an assumption switch, off by default) has it
 probe other leans for one they can make (``experiments/posture_stranding.py``). What
 happens within a stride (demand, tightness, leans, paired trunk muscles, infeasible
@@ -250,6 +254,8 @@ def run_kernel(tpl, mus, plan, sc, state, out):
     lean_used = lean_f      # the lean of the stride being run
     lean_step = 0.0         # the last update (lean - new lean) [rad]
     lean_curv = np.nan      # the curvature the last posture search measured [1/rad^2]
+    lean_drift = 0.0        # block mode: the optimum's estimated move in a block [rad]
+    lean_start = lean_f     # block mode: the lean the block started at [rad]
     lean_lo = np.nan        # latest leans with the optimum above / below [rad]
     lean_hi = np.nan
     settle = sc[S.lean_settle_rad]
@@ -315,6 +321,7 @@ def run_kernel(tpl, mus, plan, sc, state, out):
             run_start = np.nan
             bad_start = np.nan
             phase_pos = np.int64(0)
+            lean_drift = 0.0
         else:
             o_speed[k] = speed
             tpl = _tpl_index(speed, tpl_speed)
@@ -338,6 +345,7 @@ def run_kernel(tpl, mus, plan, sc, state, out):
             # block mode: the last solved stride still holds if nothing it depends on moved
             # by more than the reuse tolerance (capacities, speed template, tightness)
             reuse = False
+            lean_start = lean_f
             if not resolved and solved_tpl == tpl and abs(solved_limit - limit) < 1e-12:
                 change = 0.0
                 for c in range(n_col):
@@ -565,9 +573,12 @@ def run_kernel(tpl, mus, plan, sc, state, out):
                     if (fwd_on and not bad and lean_E > 0.0
                             and (resolved or (not reuse and not searched
                                               and n_settle < max_settle
-                                              and abs(gx) / (2.0 * lean_cost
-                                                             + sc[S.fwd_lean_curvature])
-                                              > tol))):
+                                              and (abs(gx) / (2.0 * lean_cost
+                                                              + sc[S.fwd_lean_curvature])
+                                                   > tol
+                                                   or abs(lean_drift)
+                                                   > sc[S.lean_drift_search] * tol
+                                                   > 0.0)))):
                         if resolved:
                             _capacities(state, prm[0], F0, col_muscle, col_rho, cap, C, W, IW)
                         prev = x
@@ -679,6 +690,20 @@ def run_kernel(tpl, mus, plan, sc, state, out):
                         break
                 if resolved and t_loc >= t_next - 0.5 * dtp:
                     break
+            # block mode: the optimum's drift, estimated from the block's whole lean
+            # correction (update and search), carries the lean on into the next block
+            # (S.lean_drift_gain; a stride the muscles cannot make drops the estimate)
+            if not resolved and fwd_on and sc[S.lean_drift_gain] > 0.0:
+                if bad:
+                    lean_drift = 0.0
+                elif not reuse and np.isfinite(lean_anchor):
+                    lean_drift += sc[S.lean_drift_gain] * (lean_f - lean_start)
+                    lean_f = min(max(lean_f + lean_drift, -0.5 * sc[S.max_fwd_lean_rad]),
+                                 sc[S.max_fwd_lean_rad])
+                    if lean_f < lean_lo:            # a bracket end it passed no longer holds
+                        lean_lo = np.nan
+                    if lean_f > lean_hi:
+                        lean_hi = np.nan
             if not resolved and not reuse:
                 solved_tpl = tpl
                 solved_limit = limit

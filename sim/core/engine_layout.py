@@ -40,6 +40,7 @@ SCALARS = (
     "max_probes", "lateral_lean_on", "fwd_lean_cost_fresh", "anchor_flexible",
     "lean_home_rad",
     "lean_settle_rad", "index_tolerance", "rescue_step_rad", "rescue_on", "search_guess_on",
+    "lean_drift_gain", "lean_drift_search",
 )
 
 #: The run kernel's inputs and outputs travel as named bundles (numba types them as named

@@ -112,8 +112,8 @@ from .reference_fatigue import (_activation, _block_step, _capacities,  # noqa: 
 from .reference_stride import (_LUMB_BEND, _lean_rate, _lean_step, _search_posture,  # noqa: F401
                                _checked_mode, _passive_moment, _phase_effort, _polish, _share,
                                _solve_stride, _spine_loads, _stride_demand, _tilt)
-from .reference_blocks import (_block_means, _in_break, _may_cross, _next_event,  # noqa: F401
-                               _planned_speed, _tightness)
+from .reference_blocks import (_block_means, _carry_drift, _in_break,  # noqa: F401
+                               _may_cross, _next_event, _planned_speed, _tightness)
 from .scenario import n_checkpoints_max
 from ..physics.sharing import STATUS_OK
 
@@ -174,6 +174,7 @@ def reference_run(inp, mode=None, state0=None):
     carry = None                            # resolved mode: a stride left unfinished
     bad_start, exhausted, exh = math.nan, False, math.nan
     lean = dict(lean=p["lean_home_rad"], anchor=math.nan, on=p["fwd_lean_on"] > 0.5, step=0.0,
+                drift=0.0,
                 lo=math.nan, hi=math.nan, E0=math.nan, cost=p["fwd_lean_cost"], curv=math.nan)
     last_flex = 0.0
     while t < duration - 1e-9 and len(rows) < n_max:
@@ -204,6 +205,7 @@ def reference_run(inp, mode=None, state0=None):
             run_start = math.nan
             bad_start = math.nan
             carry = None
+            lean["drift"] = 0.0
         else:
             tpl = int(np.argmin(np.abs(inp.tpl_speed - speed)))
             stride_s = inp.tpl_stride_s[tpl]
@@ -228,6 +230,7 @@ def reference_run(inp, mode=None, state0=None):
                 # the posture's optimum searched and the stride re-solved there, once (engine;
                 # where it adopts the last probe, the lean is that probe's)
                 settle, searched = int(dt / stride_s) - 1, False
+                lean_start = lean["lean"]
                 while not reuse:
                     kgain = 1.0 + p["knee_gain"] * max(0.0, 1.0 - float(inp.quad_w @ cap))
                     d = lean["lean"]
@@ -247,6 +250,7 @@ def reference_run(inp, mode=None, state0=None):
                             inp, p, tpl, limit, lean, C, w, kgain, d, rel, p["lean_settle_rad"]):
                         break
                     searched, settle = True, settle - 1
+                _carry_drift(lean, p, lean_start, solved["stride"]["bad"], reuse)
                 F, resid = solved["stride"]["F"], solved["resid"]
                 tilt = solved["tilt"]
                 strides = [solved["stride"]]

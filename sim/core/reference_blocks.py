@@ -1,8 +1,9 @@
-"""Small pieces of the reference run loop: tightness, pace, block ends, block means.
+"""Small pieces of the reference run loop: tightness, pace, block ends, block means, drift.
 
 NumPy versions of what the engine's run loop takes from :mod:`sim.physics.compensation`,
 :mod:`sim.physics.pace` and :mod:`sim.core.engine_blocks` (:func:`_may_cross`,
-:func:`_next_event`, :func:`_block_means`), used by :func:`sim.core.reference.reference_run`.
+:func:`_next_event`, :func:`_block_means`) and the posture's drift estimate of its block
+mode (:func:`_carry_drift`), used by :func:`sim.core.reference.reference_run`.
 
 Examples
 --------
@@ -65,3 +66,21 @@ def _block_means(rows):
                 r[key] = 0.5 * (r[key] + nxt[key])
         r["fmean"] = 0.5 * (r["fmean"] + nxt["fmean"])
         r["fpeak"] = np.maximum(r["fpeak"], nxt["fpeak"])
+
+
+def _carry_drift(lean, p, lean_start, bad, reuse):
+    """Block mode, after a block's stride: the optimum's drift estimate ``lean["drift"]``
+    takes ``lean_drift_gain`` of the block's whole lean correction (from ``lean_start``) and
+    carries the lean on by it (as the engine does); a failed stride drops it."""
+    if not (lean["on"] and p["lean_drift_gain"] > 0.0):
+        return
+    if bad:
+        lean["drift"] = 0.0
+    elif not reuse and not math.isnan(lean["anchor"]):
+        lean["drift"] += p["lean_drift_gain"] * (lean["lean"] - lean_start)
+        lean["lean"] = min(max(lean["lean"] + lean["drift"], -0.5 * p["max_fwd_lean_rad"]),
+                           p["max_fwd_lean_rad"])
+        if lean["lean"] < lean["lo"]:       # a bracket end it passed no longer holds
+            lean["lo"] = math.nan
+        if lean["lean"] > lean["hi"]:
+            lean["hi"] = math.nan

@@ -377,11 +377,13 @@ def _search_posture(inp, p, tpl, limit, lean, C, w, kgain, d, rel, tol, always=F
     capacity forces ``C`` (:func:`sim.core.engine_posture.posture_search`, as in the
     engine); ``d`` is the lean of the stride just solved and ``rel`` its relative effort
     rate. Unless ``always``, only where the damped update would move the lean by more
-    than ``tol`` (block mode); returns whether it searched."""
+    than ``tol``, or the optimum's drift estimate ``lean["drift"]`` by more than
+    ``lean_drift_search`` times it (block mode); returns whether it searched."""
     cost, home = lean["cost"], p["lean_home_rad"]
     x = d
     gx = rel - lean["anchor"] + 2.0 * cost * (x - home)
-    if not (always or abs(gx) / (2.0 * cost + p["fwd_lean_curvature"]) > tol):
+    if not (always or abs(gx) / (2.0 * cost + p["fwd_lean_curvature"]) > tol
+            or abs(lean["drift"]) > p["lean_drift_search"] * tol > 0.0):
         return False
     prev, lo, g_lo, hi, g_hi = x, math.nan, 0.0, math.nan, 0.0
     for _ in range(int(p["max_probes"])):

@@ -311,6 +311,8 @@ def build_inputs(cfg) -> ScenarioInputs:
         "probe_settle_rad": math.radians(fl["probe_settle_deg"]),
         "max_probes": float(fl["max_probes"]),
         "search_guess_on": 1.0 if fl["search_guess"] else 0.0,
+        "lean_drift_gain": fl["drift_gain"],
+        "lean_drift_search": fl["drift_search"],
         "rescue_step_rad": math.radians(fl["rescue_step_deg"]),
         "rescue_on": 1.0 if model.failed_stride_posture == "search" else 0.0,
         "lateral_lean_on": 1.0 if model.lateral_lean else 0.0,

@@ -341,17 +341,18 @@ def test_a_cost_of_the_fresh_effort_lets_the_lean_grow_more():
 
 
 def test_a_failed_stride_can_search_another_posture():
-    """``model.failed_stride_posture = "search"``: in the default stepping the default
-    runner's stride fails at 3.5 m/s at the lean its block holds, before the reserve is
-    spent; searching another posture keeps the runner going until the reserve is spent,
-    as in the resolved stepping, whose lean follows its optimum stride by stride (2,595,
-    2,723 and 2,731 s; README, known limits; experiments/posture_stranding.py)."""
+    """At 3.5 m/s the resolved stepping's lean follows its optimum stride by stride down to
+    where the reserve is spent; the default stepping, carried on by its estimate of the
+    optimum's drift (``forward_lean.drift_gain``), follows it to within a block (2,719
+    against 2,727 s; without the estimate its stride failed at the lean its block held,
+    at 2,595 s; README, known limits). ``model.failed_stride_posture = "search"`` keeps
+    both there (experiments/posture_stranding.py)."""
     over = {"run__duration_min": 60.0, "run__speed_mps": 3.5}
     held = run(**over)
     searched = run(**over, model__failed_stride_posture="search")
     resolved = run(**over, model__mode="resolved")
     assert np.isfinite(held.exhaustion_s)
-    assert held.exhaustion_s < resolved.exhaustion_s - 60.0
+    assert abs(held.exhaustion_s - resolved.exhaustion_s) < 30.0
     assert abs(searched.exhaustion_s - resolved.exhaustion_s) < 30.0
 
 

@@ -159,7 +159,7 @@ def _fig_lean(d):
     axes[1].set_xlabel("run time [min]")
     axes[1].set_ylabel("superficial back muscles: peak force / fresh capacity")
     axes[1].set_title("... and the superficial back muscles work harder", fontsize=10)
-    axes[1].legend(fontsize=8, loc="upper left")
+    axes[1].legend(fontsize=8, loc="center right")
     return fig
 
 
