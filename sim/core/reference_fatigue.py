@@ -9,8 +9,9 @@ activity-weighted fatigue multiplier, exactly (:func:`_pool_block`, with
 :func:`sim.physics.fatigue.reference.step_3ccr`, ``energy_step`` and ``slow_step``).
 :func:`_rest_step` steps every pool at rest, :func:`_capacities` gives pool and muscle
 capacities, :func:`_reserve_step` and :func:`_heavy_strain` the whole-body reserve and
-heavy-domain strain, :func:`_reserve_spent_at` when a run above critical speed spent it. Parameters and states are read by name
-(:data:`sim.physics.fatigue.pools.P`, :data:`~sim.physics.fatigue.pools.X`).
+heavy-domain strain, :func:`_reserve_spent_at` when a run above critical speed spent it.
+Parameters and states are read by name (:data:`sim.physics.fatigue.pools.P`,
+:data:`~sim.physics.fatigue.pools.X`).
 """
 from __future__ import annotations
 
