@@ -16,7 +16,8 @@ its base scenario, left out where that repeats another shipped config);
   capacity; shear: body weights) while both are running. A resolved checkpoint's value is
   the mean over its window, so it is compared at the window's middle with the default
   block that holds that moment (a block's value, the mean of its stride and the next
-  block's, holds until the next block, as :mod:`sim.physics.metrics` reads checkpoints);
+  block's, holds until the next block, the last one until its end, as
+  :mod:`sim.physics.metrics` reads checkpoints);
 * the spike onset of each index, compared only where both modes cross its threshold by a
   clear margin (:data:`ONSET_MARGIN`): near a knife edge an onset can move by a whole
   hour for a change of 0.001 in the index, which says nothing about the stepping;
@@ -126,7 +127,8 @@ def curve_differences(ref, other) -> dict:
     ``ref`` stands where :func:`compare` puts the resolved run: its checkpoints are the
     windows, ``other``'s capacities are interpolated at their starts and ``other``'s
     back-load indices read at their middles (the value of ``other``'s checkpoint holding
-    that moment), while both are running and up to the earlier of the two ends.
+    that moment, its last running one up to its end), while both are running and up to
+    the earlier of the two ends.
 
     Returns
     -------
@@ -145,8 +147,10 @@ def curve_differences(ref, other) -> dict:
     for name, (attr, _, _) in INDICES.items():
         oko, xo = _running_curve(other, attr)
         okr, xr = _running_curve(ref, attr)
-        sel = okr & keep & (mid >= other.time_s[oko][0]) & (mid <= other.time_s[oko][-1])
         to = other.time_s[oko]
+        # (the last running checkpoint holds until its end, as every other one does)
+        end = to[-1] + other.duration_s[oko][-1]
+        sel = okr & keep & (mid >= to[0]) & (mid < end)
         xo_at = xo[oko][np.searchsorted(to, mid[sel], side="right") - 1]
         out[f"max_{name}_difference"] = float(np.abs(xo_at - xr[sel]).max()) if sel.any() else 0.0
     return out
