@@ -40,7 +40,8 @@ from pathlib import Path
 import numpy as np
 
 __all__ = ["standard_configs", "TOLERANCE", "ONSET_MARGIN", "tolerance_set", "compare",
-           "curve_differences", "map_scenarios", "compare_all", "worst_case", "over_tolerance"]
+           "curve_differences", "window_differences", "map_scenarios", "compare_all",
+           "worst_case", "over_tolerance"]
 
 #: The promise of the default stepping: capacity (fraction of fresh) and back-load index
 #: curves (fraction of capacity; BW for shear) within this of the resolved mode.
@@ -121,29 +122,22 @@ def _running_curve(res, attr):
     return ok, x
 
 
-def curve_differences(ref, other) -> dict:
-    """The largest differences of run ``other`` from run ``ref``, as :func:`compare` takes them.
+def window_differences(ref, other) -> dict:
+    """Each compared window's back-load index difference of run ``other`` from run ``ref``.
 
-    ``ref`` stands where :func:`compare` puts the resolved run: its checkpoints are the
-    windows, ``other``'s capacities are interpolated at their starts and ``other``'s
-    back-load indices read at their middles (the value of ``other``'s checkpoint holding
-    that moment, its last running one up to its end), while both are running and up to
-    the earlier of the two ends.
+    Read as :func:`curve_differences` reads them (``ref``'s windows at their middles).
 
     Returns
     -------
     dict
-        ``max_capacity_difference`` and ``max_<index>_difference`` for each back-load
-        index of :data:`sim.core.simulation.INDICES`.
+        For each back-load index of :data:`sim.core.simulation.INDICES`, ``(mid, diff)``:
+        the middles [s] of the windows compared and the absolute differences there.
     """
     from ..core.simulation import INDICES
 
-    t_end = min(other.time_s[-1] + other.duration_s[-1], ref.time_s[-1] + ref.duration_s[-1])
-    keep = ref.time_s + ref.duration_s <= t_end + 1e-9
-    cap_o = np.array([np.interp(ref.time_s[keep], other.time_s, other.capacity[:, j])
-                      for j in range(other.capacity.shape[1])]).T
-    out = {"max_capacity_difference": float(np.abs(cap_o - ref.capacity[keep]).max())}
+    keep = _kept_windows(ref, other)
     mid = ref.time_s + 0.5 * ref.duration_s
+    out = {}
     for name, (attr, _, _) in INDICES.items():
         oko, xo = _running_curve(other, attr)
         okr, xr = _running_curve(ref, attr)
@@ -152,7 +146,37 @@ def curve_differences(ref, other) -> dict:
         end = to[-1] + other.duration_s[oko][-1]
         sel = okr & keep & (mid >= to[0]) & (mid < end)
         xo_at = xo[oko][np.searchsorted(to, mid[sel], side="right") - 1]
-        out[f"max_{name}_difference"] = float(np.abs(xo_at - xr[sel]).max()) if sel.any() else 0.0
+        out[name] = (mid[sel], np.abs(xo_at - xr[sel]))
+    return out
+
+
+def _kept_windows(ref, other):
+    """``ref``'s windows that end by the earlier of the two runs' ends."""
+    t_end = min(other.time_s[-1] + other.duration_s[-1], ref.time_s[-1] + ref.duration_s[-1])
+    return ref.time_s + ref.duration_s <= t_end + 1e-9
+
+
+def curve_differences(ref, other) -> dict:
+    """The largest differences of run ``other`` from run ``ref``, as :func:`compare` takes them.
+
+    ``ref`` stands where :func:`compare` puts the resolved run: its checkpoints are the
+    windows, ``other``'s capacities are interpolated at their starts and ``other``'s
+    back-load indices read at their middles (the value of ``other``'s checkpoint holding
+    that moment, its last running one up to its end; :func:`window_differences`), while
+    both are running and up to the earlier of the two ends.
+
+    Returns
+    -------
+    dict
+        ``max_capacity_difference`` and ``max_<index>_difference`` for each back-load
+        index of :data:`sim.core.simulation.INDICES`.
+    """
+    keep = _kept_windows(ref, other)
+    cap_o = np.array([np.interp(ref.time_s[keep], other.time_s, other.capacity[:, j])
+                      for j in range(other.capacity.shape[1])]).T
+    out = {"max_capacity_difference": float(np.abs(cap_o - ref.capacity[keep]).max())}
+    for name, (_, diff) in window_differences(ref, other).items():
+        out[f"max_{name}_difference"] = float(diff.max()) if diff.size else 0.0
     return out
 
 
