@@ -82,7 +82,7 @@ def test_the_last_block_is_read_up_to_its_end():
     in ``bench_5`` went unseen)."""
     from types import SimpleNamespace
 
-    from sim.interface.accuracy import curve_differences
+    from sim.interface.accuracy import curve_differences, window_differences
 
     def run(time_s, duration_s, sup):
         n = len(time_s)
@@ -94,6 +94,9 @@ def test_the_last_block_is_read_up_to_its_end():
     other = run([0.0, 30.0, 74.99], [30.0, 44.99, 15.01], [0.40, 0.40, 0.40])
     d = curve_differences(ref, other)
     assert abs(d["max_superficial_load_difference"] - 0.05) < 1e-12
+    mid, diff = window_differences(ref, other)["superficial_load"]      # window by window
+    np.testing.assert_allclose(mid, [15.0, 45.0, 75.0])
+    np.testing.assert_allclose(diff, [0.0, 0.0, 0.05], atol=1e-12)
     # past the last block's end nothing is read
     other = run([0.0, 30.0], [30.0, 44.99], [0.40, 0.40])
     assert curve_differences(ref, other)["max_superficial_load_difference"] == 0.0
