@@ -22,7 +22,11 @@ its base scenario, left out where that repeats another shipped config);
   clear margin (:data:`ONSET_MARGIN`): near a knife edge an onset can move by a whole
   hour for a change of 0.001 in the index, which says nothing about the stepping;
 * the time to exhaustion, where both runs end in exhaustion (the curves are compared only
-  up to the earlier end, so this is where a run that ends minutes early shows).
+  up to the earlier end, so this is where a run that ends minutes early shows);
+* how many windows of each index curve were compared, and how many of them are over
+  :data:`TOLERANCE` (``windows_<index>``, ``windows_over_<index>``).
+
+:func:`windows_over` sums those counts over a set.
 
 Both curves are compared up to the earlier of the two ends (exhaustion can come a block
 apart). ``runfatigue bench`` reports the set's worst case.
@@ -41,7 +45,7 @@ import numpy as np
 
 __all__ = ["standard_configs", "TOLERANCE", "ONSET_MARGIN", "tolerance_set", "compare",
            "curve_differences", "window_differences", "map_scenarios", "compare_all",
-           "worst_case", "over_tolerance"]
+           "worst_case", "over_tolerance", "windows_over"]
 
 #: The promise of the default stepping: capacity (fraction of fresh) and back-load index
 #: curves (fraction of capacity; BW for shear) within this of the resolved mode.
@@ -191,6 +195,7 @@ def compare(cfg, resolved=None) -> dict:
     r = resolved if resolved is not None else simulate(cfg.with_overrides({"model.mode":
                                                                          "resolved"}))
     diff = curve_differences(r, b)
+    windows = window_differences(r, b)
     out = {"max_capacity_difference": diff["max_capacity_difference"],
            "exhaustion_default_s": b.exhaustion_s, "exhaustion_resolved_s": r.exhaustion_s,
            "checkpoints_default": int(b.time_s.size), "checkpoints_resolved": int(r.time_s.size),
@@ -200,6 +205,8 @@ def compare(cfg, resolved=None) -> dict:
         okb, xb = _running_curve(b, attr)
         okr, xr = _running_curve(r, attr)
         out[f"max_{name}_difference"] = diff[f"max_{name}_difference"]
+        out[f"windows_{name}"] = int(windows[name][1].size)
+        out[f"windows_over_{name}"] = int((windows[name][1] > TOLERANCE).sum())
         thr = getattr(cfg.spike, thr_key)
         clear = (np.nanmax(np.where(okb, xb, np.nan)) >= thr + ONSET_MARGIN
                  and np.nanmax(np.where(okr, xr, np.nan)) >= thr + ONSET_MARGIN)
@@ -208,6 +215,27 @@ def compare(cfg, resolved=None) -> dict:
         out[f"onset_{name}_default_s"] = float(on_b)
         out[f"onset_{name}_resolved_s"] = float(on_r)
         out[f"onset_{name}_difference_s"] = float(abs(on_b - on_r)) if compared else None
+    return out
+
+
+def windows_over(rows: dict) -> dict:
+    """Windows compared and windows over :data:`TOLERANCE`, per back-load index, summed over
+    ``{name: compare(...)}``: ``{index: {"compared": n, "over": n}}``.
+
+    Examples
+    --------
+    >>> windows_over({"a": {"windows_x": 10, "windows_over_x": 1},
+    ...               "b": {"windows_x": 5, "windows_over_x": 0}})
+    {'x': {'compared': 15, 'over': 1}}
+    """
+    out = {}
+    for v in rows.values():
+        for k in v:
+            if k.startswith("windows_") and not k.startswith("windows_over_"):
+                name = k[len("windows_"):]
+                acc = out.setdefault(name, {"compared": 0, "over": 0})
+                acc["compared"] += int(v[k])
+                acc["over"] += int(v[f"windows_over_{name}"])
     return out
 
 

@@ -98,7 +98,8 @@ def run_bench(n=2000, minutes=120.0, n_reference=2, n_resolved=None, progress=No
     from ..core.scenario import build_inputs
     from ..core.simulation import run_inputs, simulate
     from ..core.warmup import ensure_compiled
-    from .accuracy import TOLERANCE, compare_all, over_tolerance, tolerance_set, worst_case
+    from .accuracy import (TOLERANCE, compare_all, over_tolerance, tolerance_set, windows_over,
+                           worst_case)
 
     say = progress or (lambda msg: None)
     cfgs = standard_configs(n, minutes)
@@ -164,6 +165,7 @@ def run_bench(n=2000, minutes=120.0, n_reference=2, n_resolved=None, progress=No
         out["default_vs_resolved"] = [dict(scenario=name, **v) for name, v in rows.items()]
         out["default_vs_resolved_worst"] = worst_case(rows)
         out["default_vs_resolved_over"] = over_tolerance(rows)
+        out["default_vs_resolved_windows"] = windows_over(rows)
         out["tolerance"] = TOLERANCE
     out["projected_10000_s"] = 10000 / out["scenarios_per_s"]
     return out
@@ -207,4 +209,8 @@ def format_report(r: dict) -> str:
                          f"{len(r['default_vs_resolved'])} scenarios, {ended} of them ending "
                          f"in exhaustion: " + ", ".join(f"{o['scenario']} {o['worst']:.3f}"
                                                          for o in over))
+        win = r.get("default_vs_resolved_windows", {})
+        if win:
+            lines.append("    windows over the tolerance: " + "; ".join(
+                f"{name} {w['over']} of {w['compared']}" for name, w in win.items()))
     return "\n".join(lines)

@@ -31,8 +31,11 @@ def test_tiny_bench_reports_every_figure():
     worst = r["default_vs_resolved_worst"]
     assert worst["max_capacity_difference"]["value"] == first["max_capacity_difference"]
     assert r["default_vs_resolved_over"] == []          # bench_0 is within the tolerance
+    win = r["default_vs_resolved_windows"]["superficial_load"]
+    assert win["over"] == 0 and win["compared"] == first["windows_superficial_load"] > 0
     text = format_report(r)
     assert "reference path" in text and "default vs resolved" in text
+    assert f"windows over the tolerance: shear_bw 0 of {first['windows_shear_bw']}" in text
     r["default_vs_resolved_over"] = [{"scenario": "x", "worst": 0.05, "exhausted": True,
                                       "curve": "max_superficial_load_difference"}]
     assert "over the tolerance: 1 of 1 scenarios, 1 of them ending in exhaustion: x 0.050" \
