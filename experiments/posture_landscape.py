@@ -146,8 +146,8 @@ def as_markdown(rows) -> str:
              "|---|---|---|---|---|---|---|---|---|"]
     for r in rows:
         s = summarise(r)
-        lines.append(f"| {r['scenario']} | {r['stepping']} | {r['time_s']:.0f} | {r['to_exhaustion_min']:.1f} | "
-                     f"{r['lean_deg']:.2f} | {r['superficial_load']:.3f} | "
+        lines.append(f"| {r['scenario']} | {r['stepping']} | {r['time_s']:.0f} | "
+                     f"{r['to_exhaustion_min']:.1f} | {r['lean_deg']:.2f} | {r['superficial_load']:.3f} | "
                      + ", ".join(f"{v:.2f}" for v in s["valleys_deg"]) + " | "
                      + (f"{s['valleys_apart_pct']:.3f}" if "valleys_apart_pct" in s else "-")
                      + " | "
