@@ -19,7 +19,9 @@ lie, and how much effort a lean :data:`OFF_DEG` from the valley nearest the wind
 costs on its flatter side (how well the effort pins the posture down), both as a share
 of the stride's effort (``exp(d) - 1``). For contrast the same at the window a
 quarter into each run, and the same at the default stepping's blocks (each block's lean:
-its stride's, the block's mean after the trapezoid) in the same minutes.
+its stride's, the block's mean after the trapezoid) in the same minutes; and, for a run
+that does not end in exhaustion, the main sweep's named runner (:data:`NAMED_RUNNER`,
+the last minutes before its end). ("min to exhaustion" is to the named runner's end.)
 
 Writes ``results/posture_landscape/`` (``table.md``, ``rows.json``,
 ``posture_landscape.png``: the slope against the lean at every window of ``bench_5``, the
@@ -32,6 +34,7 @@ import math
 
 import numpy as np
 
+from sim.config import load_config
 from sim.core.engine_layout import S
 from sim.core.reference_stride import _lean_rate_by_joint
 from sim.core.scenario import build_inputs
@@ -41,6 +44,10 @@ from sim.results import save_figure, write_table_results
 
 #: The tolerance set's runs that end in exhaustion and were over the tolerance.
 SCENARIOS = ("bench_5", "pace_4", "exhaust_3.8", "exhaust_3.4", "fast_start")
+#: For contrast, a run that does not end in exhaustion: the main sweep's named runner
+#: (``experiments/lean_preference.py``); its last minutes are those before its end.
+NAMED_RUNNER = {"run.duration_min": 150.0, "run.speed_mps": 3.0,
+                "scenario.core_strength": 0.8, "scenario.hip_flexor_tightness_deg": 8.0}
 #: Minutes before the resolved run's exhaustion whose windows are looked at.
 MINUTES = 4.0
 #: The leans at which the slope is taken [deg].
@@ -54,13 +61,16 @@ def _landscape(name, cfg):
     minutes (and a quarter into the run)."""
     res = simulate(cfg.with_overrides({"model.mode": "resolved"}))
     default = simulate(cfg.with_overrides({"model.mode": "block"}))
-    return (_slopes(name, cfg, res, "resolved", res.exhaustion_s)
-            + _slopes(name, cfg, default, "default", res.exhaustion_s))
+    end = (res.exhaustion_s if math.isfinite(res.exhaustion_s)
+           else float(res.time_s[-1] + res.duration_s[-1]))
+    return (_slopes(name, cfg, res, "resolved", end)
+            + _slopes(name, cfg, default, "default", end))
 
 
 def _slopes(name, cfg, res, stepping, exhaustion_s):
     """The slope on the grid at ``res``'s checkpoints within :data:`MINUTES` of
-    ``exhaustion_s`` [s] and at the one a quarter into the run."""
+    ``exhaustion_s`` [s] (the resolved run's exhaustion, else its end) and at the one a
+    quarter into the run."""
     inp = build_inputs(cfg)
     cost = float(inp.sc[S.fwd_lean_cost])
     home = float(inp.sc[S.lean_home_rad])
@@ -74,8 +84,7 @@ def _slopes(name, cfg, res, stepping, exhaustion_s):
     rows = []
     quarter = int(np.searchsorted(res.time_s, 0.25 * res.time_s[-1]))
     for k in range(len(res.time_s)):
-        late = (math.isfinite(exhaustion_s)
-                and res.time_s[k] >= exhaustion_s - 60.0 * MINUTES)
+        late = res.time_s[k] >= exhaustion_s - 60.0 * MINUTES
         if res.speed_mps[k] <= 0.0 or not (late or k == quarter):
             continue
         g = np.full(grid.size, np.nan)
@@ -147,7 +156,8 @@ def as_markdown(rows) -> str:
     for r in rows:
         s = summarise(r)
         lines.append(f"| {r['scenario']} | {r['stepping']} | {r['time_s']:.0f} | "
-                     f"{r['to_exhaustion_min']:.1f} | {r['lean_deg']:.2f} | {r['superficial_load']:.3f} | "
+                     f"{r['to_exhaustion_min']:.1f} | {r['lean_deg']:.2f} | "
+                     f"{r['superficial_load']:.3f} | "
                      + ", ".join(f"{v:.2f}" for v in s["valleys_deg"]) + " | "
                      + (f"{s['valleys_apart_pct']:.3f}" if "valleys_apart_pct" in s else "-")
                      + " | "
@@ -182,8 +192,9 @@ def figure(rows, name="bench_5"):
 
 def main():
     cfgs = dict(tolerance_set())
-    rows = [r for rs in map_scenarios(_landscape, [(n, cfgs[n]) for n in SCENARIOS])
-            for r in rs]
+    runs = [(n, cfgs[n]) for n in SCENARIOS]
+    runs.append(("named runner", load_config(None, NAMED_RUNNER)))
+    rows = [r for rs in map_scenarios(_landscape, runs) for r in rs]
     for r in rows:
         r.update(summarise(r))
     table = as_markdown(rows)
