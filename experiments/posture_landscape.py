@@ -26,7 +26,7 @@ the last minutes before its end). ("min to exhaustion" is to the named runner's 
 Writes ``results/posture_landscape/`` (``table.md``, ``rows.json``,
 ``posture_landscape.png``: the slope against the lean at every window of ``bench_5``, the
 resolved lean marked; manifest).
-Run: ``python experiments/posture_landscape.py`` (about 8 minutes on 2 cores).
+Run: ``python experiments/posture_landscape.py`` (about 9 minutes on 2 cores).
 """
 from __future__ import annotations
 
