@@ -17,19 +17,27 @@ size of the rounding in a run's sums; it reaches every force, capacity and effor
 Measured (:func:`sim.interface.accuracy.curve_differences`, the benchmark's comparison):
 the default stepping against the resolved one, unperturbed and perturbed; the resolved
 run against its perturbed self; and the default run against its perturbed self (read at
-the unperturbed default run's blocks).
+the unperturbed default run's blocks). And whether the reference has settled in its own
+search: the resolved run against itself with half its posture search's tolerance
+(``forward_lean.probe_settle_deg`` in ``sim/data/body.toml``, :data:`SEARCH_FACTOR`).
 
 Writes ``results/resolved_rounding/`` (``table.md``, ``rows.json``, manifest).
-Run: ``python experiments/resolved_rounding.py`` (about 5 minutes on 2 cores).
+Run: ``python experiments/resolved_rounding.py`` (about 7 minutes on 2 cores).
 """
 from __future__ import annotations
 
-from sim.core.simulation import simulate
+import dataclasses
+
+from sim.core.engine_layout import S
+from sim.core.scenario import build_inputs
+from sim.core.simulation import simulate, simulate_inputs
 from sim.interface.accuracy import TOLERANCE, curve_differences, map_scenarios, tolerance_set
 from sim.results import write_table_results
 
 #: Relative change of the runner's mass: about the rounding of a run's sums.
 PERTURBATION = 1e-12
+#: The resolved stepping's posture-search tolerance is also run at this share of itself.
+SEARCH_FACTOR = 0.5
 
 KEYS = ("max_capacity_difference", "max_superficial_load_difference",
         "max_shear_bw_difference")
@@ -42,6 +50,11 @@ def _runs(cfg):
             {"runner.mass_kg": mass * (1.0 + PERTURBATION)}))):
         out["default" + tag] = simulate(c.with_overrides({"model.mode": "block"}))
         out["resolved" + tag] = simulate(c.with_overrides({"model.mode": "resolved"}))
+    rc = cfg.with_overrides({"model.mode": "resolved"})
+    inp = build_inputs(rc)
+    sc = inp.sc.copy()
+    sc[S.probe_settle_rad] *= SEARCH_FACTOR
+    out["resolved_h"] = simulate_inputs(rc, dataclasses.replace(inp, sc=sc))
     return out
 
 
@@ -54,7 +67,8 @@ def _row(name, cfg):
     pairs = {"default_vs_resolved": ("resolved", "default"),
              "default_vs_resolved_perturbed": ("resolved_p", "default_p"),
              "resolved_vs_perturbed": ("resolved", "resolved_p"),
-             "default_vs_perturbed": ("default", "default_p")}
+             "default_vs_perturbed": ("default", "default_p"),
+             "resolved_vs_finer_search": ("resolved", "resolved_h")}
     row = {"scenario": name}
     for label, (ref, other) in pairs.items():
         d = curve_differences(r[ref], r[other])
@@ -62,6 +76,7 @@ def _row(name, cfg):
         row[label]["worst"] = _worst(d)
     row["exhaustion_resolved_s"] = r["resolved"].exhaustion_s
     row["exhaustion_resolved_perturbed_s"] = r["resolved_p"].exhaustion_s
+    row["exhaustion_resolved_finer_search_s"] = r["resolved_h"].exhaustion_s
     return row
 
 
@@ -72,8 +87,8 @@ def run(threads=None):
 
 def as_markdown(rows) -> str:
     lines = ["| scenario | default vs resolved | ... both perturbed | resolved vs perturbed "
-             "resolved | default vs perturbed default |",
-             "|---|---|---|---|---|"]
+             "resolved | default vs perturbed default | resolved vs its finer search |",
+             "|---|---|---|---|---|---|"]
 
     def cell(d):
         return (f"{d['worst']:.4f} (sup {d['max_superficial_load_difference']:.4f})")
@@ -82,10 +97,12 @@ def as_markdown(rows) -> str:
         lines.append(f"| {r['scenario']} | {cell(r['default_vs_resolved'])} | "
                      f"{cell(r['default_vs_resolved_perturbed'])} | "
                      f"{cell(r['resolved_vs_perturbed'])} | "
-                     f"{cell(r['default_vs_perturbed'])} |")
+                     f"{cell(r['default_vs_perturbed'])} | "
+                     f"{cell(r['resolved_vs_finer_search'])} |")
     lines.append("")
     for label in ("default_vs_resolved", "default_vs_resolved_perturbed",
-                  "resolved_vs_perturbed", "default_vs_perturbed"):
+                  "resolved_vs_perturbed", "default_vs_perturbed",
+                  "resolved_vs_finer_search"):
         over = [r["scenario"] for r in rows if r[label]["worst"] > TOLERANCE]
         worst = max(rows, key=lambda r: r[label]["worst"])
         lines.append(f"- {label.replace('_', ' ')}: {len(over)} of {len(rows)} over "
@@ -94,7 +111,8 @@ def as_markdown(rows) -> str:
     lines.append("")
     lines.append(f"Worst of the capacity, superficial-load and shear [BW] curve differences "
                  f"(superficial load alone in brackets); perturbed: the runner's mass "
-                 f"{PERTURBATION:g} of itself heavier.")
+                 f"{PERTURBATION:g} of itself heavier; finer search: the resolved "
+                 f"stepping's posture-search tolerance times {SEARCH_FACTOR:g}.")
     return "\n".join(lines) + "\n"
 
 
