@@ -50,7 +50,7 @@ NAMED_RUNNER = {"run.duration_min": 150.0, "run.speed_mps": 3.0,
                 "scenario.core_strength": 0.8, "scenario.hip_flexor_tightness_deg": 8.0}
 #: Minutes before the resolved run's exhaustion whose windows are looked at.
 MINUTES = 4.0
-#: The leans at which the slope is taken [deg].
+#: The leans at which the slope is taken [deg], beyond the runner's fresh posture.
 GRID_DEG = np.arange(-2.0, 6.01, 0.25)
 #: How far from a valley the effort of a lean is given [deg].
 OFF_DEG = 1.0
@@ -80,7 +80,7 @@ def _slopes(name, cfg, res, stepping, exhaustion_s):
         return float(by_dof.sum() / E), bool(bad)
 
     anchor, _ = rel(0, home)
-    grid = np.radians(GRID_DEG)
+    grid = home + np.radians(GRID_DEG)          # beyond the fresh posture, as the run's lean
     rows = []
     quarter = int(np.searchsorted(res.time_s, 0.25 * res.time_s[-1]))
     for k in range(len(res.time_s)):
