@@ -24,8 +24,8 @@ from __future__ import annotations
 import numpy as np
 
 from sim.core.simulation import simulate
-from sim.interface.accuracy import (TOLERANCE, map_scenarios, standard_configs,
-                                    tolerance_set, window_differences)
+from sim.interface.accuracy import (TOLERANCE, _running_curve, map_scenarios,
+                                    standard_configs, tolerance_set, window_differences)
 from sim.results import write_table_results
 
 #: The runs outside the tolerance set: this slice of the benchmark's standard sweep.
@@ -37,8 +37,7 @@ SHIFT_S = 30.0
 def _read_at(res, t):
     """``res``'s superficial load at times ``t`` [s], read as the comparison reads it
     (the running checkpoint holding each moment)."""
-    x = np.asarray(res.superficial_load_index, dtype=float)
-    ok = np.isfinite(x) & (np.asarray(res.speed_mps) > 0.0)
+    ok, x = _running_curve(res, "superficial_load_index")
     to, xo = res.time_s[ok], x[ok]
     return xo[np.clip(np.searchsorted(to, t, side="right") - 1, 0, to.size - 1)]
 
