@@ -63,15 +63,13 @@ def _row(name, cfg):
     mid, diff = window_differences(ref, default)["superficial_load"]
     over = diff > TOLERANCE
     ref_mid = ref.time_s + 0.5 * ref.duration_s
-    shifted = []
-    for t in mid[over]:
-        value = ref.superficial_load_index[np.argmin(np.abs(ref_mid - t))]
-        near = _read_at(default, t + np.arange(-SHIFT_S, SHIFT_S + 1e-9, 5.0))
-        shifted.append(float(np.min(np.abs(near - value))))
-    k = [int(np.argmin(np.abs(ref_mid - t))) for t in mid]
+    k = np.array([int(np.argmin(np.abs(ref_mid - t))) for t in mid], dtype=np.int64)
+    value = ref.superficial_load_index[k]          # each compared resolved window's value
+    shifted = [float(np.min(np.abs(_read_at(default, t + np.arange(-SHIFT_S, SHIFT_S + 1e-9,
+                                                                      5.0)) - v)))
+               for t, v in zip(mid[over], value[over])]
     mean_diff = np.array([abs(_window_mean(default, ref.time_s[i], ref.time_s[i]
-                                           + ref.duration_s[i]) - ref.superficial_load_index[i])
-                          for i in k])
+                                           + ref.duration_s[i]) - v) for i, v in zip(k, value)])
     return {"scenario": name, "exhausted": bool(np.isfinite(ref.exhaustion_s)),
             "windows": int(diff.size), "over": int(over.sum()),
             "worst": float(diff.max()) if diff.size else 0.0,
