@@ -24,6 +24,7 @@ import argparse
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -84,7 +85,8 @@ def _child(n, repeats, ready):
     for _ in range(repeats):
         for inp in inps:
             run_inputs(inp, store=False)
-    print(f"{(time.perf_counter() - t0) / (n * repeats) * 1e3:.3f}")
+    print(f"{(time.perf_counter() - t0) / (n * repeats) * 1e3:.3f}", flush=True)
+    sys.stdin.read()          # the parent stops perf first: the exit's teardown is not sampled
 
 
 def _short(symbol):
@@ -108,8 +110,8 @@ def profile(n=300, repeats=5) -> dict:
         ready, data = os.path.join(tmp, "ready"), os.path.join(tmp, "perf.data")
         env = dict(os.environ, NUMBA_CACHE_DIR=os.path.join(tmp, "cache"))
         child = subprocess.Popen([sys.executable, __file__, "--child", str(n), str(repeats),
-                                  ready], env=env, stdout=subprocess.PIPE, text=True,
-                                 cwd=os.path.dirname(HERE))
+                                  ready], env=env, stdin=subprocess.PIPE,
+                                 stdout=subprocess.PIPE, text=True, cwd=os.path.dirname(HERE))
         while not os.path.exists(ready) or not open(ready).read():
             if child.poll() is not None:
                 raise SystemExit("kernel_hotspots: the profiled process ended early")
@@ -117,8 +119,10 @@ def profile(n=300, repeats=5) -> dict:
         pid = open(ready).read()
         rec = subprocess.Popen(["perf", "record", "-q", "-F", "2000", "-o", data, "-p", pid],
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        ms = float(child.communicate()[0].strip())
+        ms = float(child.stdout.readline().strip())
+        rec.send_signal(signal.SIGINT)                # perf writes its data and stops
         rec.wait()
+        child.communicate("")
         rep = subprocess.run(["perf", "report", "-i", data, "--no-children", "--sort",
                               "symbol", "--stdio"], capture_output=True, text=True).stdout
     shares = {}
