@@ -29,6 +29,15 @@ suite) ask for :data:`OPT_LEVEL` instead (:func:`use_compile_level`): measured o
 benchmark runs as fast. ``import sim`` alone leaves numba's setting as it is, since other
 code in the process may rely on it; ``NUMBA_OPT=1`` gives the same build there.
 
+Calls that are not compiled again. numba compiles a kernel together with every compiled
+function it calls: the callees' optimised code is linked into the caller's module, then
+optimised and turned into machine code once more. The run loop calls the load-sharing solve,
+which a second process compiles first (:mod:`sim.core.warmup`); linked in, its code was about
+40 % of the run loop's LLVM time (about 3 of 7 s). :func:`external` makes such a call a call
+to the machine code already compiled: the caller declares the callee under a name of its
+own, which is bound to the callee's address in the process (and again whenever numba
+loads the caller from its cache, before it does).
+
 References
 ----------
 .. [1] numba issue #2345, "Unnecessary refcount not removed in 2 levels function call
@@ -36,11 +45,14 @@ References
 """
 from __future__ import annotations
 
+import functools
+import hashlib
+import importlib
 import os
 
 from numba import njit
 
-__all__ = ["kernel", "slots", "NO_REFCOUNT", "OPT_LEVEL", "use_compile_level"]
+__all__ = ["kernel", "external", "slots", "NO_REFCOUNT", "OPT_LEVEL", "use_compile_level"]
 
 
 def _no_refcount_available() -> bool:
@@ -97,6 +109,68 @@ def kernel(fn):
     ...     return a + b
     """
     return njit(**_OPTIONS)(fn)
+
+
+def external(dispatcher):
+    """A call to ``dispatcher`` (a compiled function) that a kernel makes without compiling it.
+
+    Inside a kernel, ``external(f)(*args)`` calls ``f``'s machine code for the argument
+    types of the call (compiled, or loaded from numba's cache, when the kernel is), as
+    ``f(*args)`` would, exceptions included; but ``f``'s code is not linked into the
+    kernel, so it is neither optimised nor compiled again there, nor inlined. For large
+    callees called a few times per step.
+
+    Examples
+    --------
+    >>> @kernel                                  # doctest: +SKIP
+    ... def caller(a):
+    ...     return external(big_solve)(a, 1e-10)
+    """
+    module, name = dispatcher.py_func.__module__, dispatcher.py_func.__qualname__
+    from numba.core import cgutils, types
+    from numba.extending import intrinsic
+
+    @intrinsic(prefer_literal=True)     # the types the callee's own callers compiled it for
+    def call(typingctx, *args):
+        argtypes = tuple(args)
+        cres, symbol = _bind(module, name, argtypes)
+        sig = cres.signature.return_type(types.StarArgTuple.from_types(argtypes))
+        rebind = functools.partial(_bind, module, name, argtypes)
+
+        def codegen(context, builder, signature, llargs):
+            desc = cres.fndesc
+            fn = cgutils.get_or_insert_function(
+                builder.module, context.call_conv.get_function_type(desc.restype, desc.argtypes),
+                symbol)
+            values = list(cgutils.unpack_tuple(builder, llargs[0], len(argtypes)))
+            values += [context.get_dummy_value()] * (len(desc.argtypes) - len(values))  # defaults
+            status, res = context.call_conv.call_function(builder, fn, desc.restype,
+                                                          desc.argtypes, values)
+            with cgutils.if_unlikely(builder, status.is_error):
+                context.call_conv.return_status_propagate(builder, status)
+            # numba runs a library's reload functions before it loads the library from its
+            # cache: the name is bound again, to the callee as compiled in that process
+            context.active_code_library._reload_init.add(rebind)
+            return res
+
+        return sig, codegen
+
+    return call
+
+
+def _bind(module: str, name: str, argtypes: tuple):
+    """Compile (or load) ``module.name`` for ``argtypes`` and bind its external name to it."""
+    import llvmlite.binding as ll
+
+    dispatcher = getattr(importlib.import_module(module), name)
+    _, folded = dispatcher.fold_argument_types(argtypes, {})    # defaults as Omitted
+    folded = tuple(folded)
+    dispatcher.compile(folded)
+    cres = dispatcher.overloads[folded]
+    key = repr((folded, cres.signature.return_type)).encode()
+    symbol = f"runfatigue.external.{module}.{name}.{hashlib.sha1(key).hexdigest()[:16]}"
+    ll.add_symbol(symbol, cres.library.get_pointer_to_function(cres.fndesc.mangled_name))
+    return cres, symbol
 
 
 def slots(name: str, names):

@@ -61,6 +61,7 @@ import math
 import numpy as np
 from numba import njit
 
+from ..jit import external
 from ..physics.compensation import effective_tightness_deg, knee_tracking_gain, tilt_deficit_deg
 from ..physics.fatigue.pools import (N_STATE, P, X, critical_speed_factor, heavy_strain,
                                      pool_capacity, reserve_spent_at, reserve_step)
@@ -76,6 +77,11 @@ from .engine_posture import bracket_curvature, lean_update, posture_search  # no
 from .engine_stride import (_lean_demand, _lean_rates, _passive_stride,  # noqa: F401
                             _stride_demand, _stride_metrics, _tpl_index,
                             probe_half_demand, probe_half_rates, probe_outcome)
+
+# the load-sharing solves, called as compiled on their own (sim.jit.external): a second
+# process compiles them while this one compiles the rest (sim.core.warmup)
+_solve_phases = external(solve_phases_warm)
+_solve_columns = external(solve_sharing_columns)
 
 __all__ = ["SCALARS", "S", "DOF", "STAGES", "Templates", "MuscleSet", "Plan", "Outputs",
            "run_kernel"]
@@ -419,7 +425,7 @@ def run_kernel(tpl, mus, plan, sc, state, out):
                             _stride_demand(j, hi, tpl, tpl_m, tpl_grf_r, tpl_grf_tot, tpl_stance,
                                            sc, kgain, Pas, sin_d, Th, Mb, Bb)
                             if together or lam_seen[j]:
-                                solve_phases_warm(Ai, Av, C, W, Bb[j:hi], w, Mb[j:hi],
+                                _solve_phases(Ai, Av, C, W, Bb[j:hi], w, Mb[j:hi],
                                                   Lam[jw:jw + hi - j], Fs[j:hi], Tb[j:hi],
                                                   Lam[j:hi], Stb[j:hi], Rb[j:hi], wk, work)
                             else:
@@ -427,7 +433,7 @@ def run_kernel(tpl, mus, plan, sc, state, out):
                                 # before: the general solver at once (for one phase sample the
                                 # half-stride solve's loops cost more than the general solve;
                                 # experiments/first_stride.py)
-                                Stb[j], _, Rb[j] = solve_sharing_columns(
+                                Stb[j], _, Rb[j] = _solve_columns(
                                     Ai, Av, C, W, Bb[j], w, Mb[j], Lam[jw], Fs[j], Tb[j], Lam[j],
                                     work, 1e-10, 100)
                             for jj in range(j, hi):
@@ -509,7 +515,7 @@ def run_kernel(tpl, mus, plan, sc, state, out):
                                                       tpl_hipext, tpl_stance, sc, kgain,
                                                       sc[S.rom_deg], lean_f, Th, Lam, Mb, Bb,
                                                       Lam_keep, Pp, acc_p)
-                                    solve_phases_warm(Ai, Av, C, W, Bb[h0:h1], w, Mb[h0:h1],
+                                    _solve_phases(Ai, Av, C, W, Bb[h0:h1], w, Mb[h0:h1],
                                                       Lam[h0:h1], Fp[h0:h1], Tb[h0:h1], Lam[h0:h1],
                                                       Stb[h0:h1], Rb[h0:h1], wk, work)
                                     fail = probe_half_rates(h0, h1, tpl, tpl_grf_r, tpl_grf_tot,
@@ -609,7 +615,7 @@ def run_kernel(tpl, mus, plan, sc, state, out):
                                 probe_half_demand(h0, h1, tpl, tpl_m, tpl_grf_r, tpl_grf_tot,
                                                   tpl_hipext, tpl_stance, sc, kgain, limit, nxt,
                                                   Th, Lam, Mb, Bb, Lam_keep, Pp, acc_p)
-                                solve_phases_warm(Ai, Av, C, W, Bb[h0:h1], w, Mb[h0:h1],
+                                _solve_phases(Ai, Av, C, W, Bb[h0:h1], w, Mb[h0:h1],
                                                   Lam[h0:h1], Fp[h0:h1], Tb[h0:h1], Lam[h0:h1],
                                                   Stb[h0:h1], Rb[h0:h1], wk, work)
                                 fail = probe_half_rates(h0, h1, tpl, tpl_grf_r, tpl_grf_tot,
@@ -664,7 +670,7 @@ def run_kernel(tpl, mus, plan, sc, state, out):
                                 probe_half_demand(h0, h1, tpl, tpl_m, tpl_grf_r, tpl_grf_tot,
                                                   tpl_hipext, tpl_stance, sc, kgain, limit, nxt,
                                                   Th, Lam, Mb, Bb, Lam_keep, Pp, acc_p)
-                                solve_phases_warm(Ai, Av, C, W, Bb[h0:h1], w, Mb[h0:h1],
+                                _solve_phases(Ai, Av, C, W, Bb[h0:h1], w, Mb[h0:h1],
                                                   Lam[h0:h1], Fp[h0:h1], Tb[h0:h1], Lam[h0:h1],
                                                   Stb[h0:h1], Rb[h0:h1], wk, work)
                                 fail = probe_half_rates(h0, h1, tpl, tpl_grf_r, tpl_grf_tot,
