@@ -126,6 +126,8 @@ def external(dispatcher):
     ... def caller(a):
     ...     return external(big_solve)(a, 1e-10)
     """
+    if not hasattr(dispatcher, "py_func"):         # NUMBA_DISABLE_JIT: plain Python
+        return dispatcher
     module, name = dispatcher.py_func.__module__, dispatcher.py_func.__qualname__
     from numba.core import cgutils, types
     from numba.extending import intrinsic

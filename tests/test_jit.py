@@ -52,3 +52,62 @@ def test_compile_level_is_set_for_the_process_and_its_children_unless_the_user_c
         out = subprocess.run([sys.executable, "-c", code], env=env, check=True,
                              capture_output=True, text=True).stdout.strip()
         assert out == expect
+
+
+_CALLEE = '''
+from sim.jit import kernel
+
+@kernel
+def callee(a, k, div=1):
+    acc = 0
+    for i in range(a.shape[0]):
+        acc += int(a[i]) // div
+    return acc * k, a.shape[0]
+'''
+
+_CALLER = '''
+import sys
+import numpy as np
+from sim.jit import external, kernel
+from callee_mod import callee
+
+_callee = external(callee)
+
+@kernel
+def caller(a, div):
+    s, n = _callee(a, 2, div)        # `2` typed as a literal, `div` given, as in the run loop
+    t, _ = _callee(a, 3)             # a default left out
+    return s + t + n
+
+print(caller(np.arange(5.0), 1), caller.stats.cache_hits.total(), flush=True)
+if not caller.stats.cache_hits.total():      # compiled here: is the callee's code in it?
+    ir = caller.inspect_llvm(caller.signatures[0])
+    names = [c.fndesc.mangled_name for c in callee.overloads.values()]
+    print("linked" if any(f"define " in line and n in line for n in names
+                          for line in ir.splitlines()) else "not linked", flush=True)
+try:
+    caller(np.arange(5.0), 0)
+except ZeroDivisionError:
+    print("ZeroDivisionError")
+'''
+
+
+def test_an_external_call_computes_what_the_direct_one_does_and_survives_numba_cache(tmp_path):
+    """The callee's answer and exceptions reach the caller, whose code does not hold the
+    callee's; a caller loaded from numba's cache finds the callee again, also when the
+    callee itself was compiled anew."""
+    (tmp_path / "callee_mod.py").write_text(_CALLEE)
+    (tmp_path / "caller_mod.py").write_text(_CALLER)
+    env = dict(os.environ, NUMBA_CACHE_DIR=str(tmp_path / "cache"),
+               PYTHONPATH=os.pathsep.join([str(tmp_path), os.getcwd()]))
+
+    def caller_says():
+        return subprocess.run([sys.executable, str(tmp_path / "caller_mod.py")], env=env,
+                              check=True, capture_output=True, text=True).stdout.split("\n")
+
+    direct = 2 * 10 + 3 * 10 + 5                 # sum(0..4) = 10
+    assert caller_says()[:3] == [f"{direct} 0", "not linked", "ZeroDivisionError"]  # compiled
+    assert caller_says()[:2] == [f"{direct} 1", "ZeroDivisionError"]    # from the cache
+    os.utime(tmp_path / "callee_mod.py", (1, 1))                        # the callee stale
+    assert caller_says()[:2] == [f"{direct} 1", "ZeroDivisionError"]
+

@@ -426,8 +426,8 @@ def run_kernel(tpl, mus, plan, sc, state, out):
                                            sc, kgain, Pas, sin_d, Th, Mb, Bb)
                             if together or lam_seen[j]:
                                 _solve_phases(Ai, Av, C, W, Bb[j:hi], w, Mb[j:hi],
-                                                  Lam[jw:jw + hi - j], Fs[j:hi], Tb[j:hi],
-                                                  Lam[j:hi], Stb[j:hi], Rb[j:hi], wk, work)
+                                              Lam[jw:jw + hi - j], Fs[j:hi], Tb[j:hi],
+                                              Lam[j:hi], Stb[j:hi], Rb[j:hi], wk, work)
                             else:
                                 # a run's first stride, each phase warm-started from the one
                                 # before: the general solver at once (for one phase sample the
@@ -516,8 +516,8 @@ def run_kernel(tpl, mus, plan, sc, state, out):
                                                       sc[S.rom_deg], lean_f, Th, Lam, Mb, Bb,
                                                       Lam_keep, Pp, acc_p)
                                     _solve_phases(Ai, Av, C, W, Bb[h0:h1], w, Mb[h0:h1],
-                                                      Lam[h0:h1], Fp[h0:h1], Tb[h0:h1], Lam[h0:h1],
-                                                      Stb[h0:h1], Rb[h0:h1], wk, work)
+                                                  Lam[h0:h1], Fp[h0:h1], Tb[h0:h1], Lam[h0:h1],
+                                                  Stb[h0:h1], Rb[h0:h1], wk, work)
                                     fail = probe_half_rates(h0, h1, tpl, tpl_grf_r, tpl_grf_tot,
                                                             tpl_hipext, sc, sc[S.rom_deg], lean_f,
                                                             Th, w, IW, Lam, Fp, Tb, Stb, Lam_keep,
@@ -616,8 +616,8 @@ def run_kernel(tpl, mus, plan, sc, state, out):
                                                   tpl_hipext, tpl_stance, sc, kgain, limit, nxt,
                                                   Th, Lam, Mb, Bb, Lam_keep, Pp, acc_p)
                                 _solve_phases(Ai, Av, C, W, Bb[h0:h1], w, Mb[h0:h1],
-                                                  Lam[h0:h1], Fp[h0:h1], Tb[h0:h1], Lam[h0:h1],
-                                                  Stb[h0:h1], Rb[h0:h1], wk, work)
+                                              Lam[h0:h1], Fp[h0:h1], Tb[h0:h1], Lam[h0:h1],
+                                              Stb[h0:h1], Rb[h0:h1], wk, work)
                                 fail = probe_half_rates(h0, h1, tpl, tpl_grf_r, tpl_grf_tot,
                                                         tpl_hipext, sc, limit, nxt, Th, w, IW, Lam,
                                                         Fp, Tb, Stb, Lam_keep, Gp, Pp, acc_p)
@@ -671,8 +671,8 @@ def run_kernel(tpl, mus, plan, sc, state, out):
                                                   tpl_hipext, tpl_stance, sc, kgain, limit, nxt,
                                                   Th, Lam, Mb, Bb, Lam_keep, Pp, acc_p)
                                 _solve_phases(Ai, Av, C, W, Bb[h0:h1], w, Mb[h0:h1],
-                                                  Lam[h0:h1], Fp[h0:h1], Tb[h0:h1], Lam[h0:h1],
-                                                  Stb[h0:h1], Rb[h0:h1], wk, work)
+                                              Lam[h0:h1], Fp[h0:h1], Tb[h0:h1], Lam[h0:h1],
+                                              Stb[h0:h1], Rb[h0:h1], wk, work)
                                 fail = probe_half_rates(h0, h1, tpl, tpl_grf_r, tpl_grf_tot,
                                                         tpl_hipext, sc, limit, nxt, Th, w, IW, Lam,
                                                         Fp, Tb, Stb, Lam_keep, Gp, Pp, acc_p)

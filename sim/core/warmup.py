@@ -14,7 +14,9 @@ more cores, :func:`ensure_compiled` therefore starts a second Python process tha
 compiles that solve into numba's on-disk cache (:func:`compile_stride_solver`), while
 this process compiles the run loop's other kernels and the batch reduction
 (:func:`compile_block_kernels`); the run loop itself is compiled last and loads the
-solve from the cache. Both processes compile for exactly the argument types the run
+solve from the cache. It calls the solve's machine code as compiled there
+(:func:`sim.jit.external`) instead of compiling the solve's code once more into its own.
+Both processes compile for exactly the argument types the run
 loop passes (:func:`kernel_signatures`), so nothing is compiled twice; should the
 second process fail, this one compiles everything itself, as it would on one core.
 
