@@ -122,9 +122,10 @@ def external(dispatcher):
 
     Examples
     --------
+    >>> _solve = external(big_solve)             # doctest: +SKIP
     >>> @kernel                                  # doctest: +SKIP
     ... def caller(a):
-    ...     return external(big_solve)(a, 1e-10)
+    ...     return _solve(a, 1e-10)
     """
     if not hasattr(dispatcher, "py_func"):         # NUMBA_DISABLE_JIT: plain Python
         return dispatcher
@@ -137,7 +138,7 @@ def external(dispatcher):
         argtypes = tuple(args)
         cres, symbol = _bind(module, name, argtypes)
         sig = cres.signature.return_type(types.StarArgTuple.from_types(argtypes))
-        rebind = functools.partial(_bind, module, name, argtypes)
+        rebind = functools.partial(_bind, module, name, argtypes, symbol)
 
         def codegen(context, builder, signature, llargs):
             desc = cres.fndesc
@@ -160,8 +161,12 @@ def external(dispatcher):
     return call
 
 
-def _bind(module: str, name: str, argtypes: tuple):
-    """Compile (or load) ``module.name`` for ``argtypes`` and bind its external name to it."""
+def _bind(module: str, name: str, argtypes: tuple, expected: str | None = None):
+    """Compile (or load) ``module.name`` for ``argtypes`` and bind its external name to it.
+
+    ``expected``: the name a caller loaded from the cache calls (the callee's types are in
+    it); a callee whose types have changed since is an error, not a wrong call.
+    """
     import llvmlite.binding as ll
 
     dispatcher = getattr(importlib.import_module(module), name)
@@ -171,6 +176,10 @@ def _bind(module: str, name: str, argtypes: tuple):
     cres = dispatcher.overloads[folded]
     key = repr((folded, cres.signature.return_type)).encode()
     symbol = f"runfatigue.external.{module}.{name}.{hashlib.sha1(key).hexdigest()[:16]}"
+    if expected is not None and symbol != expected:
+        raise RuntimeError(f"numba's cache holds a kernel compiled against another version of "
+                           f"{module}.{name}: delete the cache (the __pycache__ folders in "
+                           f"sim/, or NUMBA_CACHE_DIR) and run again")
     ll.add_symbol(symbol, cres.library.get_pointer_to_function(cres.fndesc.mangled_name))
     return cres, symbol
 

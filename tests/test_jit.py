@@ -110,4 +110,8 @@ def test_an_external_call_computes_what_the_direct_one_does_and_survives_numba_c
     assert caller_says()[:2] == [f"{direct} 1", "ZeroDivisionError"]    # from the cache
     os.utime(tmp_path / "callee_mod.py", (1, 1))                        # the callee stale
     assert caller_says()[:2] == [f"{direct} 1", "ZeroDivisionError"]
-
+    (tmp_path / "callee_mod.py").write_text(_CALLEE.replace("return acc * k, a.shape[0]",
+                                                            "return acc * k, 1.0 * a.shape[0]"))
+    changed = subprocess.run([sys.executable, str(tmp_path / "caller_mod.py")], env=env,
+                             capture_output=True, text=True)                # its types changed
+    assert changed.returncode != 0 and "delete the cache" in changed.stderr
