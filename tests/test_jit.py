@@ -66,7 +66,6 @@ def callee(a, k, div=1):
 '''
 
 _CALLER = '''
-import sys
 import numpy as np
 from sim.jit import external, kernel
 from callee_mod import callee

@@ -16,9 +16,9 @@ this process compiles the run loop's other kernels and the batch reduction
 (:func:`compile_block_kernels`); the run loop itself is compiled last and loads the
 solve from the cache. It calls the solve's machine code as compiled there
 (:func:`sim.jit.external`) instead of compiling the solve's code once more into its own.
-Both processes compile for exactly the argument types the run
-loop passes (:func:`kernel_signatures`), so nothing is compiled twice; should the
-second process fail, this one compiles everything itself, as it would on one core.
+Both processes compile for exactly the argument types the run loop passes
+(:func:`kernel_signatures`), so nothing is compiled twice; should the second process
+fail, this one compiles everything itself, as it would on one core.
 
 Examples
 --------
