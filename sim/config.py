@@ -65,6 +65,9 @@ class Section:
         except KeyError:
             raise AttributeError(f"config section [{self._name}] has no key {key!r}") from None
 
+    def __reduce__(self):           # pickle: rebuilt through __init__ (slots, read-only)
+        return (Section, (self._name, self._values))
+
     def __setattr__(self, key, value):
         raise AttributeError("configuration objects are read-only; use with_overrides()")
 
@@ -115,6 +118,10 @@ class Config:
 
     def __setattr__(self, key, value):
         raise AttributeError("configuration objects are read-only; use with_overrides()")
+
+    def __reduce__(self):           # pickle: rebuilt through __init__ (slots, read-only)
+        return (Config, ({k: sec._values for k, sec in self._sections.items()}, self.source,
+                         self.name, self._raw))
 
     def get(self, dotted: str):
         """Value of a dotted key, e.g. ``cfg.get("run.speed_mps")``."""

@@ -176,3 +176,16 @@ def test_checkpoint_limit_leaves_ordinary_runs_alone():
     cfg = load_config(None, {"run.duration_min": 1440.0})     # 24 h at the default block
     assert 1440.0 * 60.0 / cfg.model.block_s < MAX_CHECKPOINTS
     load_config(None, {"model.block_s": 0.05, "run.duration_min": 120.0})
+
+
+def test_a_config_survives_pickling():
+    """Process pools and saved results pickle configs (they are read-only, with slots)."""
+    import pickle
+
+    cfg = load_config(None, {"run.speed_mps": 3.3, "output.name": "pickled"})
+    back = pickle.loads(pickle.dumps(cfg))
+    assert back.to_dict() == cfg.to_dict() and back.name == "pickled"
+    assert back.source == cfg.source and back.run.speed_mps == 3.3
+    assert pickle.loads(pickle.dumps(cfg.run)).speed_mps == 3.3
+    with pytest.raises(AttributeError):
+        back.run.speed_mps = 1.0
