@@ -34,9 +34,11 @@ function it calls: the callees' optimised code is linked into the caller's modul
 optimised and turned into machine code once more. The run loop calls the load-sharing solve,
 which a second process compiles first (:mod:`sim.core.warmup`); linked in, its code was about
 40 % of the run loop's LLVM time (about 3 of 7 s). :func:`external` makes such a call a call
-to the machine code already compiled: the caller declares the callee under a name of its
-own, which is bound to the callee's address in the process (and again whenever numba
-loads the caller from its cache, before it does).
+to the machine code already compiled: the caller declares the callee, with the type it
+returns, under a name of its own, which is bound to the callee's address in the process
+(and again whenever numba loads the caller from its cache, before it does). The binding
+waits until the caller's optimised code goes to the code generator, so the caller is
+compiled while another process still compiles the callee (:func:`expect`).
 
 References
 ----------
@@ -111,19 +113,24 @@ def kernel(fn):
     return njit(**_OPTIONS)(fn)
 
 
-def external(dispatcher):
+def external(dispatcher, returns):
     """A call to ``dispatcher`` (a compiled function) that a kernel makes without compiling it.
 
-    Inside a kernel, ``external(f)(*args)`` calls ``f``'s machine code for the argument
-    types of the call (compiled, or loaded from numba's cache, when the kernel is), as
-    ``f(*args)`` would, exceptions included; but ``f``'s code is not linked into the
-    kernel, so it is neither optimised nor compiled again there, nor inlined. For large
-    callees called a few times per step.
+    Inside a kernel, ``external(f, returns)(*args)`` calls ``f``'s machine code for the
+    argument types of the call, as ``f(*args)`` would, exceptions included; but ``f``'s
+    code is not linked into the kernel, so it is neither optimised nor compiled again
+    there, nor inlined. For large callees called a few times per step.
+
+    The caller is typed and optimised without ``f``: ``returns`` (a numba type) is what
+    ``f`` returns for those arguments. ``f`` is compiled, or loaded from numba's cache,
+    only when the caller's code is finalised (or loaded from the cache), so another
+    process may compile it meanwhile (:func:`expect`). Declared and compiled return
+    types must agree, else a ``TypeError`` says so.
 
     Examples
     --------
-    >>> _solve = external(big_solve)             # doctest: +SKIP
-    >>> @kernel                                  # doctest: +SKIP
+    >>> _solve = external(big_solve, types.none)       # doctest: +SKIP
+    >>> @kernel                                        # doctest: +SKIP
     ... def caller(a):
     ...     return _solve(a, 1e-10)
     """
@@ -136,24 +143,25 @@ def external(dispatcher):
     @intrinsic(prefer_literal=True)     # the types the callee's own callers compiled it for
     def call(typingctx, *args):
         argtypes = tuple(args)
-        cres, symbol = _bind(module, name, argtypes)
-        sig = cres.signature.return_type(types.StarArgTuple.from_types(argtypes))
-        rebind = functools.partial(_bind, module, name, argtypes, symbol)
+        _, folded = dispatcher.fold_argument_types(argtypes, {})    # defaults as Omitted
+        folded = tuple(folded)
+        symbol = _symbol(module, name, folded, returns)
+        sig = returns(types.StarArgTuple.from_types(argtypes))
+        bind = functools.partial(_bind, module, name, argtypes, returns, symbol)
 
         def codegen(context, builder, signature, llargs):
-            desc = cres.fndesc
             fn = cgutils.get_or_insert_function(
-                builder.module, context.call_conv.get_function_type(desc.restype, desc.argtypes),
-                symbol)
+                builder.module, context.call_conv.get_function_type(returns, folded), symbol)
             values = list(cgutils.unpack_tuple(builder, llargs[0], len(argtypes)))
-            values += [context.get_dummy_value()] * (len(desc.argtypes) - len(values))  # defaults
-            status, res = context.call_conv.call_function(builder, fn, desc.restype,
-                                                          desc.argtypes, values)
+            values += [context.get_dummy_value()] * (len(folded) - len(values))  # defaults
+            status, res = context.call_conv.call_function(builder, fn, returns, folded, values)
             with cgutils.if_unlikely(builder, status.is_error):
                 context.call_conv.return_status_propagate(builder, status)
+            library = context.active_code_library
             # numba runs a library's reload functions before it loads the library from its
             # cache: the name is bound again, to the callee as compiled in that process
-            context.active_code_library._reload_init.add(rebind)
+            library._reload_init.add(bind)
+            _bind_when_finalised(library, symbol, bind)
             return res
 
         return sig, codegen
@@ -161,27 +169,71 @@ def external(dispatcher):
     return call
 
 
-def _bind(module: str, name: str, argtypes: tuple, expected: str | None = None):
-    """Compile (or load) ``module.name`` for ``argtypes`` and bind its external name to it.
+def expect(dispatcher, wait):
+    """Before a caller's :func:`external` call to ``dispatcher`` is bound, call ``wait()``.
 
-    ``expected``: the name a caller loaded from the cache calls (the callee's types are in
-    it); a callee whose types have changed since is an error, not a wrong call.
+    For a process that compiles ``dispatcher`` into numba's on-disk cache while this one
+    compiles its callers (:mod:`sim.core.warmup`): ``wait`` returns once that process is
+    done (or has failed), and the callee is then loaded from the cache (or compiled here).
+    ``wait=None`` forgets an expectation not met.
+    """
+    key = (dispatcher.py_func.__module__, dispatcher.py_func.__qualname__)
+    if wait is None:
+        _EXPECTED.pop(key, None)
+    else:
+        _EXPECTED[key] = wait
+
+
+_EXPECTED = {}      # (module, name) -> wait(), for callees another process compiles
+
+
+def _symbol(module: str, name: str, folded: tuple, returns) -> str:
+    key = repr((folded, returns)).encode()
+    return f"runfatigue.external.{module}.{name}.{hashlib.sha1(key).hexdigest()[:16]}"
+
+
+def _bind_when_finalised(library, symbol, bind):
+    """Run ``bind`` before numba hands ``library``'s module to LLVM's code generator (after
+    the module's optimisation, which needs only the callee's type)."""
+    binds = getattr(library, "_runfatigue_binds", None)
+    if binds is None:
+        binds = library._runfatigue_binds = {}
+        finalise = library._finalize_final_module
+
+        def bind_then_finalise():
+            for b in binds.values():
+                b()
+            finalise()
+
+        library._finalize_final_module = bind_then_finalise
+    binds[symbol] = bind
+
+
+def _bind(module: str, name: str, argtypes: tuple, returns, symbol: str):
+    """Compile (or load) ``module.name`` for ``argtypes`` and bind ``symbol`` to it.
+
+    ``symbol`` holds the callee's argument and return types as the caller was compiled
+    with them; a callee whose types have changed since is an error, not a wrong call.
     """
     import llvmlite.binding as ll
 
     dispatcher = getattr(importlib.import_module(module), name)
     _, folded = dispatcher.fold_argument_types(argtypes, {})    # defaults as Omitted
     folded = tuple(folded)
-    dispatcher.compile(folded)
-    cres = dispatcher.overloads[folded]
-    key = repr((folded, cres.signature.return_type)).encode()
-    symbol = f"runfatigue.external.{module}.{name}.{hashlib.sha1(key).hexdigest()[:16]}"
-    if expected is not None and symbol != expected:
+    if _symbol(module, name, folded, returns) != symbol:
         raise RuntimeError(f"numba's cache holds a kernel compiled against another version of "
                            f"{module}.{name}: delete the cache (the __pycache__ folders in "
                            f"sim/, or NUMBA_CACHE_DIR) and run again")
+    if folded not in dispatcher.overloads:
+        wait = _EXPECTED.pop((module, name), None)
+        if wait is not None:
+            wait()
+        dispatcher.compile(folded)
+    cres = dispatcher.overloads[folded]
+    if cres.signature.return_type != returns:
+        raise TypeError(f"{module}.{name} returns {cres.signature.return_type} for "
+                        f"{folded}, but its external call declares {returns}")
     ll.add_symbol(symbol, cres.library.get_pointer_to_function(cres.fndesc.mangled_name))
-    return cres, symbol
 
 
 def slots(name: str, names):

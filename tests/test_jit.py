@@ -67,10 +67,12 @@ def callee(a, k, div=1):
 
 _CALLER = '''
 import numpy as np
-from sim.jit import external, kernel
+from numba import types
+from sim.jit import expect, external, kernel
 from callee_mod import callee
 
-_callee = external(callee)
+_callee = external(callee, types.UniTuple(types.int64, 2))
+expect(callee, lambda: print("callee compiled first:", bool(callee.overloads), flush=True))
 
 @kernel
 def caller(a, div):
@@ -91,26 +93,49 @@ except ZeroDivisionError:
 '''
 
 
-def test_an_external_call_computes_what_the_direct_one_does_and_survives_numba_cache(tmp_path):
-    """The callee's answer and exceptions reach the caller, whose code does not hold the
-    callee's; a caller loaded from numba's cache finds the callee again, also when the
-    callee itself was compiled anew."""
-    (tmp_path / "callee_mod.py").write_text(_CALLEE)
-    (tmp_path / "caller_mod.py").write_text(_CALLER)
+def _external_call(tmp_path, callee=_CALLEE, caller=_CALLER):
+    tmp_path.mkdir(exist_ok=True)
+    (tmp_path / "callee_mod.py").write_text(callee)
+    (tmp_path / "caller_mod.py").write_text(caller)
     env = dict(os.environ, NUMBA_CACHE_DIR=str(tmp_path / "cache"),
                PYTHONPATH=os.pathsep.join([str(tmp_path), os.getcwd()]))
+    return lambda: subprocess.run([sys.executable, str(tmp_path / "caller_mod.py")], env=env,
+                                  capture_output=True, text=True)
+
+
+def test_an_external_call_computes_what_the_direct_one_does_and_survives_numba_cache(tmp_path):
+    """The callee's answer and exceptions reach the caller, whose code does not hold the
+    callee's; the callee is compiled only when the caller's code is finalised (after the
+    caller was typed and optimised); a caller loaded from numba's cache finds the callee
+    again, also when the callee itself was compiled anew."""
+    run = _external_call(tmp_path)
 
     def caller_says():
-        return subprocess.run([sys.executable, str(tmp_path / "caller_mod.py")], env=env,
-                              check=True, capture_output=True, text=True).stdout.split("\n")
+        out = run()
+        assert out.returncode == 0, out.stderr
+        return out.stdout.split("\n")
 
     direct = 2 * 10 + 3 * 10 + 5                 # sum(0..4) = 10
-    assert caller_says()[:3] == [f"{direct} 0", "not linked", "ZeroDivisionError"]  # compiled
-    assert caller_says()[:2] == [f"{direct} 1", "ZeroDivisionError"]    # from the cache
+    first = "callee compiled first: False"
+    assert caller_says()[:4] == [first, f"{direct} 0", "not linked", "ZeroDivisionError"]
+    assert caller_says()[:3] == [first, f"{direct} 1", "ZeroDivisionError"]    # from the cache
     os.utime(tmp_path / "callee_mod.py", (1, 1))                        # the callee stale
-    assert caller_says()[:2] == [f"{direct} 1", "ZeroDivisionError"]
+    assert caller_says()[:3] == [first, f"{direct} 1", "ZeroDivisionError"]
+
+
+def test_an_external_call_stops_where_the_callee_no_longer_fits(tmp_path):
+    """A callee whose return type is not the declared one, or a cached caller whose
+    callee's argument types have changed, stops the call with a message that says so."""
+    run = _external_call(tmp_path)
+    assert run().returncode == 0                                    # caller compiled, cached
     (tmp_path / "callee_mod.py").write_text(_CALLEE.replace("return acc * k, a.shape[0]",
                                                             "return acc * k, 1.0 * a.shape[0]"))
-    changed = subprocess.run([sys.executable, str(tmp_path / "caller_mod.py")], env=env,
-                             capture_output=True, text=True)                # its types changed
-    assert changed.returncode != 0 and "delete the cache" in changed.stderr
+    returns = run()                                                 # cached caller, new return
+    assert returns.returncode != 0 and "but its external call declares" in returns.stderr
+    (tmp_path / "callee_mod.py").write_text(_CALLEE.replace("div=1", "div=1.0"))
+    args = run()                                                    # cached caller, new default
+    assert args.returncode != 0 and "delete the cache" in args.stderr
+    fresh = _external_call(tmp_path / "fresh", callee=_CALLEE.replace(
+        "return acc * k, a.shape[0]", "return acc * k, 1.0 * a.shape[0]"))
+    compiled = fresh()                                              # compiled with the wrong type
+    assert compiled.returncode != 0 and "but its external call declares" in compiled.stderr

@@ -59,7 +59,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numba import njit
+from numba import njit, types
 
 from ..jit import external
 from ..physics.compensation import effective_tightness_deg, knee_tracking_gain, tilt_deficit_deg
@@ -78,10 +78,12 @@ from .engine_stride import (_lean_demand, _lean_rates, _passive_stride,  # noqa:
                             _stride_demand, _stride_metrics, _tpl_index,
                             probe_half_demand, probe_half_rates, probe_outcome)
 
-# the load-sharing solves, called as compiled on their own (sim.jit.external): a second
-# process compiles them while this one compiles the rest (sim.core.warmup)
-_solve_phases = external(solve_phases_warm)
-_solve_columns = external(solve_sharing_columns)
+# the load-sharing solves, called as compiled on their own (sim.jit.external), with what
+# they return: a second process compiles them while this one compiles the rest, the run
+# loop included (sim.core.warmup)
+_solve_phases = external(solve_phases_warm, types.none)
+_solve_columns = external(solve_sharing_columns, types.Tuple((types.int64, types.int64,
+                                                               types.float64)))
 
 __all__ = ["SCALARS", "S", "DOF", "STAGES", "Templates", "MuscleSet", "Plan", "Outputs",
            "run_kernel"]

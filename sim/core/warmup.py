@@ -8,17 +8,19 @@ prints a line *before* compiling starts and one with the measured time when it i
 with a filled cache it stays quiet.
 
 Compiling on two cores. numba compiles one function at a time in a process, and the
-load-sharing solve (:func:`sim.physics.sharing_phases.solve_phases_warm` and what it
-calls) is about 40 % of the run loop's compile time. With an empty cache and two or
-more cores, :func:`ensure_compiled` therefore starts a second Python process that
-compiles that solve into numba's on-disk cache (:func:`compile_stride_solver`), while
-this process compiles the run loop's other kernels and the batch reduction
-(:func:`compile_block_kernels`); the run loop itself is compiled last and loads the
-solve from the cache. It calls the solve's machine code as compiled there
-(:func:`sim.jit.external`) instead of compiling the solve's code once more into its own.
-Both processes compile for exactly the argument types the run loop passes
-(:func:`kernel_signatures`), so nothing is compiled twice; should the second process
-fail, this one compiles everything itself, as it would on one core.
+load-sharing solve (:func:`sim.physics.sharing_phases.solve_phases_warm` and the general
+solver it falls back to) takes about as long as the run loop's other kernels together.
+With an empty cache and two or more cores, :func:`ensure_compiled` therefore starts a
+second Python process (:func:`compile_second_share`) that compiles a few of the run loop's
+kernels (:data:`SECOND_SHARE`), then the solve, then the batch reduction into numba's
+on-disk cache, saying so after each. Meanwhile this process compiles the other kernels
+(:func:`compile_first_share`), loads the second process's few from the cache and compiles
+the run loop, which calls the solve's machine code as compiled there
+(:func:`sim.jit.external`): the run loop is typed and optimised while the solve is still
+being compiled, and waits for it only where its own machine code is made
+(:func:`sim.jit.expect`). Both processes compile for exactly the argument types the run
+loop passes (:func:`kernel_signatures`), so nothing is compiled twice; should the second
+process fail, this one compiles what is missing itself, as it would on one core.
 
 Examples
 --------
@@ -36,8 +38,11 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["COMPILE_ESTIMATE_S", "kernels_cached", "ensure_compiled", "compile_seconds",
-           "kernel_signatures", "compile_stride_solver", "compile_block_kernels"]
+from ..jit import expect
+
+__all__ = ["COMPILE_ESTIMATE_S", "SECOND_SHARE", "kernels_cached", "ensure_compiled",
+           "compile_seconds", "kernel_signatures", "compile_first_share",
+           "compile_second_share"]
 
 #: Compile time of a fresh install on 2 cores [s], measured with ``NUMBA_CACHE_DIR``
 #: pointing at an empty directory (README "Quick start": 22-23 s on 2026-12-06, rounded
@@ -88,25 +93,29 @@ def ensure_compiled(say=None) -> float:
     if _DONE["compiled"]:
         return 0.0
     from .batch import run_batch
+    from .run_loop import run_inputs
+    from .scenario import build_inputs
 
     cold = not kernels_cached()
     if cold and say:
         say(f"compiling the simulation kernels (once after install, about "
             f"{COMPILE_ESTIMATE_S} s on 2 cores; cached for later commands) ...")
     start = time.perf_counter()
-    helper = _start_solver_process() if cold and _two_processes_help() else None
+    helper = _Helper.start() if cold and _two_processes_help() else None
     try:
         if helper is not None:
-            compile_block_kernels()
-            try:
-                helper.wait(timeout=600)
-            except subprocess.TimeoutExpired:       # pragma: no cover - never seen
-                pass
+            compile_first_share()
+            helper.wait_for("kernels")
+            for solve in _solves():     # bound when the run loop is finalised, not before
+                expect(solve, lambda: helper.wait_for("solve"))
+            run_inputs(build_inputs(_warmup_config()), store=False)     # the run loop
+            helper.wait_for("done")     # the batch reduction is in the cache
         run_batch([_warmup_config()])
     finally:        # never leave the helper behind (an error, an interrupt, a timeout)
-        if helper is not None and helper.poll() is None:
-            helper.kill()
-            helper.wait()
+        if helper is not None:
+            for solve in _solves():
+                expect(solve, None)
+            helper.stop()
     elapsed = time.perf_counter() - start
     _DONE.update(compiled=True, seconds=elapsed)
     if cold and say:
@@ -215,21 +224,46 @@ def kernel_signatures() -> dict:
             for fn, a_ in args.items()}
 
 
-def compile_stride_solver() -> None:
-    """Compile the load-sharing solve (:func:`sim.physics.sharing_phases.solve_phases_warm`)
-    into the cache."""
+#: Kernels the second process compiles before the solve, in about the time this process
+#: compiles the others (2026-12-07, one process: 3.8 s against 7.4 s, with the second
+#: process's start and the solve's 10 s to follow it).
+SECOND_SHARE = ("_block_fatigue", "_step_muscles", "_stride_metrics")
+
+
+def _solves():
     from ..physics.sharing_phases import solve_phases_warm
+    from ..physics.sharing_solver import solve_sharing_columns
 
-    solve_phases_warm.compile(kernel_signatures()[solve_phases_warm])
+    return solve_phases_warm, solve_sharing_columns
 
 
-def compile_block_kernels() -> None:
-    """Compile every kernel of :func:`kernel_signatures` except the load-sharing solve."""
-    from ..physics.sharing_phases import solve_phases_warm
+def compile_first_share() -> None:
+    """Compile every kernel of :func:`kernel_signatures` that the second process does not:
+    all but the load-sharing solve, :data:`SECOND_SHARE` and the batch reduction."""
+    from .batch import summarise_kernel
 
     for fn, sig in kernel_signatures().items():
-        if fn is not solve_phases_warm:
+        if fn not in _solves() and fn is not summarise_kernel and fn.__name__ not in SECOND_SHARE:
             fn.compile(sig)
+
+
+def compile_second_share(say=print) -> None:
+    """Compile :data:`SECOND_SHARE`, then the load-sharing solve
+    (:func:`sim.physics.sharing_phases.solve_phases_warm`, which compiles the general
+    solver it falls back to), then the batch reduction, into numba's cache; ``say``
+    ``kernels``, ``solve`` and ``done`` as each is there."""
+    from .batch import summarise_kernel
+
+    sigs = kernel_signatures()
+    for fn, sig in sigs.items():
+        if fn.__name__ in SECOND_SHARE:
+            fn.compile(sig)
+    say("kernels", flush=True)
+    solve = _solves()[0]
+    solve.compile(sigs[solve])
+    say("solve", flush=True)
+    summarise_kernel.compile(sigs[summarise_kernel])
+    say("done", flush=True)
 
 
 def _two_processes_help() -> bool:
@@ -239,16 +273,44 @@ def _two_processes_help() -> bool:
     return (os.cpu_count() or 1) >= 2 and not config.DISABLE_JIT
 
 
-def _start_solver_process():
-    """Start :func:`compile_stride_solver` in a second Python process (None if it cannot)."""
-    try:
-        return subprocess.Popen(
-            [sys.executable, "-c",
-             "from sim.core.warmup import compile_stride_solver; compile_stride_solver()"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            cwd=str(Path(__file__).resolve().parents[2]))
-    except OSError:                                   # pragma: no cover - no subprocesses
-        return None
+class _Helper:
+    """The second process (:func:`compile_second_share`), and what it has said so far."""
+
+    def __init__(self, proc):
+        self.proc = proc
+        self.said = set()
+
+    @classmethod
+    def start(cls):
+        """Start it (None if it cannot be started)."""
+        try:
+            return cls(subprocess.Popen(
+                [sys.executable, "-c",
+                 "from sim.core.warmup import compile_second_share; compile_second_share()"],
+                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+                cwd=str(Path(__file__).resolve().parents[2])))
+        except OSError:                               # pragma: no cover - no subprocesses
+            return None
+
+    def wait_for(self, word: str) -> None:
+        """Return once it has said ``word`` or has ended (then this process compiles what
+        it lacks itself)."""
+        while word not in self.said:
+            line = self.proc.stdout.readline()
+            if not line:
+                return
+            self.said.add(line.strip())
+
+    def stop(self) -> None:
+        """Let it finish the batch reduction (at most 10 minutes), then make sure it ends."""
+        try:
+            self.proc.wait(timeout=600)
+        except subprocess.TimeoutExpired:             # pragma: no cover - never seen
+            pass
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+        self.proc.stdout.close()
 
 
 def compile_seconds() -> float:
