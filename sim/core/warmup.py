@@ -45,9 +45,9 @@ __all__ = ["COMPILE_ESTIMATE_S", "SECOND_SHARE", "kernels_cached", "ensure_compi
            "compile_second_share"]
 
 #: Compile time of a fresh install on 2 cores [s], measured with ``NUMBA_CACHE_DIR``
-#: pointing at an empty directory (README "Quick start": 22-23 s on 2026-12-06, rounded
-#: up); quoted in the progress line.
-COMPILE_ESTIMATE_S = 25
+#: pointing at an empty directory and in fresh clones (README "Quick start": 16-18 s on
+#: 2026-12-07, rounded up); quoted in the progress line.
+COMPILE_ESTIMATE_S = 20
 
 _DONE = {"compiled": False, "seconds": 0.0}
 
