@@ -302,14 +302,11 @@ class _Helper:
             self.said.add(line.strip())
 
     def stop(self) -> None:
-        """Let it finish the batch reduction (at most 10 minutes), then make sure it ends."""
-        try:
-            self.proc.wait(timeout=600)
-        except subprocess.TimeoutExpired:             # pragma: no cover - never seen
-            pass
+        """Make sure it has ended: after ``done`` it is exiting; after an error or an
+        interrupt here it is stopped at once (numba writes each cache file whole)."""
         if self.proc.poll() is None:
             self.proc.kill()
-            self.proc.wait()
+        self.proc.wait()
         self.proc.stdout.close()
 
 
