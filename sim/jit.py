@@ -143,8 +143,7 @@ def external(dispatcher, returns):
     @intrinsic(prefer_literal=True)     # the types the callee's own callers compiled it for
     def call(typingctx, *args):
         argtypes = tuple(args)
-        _, folded = dispatcher.fold_argument_types(argtypes, {})    # defaults as Omitted
-        folded = tuple(folded)
+        folded = _fold(dispatcher, argtypes)
         symbol = _symbol(module, name, folded, returns)
         sig = returns(types.StarArgTuple.from_types(argtypes))
         bind = functools.partial(_bind, module, name, argtypes, returns, symbol)
@@ -157,11 +156,7 @@ def external(dispatcher, returns):
             status, res = context.call_conv.call_function(builder, fn, returns, folded, values)
             with cgutils.if_unlikely(builder, status.is_error):
                 context.call_conv.return_status_propagate(builder, status)
-            library = context.active_code_library
-            # numba runs a library's reload functions before it loads the library from its
-            # cache: the name is bound again, to the callee as compiled in that process
-            library._reload_init.add(bind)
-            _bind_when_finalised(library, symbol, bind)
+            _bind_later(context.active_code_library, symbol, bind)
             return res
 
         return sig, codegen
@@ -187,14 +182,21 @@ def expect(dispatcher, wait):
 _EXPECTED = {}      # (module, name) -> wait(), for callees another process compiles
 
 
+def _fold(dispatcher, argtypes: tuple) -> tuple:
+    """The callee's argument types as it is compiled for them (defaults as ``Omitted``)."""
+    return tuple(dispatcher.fold_argument_types(argtypes, {})[1])
+
+
 def _symbol(module: str, name: str, folded: tuple, returns) -> str:
     key = repr((folded, returns)).encode()
     return f"runfatigue.external.{module}.{name}.{hashlib.sha1(key).hexdigest()[:16]}"
 
 
-def _bind_when_finalised(library, symbol, bind):
-    """Run ``bind`` before numba hands ``library``'s module to LLVM's code generator (after
-    the module's optimisation, which needs only the callee's type)."""
+def _bind_later(library, symbol, bind):
+    """Have ``bind`` run, once per ``symbol``, before numba hands ``library``'s module to
+    LLVM's code generator (after the module's optimisation, which needs only the callee's
+    type), and before numba loads the library from its cache in another process (a
+    library's reload functions: the name is bound to the callee as compiled there)."""
     binds = getattr(library, "_runfatigue_binds", None)
     if binds is None:
         binds = library._runfatigue_binds = {}
@@ -206,7 +208,9 @@ def _bind_when_finalised(library, symbol, bind):
             finalise()
 
         library._finalize_final_module = bind_then_finalise
-    binds[symbol] = bind
+    if symbol not in binds:
+        binds[symbol] = bind
+        library._reload_init.add(bind)
 
 
 def _bind(module: str, name: str, argtypes: tuple, returns, symbol: str):
@@ -218,8 +222,7 @@ def _bind(module: str, name: str, argtypes: tuple, returns, symbol: str):
     import llvmlite.binding as ll
 
     dispatcher = getattr(importlib.import_module(module), name)
-    _, folded = dispatcher.fold_argument_types(argtypes, {})    # defaults as Omitted
-    folded = tuple(folded)
+    folded = _fold(dispatcher, argtypes)
     if _symbol(module, name, folded, returns) != symbol:
         raise RuntimeError(f"numba's cache holds a kernel compiled against another version of "
                            f"{module}.{name}: delete the cache (the __pycache__ folders in "
